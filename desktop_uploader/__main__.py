@@ -1,0 +1,3 @@
+from desktop_uploader.cli.main import main
+
+raise SystemExit(main())
