@@ -99,6 +99,8 @@ class Failure:
     local_time: float = field(default_factory=time.time)
     server_date: str | None = None  # the response's Date header
     retry_after: float | None = None
+    # For failures to reach a server: the network-level code (DNS, refused, TLS, ...).
+    network_error: str | None = None
     explanation: dict[str, Any] | None = None
 
     def __post_init__(self) -> None:

@@ -1,0 +1,38 @@
+"""Helpers shared by the CLI commands: loading config with clear errors, reading secrets safely."""
+
+from __future__ import annotations
+
+import getpass
+import sys
+
+from desktop_uploader.core.config import Config, ConfigError, ProfileError
+
+EXIT_OK = 0
+EXIT_FAILED = 1
+EXIT_USAGE = 2
+
+
+class UsageError(Exception):
+    """A problem with the command or configuration; exit code 2."""
+
+
+def load_config() -> Config:
+    try:
+        return Config.load()
+    except (ConfigError, ProfileError) as exc:
+        raise UsageError(str(exc)) from None
+
+
+def read_secret(prompt: str) -> str:
+    """From a hidden prompt on a terminal, else one line of stdin; never from argv."""
+    if sys.stdin.isatty():
+        value = getpass.getpass(prompt)
+    else:
+        value = sys.stdin.readline().rstrip("\r\n")
+    if not value:
+        raise UsageError("No value was given.")
+    return value
+
+
+def eprint(*parts: object) -> None:
+    print(*parts, file=sys.stderr)

@@ -1,0 +1,214 @@
+"""`desktop-uploader upload PATH...`: queue files and folders, upload them, report per file."""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import signal
+import sys
+import threading
+import time
+import uuid
+from dataclasses import replace
+from types import FrameType
+from typing import Any, TextIO
+
+from desktop_uploader.cli.common import EXIT_FAILED, EXIT_OK, UsageError, load_config
+from desktop_uploader.core.config import KIND_ENDPOINT, KIND_LOCAL, Config, ConfigError, Profile, ProfileError
+from desktop_uploader.core.engine import EngineSettings, KeyOptions
+from desktop_uploader.core.factory import open_engine
+from desktop_uploader.core.models import Event, EventKind, JobState
+
+_JSON_EVENTS = {EventKind.QUEUED, EventKind.STARTED, EventKind.PROGRESS, EventKind.RETRY, EventKind.DONE,
+                EventKind.FAILED}
+
+
+def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    p = sub.add_parser("upload", help="upload files and folders",
+                       description="Upload files and folders (recursively). Exit status: 0 all uploaded, "
+                                   "1 any failed, 2 usage or configuration error.")
+    p.add_argument("paths", nargs="+", metavar="PATH")
+    p.add_argument("--profile", help="saved profile to use (default: the default profile)")
+    p.add_argument("--endpoint", metavar="URL", help="signing endpoint URL (simple protocol)")
+    p.add_argument("--bucket", help="bucket (local signing)")
+    p.add_argument("--region", help="region (local signing)")
+    p.add_argument("--s3-endpoint-url", metavar="URL", help="S3-compatible server URL (local signing)")
+    p.add_argument("--prefix", help="put keys under this prefix")
+    p.add_argument("--key-template", metavar="T",
+                   help="key template, e.g. '{date}/{relpath}' (placeholders: {filename} {stem} {ext} "
+                        "{relpath} {date} {datetime} {device} {uuid})")
+    p.add_argument("--concurrency", type=int, metavar="N", help="files sent in parallel")
+    p.add_argument("--json", action="store_true", help="one JSON object per event on stdout")
+    p.set_defaults(func=run)
+
+
+def resolve_profile(args: argparse.Namespace, config: Config) -> tuple[Profile, bool]:
+    """The profile for this run, and whether it exists only for this run."""
+    overrides: dict[str, Any] = {}
+    if args.endpoint:
+        overrides.update(kind=KIND_ENDPOINT, endpoint_url=args.endpoint)
+    if args.bucket:
+        overrides["bucket"] = args.bucket
+    if args.region:
+        overrides["region"] = args.region
+    if args.s3_endpoint_url:
+        overrides["s3_endpoint_url"] = args.s3_endpoint_url
+    if args.prefix is not None:
+        overrides["prefix"] = args.prefix
+    if args.key_template:
+        overrides["key_template"] = args.key_template
+    if args.concurrency is not None:
+        overrides["concurrency"] = args.concurrency
+    try:
+        if args.profile or not args.endpoint:
+            base = config.get(args.profile)
+        else:
+            base = Profile(name="cli")
+    except ConfigError as exc:
+        raise UsageError(str(exc)) from None
+    if (args.bucket or args.s3_endpoint_url) and not args.endpoint and base.kind != KIND_LOCAL:
+        raise UsageError(f"--bucket/--s3-endpoint-url need a local-signing profile; '{base.name}' uses an endpoint.")
+    transport_change = {k: v for k, v in overrides.items()
+                        if k not in ("prefix", "key_template", "concurrency") and getattr(base, k) != v}
+    profile = replace(base, **overrides)
+    adhoc = bool(transport_change) or args.profile is None and bool(args.endpoint)
+    if adhoc:
+        # Jobs remember their profile by name; a stable name per set of settings lets a re-run resume.
+        digest = hashlib.sha256(json.dumps(profile.to_dict(), sort_keys=True).encode()).hexdigest()[:10]
+        profile = replace(profile, name=f"cli-{digest}")
+    try:
+        profile.validate()
+    except ProfileError as exc:
+        raise UsageError(str(exc)) from None
+    return profile, adhoc
+
+
+class _Reporter:
+    def __init__(self, json_mode: bool, out: TextIO, err: TextIO, ids: set[int], batch: str) -> None:
+        self.batch = batch
+        self.json_mode = json_mode
+        self.out = out
+        self.err = err
+        self.ids = ids
+        self.lock = threading.Lock()
+        self.tty = err.isatty()
+        self.done = 0
+        self.failed = 0
+        self.bytes = 0
+        self.started = time.monotonic()
+
+    def __call__(self, event: Event) -> None:
+        with self.lock:
+            if event.kind is EventKind.QUEUED and event.extra.get("batch") == self.batch and event.job_id:
+                self.ids.add(event.job_id)
+            if event.job_id is not None and event.job_id not in self.ids:
+                return
+            if self.json_mode:
+                if event.kind in _JSON_EVENTS:
+                    self.out.write(json.dumps(json_event(event), ensure_ascii=False) + "\n")
+                    self.out.flush()
+                return
+            self._human(event)
+
+    def _human(self, event: Event) -> None:
+        if event.kind is EventKind.DONE:
+            self.done += 1
+            self.bytes += event.bytes_sent
+            self._line(f"uploaded  {event.path} -> {event.key}")
+        elif event.kind is EventKind.FAILED:
+            self.failed += 1
+            failure = event.failure or {}
+            explanation = failure.get("explanation") or {}
+            self._line(f"FAILED    {event.path}: {explanation.get('summary') or failure.get('message')}")
+            if explanation.get("action"):
+                self._line(f"          {explanation['action']}")
+        elif event.kind is EventKind.RETRY:
+            reason = event.extra.get("reason") or (event.failure or {}).get("message", "")
+            self._line(f"retrying  {event.path} in {event.retry_in or 0:.0f} s: {reason}")
+        elif event.kind is EventKind.PROGRESS and self.tty and event.total:
+            pct = 100 * event.bytes_sent // event.total
+            self.err.write(f"\r  {pct:3d}%  {os.path.basename(event.path or '')[:60]:<60}")
+            self.err.flush()
+
+    def _line(self, text: str) -> None:
+        if self.tty:
+            self.err.write("\r" + " " * 70 + "\r")
+        self.err.write(text + "\n")
+        self.err.flush()
+
+
+def json_event(event: Event) -> dict[str, Any]:
+    data: dict[str, Any] = {"event": event.kind.value, "path": event.path, "key": event.key}
+    if event.kind is EventKind.PROGRESS:
+        data.update(bytes=event.bytes_sent, total=event.total)
+    elif event.kind is EventKind.QUEUED:
+        data.update(total=event.total)
+    elif event.kind is EventKind.RETRY:
+        data.update(attempt=event.attempt, retry_in=event.retry_in,
+                    code=(event.failure or {}).get("code"), reason=event.extra.get("reason"))
+    elif event.kind is EventKind.DONE:
+        data.update(bytes=event.bytes_sent, etag=event.etag)
+    elif event.kind is EventKind.FAILED:
+        failure = event.failure or {}
+        explanation = failure.get("explanation") or {
+            "summary": failure.get("message"), "cause": failure.get("message"), "action": ""}
+        data.update(code=failure.get("code"), http_status=failure.get("http_status"), explanation=explanation)
+    return data
+
+
+def run(args: argparse.Namespace, *, out: TextIO | None = None, err: TextIO | None = None) -> int:
+    out = out or sys.stdout
+    err = err or sys.stderr
+    config = load_config()
+    profile, adhoc = resolve_profile(args, config)
+    settings = EngineSettings(concurrency=profile.concurrency)
+    engine = open_engine(config, settings=settings, profiles=[profile.name],
+                         extra={profile.name: profile} if adhoc else None)
+    ids: set[int] = set()
+    batch = uuid.uuid4().hex[:12]
+    reporter = _Reporter(args.json, out, err, ids, batch)
+    interrupted = threading.Event()
+
+    def on_signal(signum: int, frame: FrameType | None) -> None:
+        interrupted.set()
+
+    previous = signal.signal(signal.SIGINT, on_signal)
+    try:
+        engine.subscribe(reporter)
+        # Jobs left from an interrupted run of this profile resume with this one.
+        leftover = engine.jobs((JobState.QUEUED,))
+        ids.update(j.id for j in leftover if j.profile == profile.name)
+        keys = KeyOptions(template=profile.key_template, prefix=profile.prefix)
+        result = engine.add_paths(args.paths, profile.name, keys=keys, batch=batch)
+        ids.update(j.id for j in result.resumed)
+        for problem in result.problems:
+            _report_problem(args.json, out, err, str(problem.path), problem.reason)
+        engine.start()
+        while not engine.wait_idle(timeout=0.2):
+            if interrupted.is_set():
+                err.write("\nInterrupted; unfinished files stay queued and continue next time.\n")
+                return 130
+        jobs = [j for j in (engine.job(i) for i in ids) if j is not None]
+        failed = [j for j in jobs if j.state is not JobState.DONE]
+        if not args.json:
+            done = len(jobs) - len(failed)
+            err.write(f"{done} uploaded, {len(failed)} failed" +
+                      (f", {len(result.problems)} skipped" if result.problems else "") + "\n")
+        return EXIT_FAILED if failed or result.problems else EXIT_OK
+    finally:
+        signal.signal(signal.SIGINT, previous)
+        engine.close()
+        engine.store.close()
+
+
+def _report_problem(json_mode: bool, out: TextIO, err: TextIO, path: str, reason: str) -> None:
+    if json_mode:
+        out.write(json.dumps({"event": "failed", "path": path, "key": None, "code": "LocalFileProblem",
+                              "http_status": None,
+                              "explanation": {"summary": reason, "cause": reason,
+                                              "action": "Check the file or folder and try again."}},
+                             ensure_ascii=False) + "\n")
+    else:
+        err.write(f"SKIPPED   {path}: {reason}\n")

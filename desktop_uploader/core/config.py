@@ -1,0 +1,224 @@
+"""Named profiles in a JSON file under the platform config folder. Nothing secret is ever written here."""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from dataclasses import asdict, dataclass, field, fields
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from desktop_uploader.core import paths
+
+CONFIG_VERSION = 1
+KIND_ENDPOINT = "endpoint"
+KIND_LOCAL = "local"
+PROTOCOL_SIMPLE = "simple"
+PROTOCOL_COMPANION = "companion"
+ADDRESSING_STYLES = ("auto", "path", "virtual")
+DEFAULT_CONCURRENCY = 4
+MAX_CONCURRENCY = 32
+
+
+class ProfileError(ValueError):
+    """A profile is unusable; ``field`` names the setting to fix."""
+
+    def __init__(self, profile: str, field_name: str, message: str) -> None:
+        super().__init__(f"Profile '{profile}': {field_name}: {message}")
+        self.profile = profile
+        self.field = field_name
+        self.reason = message
+
+
+def is_loopback_host(host: str | None) -> bool:
+    if not host:
+        return False
+    host = host.strip("[]").lower()
+    return host == "localhost" or host == "::1" or host.startswith("127.")
+
+
+@dataclass
+class Profile:
+    name: str
+    kind: str = KIND_ENDPOINT
+    # Signing endpoint
+    endpoint_url: str = ""
+    protocol: str = PROTOCOL_SIMPLE
+    http_method: str = "GET"
+    key_param: str = "filekey"
+    type_param: str = "contentType"
+    url_field: str = "signed_url"
+    secret_headers: list[str] = field(default_factory=list)  # names; values live in the keychain
+    # Values of headers an endpoint signs without telling us (e.g. {"x-amz-acl": "public-read"}).
+    signed_header_values: dict[str, str] = field(default_factory=dict)
+    # Local signing
+    bucket: str = ""
+    region: str = "us-east-1"
+    s3_endpoint_url: str = ""
+    addressing_style: str = "auto"
+    acl: str = ""
+    storage_class: str = ""
+    metadata: dict[str, str] = field(default_factory=dict)
+    link_lifetime: int = 900
+    # Common
+    prefix: str = ""
+    key_template: str = "{relpath}"
+    concurrency: int = DEFAULT_CONCURRENCY
+    allow_insecure_http: bool = False
+    multipart_threshold: int = 64 * 1024 * 1024
+
+    def validate(self) -> None:
+        from desktop_uploader.core.keys import KeyTemplateError, validate_template
+
+        def bad(name: str, message: str) -> ProfileError:
+            return ProfileError(self.name, name, message)
+
+        if not self.name or "/" in self.name or ":" in self.name or self.name.strip() != self.name:
+            raise bad("name", "use a short name without '/', ':' or surrounding spaces")
+        if self.kind == KIND_ENDPOINT:
+            self._check_url("endpoint_url", self.endpoint_url, required=True)
+            if self.protocol not in (PROTOCOL_SIMPLE, PROTOCOL_COMPANION):
+                raise bad("protocol", f"must be '{PROTOCOL_SIMPLE}' or '{PROTOCOL_COMPANION}'")
+            if self.http_method.upper() not in ("GET", "POST"):
+                raise bad("http_method", "must be GET or POST")
+            for name in ("key_param", "type_param", "url_field"):
+                if not getattr(self, name):
+                    raise bad(name, "must not be empty")
+        elif self.kind == KIND_LOCAL:
+            if not self.bucket:
+                raise bad("bucket", "the bucket name is required for local signing")
+            if not self.region:
+                raise bad("region", "the region is required (for example us-east-1)")
+            self._check_url("s3_endpoint_url", self.s3_endpoint_url, required=False)
+            if self.addressing_style not in ADDRESSING_STYLES:
+                raise bad("addressing_style", f"must be one of {', '.join(ADDRESSING_STYLES)}")
+            if not 1 <= self.link_lifetime <= 604800:
+                raise bad("link_lifetime", "must be between 1 and 604800 seconds (7 days, the S3 limit)")
+        else:
+            raise bad("kind", f"must be '{KIND_ENDPOINT}' or '{KIND_LOCAL}'")
+        if not 1 <= self.concurrency <= MAX_CONCURRENCY:
+            raise bad("concurrency", f"must be between 1 and {MAX_CONCURRENCY}")
+        if self.multipart_threshold < 5 * 1024 * 1024:
+            raise bad("multipart_threshold", "must be at least 5 MiB")
+        try:
+            validate_template(self.key_template)
+        except KeyTemplateError as exc:
+            raise bad("key_template", str(exc)) from None
+        for header in self.secret_headers:
+            if not header or any(c in header for c in " :\r\n"):
+                raise bad("secret_headers", f"'{header}' is not a valid header name")
+
+    def _check_url(self, name: str, url: str, *, required: bool) -> None:
+        if not url:
+            if required:
+                raise ProfileError(self.name, name, "is required")
+            return
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise ProfileError(self.name, name, f"'{url}' is not an http(s) address")
+        if parts.scheme == "http" and not is_loopback_host(parts.hostname) and not self.allow_insecure_http:
+            raise ProfileError(
+                self.name, name,
+                "plain http is only allowed for this computer (localhost); use https, or set "
+                "allow_insecure_http if you accept that links and files travel unencrypted",
+            )
+        if parts.username or parts.password:
+            raise ProfileError(self.name, name, "must not contain a user name or password; "
+                               "put tokens in a secret header instead")
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data.pop("name")
+        return data
+
+    @classmethod
+    def from_dict(cls, name: str, data: dict[str, Any]) -> Profile:
+        known = {f.name for f in fields(cls)} - {"name"}
+        unknown = sorted(set(data) - known)
+        if unknown:
+            raise ProfileError(name, unknown[0], "is not a known setting")
+        try:
+            return cls(name=name, **data)
+        except TypeError as exc:
+            raise ProfileError(name, "?", str(exc)) from None
+
+
+class ConfigError(Exception):
+    pass
+
+
+@dataclass
+class Config:
+    profiles: dict[str, Profile] = field(default_factory=dict)
+    default_profile: str = ""
+    settings: dict[str, Any] = field(default_factory=dict)
+    path: Path | None = None
+
+    @classmethod
+    def load(cls, path: Path | None = None) -> Config:
+        path = path or config_path()
+        if not path.exists():
+            return cls(path=path)
+        try:
+            raw = json.loads(path.read_text("utf-8"))
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+            raise ConfigError(f"The settings file {path} cannot be read: {exc}") from None
+        if not isinstance(raw, dict) or not isinstance(raw.get("profiles", {}), dict):
+            raise ConfigError(f"The settings file {path} is not in the expected format.")
+        profiles: dict[str, Profile] = {}
+        for name, data in raw.get("profiles", {}).items():
+            if not isinstance(data, dict):
+                raise ProfileError(name, "*", "must be a table of settings")
+            profiles[name] = Profile.from_dict(name, data)
+        return cls(profiles=profiles, default_profile=str(raw.get("default_profile", "")),
+                   settings=dict(raw.get("settings", {})), path=path)
+
+    def save(self) -> None:
+        path = self.path or config_path()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        data = {
+            "version": CONFIG_VERSION,
+            "default_profile": self.default_profile,
+            "profiles": {n: p.to_dict() for n, p in sorted(self.profiles.items())},
+            "settings": self.settings,
+        }
+        # Write to a temp file and rename, so a crash never leaves a half-written settings file.
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".config-", suffix=".json")
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                json.dump(data, fh, indent=2, sort_keys=True)
+                fh.write("\n")
+            os.replace(tmp, path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+
+    def get(self, name: str | None) -> Profile:
+        name = name or self.default_profile or (next(iter(self.profiles)) if len(self.profiles) == 1 else "")
+        if not name:
+            raise ConfigError("No profile given and no default profile is set. "
+                              "Create one with 'desktop-uploader profile add'.")
+        try:
+            return self.profiles[name]
+        except KeyError:
+            known = ", ".join(sorted(self.profiles)) or "none yet"
+            raise ConfigError(f"There is no profile named '{name}' (known: {known}).") from None
+
+    def put(self, profile: Profile) -> None:
+        profile.validate()
+        self.profiles[profile.name] = profile
+        if not self.default_profile:
+            self.default_profile = profile.name
+
+    def remove(self, name: str) -> Profile:
+        profile = self.get(name)
+        del self.profiles[name]
+        if self.default_profile == name:
+            self.default_profile = next(iter(sorted(self.profiles)), "")
+        return profile
+
+
+def config_path() -> Path:
+    return paths.config_dir() / "config.json"

@@ -1,0 +1,480 @@
+"""The upload engine: the one public API that the GUI, the CLI and kiosk mode drive.
+
+It owns the durable queue, a pool of worker threads and the signers. Frontends call its methods and
+subscribe to plain Event values; events are delivered on worker threads, so subscribers must return
+quickly (the GUI re-emits them as queued Qt signals).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+import socket
+import threading
+import time
+import uuid
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import requests
+
+from desktop_uploader.core import failure as f
+from desktop_uploader.core.failure import Failure, UploadError
+from desktop_uploader.core.http import make_session
+from desktop_uploader.core.keys import render_key, resolve_collisions
+from desktop_uploader.core.mime import content_type_for
+from desktop_uploader.core.models import Event, EventKind, Job, JobState, NewJob
+from desktop_uploader.core.retry import RetryPolicy
+from desktop_uploader.core.scan import DEFAULT_SKIP, ScanProblem, SkipRule, scan_paths
+from desktop_uploader.core.signers.base import SignedRequest, Signer, UploadTarget
+from desktop_uploader.core.store import JobStore
+from desktop_uploader.core.transfer import Control, FileChanged, Interrupted, PutResult, is_expired_link_failure, \
+    put_file
+
+log = logging.getLogger(__name__)
+
+Subscriber = Callable[[Event], None]
+SignerFactory = Callable[[str, requests.Session], Signer]
+Explainer = Callable[[Failure, "SignedRequest | None"], dict[str, Any] | None]
+
+_PLAIN_MD5 = re.compile(r"^[0-9a-f]{32}$")
+_STATE_AFTER_STOP = {"pause": JobState.PAUSED, "cancel": JobState.CANCELLED, "shutdown": JobState.QUEUED,
+                     "remove": JobState.CANCELLED}
+
+
+@dataclass
+class EngineSettings:
+    concurrency: int = 4
+    retry: RetryPolicy = field(default_factory=RetryPolicy)
+    progress_interval: float = 0.1  # seconds between progress events per job
+    verify_md5: bool = True
+    resign_margin: float = 60.0  # fetch a new link if the current one expires sooner than this
+    multipart_threshold: int = 64 * 1024 * 1024  # larger files go multipart where the signer can
+    rate_limit: int | None = None  # bytes per second over all transfers; None = unlimited
+
+
+@dataclass(frozen=True)
+class AddResult:
+    jobs: list[Job]
+    problems: list[ScanProblem]
+    resumed: list[Job]
+
+
+@dataclass(frozen=True)
+class KeyOptions:
+    template: str = "{relpath}"
+    prefix: str = ""
+    device: str = field(default_factory=lambda: socket.gethostname() or "device")
+    operator: str = ""
+
+
+class Engine:
+    def __init__(self, store: JobStore, signer_factory: SignerFactory, *,
+                 settings: EngineSettings | None = None, explainer: Explainer | None = None,
+                 profiles: Iterable[str] | None = None, session: requests.Session | None = None) -> None:
+        self.store = store
+        self.settings = settings or EngineSettings()
+        self._signer_factory = signer_factory
+        self._explainer = explainer
+        self._profiles = list(profiles) if profiles is not None else None
+        self.session = session or make_session(pool_size=max(8, self.settings.concurrency * 2))
+        self._signers: dict[str, Signer] = {}
+        self._signer_lock = threading.Lock()
+        self._subscribers: list[Subscriber] = []
+        self._sub_lock = threading.Lock()
+        self._cond = threading.Condition()
+        self._active: dict[int, Control] = {}
+        self._threads: list[threading.Thread] = []
+        self._running = False
+        self._closing = False
+        self.recovered = self.store.recover_interrupted()
+
+    # -- events ---------------------------------------------------------------------------------------
+    def subscribe(self, callback: Subscriber) -> Callable[[], None]:
+        with self._sub_lock:
+            self._subscribers.append(callback)
+
+        def unsubscribe() -> None:
+            with self._sub_lock:
+                if callback in self._subscribers:
+                    self._subscribers.remove(callback)
+
+        return unsubscribe
+
+    def _emit(self, event: Event) -> None:
+        with self._sub_lock:
+            subscribers = list(self._subscribers)
+        for callback in subscribers:
+            try:
+                callback(event)
+            except Exception:  # a broken frontend must not stop uploads
+                log.exception("event subscriber failed")
+
+    # -- queueing -------------------------------------------------------------------------------------
+    def add_paths(self, paths: Iterable[str | os.PathLike[str]], profile: str, *,
+                  keys: KeyOptions | None = None, skip: SkipRule = DEFAULT_SKIP,
+                  batch: str | None = None) -> AddResult:
+        """Expand folders, name keys, and queue every file in one transaction."""
+        keys = keys or KeyOptions()
+        scan = scan_paths([Path(p) for p in paths], skip)
+        now = datetime.now()
+        batch = batch or uuid.uuid4().hex[:12]
+        wanted: list[tuple[Any, str]] = []
+        problems = list(scan.problems)
+        for found in scan.files:
+            try:
+                key = render_key(keys.template, path=found.path, root=found.root, prefix=keys.prefix, now=now,
+                                 device=keys.device, operator=keys.operator)
+            except ValueError as exc:
+                problems.append(ScanProblem(found.path, f"No valid name could be made for it: {exc}"))
+                continue
+            wanted.append((found, key))
+        resumed: list[Job] = []
+        fresh: list[tuple[Any, str]] = []
+        for found, key in wanted:
+            existing = self.store.find_unfinished(profile, str(found.path.absolute()), key)
+            if existing is not None:
+                resumed.append(existing)
+            else:
+                fresh.append((found, key))
+        taken = self.store.unfinished_keys(profile)
+        final_keys = resolve_collisions([k for _, k in fresh], taken=taken.__contains__)
+        new_jobs = [
+            NewJob(path=str(found.path.absolute()), size=found.size, mtime_ns=found.mtime_ns, key=key,
+                   content_type=content_type_for(found.path), profile=profile, batch=batch)
+            for (found, _), key in zip(fresh, final_keys, strict=True)
+        ]
+        jobs = self.store.add_jobs(new_jobs)
+        requeue = [j.id for j in resumed if j.state in (JobState.FAILED, JobState.PAUSED)]
+        if requeue:
+            self.store.set_many(requeue, JobState.QUEUED, expect=(JobState.FAILED, JobState.PAUSED),
+                                reset_attempts=True)
+        for job in jobs:
+            self._emit(Event(EventKind.QUEUED, job.id, job.path, job.key, total=job.size,
+                             extra={"batch": batch}))
+        self._wake()
+        return AddResult(jobs=jobs, problems=problems, resumed=resumed)
+
+    # -- control --------------------------------------------------------------------------------------
+    def pause(self, job_ids: Sequence[int] | None = None) -> list[int]:
+        changed = self.store.set_many(job_ids, JobState.PAUSED, expect=(JobState.QUEUED,))
+        for jid in changed:
+            self._emit(Event(EventKind.PAUSED, jid))
+        return changed + self._stop_active(job_ids, "pause")
+
+    def resume(self, job_ids: Sequence[int] | None = None) -> list[int]:
+        changed = self.store.set_many(job_ids, JobState.QUEUED, expect=(JobState.PAUSED,))
+        for jid in changed:
+            self._emit(Event(EventKind.QUEUED, jid))
+        self._wake()
+        return changed
+
+    def cancel(self, job_ids: Sequence[int] | None = None) -> list[int]:
+        changed = self.store.set_many(job_ids, JobState.CANCELLED,
+                                      expect=(JobState.QUEUED, JobState.PAUSED, JobState.FAILED))
+        for jid in changed:
+            self._emit(Event(EventKind.CANCELLED, jid))
+        return changed + self._stop_active(job_ids, "cancel")
+
+    def retry(self, job_ids: Sequence[int] | None = None) -> list[int]:
+        changed = self.store.set_many(job_ids, JobState.QUEUED, expect=(JobState.FAILED, JobState.CANCELLED),
+                                      reset_attempts=True)
+        for jid in changed:
+            self._emit(Event(EventKind.QUEUED, jid))
+        self._wake()
+        return changed
+
+    def remove(self, job_ids: Sequence[int]) -> None:
+        self._stop_active(job_ids, "remove")
+        with self._cond:
+            idle_ids = [j for j in job_ids if j not in self._active]
+        self.store.remove(idle_ids)
+        for jid in idle_ids:
+            self._emit(Event(EventKind.REMOVED, jid))
+
+    def _stop_active(self, job_ids: Sequence[int] | None, reason: str) -> list[int]:
+        with self._cond:
+            targets = [(jid, c) for jid, c in self._active.items() if job_ids is None or jid in job_ids]
+        for _, control in targets:
+            control.stop(reason)
+        return [jid for jid, _ in targets]
+
+    # -- reading --------------------------------------------------------------------------------------
+    def jobs(self, states: Iterable[JobState] | None = None, *, batch: str | None = None) -> list[Job]:
+        return self.store.list(states, batch=batch)
+
+    def job(self, job_id: int) -> Job | None:
+        return self.store.get(job_id)
+
+    def counts(self) -> dict[JobState, int]:
+        return self.store.counts()
+
+    # -- running --------------------------------------------------------------------------------------
+    def start(self) -> None:
+        with self._cond:
+            if self._running:
+                return
+            self._running = True
+            self._closing = False
+        for i in range(self.settings.concurrency):
+            thread = threading.Thread(target=self._worker, name=f"upload-worker-{i}", daemon=True)
+            thread.start()
+            self._threads.append(thread)
+
+    def wait_idle(self, timeout: float | None = None) -> bool:
+        """Block until nothing is queued or running for this engine; False on timeout."""
+        deadline = None if timeout is None else time.monotonic() + timeout
+        with self._cond:
+            while True:
+                if not self._active and not self._has_queued():
+                    return True
+                remaining = None if deadline is None else deadline - time.monotonic()
+                if remaining is not None and remaining <= 0:
+                    return False
+                self._cond.wait(timeout=remaining if remaining is not None else 5.0)
+
+    def close(self, timeout: float = 10.0) -> None:
+        """Stop workers; transfers in flight go back to the queue and resume on the next start."""
+        with self._cond:
+            self._closing = True
+            controls = list(self._active.values())
+            self._cond.notify_all()
+        for control in controls:
+            control.stop("shutdown")
+        for thread in self._threads:
+            thread.join(timeout)
+        self._threads.clear()
+        self._running = False
+        with self._signer_lock:
+            for signer in self._signers.values():
+                signer.close()
+            self._signers.clear()
+        self.session.close()
+
+    def reload_signers(self) -> None:
+        """Forget cached signers (after a profile or its secrets changed)."""
+        with self._signer_lock:
+            for signer in self._signers.values():
+                signer.close()
+            self._signers.clear()
+
+    def _has_queued(self) -> bool:
+        queued = self.store.list((JobState.QUEUED,), limit=None if self._profiles else 1)
+        if self._profiles is None:
+            return bool(queued)
+        return any(j.profile in self._profiles for j in queued)
+
+    def _wake(self) -> None:
+        with self._cond:
+            self._cond.notify_all()
+
+    def _worker(self) -> None:
+        while True:
+            with self._cond:
+                if self._closing:
+                    return
+                job = self.store.claim_next(self._profiles)
+                if job is None:
+                    if not self._active:
+                        self._cond.notify_all()  # wake wait_idle()
+                    self._cond.wait(timeout=5.0)
+                    continue
+                control = Control()
+                self._active[job.id] = control
+            try:
+                self._run(job, control)
+            finally:
+                with self._cond:
+                    self._active.pop(job.id, None)
+                    self._cond.notify_all()
+                    idle = not self._active and not self._closing and not self._has_queued()
+                if idle:
+                    self._emit(Event(EventKind.IDLE))
+
+    # -- one job --------------------------------------------------------------------------------------
+    def _run(self, job: Job, control: Control) -> None:
+        self._emit(Event(EventKind.STARTED, job.id, job.path, job.key, total=job.size, attempt=job.attempts))
+        try:
+            result, size = self._upload(job, control)
+        except Interrupted as stop:
+            state = _STATE_AFTER_STOP.get(stop.reason, JobState.QUEUED)
+            if stop.reason == "remove":
+                self.store.remove([job.id])
+                self._emit(Event(EventKind.REMOVED, job.id, job.path, job.key))
+                return
+            self.store.set_state(job.id, state, bytes_sent=0)
+            kind = {JobState.PAUSED: EventKind.PAUSED, JobState.CANCELLED: EventKind.CANCELLED}.get(
+                state, EventKind.QUEUED)
+            self._emit(Event(kind, job.id, job.path, job.key))
+            return
+        except UploadError as exc:
+            self._fail(job, exc.failure, None)
+            return
+        except Exception as exc:  # a bug must fail one job, not the worker
+            log.exception("unexpected error uploading job %s", job.id)
+            self._fail(job, Failure(code=f.UNKNOWN, message=f"Unexpected error: {exc!r}", stage=f.STAGE_LOCAL),
+                       None)
+            return
+        self.store.set_state(job.id, JobState.DONE, etag=result.etag or "", bytes_sent=size, clear_error=True)
+        self._emit(Event(EventKind.DONE, job.id, job.path, job.key, bytes_sent=size, total=size,
+                         etag=result.etag))
+
+    def _fail(self, job: Job, failure: Failure, link: SignedRequest | None) -> None:
+        if failure.explanation is None and self._explainer is not None:
+            try:
+                failure.explanation = self._explainer(failure, link)
+            except Exception:
+                log.exception("explaining a failure failed")
+        data = failure.to_dict()
+        self.store.set_state(job.id, JobState.FAILED, error=data)
+        self._emit(Event(EventKind.FAILED, job.id, job.path, job.key, failure=data, attempt=job.attempts))
+
+    def _signer(self, profile: str) -> Signer:
+        with self._signer_lock:
+            signer = self._signers.get(profile)
+            if signer is None:
+                signer = self._signer_factory(profile, self.session)
+                self._signers[profile] = signer
+            return signer
+
+    def _upload(self, job: Job, control: Control) -> tuple[PutResult, int]:
+        policy = self.settings.retry
+        signer = self._signer(job.profile)
+        attempt = 0
+        resigns = 0
+        signed: SignedRequest | None = None
+        while True:
+            attempt += 1
+            control.check()
+            try:
+                return self._attempt(job, signer, signed, control, attempt)
+            except _NeedsLink as need:
+                signed = need.signed
+                if resigns >= policy.max_resigns:
+                    raise UploadError(need.failure) from None
+                resigns += 1
+                attempt -= 1
+                self._emit(Event(EventKind.RETRY, job.id, job.path, job.key, retry_in=0.0, attempt=attempt,
+                                 extra={"reason": "link expired; getting a new one"}))
+                signed = None
+                continue
+            except _Retryable as retry:
+                signed = retry.signed
+                failure = retry.failure
+                if attempt >= policy.max_attempts:
+                    raise UploadError(failure) from None
+                delay = policy.delay(attempt, failure)
+                self._emit(Event(EventKind.RETRY, job.id, job.path, job.key, retry_in=delay, attempt=attempt,
+                                 failure=failure.to_dict()))
+                self.store.set_state(job.id, JobState.UPLOADING, error=failure.to_dict())
+                control.wait(delay)
+
+    def _attempt(self, job: Job, signer: Signer, signed: SignedRequest | None, control: Control,
+                 attempt: int) -> tuple[PutResult, int]:
+        try:
+            fh = open(job.path, "rb")  # noqa: SIM115 - closed below, kept open across sign + send
+        except FileNotFoundError:
+            raise UploadError(Failure(code=f.FILE_VANISHED, stage=f.STAGE_LOCAL,
+                                      message=f"The file {job.path} is no longer there.")) from None
+        except OSError as exc:
+            raise UploadError(Failure(code=f.FILE_UNREADABLE, stage=f.STAGE_LOCAL,
+                                      message=f"The file {job.path} cannot be read: {exc.strerror}")) from None
+        with fh:
+            st = os.fstat(fh.fileno())
+            if st.st_size != job.size or st.st_mtime_ns != job.mtime_ns:
+                # Edited since it was queued: send the current version, and remember its facts.
+                self.store.update_file_facts(job.id, st.st_size, st.st_mtime_ns)
+                job = replace(job, size=st.st_size, mtime_ns=st.st_mtime_ns)
+            if signed is None or signed.expires_within(self.settings.resign_margin):
+                self.store.set_state(job.id, JobState.SIGNING)
+                try:
+                    signed = signer.sign_put(UploadTarget(job.key, job.content_type, job.size))
+                except UploadError as exc:
+                    self._decorate(exc.failure, job)
+                    if exc.failure.retryable:
+                        raise _Retryable(exc.failure, None) from None
+                    raise
+            self.store.set_state(job.id, JobState.UPLOADING)
+            progress = self._progress_callback(job)
+            try:
+                result = put_file(self.session, signed, fh, job.size, on_bytes=progress, control=control,
+                                  verify_md5=self.settings.verify_md5)
+            except FileChanged:
+                raise _Retryable(self._changed(job), signed) from None
+            except UploadError as exc:
+                failure = self._decorate(exc.failure, job)
+                if is_expired_link_failure(failure):
+                    raise _NeedsLink(failure, signed) from None
+                if failure.retryable:
+                    raise _Retryable(failure, signed) from None
+                raise
+            after = _stat_or_none(job.path)
+            if after is None or after.st_size != st.st_size or after.st_mtime_ns != st.st_mtime_ns:
+                raise _Retryable(self._changed(job), signed)
+            self._verify(job, result, signed)
+            return result, job.size
+
+    def _verify(self, job: Job, result: PutResult, signed: SignedRequest) -> None:
+        if not (self.settings.verify_md5 and result.md5_hex and result.etag):
+            return
+        etag = result.etag.lower()
+        encrypted = result.encryption in ("aws:kms", "aws:kms:dsse") or result.customer_key
+        if _PLAIN_MD5.match(etag) and not encrypted and etag != result.md5_hex:
+            raise _Retryable(self._decorate(Failure(
+                code=f.ETAG_MISMATCH, stage=f.STAGE_VERIFY, retryable=True, signer=signed.signer,
+                message=f"The storage server stored different bytes than were sent (its checksum {etag}, "
+                        f"ours {result.md5_hex}).",
+            ), job), signed)
+
+    def _changed(self, job: Job) -> Failure:
+        return self._decorate(Failure(
+            code=f.FILE_CHANGED, stage=f.STAGE_LOCAL, retryable=True,
+            message=f"The file {job.path} changed while it was being sent; it was not marked as uploaded.",
+        ), job)
+
+    @staticmethod
+    def _decorate(failure: Failure, job: Job) -> Failure:
+        failure.file_size = job.size
+        failure.file_mtime_ns = job.mtime_ns
+        failure.asked = failure.asked or {"key": job.key, "content_type": job.content_type}
+        return failure
+
+    def _progress_callback(self, job: Job) -> Callable[[int], None]:
+        interval = self.settings.progress_interval
+        last_emit = 0.0
+        last_store = time.monotonic()
+
+        def on_bytes(sent: int) -> None:
+            nonlocal last_emit, last_store
+            now = time.monotonic()
+            if now - last_emit >= interval or sent == job.size:
+                last_emit = now
+                self._emit(Event(EventKind.PROGRESS, job.id, job.path, job.key, bytes_sent=sent,
+                                 total=job.size))
+            if now - last_store >= 2.0:
+                last_store = now
+                self.store.update_progress(job.id, sent)
+
+        return on_bytes
+
+
+class _Retryable(Exception):  # noqa: N818 - internal control flow
+    def __init__(self, failure: Failure, signed: SignedRequest | None) -> None:
+        super().__init__(failure.code)
+        self.failure = failure
+        self.signed = signed
+
+
+class _NeedsLink(_Retryable):
+    pass
+
+
+def _stat_or_none(path: str) -> os.stat_result | None:
+    try:
+        return os.stat(path)
+    except OSError:
+        return None

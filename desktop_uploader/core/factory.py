@@ -1,0 +1,69 @@
+"""Wiring: profiles + keychain -> signers -> an Engine over the queue database."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+import requests
+
+from desktop_uploader.core import failure as f
+from desktop_uploader.core.config import KIND_LOCAL, PROTOCOL_COMPANION, Config, ConfigError, Profile, \
+    ProfileError
+from desktop_uploader.core.engine import Engine, EngineSettings, SignerFactory
+from desktop_uploader.core.failure import Failure, UploadError
+from desktop_uploader.core.paths import queue_db_path
+from desktop_uploader.core.secrets import SecretStore
+from desktop_uploader.core.signers.base import Signer, SignedRequest
+from desktop_uploader.core.signers.endpoint import EndpointSigner
+from desktop_uploader.core.signers.local import LocalSigner
+from desktop_uploader.core.store import JobStore
+
+
+def explain_failure(failure: Failure, link: SignedRequest | None) -> dict[str, Any]:
+    from desktop_uploader.core.explain import explain
+
+    return explain(failure, link=link).to_dict()
+
+
+def make_signer(profile: Profile, session: requests.Session, secrets: SecretStore) -> Signer:
+    try:
+        profile.validate()
+    except ProfileError as exc:
+        raise UploadError(Failure(code=f.PROFILE_INVALID, stage=f.STAGE_LOCAL, message=str(exc))) from None
+    if profile.kind == KIND_LOCAL:
+        return LocalSigner(profile, secrets)
+    if profile.protocol == PROTOCOL_COMPANION:
+        raise UploadError(Failure(code=f.PROFILE_INVALID, stage=f.STAGE_LOCAL,
+                                  message="The Companion protocol is not available in this version."))
+    return EndpointSigner(profile, session, secrets)
+
+
+def signer_factory(config: Config, secrets: SecretStore,
+                   extra: Mapping[str, Profile] | None = None) -> SignerFactory:
+    """Signers by profile name: saved profiles, plus profiles that live only for this run."""
+    extra = dict(extra or {})
+
+    def factory(name: str, session: requests.Session) -> Signer:
+        profile = extra.get(name)
+        if profile is None:
+            try:
+                profile = config.get(name)
+            except ConfigError as exc:
+                raise UploadError(Failure(code=f.PROFILE_MISSING, stage=f.STAGE_LOCAL, message=str(exc))) \
+                    from None
+        return make_signer(profile, session, secrets)
+
+    return factory
+
+
+def open_engine(config: Config, *, secrets: SecretStore | None = None, settings: EngineSettings | None = None,
+                profiles: Iterable[str] | None = None, extra: Mapping[str, Profile] | None = None,
+                store: JobStore | None = None) -> Engine:
+    return Engine(
+        store or JobStore(queue_db_path()),
+        signer_factory(config, secrets or SecretStore(), extra),
+        settings=settings,
+        explainer=explain_failure,
+        profiles=profiles,
+    )

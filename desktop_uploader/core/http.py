@@ -1,0 +1,54 @@
+"""One pooled HTTP session for the engine, and the mapping of network exceptions to failure codes."""
+
+from __future__ import annotations
+
+import ssl
+
+import requests
+import requests.adapters
+
+from desktop_uploader import __version__
+from desktop_uploader.core import failure as f
+
+USER_AGENT = f"desktop-uploader/{__version__}"
+CONNECT_TIMEOUT = 15.0
+# Per-read timeout: how long we wait for the server to accept the next block or to answer.
+READ_TIMEOUT = 120.0
+
+
+def make_session(pool_size: int = 16) -> requests.Session:
+    session = requests.Session()
+    # Retries are the engine's job (it knows about link expiry and backoff); urllib3 must not add its own.
+    adapter = requests.adapters.HTTPAdapter(pool_connections=4, pool_maxsize=pool_size, max_retries=0)
+    session.mount("https://", adapter)
+    session.mount("http://", adapter)
+    session.headers["User-Agent"] = USER_AGENT
+    # Proxies and CA bundles from the environment (HTTPS_PROXY, REQUESTS_CA_BUNDLE) are honoured;
+    # verification is always on.
+    session.verify = True
+    return session
+
+
+def classify_network_error(exc: BaseException) -> tuple[str, str]:
+    """(failure code, plain message) for an exception raised while talking HTTP."""
+    text = str(exc)
+    chain: list[BaseException] = []
+    cur: BaseException | None = exc
+    while cur is not None and len(chain) < 10:
+        chain.append(cur)
+        cur = cur.__cause__ or cur.__context__
+    if isinstance(exc, requests.exceptions.SSLError) or any(isinstance(e, ssl.SSLError) for e in chain):
+        return f.TLS_ERROR, f"The secure connection could not be verified: {text}"
+    if isinstance(exc, requests.exceptions.Timeout):
+        return f.TIMEOUT, f"The server did not answer in time: {text}"
+    lowered = text.lower()
+    if "name or service not known" in lowered or "nodename nor servname" in lowered or \
+            "getaddrinfo failed" in lowered or "failed to resolve" in lowered or \
+            "temporary failure in name resolution" in lowered or "no address associated" in lowered:
+        return f.DNS_FAILURE, f"The server's name could not be found: {text}"
+    if any(isinstance(e, ConnectionRefusedError) for e in chain) or "connection refused" in lowered:
+        return f.CONNECTION_REFUSED, f"The server refused the connection: {text}"
+    if any(isinstance(e, ConnectionResetError | BrokenPipeError) for e in chain) or \
+            "connection reset" in lowered or "broken pipe" in lowered or "connection aborted" in lowered:
+        return f.CONNECTION_RESET, f"The connection was cut off: {text}"
+    return f.NETWORK_ERROR, f"A network error occurred: {text}"

@@ -1,0 +1,92 @@
+"""Secrets live only in the OS keychain, through keyring. Never in the config file, logs or argv.
+
+If no secure keychain is available we say so and refuse; we never fall back to a plaintext file silently.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+
+import keyring
+import keyring.errors
+from keyring.backend import KeyringBackend
+
+from desktop_uploader.core.failure import KEYRING_UNAVAILABLE
+
+SERVICE = "desktop-uploader"
+
+# Names of the secrets a profile may hold.
+ACCESS_KEY_ID = "access_key_id"
+SECRET_ACCESS_KEY = "secret_access_key"
+SESSION_TOKEN = "session_token"
+CREDENTIAL_FIELDS = (ACCESS_KEY_ID, SECRET_ACCESS_KEY, SESSION_TOKEN)
+
+
+def header_field(header_name: str) -> str:
+    return f"header:{header_name.lower()}"
+
+
+class KeychainError(Exception):
+    code = KEYRING_UNAVAILABLE
+
+
+class SecretStore:
+    """Reads and writes a profile's secrets in the keychain; remembers the backend it checked."""
+
+    def __init__(self, backend: KeyringBackend | None = None) -> None:
+        self._backend = backend
+        self._lock = threading.Lock()
+
+    def _keyring(self) -> KeyringBackend:
+        with self._lock:
+            if self._backend is None:
+                backend = keyring.get_keyring()
+                _check_secure(backend)
+                self._backend = backend
+            return self._backend
+
+    def backend_name(self) -> str:
+        kr = self._keyring()
+        return f"{type(kr).__module__}.{type(kr).__name__}"
+
+    def get(self, profile: str, name: str) -> str | None:
+        try:
+            return self._keyring().get_password(SERVICE, f"{profile}:{name}")
+        except keyring.errors.KeyringError as exc:
+            raise KeychainError(f"The system keychain could not be read: {exc}") from None
+
+    def set(self, profile: str, name: str, value: str) -> None:
+        try:
+            self._keyring().set_password(SERVICE, f"{profile}:{name}", value)
+        except keyring.errors.KeyringError as exc:
+            raise KeychainError(f"The system keychain could not store the secret: {exc}") from None
+
+    def delete(self, profile: str, name: str) -> bool:
+        try:
+            self._keyring().delete_password(SERVICE, f"{profile}:{name}")
+        except keyring.errors.PasswordDeleteError:
+            return False
+        except keyring.errors.KeyringError as exc:
+            raise KeychainError(f"The system keychain could not delete the secret: {exc}") from None
+        return True
+
+    def delete_profile(self, profile: str, header_names: tuple[str, ...] = ()) -> int:
+        names = [*CREDENTIAL_FIELDS, *(header_field(h) for h in header_names)]
+        return sum(self.delete(profile, n) for n in names)
+
+
+def _check_secure(backend: KeyringBackend) -> None:
+    module = type(backend).__module__
+    if module.startswith("keyring.backends.fail") or module.startswith("keyring.backends.null"):
+        raise KeychainError(
+            "No system keychain is available. On Linux install and unlock a Secret Service keychain "
+            "(GNOME Keyring or KWallet); on Windows and macOS the built-in one is used."
+        )
+    # keyrings.alt's file backends keep secrets in plain or weakly protected files; only an explicit
+    # choice by the user (PYTHON_KEYRING_BACKEND or keyringrc) may select them.
+    if module.startswith("keyrings.alt") and not os.environ.get("PYTHON_KEYRING_BACKEND"):
+        raise KeychainError(
+            f"The only keychain found ({type(backend).__name__}) stores secrets in a plain file; "
+            "refusing to use it. Set PYTHON_KEYRING_BACKEND to choose it on purpose."
+        )

@@ -1,0 +1,159 @@
+"""Signing endpoint, simple protocol: GET <endpoint>?filekey=KEY&contentType=TYPE -> {"signed_url": URL}.
+
+Parameter names, the response field and the method are configurable. Secret header values (API keys,
+bearer tokens) are read from the keychain.
+"""
+
+from __future__ import annotations
+
+import json
+
+from typing import Any
+from urllib.parse import urlsplit
+
+import requests
+
+from desktop_uploader.core import failure as f
+from desktop_uploader.core import secrets as sec
+from desktop_uploader.core.config import Profile, is_loopback_host
+from desktop_uploader.core.failure import Failure, ReceivedResponse, SentRequest, UploadError
+from desktop_uploader.core.http import CONNECT_TIMEOUT, classify_network_error
+from desktop_uploader.core.link import parse_link
+from desktop_uploader.core.signers.base import SignedRequest, UploadTarget
+
+SIGN_TIMEOUT = 30.0
+RETRYABLE_ENDPOINT_STATUS = frozenset({408, 429, 500, 502, 503, 504})
+
+
+class EndpointSigner:
+    name = "endpoint"
+
+    def __init__(self, profile: Profile, session: requests.Session, store: sec.SecretStore) -> None:
+        self.profile = profile
+        self.session = session
+        self._headers: dict[str, str] = {}
+        for header in profile.secret_headers:
+            try:
+                value = store.get(profile.name, sec.header_field(header))
+            except sec.KeychainError as exc:
+                raise UploadError(Failure(code=f.KEYRING_UNAVAILABLE, message=str(exc), stage=f.STAGE_LOCAL,
+                                          signer=self.name)) from None
+            if value is None:
+                raise UploadError(Failure(
+                    code=f.CREDENTIALS_MISSING, stage=f.STAGE_LOCAL, signer=self.name,
+                    message=f"The value of header '{header}' for profile '{profile.name}' is not in the "
+                            f"keychain. Run 'desktop-uploader credentials set --profile {profile.name} "
+                            f"--header {header}'.",
+                ))
+            self._headers[header] = value
+
+    def _fail(self, code: str, message: str, *, target: UploadTarget, request: SentRequest,
+              response: requests.Response | None = None, retryable: bool = False) -> UploadError:
+        received = None
+        if response is not None:
+            received = ReceivedResponse.build(response.status_code, dict(response.headers), response.content)
+        return UploadError(Failure(
+            code=code, message=message, stage=f.STAGE_SIGN, signer=self.name, retryable=retryable,
+            http_status=response.status_code if response is not None else None, request=request,
+            response=received, asked={"key": target.key, "content_type": target.content_type},
+            server_date=response.headers.get("Date") if response is not None else None,
+        ))
+
+    def sign_put(self, target: UploadTarget) -> SignedRequest:
+        p = self.profile
+        params = {p.key_param: target.key, p.type_param: target.content_type}
+        method = p.http_method.upper()
+        headers = {"Accept": "application/json", **self._headers}
+        prepared = requests.Request(
+            method, p.endpoint_url, headers=headers,
+            params=params if method == "GET" else None, json=params if method == "POST" else None,
+        ).prepare()
+        sent = SentRequest.build(method, prepared.url or p.endpoint_url, dict(prepared.headers))
+        try:
+            response = self.session.send(prepared, timeout=(CONNECT_TIMEOUT, SIGN_TIMEOUT),
+                                         allow_redirects=True)
+        except requests.RequestException as exc:
+            code, message = classify_network_error(exc)
+            error = self._fail(f.ENDPOINT_UNREACHABLE, f"The signing service could not be reached. {message}",
+                               target=target, request=sent, retryable=True)
+            error.failure.network_error = code
+            raise error from None
+        with response:
+            return self._read_answer(response, target, sent)
+
+    def _read_answer(self, response: requests.Response, target: UploadTarget,
+                     sent: SentRequest) -> SignedRequest:
+        p = self.profile
+        content_type = response.headers.get("Content-Type", "").lower()
+        body = response.content
+        looks_html = "html" in content_type or body.lstrip()[:15].lower().startswith((b"<!doctype", b"<html"))
+        if response.status_code >= 400:
+            detail = _error_text(body)
+            raise self._fail(
+                f.ENDPOINT_HTML if looks_html else f.ENDPOINT_ERROR,
+                f"The signing service answered {response.status_code}: {detail}",
+                target=target, request=sent, response=response,
+                retryable=response.status_code in RETRYABLE_ENDPOINT_STATUS,
+            )
+        if looks_html:
+            raise self._fail(f.ENDPOINT_HTML, "The signing service answered with a web page instead of a link "
+                             "(often a Wi-Fi sign-in page or a network block page).",
+                             target=target, request=sent, response=response, retryable=True)
+        try:
+            data: Any = json.loads(body)
+        except (ValueError, UnicodeDecodeError):
+            raise self._fail(f.ENDPOINT_BAD_RESPONSE, "The signing service's answer is not JSON.",
+                             target=target, request=sent, response=response) from None
+        url = data.get(p.url_field) if isinstance(data, dict) else None
+        if not isinstance(url, str) or not url:
+            raise self._fail(f.ENDPOINT_NO_URL, f"The signing service's answer has no '{p.url_field}' field.",
+                             target=target, request=sent, response=response)
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise self._fail(f.ENDPOINT_BAD_URL, "The signing service returned something that is not an "
+                             "http(s) link.", target=target, request=sent, response=response)
+        if parts.scheme == "http" and not is_loopback_host(parts.hostname) and not p.allow_insecure_http:
+            raise self._fail(f.INSECURE_URL, "The signing service returned an unencrypted http link to "
+                             "another computer; refusing to send the file over it.",
+                             target=target, request=sent, response=response)
+        link = parse_link(url)
+        if not link.targets_key(target.key):
+            raise self._fail(f.ENDPOINT_WRONG_KEY, f"The signing service returned a link for '{link.path}', "
+                             f"not for the requested name '{target.key}'.",
+                             target=target, request=sent, response=response)
+        headers = {"content-type": target.content_type}
+        headers.update({k.lower(): v for k, v in p.signed_header_values.items()})
+        extra = data.get("headers")
+        if isinstance(extra, dict):
+            headers.update({str(k).lower(): str(v) for k, v in extra.items()})
+        expires_at = link.expires_at
+        if isinstance(data.get("expires_at"), int | float):
+            expires_at = float(data["expires_at"])
+        method = str(data.get("method") or "PUT").upper()
+        return SignedRequest(method=method, url=url, headers=headers, expires_at=expires_at,
+                             signer=self.name)
+
+    def describe(self) -> dict[str, str]:
+        host = urlsplit(self.profile.endpoint_url).netloc
+        return {"signer": self.name, "endpoint": f"{urlsplit(self.profile.endpoint_url).scheme}://{host}",
+                "protocol": self.profile.protocol}
+
+    def close(self) -> None:
+        """The HTTP session belongs to the engine."""
+
+
+def _error_text(body: bytes) -> str:
+    """The endpoint's own words: a JSON string, a JSON object's message/error, or the start of the body."""
+    try:
+        data = json.loads(body)
+    except (ValueError, UnicodeDecodeError):
+        return body[:200].decode("utf-8", "replace").strip() or "(empty answer)"
+    if isinstance(data, str):
+        return data
+    if isinstance(data, dict):
+        for name in ("message", "Message", "error", "errorMessage"):
+            if isinstance(data.get(name), str):
+                return str(data[name])
+    return json.dumps(data)[:200]
+
+

@@ -1,0 +1,83 @@
+"""Local signing: boto3 presigns links with credentials read from the OS keychain."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import boto3
+import botocore.config
+import botocore.exceptions
+
+from desktop_uploader.core import failure as f
+from desktop_uploader.core import secrets as sec
+from desktop_uploader.core.config import Profile
+from desktop_uploader.core.failure import Failure, UploadError
+from desktop_uploader.core.signers.base import SignedRequest, UploadTarget
+
+
+class LocalSigner:
+    name = "local"
+
+    def __init__(self, profile: Profile, store: sec.SecretStore) -> None:
+        self.profile = profile
+        try:
+            key_id = store.get(profile.name, sec.ACCESS_KEY_ID)
+            secret = store.get(profile.name, sec.SECRET_ACCESS_KEY)
+            token = store.get(profile.name, sec.SESSION_TOKEN)
+        except sec.KeychainError as exc:
+            raise UploadError(Failure(code=f.KEYRING_UNAVAILABLE, message=str(exc), stage=f.STAGE_LOCAL,
+                                      signer=self.name)) from None
+        if not key_id or not secret:
+            raise UploadError(Failure(
+                code=f.CREDENTIALS_MISSING, stage=f.STAGE_LOCAL, signer=self.name,
+                message=f"No access key is stored for profile '{profile.name}'. Run "
+                        f"'desktop-uploader credentials set --profile {profile.name}'.",
+            ))
+        config = botocore.config.Config(
+            signature_version="s3v4",
+            s3={"addressing_style": profile.addressing_style},
+            retries={"max_attempts": 3, "mode": "standard"},
+            connect_timeout=15,
+            read_timeout=60,
+        )
+        session = boto3.session.Session(
+            aws_access_key_id=key_id, aws_secret_access_key=secret, aws_session_token=token or None,
+            region_name=profile.region,
+        )
+        self.client: Any = session.client("s3", endpoint_url=profile.s3_endpoint_url or None, config=config)
+        self._secrets = tuple(s for s in (secret, token) if s)
+
+    def _headers(self, target: UploadTarget) -> tuple[dict[str, Any], dict[str, str]]:
+        params: dict[str, Any] = {"Bucket": self.profile.bucket, "Key": target.key,
+                                  "ContentType": target.content_type}
+        headers = {"content-type": target.content_type}
+        if self.profile.acl:
+            params["ACL"] = self.profile.acl
+            headers["x-amz-acl"] = self.profile.acl
+        if self.profile.storage_class:
+            params["StorageClass"] = self.profile.storage_class
+            headers["x-amz-storage-class"] = self.profile.storage_class
+        metadata = {**self.profile.metadata, **target.metadata}
+        if metadata:
+            params["Metadata"] = metadata
+            headers.update({f"x-amz-meta-{k.lower()}": v for k, v in metadata.items()})
+        return params, headers
+
+    def sign_put(self, target: UploadTarget) -> SignedRequest:
+        params, headers = self._headers(target)
+        lifetime = self.profile.link_lifetime
+        try:
+            url = self.client.generate_presigned_url("put_object", Params=params, ExpiresIn=lifetime)
+        except (botocore.exceptions.BotoCoreError, botocore.exceptions.ClientError) as exc:
+            raise UploadError(Failure(code=f.PROFILE_INVALID, stage=f.STAGE_SIGN, signer=self.name,
+                                      message=f"The link could not be signed: {exc}")) from None
+        return SignedRequest(method="PUT", url=url, headers=headers, expires_at=time.time() + lifetime,
+                             signer=self.name)
+
+    def describe(self) -> dict[str, str]:
+        return {"signer": self.name, "bucket": self.profile.bucket, "region": self.profile.region,
+                "s3_endpoint_url": self.profile.s3_endpoint_url or "(AWS)"}
+
+    def close(self) -> None:
+        self.client.close()

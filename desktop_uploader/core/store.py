@@ -1,0 +1,355 @@
+"""The durable job queue: one SQLite row per file, so that no queued file is lost to a crash or kill.
+
+WAL mode lets the GUI read while workers write; every change is its own short transaction, and bulk
+inserts are one transaction. Schema changes go through numbered migrations.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+import time
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from desktop_uploader.core.models import Job, JobState, NewJob
+
+# Each entry upgrades the schema by one version; never edit a released entry, append a new one.
+MIGRATIONS: tuple[str, ...] = (
+    """
+    CREATE TABLE jobs (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        path TEXT NOT NULL,
+        size INTEGER NOT NULL,
+        mtime_ns INTEGER NOT NULL,
+        key TEXT NOT NULL,
+        content_type TEXT NOT NULL,
+        profile TEXT NOT NULL,
+        state TEXT NOT NULL,
+        bytes_sent INTEGER NOT NULL DEFAULT 0,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        error TEXT,
+        etag TEXT,
+        batch TEXT NOT NULL DEFAULT '',
+        created_at REAL NOT NULL,
+        updated_at REAL NOT NULL,
+        finished_at REAL
+    );
+    CREATE INDEX jobs_state ON jobs(state);
+    CREATE INDEX jobs_key ON jobs(profile, key);
+    """,
+    # Multipart state: the upload id and every finished part, so a restart continues where it stopped.
+    """
+    CREATE TABLE multipart (
+        job_id INTEGER PRIMARY KEY REFERENCES jobs(id) ON DELETE CASCADE,
+        upload_id TEXT NOT NULL,
+        part_size INTEGER NOT NULL,
+        created_at REAL NOT NULL
+    );
+    CREATE TABLE parts (
+        job_id INTEGER NOT NULL REFERENCES jobs(id) ON DELETE CASCADE,
+        part_number INTEGER NOT NULL,
+        etag TEXT NOT NULL,
+        size INTEGER NOT NULL,
+        md5 TEXT,
+        PRIMARY KEY (job_id, part_number)
+    );
+    CREATE TABLE orphan_uploads (
+        upload_id TEXT PRIMARY KEY,
+        key TEXT NOT NULL,
+        profile TEXT NOT NULL,
+        created_at REAL NOT NULL
+    );
+    """,
+)
+SCHEMA_VERSION = len(MIGRATIONS)
+
+_COLUMNS = (
+    "id, path, size, mtime_ns, key, content_type, profile, state, bytes_sent, attempts, error, etag, "
+    "batch, created_at, updated_at, finished_at"
+)
+
+
+class StoreError(Exception):
+    pass
+
+
+def _row_to_job(row: sqlite3.Row | tuple[Any, ...]) -> Job:
+    (jid, path, size, mtime_ns, key, ctype, profile, state, sent, attempts, error, etag, batch, created,
+     updated, finished) = tuple(row)
+    return Job(
+        id=jid, path=path, size=size, mtime_ns=mtime_ns, key=key, content_type=ctype, profile=profile,
+        state=JobState(state), bytes_sent=sent, attempts=attempts,
+        error=json.loads(error) if error else None, etag=etag, batch=batch, created_at=created,
+        updated_at=updated, finished_at=finished,
+    )
+
+
+class JobStore:
+    """Thread-safe access to the queue database. One connection, guarded by a lock."""
+
+    def __init__(self, path: Path | str) -> None:
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._lock = threading.RLock()
+        self._conn = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None, timeout=30)
+        self._conn.execute("PRAGMA journal_mode=WAL")
+        # NORMAL is durable across application crashes in WAL mode; only a power cut may drop the last
+        # commits, which resume handles (a job goes back to queued, never disappears).
+        self._conn.execute("PRAGMA synchronous=NORMAL")
+        self._conn.execute("PRAGMA foreign_keys=ON")
+        self._migrate()
+
+    # -- schema ---------------------------------------------------------------------------------------
+    def _migrate(self) -> None:
+        with self._lock:
+            current = self._conn.execute("PRAGMA user_version").fetchone()[0]
+            if current > SCHEMA_VERSION:
+                raise StoreError(
+                    f"The queue database {self.path} was written by a newer version of the app "
+                    f"(schema {current}, this version knows {SCHEMA_VERSION}). Update the app."
+                )
+            for version in range(current, SCHEMA_VERSION):
+                with self._tx():
+                    for statement in _split_sql(MIGRATIONS[version]):
+                        self._conn.execute(statement)
+                    self._conn.execute(f"PRAGMA user_version={version + 1}")
+
+    @contextmanager
+    def _tx(self) -> Iterator[sqlite3.Connection]:
+        with self._lock:
+            self._conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._conn
+            except BaseException:
+                self._conn.execute("ROLLBACK")
+                raise
+            self._conn.execute("COMMIT")
+
+    def schema_version(self) -> int:
+        with self._lock:
+            return int(self._conn.execute("PRAGMA user_version").fetchone()[0])
+
+    def close(self) -> None:
+        with self._lock:
+            self._conn.close()
+
+    # -- jobs -----------------------------------------------------------------------------------------
+    def add_jobs(self, new_jobs: Sequence[NewJob]) -> list[Job]:
+        """Insert many jobs in one transaction and return them with their ids."""
+        now = time.time()
+        jobs: list[Job] = []
+        with self._tx() as conn:
+            for nj in new_jobs:
+                cur = conn.execute(
+                    "INSERT INTO jobs (path, size, mtime_ns, key, content_type, profile, state, batch, "
+                    "created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?)",
+                    (nj.path, nj.size, nj.mtime_ns, nj.key, nj.content_type, nj.profile,
+                     JobState.QUEUED.value, nj.batch, now, now),
+                )
+                jobs.append(Job(
+                    id=int(cur.lastrowid or 0), path=nj.path, size=nj.size, mtime_ns=nj.mtime_ns, key=nj.key,
+                    content_type=nj.content_type, profile=nj.profile, state=JobState.QUEUED,
+                    batch=nj.batch, created_at=now, updated_at=now,
+                ))
+        return jobs
+
+    def get(self, job_id: int) -> Job | None:
+        with self._lock:
+            row = self._conn.execute(f"SELECT {_COLUMNS} FROM jobs WHERE id=?", (job_id,)).fetchone()
+        return _row_to_job(row) if row else None
+
+    def list(self, states: Iterable[JobState] | None = None, *, batch: str | None = None,
+             limit: int | None = None, search: str | None = None, newest_first: bool = False) -> list[Job]:
+        sql = f"SELECT {_COLUMNS} FROM jobs"
+        where: list[str] = []
+        args: list[Any] = []
+        if states is not None:
+            values = [s.value for s in states]
+            where.append(f"state IN ({','.join('?' * len(values))})")
+            args.extend(values)
+        if batch is not None:
+            where.append("batch=?")
+            args.append(batch)
+        if search:
+            where.append("(path LIKE ? ESCAPE '\\' OR key LIKE ? ESCAPE '\\')")
+            like = "%" + search.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+            args.extend([like, like])
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        sql += " ORDER BY id DESC" if newest_first else " ORDER BY id"
+        if limit is not None:
+            sql += f" LIMIT {int(limit)}"
+        with self._lock:
+            rows = self._conn.execute(sql, args).fetchall()
+        return [_row_to_job(r) for r in rows]
+
+    def counts(self) -> dict[JobState, int]:
+        with self._lock:
+            rows = self._conn.execute("SELECT state, COUNT(*) FROM jobs GROUP BY state").fetchall()
+        return {JobState(s): n for s, n in rows}
+
+    def unfinished_keys(self, profile: str) -> set[str]:
+        with self._lock:
+            rows = self._conn.execute(
+                "SELECT key FROM jobs WHERE profile=? AND state NOT IN (?,?,?)",
+                (profile, JobState.DONE.value, JobState.FAILED.value, JobState.CANCELLED.value),
+            ).fetchall()
+        return {r[0] for r in rows}
+
+    def find_unfinished(self, profile: str, path: str, key: str) -> Job | None:
+        """The not-yet-done job for the same file and destination, so queuing it again resumes it."""
+        with self._lock:
+            row = self._conn.execute(
+                f"SELECT {_COLUMNS} FROM jobs WHERE profile=? AND path=? AND key=? AND state NOT IN (?,?) "
+                "ORDER BY id DESC LIMIT 1",
+                (profile, path, key, JobState.DONE.value, JobState.CANCELLED.value),
+            ).fetchone()
+        return _row_to_job(row) if row else None
+
+    def claim_next(self, profiles: Iterable[str] | None = None, exclude: Iterable[int] = ()) -> Job | None:
+        """Atomically move the oldest queued job to 'signing' and return it."""
+        excluded = list(exclude)
+        sql = f"SELECT {_COLUMNS} FROM jobs WHERE state=?"
+        args: list[Any] = [JobState.QUEUED.value]
+        if profiles is not None:
+            names = list(profiles)
+            sql += f" AND profile IN ({','.join('?' * len(names))})"
+            args.extend(names)
+        if excluded:
+            sql += f" AND id NOT IN ({','.join('?' * len(excluded))})"
+            args.extend(excluded)
+        sql += " ORDER BY id LIMIT 1"
+        with self._tx() as conn:
+            row = conn.execute(sql, args).fetchone()
+            if row is None:
+                return None
+            now = time.time()
+            conn.execute(
+                "UPDATE jobs SET state=?, attempts=attempts+1, updated_at=? WHERE id=?",
+                (JobState.SIGNING.value, now, row[0]),
+            )
+        job = _row_to_job(row)
+        return Job(**{**job.__dict__, "state": JobState.SIGNING, "attempts": job.attempts + 1, "updated_at": now})
+
+    def set_state(self, job_id: int, state: JobState, *, expect: Iterable[JobState] | None = None,
+                  error: dict[str, Any] | None = None, etag: str | None = None,
+                  bytes_sent: int | None = None, clear_error: bool = False,
+                  reset_attempts: bool = False) -> bool:
+        """Change a job's state; with *expect*, only if it is currently in one of those states."""
+        now = time.time()
+        sets = ["state=?", "updated_at=?"]
+        args: list[Any] = [state.value, now]
+        if error is not None:
+            sets.append("error=?")
+            args.append(json.dumps(error))
+        elif clear_error:
+            sets.append("error=NULL")
+        if etag is not None:
+            sets.append("etag=?")
+            args.append(etag)
+        if bytes_sent is not None:
+            sets.append("bytes_sent=?")
+            args.append(bytes_sent)
+        if reset_attempts:
+            sets.append("attempts=0")
+        sets.append("finished_at=?")
+        args.append(now if state.finished else None)
+        sql = f"UPDATE jobs SET {', '.join(sets)} WHERE id=?"
+        args.append(job_id)
+        if expect is not None:
+            values = [s.value for s in expect]
+            sql += f" AND state IN ({','.join('?' * len(values))})"
+            args.extend(values)
+        with self._tx() as conn:
+            return conn.execute(sql, args).rowcount > 0
+
+    def set_many(self, job_ids: Sequence[int] | None, state: JobState, *, expect: Iterable[JobState],
+                 reset_attempts: bool = False) -> list[int]:
+        """Move many jobs at once (pause all, resume all, retry all); returns the ids changed."""
+        values = [s.value for s in expect]
+        now = time.time()
+        with self._tx() as conn:
+            sql = f"SELECT id FROM jobs WHERE state IN ({','.join('?' * len(values))})"
+            args: list[Any] = list(values)
+            if job_ids is not None:
+                ids = list(job_ids)
+                if not ids:
+                    return []
+                sql += f" AND id IN ({','.join('?' * len(ids))})"
+                args.extend(ids)
+            changed = [r[0] for r in conn.execute(sql, args).fetchall()]
+            extra = ", attempts=0, error=NULL" if reset_attempts else ""
+            conn.executemany(
+                f"UPDATE jobs SET state=?, updated_at=?, finished_at=?{extra} WHERE id=?",
+                [(state.value, now, now if state.finished else None, jid) for jid in changed],
+            )
+        return changed
+
+    def update_progress(self, job_id: int, bytes_sent: int) -> None:
+        with self._lock:
+            self._conn.execute("UPDATE jobs SET bytes_sent=?, updated_at=? WHERE id=?",
+                               (bytes_sent, time.time(), job_id))
+
+    def update_file_facts(self, job_id: int, size: int, mtime_ns: int) -> None:
+        with self._lock:
+            self._conn.execute("UPDATE jobs SET size=?, mtime_ns=? WHERE id=?", (size, mtime_ns, job_id))
+
+    def remove(self, job_ids: Sequence[int]) -> int:
+        with self._tx() as conn:
+            return conn.executemany("DELETE FROM jobs WHERE id=?", [(j,) for j in job_ids]).rowcount
+
+    def recover_interrupted(self) -> list[int]:
+        """Jobs that were signing or uploading when the app died go back to the queue."""
+        return self.set_many(None, JobState.QUEUED, expect=(JobState.SIGNING, JobState.UPLOADING))
+
+    # -- multipart ------------------------------------------------------------------------------------
+    def get_multipart(self, job_id: int) -> tuple[str, int] | None:
+        with self._lock:
+            row = self._conn.execute(
+                "SELECT upload_id, part_size FROM multipart WHERE job_id=?", (job_id,)).fetchone()
+        return (row[0], row[1]) if row else None
+
+    def set_multipart(self, job_id: int, upload_id: str, part_size: int) -> None:
+        with self._tx() as conn:
+            conn.execute("DELETE FROM parts WHERE job_id=?", (job_id,))
+            conn.execute("INSERT OR REPLACE INTO multipart VALUES (?,?,?,?)",
+                         (job_id, upload_id, part_size, time.time()))
+
+    def clear_multipart(self, job_id: int) -> None:
+        with self._tx() as conn:
+            conn.execute("DELETE FROM parts WHERE job_id=?", (job_id,))
+            conn.execute("DELETE FROM multipart WHERE job_id=?", (job_id,))
+
+    def add_part(self, job_id: int, part_number: int, etag: str, size: int, md5: str | None) -> None:
+        with self._lock:
+            self._conn.execute("INSERT OR REPLACE INTO parts VALUES (?,?,?,?,?)",
+                               (job_id, part_number, etag, size, md5))
+
+    def parts(self, job_id: int) -> dict[int, tuple[str, int, str | None]]:
+        with self._lock:
+            rows = self._conn.execute(
+                "SELECT part_number, etag, size, md5 FROM parts WHERE job_id=? ORDER BY part_number",
+                (job_id,)).fetchall()
+        return {r[0]: (r[1], r[2], r[3]) for r in rows}
+
+    def add_orphan_upload(self, upload_id: str, key: str, profile: str) -> None:
+        with self._lock:
+            self._conn.execute("INSERT OR REPLACE INTO orphan_uploads VALUES (?,?,?,?)",
+                               (upload_id, key, profile, time.time()))
+
+    def orphan_uploads(self) -> list[tuple[str, str, str]]:
+        with self._lock:
+            return [tuple(r) for r in self._conn.execute(  # type: ignore[misc]
+                "SELECT upload_id, key, profile FROM orphan_uploads").fetchall()]
+
+    def drop_orphan_upload(self, upload_id: str) -> None:
+        with self._lock:
+            self._conn.execute("DELETE FROM orphan_uploads WHERE upload_id=?", (upload_id,))
+
+
+def _split_sql(script: str) -> list[str]:
+    return [s.strip() for s in script.split(";") if s.strip()]

@@ -1,0 +1,234 @@
+"""Sending one file with one presigned PUT: streamed, constant memory, exactly the signed headers."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import threading
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from email.utils import parsedate_to_datetime
+
+import requests
+
+from desktop_uploader.core import failure as f
+from desktop_uploader.core.failure import Failure, ReceivedResponse, SentRequest, UploadError
+from desktop_uploader.core.http import CONNECT_TIMEOUT, READ_TIMEOUT, classify_network_error
+from desktop_uploader.core.link import LinkInfo, parse_link
+from desktop_uploader.core.s3xml import parse_s3_error
+from desktop_uploader.core.signers.base import SignedRequest
+
+CHUNK = 1024 * 1024
+SINGLE_PUT_LIMIT = 5 * 1024**3
+RETRYABLE_S3_CODES = frozenset({"SlowDown", "RequestTimeout", "InternalError", "ServiceUnavailable",
+                                "OperationAborted", "RequestTimeTooSkewed"})
+RETRYABLE_STATUS = frozenset({408, 429, 500, 502, 503, 504})
+
+
+class Interrupted(Exception):  # noqa: N818 - a control-flow signal, not an error
+    """The user paused or cancelled, or the engine is shutting down, while bytes were flowing."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+class Control:
+    """Shared between a running transfer and the engine: the way to stop it mid-stream."""
+
+    def __init__(self) -> None:
+        self.stop_reason: str | None = None
+        self._event = threading.Event()
+
+    def stop(self, reason: str) -> None:
+        if self.stop_reason is None:
+            self.stop_reason = reason
+        self._event.set()
+
+    def check(self) -> None:
+        if self.stop_reason is not None:
+            raise Interrupted(self.stop_reason)
+
+    def wait(self, seconds: float) -> None:
+        """Sleep that a stop request cuts short."""
+        self._event.wait(seconds)
+        self.check()
+
+
+class FileChanged(Exception):  # noqa: N818
+    pass
+
+
+class FileBody:
+    """An iterable request body over a byte range of a file, with a length so requests sends
+    Content-Length (S3 refuses chunked transfer encoding on presigned PUTs)."""
+
+    def __init__(self, fh: "os.PathLike[str] | int | object", offset: int, length: int, *,
+                 on_bytes: Callable[[int], None] | None = None, control: Control | None = None,
+                 throttle: Callable[[int], None] | None = None, md5: bool = True) -> None:
+        self._fh = fh
+        self._offset = offset
+        self._length = length
+        self._on_bytes = on_bytes
+        self._control = control
+        self._throttle = throttle
+        self.md5 = hashlib.md5(usedforsecurity=False) if md5 else None
+        self.sent = 0
+
+    def __len__(self) -> int:
+        return self._length
+
+    def __iter__(self) -> Iterator[bytes]:
+        fh = self._fh
+        fh.seek(self._offset)  # type: ignore[attr-defined]
+        remaining = self._length
+        self.sent = 0
+        if self.md5 is not None:
+            self.md5 = hashlib.md5(usedforsecurity=False)
+        while remaining > 0:
+            if self._control is not None:
+                self._control.check()
+            block = fh.read(min(CHUNK, remaining))  # type: ignore[attr-defined]
+            if not block:
+                # The file got shorter while we were sending it.
+                raise FileChanged("the file got shorter while it was being sent")
+            if self._throttle is not None:
+                self._throttle(len(block))
+            if self.md5 is not None:
+                self.md5.update(block)
+            remaining -= len(block)
+            self.sent += len(block)
+            yield block
+            if self._on_bytes is not None:
+                self._on_bytes(self.sent)
+
+
+def headers_to_send(signed: SignedRequest, link: LinkInfo | None = None) -> dict[str, str]:
+    """Exactly the headers the link was signed for, with the values the signer used, and no unsigned
+    x-amz-* header. Raises UploadError when a signed header's value is unknown."""
+    link = link or parse_link(signed.url)
+    known = {k.lower(): v for k, v in signed.headers.items()}
+    out: dict[str, str] = {}
+    if link.version == "v4":
+        query = link.query_lower()
+        for name in link.signed_headers:
+            if name in ("host", "content-length"):
+                continue  # set by the HTTP layer from the URL and the body
+            if name in known:
+                out[name] = known[name]
+            elif name in query:
+                out[name] = query[name]
+            else:
+                raise UploadError(Failure(
+                    code=f.SIGNED_HEADER_UNKNOWN, stage=f.STAGE_SIGN, signer=signed.signer,
+                    signed_url=signed.url,
+                    message=f"The link was signed with the header '{name}', but the signer did not say "
+                            "which value it used, so the upload would be refused.",
+                ))
+        for name, value in known.items():
+            if name not in out and not name.startswith("x-amz-"):
+                out[name] = value
+    else:
+        # SigV2 or an unknown scheme: send what the signer says it used, nothing more.
+        out.update(known)
+    return out
+
+
+@dataclass(frozen=True)
+class PutResult:
+    etag: str | None
+    md5_hex: str | None
+    status: int
+    encryption: str = ""  # x-amz-server-side-encryption: KMS ETags are not MD5s
+    customer_key: bool = False  # SSE-C: neither
+
+
+def put_file(session: requests.Session, signed: SignedRequest, fh: object, size: int, *,
+             on_bytes: Callable[[int], None] | None = None, control: Control | None = None,
+             throttle: Callable[[int], None] | None = None, verify_md5: bool = True,
+             offset: int = 0) -> PutResult:
+    """PUT *size* bytes of open file *fh* from *offset* to the signed link; raise UploadError on failure."""
+    link = parse_link(signed.url)
+    headers = headers_to_send(signed, link)
+    if size > SINGLE_PUT_LIMIT:
+        raise UploadError(Failure(code=f.TOO_LARGE, stage=f.STAGE_LOCAL, signer=signed.signer,
+                                  message="S3 takes at most 5 GiB in a single upload; this file needs a "
+                                          "multipart upload.", file_size=size))
+    body = FileBody(fh, offset, size, on_bytes=on_bytes, control=control, throttle=throttle, md5=verify_md5)
+    # An empty file must go as an explicit Content-Length: 0, never as chunked.
+    data: object = body if size else b""
+    headers["Content-Length"] = str(size)
+    sent = SentRequest.build(signed.method, signed.url, headers)
+    try:
+        response = session.request(signed.method, signed.url, data=data, headers=headers,
+                                   timeout=(CONNECT_TIMEOUT, READ_TIMEOUT), allow_redirects=False)
+    except (Interrupted, FileChanged):
+        raise
+    except requests.RequestException as exc:
+        if isinstance(exc.__context__, Interrupted | FileChanged):
+            raise exc.__context__ from None
+        code, message = classify_network_error(exc)
+        sent.bytes_sent = body.sent
+        raise UploadError(Failure(code=code, message=message, stage=f.STAGE_UPLOAD, retryable=True,
+                                  request=sent, signer=signed.signer, signed_url=signed.url,
+                                  network_error=code, file_size=size)) from None
+    sent.bytes_sent = body.sent if size else 0
+    with response:
+        if response.status_code // 100 == 2:
+            etag = response.headers.get("ETag")
+            md5_hex = body.md5.hexdigest() if (body.md5 is not None and size) else (
+                hashlib.md5(b"", usedforsecurity=False).hexdigest() if verify_md5 else None)
+            return PutResult(
+                etag=etag.strip('"') if etag else None, md5_hex=md5_hex, status=response.status_code,
+                encryption=response.headers.get("x-amz-server-side-encryption", ""),
+                customer_key="x-amz-server-side-encryption-customer-algorithm" in response.headers)
+        raise UploadError(failure_from_response(response, sent, signed, size))
+
+
+def failure_from_response(response: requests.Response, sent: SentRequest, signed: SignedRequest,
+                          size: int | None) -> Failure:
+    body = response.content
+    s3 = parse_s3_error(body)
+    status = response.status_code
+    code = s3.get("Code") or _status_code_name(status, body, response.headers.get("Content-Type", ""))
+    message = s3.get("Message") or f"The storage server answered {status} {response.reason or ''}".strip()
+    retry_after = _retry_after(response.headers.get("Retry-After"))
+    retryable = status in RETRYABLE_STATUS or code in RETRYABLE_S3_CODES
+    if status == 403 and code == "RequestTimeTooSkewed":
+        retryable = False
+    return Failure(
+        code=code, message=message, stage=f.STAGE_UPLOAD, http_status=status, retryable=retryable,
+        s3_error=s3, request_id=s3.get("RequestId") or response.headers.get("x-amz-request-id"),
+        request=sent, response=ReceivedResponse.build(status, dict(response.headers), body),
+        signer=signed.signer, signed_url=signed.url, file_size=size,
+        server_date=response.headers.get("Date"), retry_after=retry_after,
+    )
+
+
+def _status_code_name(status: int, body: bytes, content_type: str) -> str:
+    head = body.lstrip()[:15].lower()
+    if "html" in content_type.lower() or head.startswith((b"<!doctype", b"<html")):
+        return f.HTML_RESPONSE
+    return {400: "BadRequest", 403: "AccessDenied", 404: "NotFound", 405: "MethodNotAllowed",
+            407: "ProxyAuthenticationRequired", 411: "MissingContentLength", 412: "PreconditionFailed",
+            413: "EntityTooLarge", 429: "TooManyRequests", 500: "InternalError", 501: "NotImplemented",
+            503: "ServiceUnavailable", 511: "NetworkAuthenticationRequired"}.get(status, f"HTTP{status}")
+
+
+def _retry_after(value: str | None) -> float | None:
+    if not value:
+        return None
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    try:
+        return max(0.0, parsedate_to_datetime(value).timestamp() - time.time())
+    except (TypeError, ValueError):
+        return None
+
+
+def is_expired_link_failure(failure: Failure) -> bool:
+    message = (failure.s3_error.get("Message") or failure.message or "").lower()
+    return failure.http_status == 403 and failure.code == "AccessDenied" and "expired" in message
