@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import requests
 
@@ -30,7 +30,7 @@ from desktop_uploader.core.mime import content_type_for
 from desktop_uploader.core.models import Event, EventKind, Job, JobState, NewJob
 from desktop_uploader.core.retry import RetryPolicy
 from desktop_uploader.core.scan import DEFAULT_SKIP, ScanProblem, SkipRule, scan_paths
-from desktop_uploader.core.signers.base import SignedRequest, Signer, UploadTarget
+from desktop_uploader.core.signers.base import SignedRequest, Signer, UploadTarget, supports_multipart
 from desktop_uploader.core.store import JobStore
 from desktop_uploader.core.transfer import Control, FileChanged, Interrupted, PutResult, is_expired_link_failure, \
     put_file
@@ -389,7 +389,9 @@ class Engine:
                 # Edited since it was queued: send the current version, and remember its facts.
                 self.store.update_file_facts(job.id, st.st_size, st.st_mtime_ns)
                 job = replace(job, size=st.st_size, mtime_ns=st.st_mtime_ns)
-            if signed is None or signed.expires_within(self.settings.resign_margin):
+            if job.size > self.settings.multipart_threshold and supports_multipart(signer):
+                pass  # parts are signed one by one, just before each is sent
+            elif signed is None or signed.expires_within(self.settings.resign_margin):
                 self.store.set_state(job.id, JobState.SIGNING)
                 try:
                     signed = signer.sign_put(UploadTarget(job.key, job.content_type, job.size))
@@ -398,8 +400,10 @@ class Engine:
                     if exc.failure.retryable:
                         raise _Retryable(exc.failure, None) from None
                     raise
-            self.store.set_state(job.id, JobState.UPLOADING)
             progress = self._progress_callback(job)
+            if job.size > self.settings.multipart_threshold and supports_multipart(signer):
+                return self._multipart(job, signer, fh, st, control, progress), job.size
+            self.store.set_state(job.id, JobState.UPLOADING)
             try:
                 result = put_file(self.session, signed, fh, job.size, on_bytes=progress, control=control,
                                   verify_md5=self.settings.verify_md5)
@@ -417,6 +421,27 @@ class Engine:
                 raise _Retryable(self._changed(job), signed)
             self._verify(job, result, signed)
             return result, job.size
+
+    def _multipart(self, job: Job, signer: Signer, fh: BinaryIO, st: os.stat_result, control: Control,
+                   progress: Callable[[int], None]) -> PutResult:
+        from desktop_uploader.core.multipart import MultipartContext, upload_multipart
+
+        self.store.set_state(job.id, JobState.UPLOADING)
+        ctx = MultipartContext(store=self.store, session=self.session, job=job, signer=signer, fh=fh,
+                               control=control, on_bytes=progress, settings=self.settings, emit=self._emit)
+        try:
+            result = upload_multipart(ctx)
+        except FileChanged:
+            raise _Retryable(self._changed(job), None) from None
+        except UploadError as exc:
+            failure = self._decorate(exc.failure, job)
+            if failure.retryable:
+                raise _Retryable(failure, None) from None
+            raise
+        after = _stat_or_none(job.path)
+        if after is None or after.st_size != st.st_size or after.st_mtime_ns != st.st_mtime_ns:
+            raise _Retryable(self._changed(job), None)
+        return result
 
     def _verify(self, job: Job, result: PutResult, signed: SignedRequest) -> None:
         if not (self.settings.verify_md5 and result.md5_hex and result.etag):

@@ -55,6 +55,39 @@ class Signer(Protocol):
     def close(self) -> None: ...
 
 
+@dataclass(frozen=True)
+class UploadedPart:
+    number: int
+    etag: str
+    size: int
+
+
+class MultipartSigner(Signer, Protocol):
+    """A signer that can also drive S3 multipart uploads (create, sign each part, list, complete, abort)."""
+
+    def create_multipart(self, target: UploadTarget) -> tuple[str, str]:
+        """Start an upload; returns (key, upload_id). The key may differ from the one asked for
+        (Companion chooses its own)."""
+        ...
+
+    def sign_part(self, key: str, upload_id: str, part_number: int, size: int) -> SignedRequest: ...
+
+    def list_parts(self, key: str, upload_id: str) -> list[UploadedPart] | None:
+        """Parts the server has, or None when the signer cannot tell."""
+        ...
+
+    def complete_multipart(self, key: str, upload_id: str, parts: list[UploadedPart]) -> str | None:
+        """Finish the upload; returns the final ETag when known."""
+        ...
+
+    def abort_multipart(self, key: str, upload_id: str) -> None: ...
+
+
+def supports_multipart(signer: Signer) -> bool:
+    return all(callable(getattr(signer, name, None)) for name in (
+        "create_multipart", "sign_part", "list_parts", "complete_multipart", "abort_multipart"))
+
+
 def failure_from_signer(code: str, message: str, **kw: object) -> Failure:
     from desktop_uploader.core.failure import STAGE_SIGN
 
