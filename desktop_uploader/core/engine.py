@@ -127,7 +127,9 @@ class Engine:
         problems = list(scan.problems)
         for found in scan.files:
             try:
-                key = render_key(keys.template, path=found.path, root=found.root, prefix=keys.prefix, now=now,
+                # A dropped folder keeps its own name in the key, as file managers copy folders.
+                root = found.root.parent if found.root is not None else None
+                key = render_key(keys.template, path=found.path, root=root, prefix=keys.prefix, now=now,
                                  device=keys.device, operator=keys.operator)
             except ValueError as exc:
                 problems.append(ScanProblem(found.path, f"No valid name could be made for it: {exc}"))

@@ -32,7 +32,10 @@ class LinkInfo:
 
     def targets_key(self, key: str) -> bool:
         """True if the link's path ends with *key* (path-style '/bucket/key' or virtual-host '/key')."""
-        return self.path == "/" + key or self.path.endswith("/" + key)
+        if self.path == "/" + key:
+            return True
+        parts = self.path.split("/", 2)
+        return len(parts) == 3 and bool(parts[1]) and parts[2] == key
 
 
 def _parse_amz_date(value: str) -> float | None:
