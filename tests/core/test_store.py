@@ -1,0 +1,94 @@
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from desktop_uploader.core.models import JobState, NewJob
+from desktop_uploader.core.store import SCHEMA_VERSION, JobStore, StoreError
+
+
+def _new(i: int, profile: str = "p") -> NewJob:
+    return NewJob(path=f"/data/f{i}", size=i, mtime_ns=i, key=f"k{i}", content_type="text/plain",
+                  profile=profile, batch="b")
+
+
+def test_schema_is_migrated_and_wal(tmp_path: Path) -> None:
+    store = JobStore(tmp_path / "q.db")
+    assert store.schema_version() == SCHEMA_VERSION
+    mode = sqlite3.connect(tmp_path / "q.db").execute("PRAGMA journal_mode").fetchone()[0]
+    assert mode == "wal"
+    store.close()
+
+
+def test_newer_schema_is_refused_with_a_clear_message(tmp_path: Path) -> None:
+    conn = sqlite3.connect(tmp_path / "q.db")
+    conn.execute(f"PRAGMA user_version={SCHEMA_VERSION + 1}")
+    conn.close()
+    with pytest.raises(StoreError, match="newer version"):
+        JobStore(tmp_path / "q.db")
+
+
+def test_add_claim_and_state_changes_survive_reopen(tmp_path: Path) -> None:
+    store = JobStore(tmp_path / "q.db")
+    jobs = store.add_jobs([_new(1), _new(2)])
+    claimed = store.claim_next()
+    assert claimed is not None and claimed.id == jobs[0].id
+    assert claimed.state is JobState.SIGNING and claimed.attempts == 1
+    assert store.set_state(claimed.id, JobState.DONE, etag="abc", bytes_sent=1)
+    assert not store.set_state(claimed.id, JobState.FAILED, expect=(JobState.UPLOADING,))
+    store.set_state(jobs[1].id, JobState.UPLOADING)
+    store.close()
+    again = JobStore(tmp_path / "q.db")
+    assert again.recover_interrupted() == [jobs[1].id]
+    by_id = {j.id: j for j in again.list()}
+    assert by_id[jobs[0].id].state is JobState.DONE and by_id[jobs[0].id].etag == "abc"
+    assert by_id[jobs[0].id].finished_at is not None
+    assert by_id[jobs[1].id].state is JobState.QUEUED
+    again.close()
+
+
+def test_claim_respects_profiles_and_order(tmp_path: Path) -> None:
+    store = JobStore(tmp_path / "q.db")
+    store.add_jobs([_new(1, "a"), _new(2, "b"), _new(3, "b")])
+    claimed = store.claim_next(["b"])
+    assert claimed is not None and claimed.path == "/data/f2"
+    assert store.claim_next(["c"]) is None
+    store.close()
+
+
+def test_error_round_trip_and_search(tmp_path: Path) -> None:
+    store = JobStore(tmp_path / "q.db")
+    job = store.add_jobs([_new(1)])[0]
+    store.set_state(job.id, JobState.FAILED, error={"code": "AccessDenied", "message": "no"})
+    got = store.get(job.id)
+    assert got is not None and got.error == {"code": "AccessDenied", "message": "no"}
+    assert [j.id for j in store.list(search="f1")] == [job.id]
+    assert store.list(search="%") == []  # LIKE wildcards are escaped
+    store.close()
+
+
+def test_set_many_and_retry_reset(tmp_path: Path) -> None:
+    store = JobStore(tmp_path / "q.db")
+    jobs = store.add_jobs([_new(i) for i in range(3)])
+    store.set_state(jobs[0].id, JobState.FAILED, error={"code": "x"})
+    changed = store.set_many(None, JobState.QUEUED, expect=(JobState.FAILED,), reset_attempts=True)
+    assert changed == [jobs[0].id]
+    job = store.get(jobs[0].id)
+    assert job is not None and job.error is None and job.attempts == 0
+    assert store.set_many([], JobState.PAUSED, expect=(JobState.QUEUED,)) == []
+    store.close()
+
+
+def test_multipart_state_is_kept_per_job(tmp_path: Path) -> None:
+    store = JobStore(tmp_path / "q.db")
+    job = store.add_jobs([_new(1)])[0]
+    store.set_multipart(job.id, "upload-1", 5 * 1024 * 1024)
+    store.add_part(job.id, 2, "e2", 10, "m2")
+    store.add_part(job.id, 1, "e1", 10, "m1")
+    assert store.get_multipart(job.id) == ("upload-1", 5 * 1024 * 1024)
+    assert list(store.parts(job.id)) == [1, 2]
+    store.remove([job.id])
+    assert store.get_multipart(job.id) is None and store.parts(job.id) == {}
+    store.close()
