@@ -25,10 +25,7 @@ def load_config() -> Config:
 
 def read_secret(prompt: str) -> str:
     """From a hidden prompt on a terminal, else one line of stdin; never from argv."""
-    if sys.stdin.isatty():
-        value = getpass.getpass(prompt)
-    else:
-        value = sys.stdin.readline().rstrip("\r\n")
+    value = getpass.getpass(prompt) if sys.stdin.isatty() else sys.stdin.readline().rstrip("\r\n")
     if not value:
         raise UsageError("No value was given.")
     return value

@@ -32,6 +32,7 @@ def run_set(args: argparse.Namespace) -> int:
         raise UsageError(str(exc)) from None
     store = sec.SecretStore()
     try:
+        store.backend_name()  # refuse before asking for secrets there is nowhere safe to keep
         if args.header:
             if args.header.lower() not in (h.lower() for h in profile.secret_headers):
                 raise UsageError(f"Profile '{profile.name}' has no secret header '{args.header}'.")

@@ -8,8 +8,9 @@ import sys
 from collections.abc import Sequence
 
 from desktop_uploader import __version__
-from desktop_uploader.cli.common import EXIT_USAGE, UsageError, eprint
 from desktop_uploader.cli import credentials_cmd, demo_cmd, explain_cmd, profile_cmd, upload_cmd
+from desktop_uploader.cli.common import EXIT_USAGE, UsageError, eprint
+
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # type: ignore[override]
@@ -27,7 +28,17 @@ def build_parser() -> argparse.ArgumentParser:
     credentials_cmd.register(sub)
     explain_cmd.register(sub)
     demo_cmd.register(sub)
+    gui = sub.add_parser("gui", help="open the window (the default without a command)")
+    gui.add_argument("paths", nargs="*", metavar="PATH", help="files or folders to queue")
+    gui.add_argument("--profile", help="destination to upload to (default: the default one)")
+    gui.set_defaults(func=_run_gui)
     return parser
+
+
+def _run_gui(args: argparse.Namespace) -> int:
+    from desktop_uploader.gui import run_gui  # Qt loads only when the window is wanted
+
+    return run_gui(list(getattr(args, "paths", None) or []), profile=getattr(args, "profile", None))
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -36,9 +47,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(level=logging.DEBUG if args.verbose else logging.WARNING,
                         format="%(levelname)s %(name)s: %(message)s")
     if args.command is None:
-        print("The window is not available in this version; use a command:", file=sys.stderr)
-        parser.print_help(sys.stderr)
-        return EXIT_USAGE
+        return _run_gui(args)
     try:
         code: int = args.func(args)
     except UsageError as exc:

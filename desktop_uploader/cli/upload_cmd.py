@@ -62,10 +62,7 @@ def resolve_profile(args: argparse.Namespace, config: Config) -> tuple[Profile, 
     if args.concurrency is not None:
         overrides["concurrency"] = args.concurrency
     try:
-        if args.profile or not args.endpoint:
-            base = config.get(args.profile)
-        else:
-            base = Profile(name="cli")
+        base = config.get(args.profile) if args.profile or not args.endpoint else Profile(name="cli")
     except ConfigError as exc:
         raise UsageError(str(exc)) from None
     if (args.bucket or args.s3_endpoint_url) and not args.endpoint and base.kind != KIND_LOCAL:
@@ -73,7 +70,7 @@ def resolve_profile(args: argparse.Namespace, config: Config) -> tuple[Profile, 
     transport_change = {k: v for k, v in overrides.items()
                         if k not in ("prefix", "key_template", "concurrency") and getattr(base, k) != v}
     profile = replace(base, **overrides)
-    adhoc = bool(transport_change) or args.profile is None and bool(args.endpoint)
+    adhoc = bool(transport_change) or (args.profile is None and bool(args.endpoint))
     if adhoc:
         # Jobs remember their profile by name; a stable name per set of settings lets a re-run resume.
         digest = hashlib.sha256(json.dumps(profile.to_dict(), sort_keys=True).encode()).hexdigest()[:10]

@@ -32,8 +32,14 @@ from desktop_uploader.core.retry import RetryPolicy
 from desktop_uploader.core.scan import DEFAULT_SKIP, ScanProblem, SkipRule, scan_paths
 from desktop_uploader.core.signers.base import SignedRequest, Signer, UploadTarget, supports_multipart
 from desktop_uploader.core.store import JobStore
-from desktop_uploader.core.transfer import Control, FileChanged, Interrupted, PutResult, is_expired_link_failure, \
-    put_file
+from desktop_uploader.core.transfer import (
+    Control,
+    FileChanged,
+    Interrupted,
+    PutResult,
+    is_expired_link_failure,
+    put_file,
+)
 
 log = logging.getLogger(__name__)
 
@@ -207,7 +213,7 @@ class Engine:
 
     # -- reading --------------------------------------------------------------------------------------
     def jobs(self, states: Iterable[JobState] | None = None, *, batch: str | None = None) -> list[Job]:
-        return self.store.list(states, batch=batch)
+        return self.store.list_jobs(states, batch=batch)
 
     def job(self, job_id: int) -> Job | None:
         return self.store.get(job_id)
@@ -265,7 +271,7 @@ class Engine:
             self._signers.clear()
 
     def _has_queued(self) -> bool:
-        queued = self.store.list((JobState.QUEUED,), limit=None if self._profiles else 1)
+        queued = self.store.list_jobs((JobState.QUEUED,), limit=None if self._profiles else 1)
         if self._profiles is None:
             return bool(queued)
         return any(j.profile in self._profiles for j in queued)
@@ -391,9 +397,11 @@ class Engine:
                 # Edited since it was queued: send the current version, and remember its facts.
                 self.store.update_file_facts(job.id, st.st_size, st.st_mtime_ns)
                 job = replace(job, size=st.st_size, mtime_ns=st.st_mtime_ns)
+            progress = self._progress_callback(job)
             if job.size > self.settings.multipart_threshold and supports_multipart(signer):
-                pass  # parts are signed one by one, just before each is sent
-            elif signed is None or signed.expires_within(self.settings.resign_margin):
+                # Parts are signed one by one, just before each is sent.
+                return self._multipart(job, signer, fh, st, control, progress), job.size
+            if signed is None or signed.expires_within(self.settings.resign_margin):
                 self.store.set_state(job.id, JobState.SIGNING)
                 try:
                     signed = signer.sign_put(UploadTarget(job.key, job.content_type, job.size))
@@ -402,9 +410,6 @@ class Engine:
                     if exc.failure.retryable:
                         raise _Retryable(exc.failure, None) from None
                     raise
-            progress = self._progress_callback(job)
-            if job.size > self.settings.multipart_threshold and supports_multipart(signer):
-                return self._multipart(job, signer, fh, st, control, progress), job.size
             self.store.set_state(job.id, JobState.UPLOADING)
             try:
                 result = put_file(self.session, signed, fh, job.size, on_bytes=progress, control=control,
@@ -489,7 +494,7 @@ class Engine:
         return on_bytes
 
 
-class _Retryable(Exception):  # noqa: N818 - internal control flow
+class _Retryable(Exception):
     def __init__(self, failure: Failure, signed: SignedRequest | None) -> None:
         super().__init__(failure.code)
         self.failure = failure

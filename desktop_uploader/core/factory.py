@@ -8,15 +8,21 @@ from typing import Any
 import requests
 
 from desktop_uploader.core import failure as f
-from desktop_uploader.core.config import KIND_LOCAL, PROTOCOL_COMPANION, Config, ConfigError, Profile, \
-    ProfileError
+from desktop_uploader.core.config import (
+    KIND_LOCAL,
+    PROTOCOL_COMPANION,
+    Config,
+    ConfigError,
+    Profile,
+    ProfileError,
+)
 from desktop_uploader.core.engine import Engine, EngineSettings, SignerFactory
 from desktop_uploader.core.failure import Failure, UploadError
 from desktop_uploader.core.paths import queue_db_path
 from desktop_uploader.core.secrets import SecretStore
-from desktop_uploader.core.signers.base import Signer, SignedRequest
+from desktop_uploader.core.signers.base import SignedRequest, Signer
 from desktop_uploader.core.signers.endpoint import EndpointSigner
-from desktop_uploader.core.signers.local import LocalSigner
+from desktop_uploader.core.signers.local_multipart import LocalMultipartSigner
 from desktop_uploader.core.store import JobStore
 
 
@@ -32,7 +38,7 @@ def make_signer(profile: Profile, session: requests.Session, secrets: SecretStor
     except ProfileError as exc:
         raise UploadError(Failure(code=f.PROFILE_INVALID, stage=f.STAGE_LOCAL, message=str(exc))) from None
     if profile.kind == KIND_LOCAL:
-        return LocalSigner(profile, secrets)
+        return LocalMultipartSigner(profile, secrets)
     if profile.protocol == PROTOCOL_COMPANION:
         raise UploadError(Failure(code=f.PROFILE_INVALID, stage=f.STAGE_LOCAL,
                                   message="The Companion protocol is not available in this version."))

@@ -49,8 +49,7 @@ def parse_link(url: str) -> LinkInfo:
     parts = urlsplit(url)
     query = dict(parse_qsl(parts.query, keep_blank_values=True))
     lower = {k.lower(): v for k, v in query.items()}
-    base = {"scheme": parts.scheme.lower(), "host": (parts.hostname or "").lower(),
-            "path": unquote(parts.path), "query": query}
+    scheme, host, path = parts.scheme.lower(), (parts.hostname or "").lower(), unquote(parts.path)
     if lower.get("x-amz-algorithm") == "AWS4-HMAC-SHA256" or "x-amz-signedheaders" in lower:
         credential = lower.get("x-amz-credential", "").split("/")
         signed_at = _parse_amz_date(lower.get("x-amz-date", ""))
@@ -60,7 +59,7 @@ def parse_link(url: str) -> LinkInfo:
             lifetime = None
         expires_at = signed_at + lifetime if signed_at is not None and lifetime is not None else None
         return LinkInfo(
-            **base,
+            scheme, host, path, query,
             version="v4",
             signed_headers=tuple(h for h in lower.get("x-amz-signedheaders", "").lower().split(";") if h),
             access_key=credential[0] if credential else "",
@@ -76,5 +75,6 @@ def parse_link(url: str) -> LinkInfo:
             expires_v2: float | None = float(lower.get("expires", ""))
         except ValueError:
             expires_v2 = None
-        return LinkInfo(**base, version="v2", access_key=lower["awsaccesskeyid"], expires_at=expires_v2)
-    return LinkInfo(**base)
+        return LinkInfo(scheme, host, path, query, version="v2", access_key=lower["awsaccesskeyid"],
+                        expires_at=expires_v2)
+    return LinkInfo(scheme, host, path, query)

@@ -42,7 +42,9 @@ _QUERY_SECRET_RE = re.compile(
     r"(?i)((?:X-Amz-Signature|X-Amz-Security-Token|Signature|access_token|api_key|apikey)=)[^&\s\"'<>]+"
 )
 _AUTH_HEADER_RE = re.compile(r"(?i)(Authorization:\s*\w+\s+)\S+")
-_SECRET_KEY_RE = re.compile(r"(?i)(aws_secret_access_key|secret_access_key|secretkey|SecretAccessKey)(\W{1,3})[A-Za-z0-9/+=]{16,}")
+_SECRET_KEY_RE = re.compile(
+    r"(?i)(aws_secret_access_key|secret_access_key|secretkey|SecretAccessKey)(\W{1,3})[A-Za-z0-9/+=]{16,}"
+)
 
 
 def redact_url(url: str) -> str:

@@ -23,4 +23,4 @@ class RetryPolicy:
         base = self.slowdown_base if failure.code in ("SlowDown", "TooManyRequests") or \
             failure.http_status == 429 else self.base_delay
         cap = min(self.max_delay, base * (2 ** (attempt - 1)))
-        return (rng or random).uniform(cap / 2, cap)  # noqa: S311 - jitter, not security
+        return (rng or random).uniform(cap / 2, cap)

@@ -18,8 +18,8 @@ SERVICE = "desktop-uploader"
 
 # Names of the secrets a profile may hold.
 ACCESS_KEY_ID = "access_key_id"
-SECRET_ACCESS_KEY = "secret_access_key"
-SESSION_TOKEN = "session_token"
+SECRET_ACCESS_KEY = "secret_access_key"  # noqa: S105 - a name, not a secret
+SESSION_TOKEN = "session_token"  # noqa: S105 - a name, not a secret
 CREDENTIAL_FIELDS = (ACCESS_KEY_ID, SECRET_ACCESS_KEY, SESSION_TOKEN)
 
 

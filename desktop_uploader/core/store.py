@@ -162,7 +162,7 @@ class JobStore:
             row = self._conn.execute(f"SELECT {_COLUMNS} FROM jobs WHERE id=?", (job_id,)).fetchone()
         return _row_to_job(row) if row else None
 
-    def list(self, states: Iterable[JobState] | None = None, *, batch: str | None = None,
+    def list_jobs(self, states: Iterable[JobState] | None = None, *, batch: str | None = None,
              limit: int | None = None, search: str | None = None, newest_first: bool = False) -> list[Job]:
         sql = f"SELECT {_COLUMNS} FROM jobs"
         where: list[str] = []

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import hashlib
-import os
 import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
+from typing import BinaryIO
 
 import requests
 
@@ -26,7 +26,7 @@ RETRYABLE_S3_CODES = frozenset({"SlowDown", "RequestTimeout", "InternalError", "
 RETRYABLE_STATUS = frozenset({408, 429, 500, 502, 503, 504})
 
 
-class Interrupted(Exception):  # noqa: N818 - a control-flow signal, not an error
+class Interrupted(Exception):
     """The user paused or cancelled, or the engine is shutting down, while bytes were flowing."""
 
     def __init__(self, reason: str) -> None:
@@ -56,7 +56,7 @@ class Control:
         self.check()
 
 
-class FileChanged(Exception):  # noqa: N818
+class FileChanged(Exception):
     pass
 
 
@@ -64,7 +64,7 @@ class FileBody:
     """An iterable request body over a byte range of a file, with a length so requests sends
     Content-Length (S3 refuses chunked transfer encoding on presigned PUTs)."""
 
-    def __init__(self, fh: "os.PathLike[str] | int | object", offset: int, length: int, *,
+    def __init__(self, fh: BinaryIO, offset: int, length: int, *,
                  on_bytes: Callable[[int], None] | None = None, control: Control | None = None,
                  throttle: Callable[[int], None] | None = None, md5: bool = True) -> None:
         self._fh = fh
@@ -81,7 +81,7 @@ class FileBody:
 
     def __iter__(self) -> Iterator[bytes]:
         fh = self._fh
-        fh.seek(self._offset)  # type: ignore[attr-defined]
+        fh.seek(self._offset)
         remaining = self._length
         self.sent = 0
         if self.md5 is not None:
@@ -89,7 +89,7 @@ class FileBody:
         while remaining > 0:
             if self._control is not None:
                 self._control.check()
-            block = fh.read(min(CHUNK, remaining))  # type: ignore[attr-defined]
+            block = fh.read(min(CHUNK, remaining))
             if not block:
                 # The file got shorter while we were sending it.
                 raise FileChanged("the file got shorter while it was being sent")
@@ -144,7 +144,7 @@ class PutResult:
     customer_key: bool = False  # SSE-C: neither
 
 
-def put_file(session: requests.Session, signed: SignedRequest, fh: object, size: int, *,
+def put_file(session: requests.Session, signed: SignedRequest, fh: BinaryIO, size: int, *,
              on_bytes: Callable[[int], None] | None = None, control: Control | None = None,
              throttle: Callable[[int], None] | None = None, verify_md5: bool = True,
              offset: int = 0) -> PutResult:
@@ -157,7 +157,7 @@ def put_file(session: requests.Session, signed: SignedRequest, fh: object, size:
                                           "multipart upload.", file_size=size))
     body = FileBody(fh, offset, size, on_bytes=on_bytes, control=control, throttle=throttle, md5=verify_md5)
     # An empty file must go as an explicit Content-Length: 0, never as chunked.
-    data: object = body if size else b""
+    data: FileBody | bytes = body if size else b""
     headers["Content-Length"] = str(size)
     sent = SentRequest.build(signed.method, signed.url, headers)
     try:

@@ -14,9 +14,16 @@ from desktop_uploader.core.models import EventKind, JobState
 from desktop_uploader.core.retry import RetryPolicy
 from desktop_uploader.core.signers.base import SignedRequest, Signer, UploadTarget
 from desktop_uploader.core.store import JobStore
+from tests.core.helpers import (
+    FAST_RETRY,
+    endpoint_profile,
+    local_profile,
+    make_engine,
+    run_all,
+    states,
+    store_credentials,
+)
 from tests.core.legacy_endpoint import legacy_endpoint
-from tests.core.helpers import FAST_RETRY, endpoint_profile, local_profile, make_engine, run_all, states, \
-    store_credentials
 
 TRICKY_NAMES = ["with space.txt", "plus+sign.txt", "hash#tag.txt", "per%cent.txt", "what?.txt",
                 "café ünïcödé 東京.txt", "emoji 📷.jpg"]
@@ -346,7 +353,8 @@ def test_jobs_in_flight_at_a_crash_resume_on_next_start(tmp_path: Path, seaweed:
         assert engine.job(added[0].id).state is JobState.QUEUED  # type: ignore[union-attr]
         engine.start()
         assert engine.wait_idle(30)
-        assert engine.job(added[0].id).state is JobState.DONE  # type: ignore[union-attr]
+        job = engine.job(added[0].id)
+        assert job is not None and job.state is JobState.DONE, job.error
     finally:
         engine.close()
     assert _objects(seaweed, bucket) == {"a.txt": b"resume me"}
@@ -389,8 +397,8 @@ def test_pause_and_cancel_stop_a_running_upload(tmp_path: Path, seaweed: Any, bu
     big.write_bytes(os.urandom(8 * 1024 * 1024))
     # The server may briefly answer 500 for a key whose previous PUT was cut off: retry like real use.
     patient = RetryPolicy(max_attempts=6, base_delay=0.2, max_delay=1.0)
-    engine, events = make_engine(tmp_path / "q.db", [endpoint_profile(reference_endpoint.sign_url)],
-                                 settings=EngineSettings(concurrency=1, retry=patient))
+    engine, _ = make_engine(tmp_path / "q.db", [endpoint_profile(reference_endpoint.sign_url)],
+                            settings=EngineSettings(concurrency=1, retry=patient))
     stopped: list[int] = []
 
     def stop_on_progress(event: Any) -> None:

@@ -42,7 +42,7 @@ def test_add_claim_and_state_changes_survive_reopen(tmp_path: Path) -> None:
     store.close()
     again = JobStore(tmp_path / "q.db")
     assert again.recover_interrupted() == [jobs[1].id]
-    by_id = {j.id: j for j in again.list()}
+    by_id = {j.id: j for j in again.list_jobs()}
     assert by_id[jobs[0].id].state is JobState.DONE and by_id[jobs[0].id].etag == "abc"
     assert by_id[jobs[0].id].finished_at is not None
     assert by_id[jobs[1].id].state is JobState.QUEUED
@@ -64,8 +64,8 @@ def test_error_round_trip_and_search(tmp_path: Path) -> None:
     store.set_state(job.id, JobState.FAILED, error={"code": "AccessDenied", "message": "no"})
     got = store.get(job.id)
     assert got is not None and got.error == {"code": "AccessDenied", "message": "no"}
-    assert [j.id for j in store.list(search="f1")] == [job.id]
-    assert store.list(search="%") == []  # LIKE wildcards are escaped
+    assert [j.id for j in store.list_jobs(search="f1")] == [job.id]
+    assert store.list_jobs(search="%") == []  # LIKE wildcards are escaped
     store.close()
 
 

@@ -7,7 +7,6 @@ bearer tokens) are read from the keychain.
 from __future__ import annotations
 
 import json
-
 from typing import Any
 from urllib.parse import urlsplit
 

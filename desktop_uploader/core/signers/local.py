@@ -36,7 +36,7 @@ class LocalSigner:
             ))
         config = botocore.config.Config(
             signature_version="s3v4",
-            s3={"addressing_style": profile.addressing_style},
+            s3={"addressing_style": profile.addressing_style},  # type: ignore[arg-type]
             retries={"max_attempts": 3, "mode": "standard"},
             connect_timeout=15,
             read_timeout=60,

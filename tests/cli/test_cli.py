@@ -1,0 +1,111 @@
+"""The CLI as scripts use it: JSON events, exit codes, profiles and credentials."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from desktop_uploader.cli.main import main
+from desktop_uploader.core.config import Config
+from desktop_uploader.core.secrets import SecretStore
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _run_cli(*args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    return subprocess.run([sys.executable, "-m", "desktop_uploader", *args], capture_output=True, text=True,
+                          input=stdin, env=env, timeout=120, check=False)
+
+
+def test_upload_json_events_and_exit_zero(tmp_path: Path, seaweed: Any, bucket: str,
+                                          reference_endpoint: Any) -> None:
+    (tmp_path / "a b.txt").write_text("hello")
+    (tmp_path / "big.bin").write_bytes(os.urandom(2 * 1024 * 1024))
+    result = _run_cli("upload", str(tmp_path / "a b.txt"), str(tmp_path / "big.bin"),
+                      "--endpoint", reference_endpoint.sign_url, "--prefix", "in/", "--json")
+    assert result.returncode == 0, result.stderr
+    events = [json.loads(line) for line in result.stdout.splitlines()]
+    assert {e["event"] for e in events} >= {"queued", "started", "progress", "done"}
+    assert all("path" in e and "event" in e for e in events)
+    done = {e["key"]: e for e in events if e["event"] == "done"}
+    assert set(done) == {"in/a b.txt", "in/big.bin"}
+    assert done["in/a b.txt"]["bytes"] == 5 and done["in/a b.txt"]["etag"]
+    body = seaweed.client().get_object(Bucket=bucket, Key="in/a b.txt")["Body"].read()
+    assert body == b"hello"
+
+
+def test_upload_failure_exits_one_with_explained_event(tmp_path: Path, seaweed: Any,
+                                                       reference_endpoint_factory: Any) -> None:
+    endpoint = reference_endpoint_factory(allowed_content_types=("image/*",))
+    (tmp_path / "notes.txt").write_text("not an image")
+    (tmp_path / "missing-dir").mkdir()
+    result = _run_cli("upload", str(tmp_path / "notes.txt"), str(tmp_path / "nope.txt"),
+                      "--endpoint", endpoint.sign_url, "--json")
+    assert result.returncode == 1, result.stderr
+    events = [json.loads(line) for line in result.stdout.splitlines()]
+    failed = {Path(e["path"]).name: e for e in events if e["event"] == "failed"}
+    assert set(failed) == {"notes.txt", "nope.txt"}
+    assert failed["notes.txt"]["http_status"] == 403
+    assert failed["notes.txt"]["code"] == "EndpointError"
+    for event in failed.values():
+        assert set(event["explanation"]) >= {"summary", "cause", "action"}
+
+
+def test_usage_and_configuration_errors_exit_two(tmp_path: Path) -> None:
+    assert _run_cli("upload").returncode == 2
+    result = _run_cli("upload", str(tmp_path), "--profile", "nope")
+    assert result.returncode == 2 and "no profile named 'nope'" in result.stderr
+    result = _run_cli("upload", str(tmp_path), "--endpoint", "http://signer.example.com/sign")
+    assert result.returncode == 2 and "endpoint_url" in result.stderr
+
+
+def test_profile_lifecycle_and_secret_from_stdin(memory_keyring: Any, monkeypatch: pytest.MonkeyPatch,
+                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["profile", "add", "office", "--endpoint", "https://sign.example.com/prod/sign",
+                 "--secret-header", "x-api-key", "--signed-header", "x-amz-acl=public-read"]) == 0
+    assert main(["profile", "add", "lab", "--bucket", "field-data", "--region", "eu-west-1"]) == 0
+    monkeypatch.setattr(sys, "stdin", io.StringIO("AKIAEXAMPLE\nsuper-secret-value\n"))
+    assert main(["credentials", "set", "--profile", "lab"]) == 0
+    monkeypatch.setattr(sys, "stdin", io.StringIO("api-key-value\n"))
+    assert main(["credentials", "set", "--profile", "office", "--header", "x-api-key"]) == 0
+    capsys.readouterr()
+    assert main(["profile", "list", "--json"]) == 0
+    listed = json.loads(capsys.readouterr().out)
+    assert listed["default"] == "office" and set(listed["profiles"]) == {"office", "lab"}
+    assert listed["profiles"]["office"]["signed_header_values"] == {"x-amz-acl": "public-read"}
+    config_text = Config.load().path.read_text()  # type: ignore[union-attr]
+    assert "super-secret-value" not in config_text and "api-key-value" not in config_text
+    store = SecretStore()
+    assert store.get("lab", "secret_access_key") == "super-secret-value"
+    assert store.get("office", "header:x-api-key") == "api-key-value"
+    assert main(["profile", "remove", "lab"]) == 0
+    assert store.get("lab", "secret_access_key") is None
+    assert main(["profile", "show", "lab"]) == 2
+
+
+def test_credentials_refused_without_a_keychain(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["profile", "add", "lab", "--bucket", "b"]) == 0
+    assert main(["credentials", "set", "--profile", "lab"]) == 2
+    assert "No system keychain" in capsys.readouterr().err
+
+
+def test_local_profile_upload_in_process(tmp_path: Path, seaweed: Any, bucket: str, memory_keyring: Any,
+                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    assert main(["profile", "add", "lab", "--bucket", bucket, "--s3-endpoint-url", seaweed.endpoint_url,
+                 "--addressing-style", "path", "--meta", "device=kiosk-1"]) == 0
+    monkeypatch.setattr(sys, "stdin", io.StringIO(f"{seaweed.admin.access_key}\n{seaweed.admin.secret_key}\n"))
+    assert main(["credentials", "set", "--profile", "lab"]) == 0
+    (tmp_path / "f.csv").write_text("a,b\n")
+    assert main(["upload", str(tmp_path / "f.csv"), "--profile", "lab", "--key-template", "{stem}-{device}.{ext}"]) == 0
+    keys = [o["Key"] for o in seaweed.client().list_objects_v2(Bucket=bucket)["Contents"]]
+    assert len(keys) == 1 and keys[0].startswith("f-") and keys[0].endswith(".csv")
+    head = seaweed.client().head_object(Bucket=bucket, Key=keys[0])
+    assert head["Metadata"] == {"device": "kiosk-1"} and head["ContentType"] == "text/csv"
