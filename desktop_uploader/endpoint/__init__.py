@@ -1,0 +1,64 @@
+"""The project's reference signing endpoint: hands out presigned S3 upload links.
+
+It serves two protocols from one handler, deployable as an AWS Lambda behind API Gateway
+(``desktop_uploader.endpoint.handler.lambda_handler``; see packaging/endpoint/) or runnable locally
+(``python -m desktop_uploader.endpoint --host 127.0.0.1 --port 8080``):
+
+Simple protocol
+    ``GET /sign?filekey=KEY&contentType=TYPE`` (also ``/`` and any path ending in ``/sign``), optional
+    ``meta-NAME=value`` parameters, answers ``{"signed_url", "method": "PUT", "headers", "expires_at",
+    "key"}``. ``headers`` are the signed headers (``content-type``, ``x-amz-acl``, ``x-amz-meta-*``) the
+    upload must carry with exactly these values.
+
+Uppy Companion S3 protocol
+    ``GET /s3/params``, ``POST /s3/multipart``, ``GET /s3/multipart/{uploadId}/batch``,
+    ``GET /s3/multipart/{uploadId}/{partNumber}``, ``GET /s3/multipart/{uploadId}``,
+    ``POST /s3/multipart/{uploadId}/complete``, ``DELETE /s3/multipart/{uploadId}``.
+
+Errors are ``{"error": "<code>", "message": "<sentence>"}`` with status 400, 401, 403, 404, 405, 413,
+500 or 502.
+
+Settings (environment variables, read by :meth:`EndpointConfig.from_env`):
+
+``UPLOAD_BUCKET``
+    Required. The bucket uploads go to.
+``UPLOAD_KEY_PREFIX``
+    Keys must start with this (default empty: any key). Generated Companion keys are put under it.
+``ALLOWED_CONTENT_TYPES``
+    Comma-separated media types, ``image/*`` style wildcards allowed; empty allows any type.
+``URL_EXPIRES``
+    Link lifetime in seconds (default 900, at most 604800).
+``UPLOAD_ACL``
+    Optional canned ACL (e.g. ``public-read``) signed into every link; clients must send it as
+    ``x-amz-acl``.
+``SHARED_TOKEN``
+    Optional. When set, requests must carry ``Authorization: Bearer <token>`` or ``x-api-key: <token>``.
+``MAX_UPLOAD_BYTES``
+    Largest object a presigned POST form accepts (default 5 GiB).
+``S3_ENDPOINT_URL``
+    Optional S3-compatible endpoint (MinIO, SeaweedFS, ...).
+``S3_REGION`` / ``AWS_REGION`` / ``AWS_DEFAULT_REGION``
+    Signing region, first one set wins (Lambda reserves AWS_REGION, hence S3_REGION).
+``S3_ADDRESSING_STYLE``
+    ``path``, ``virtual`` or ``auto`` (default).
+``ALLOWED_ORIGIN``
+    CORS origin (default ``*``); a comma-separated list echoes the matching request origin.
+
+AWS credentials come from boto3's usual chain (the Lambda role, ``AWS_ACCESS_KEY_ID``/... or a profile).
+"""
+
+from .config import ConfigError, EndpointConfig, S3Client, make_s3_client
+from .handler import handle, lambda_handler, make_lambda_handler
+from .server import RunningEndpoint, serve_in_thread
+
+__all__ = [
+    "ConfigError",
+    "EndpointConfig",
+    "RunningEndpoint",
+    "S3Client",
+    "handle",
+    "lambda_handler",
+    "make_lambda_handler",
+    "make_s3_client",
+    "serve_in_thread",
+]
