@@ -1,0 +1,150 @@
+"""Reading answers: S3 XML errors (and their S3-compatible variants), endpoint JSON, HTML, saved exchanges."""
+
+from __future__ import annotations
+
+import pytest
+
+from desktop_uploader.core.explain import body_kind, endpoint_message, parse_s3_error, split_http_message
+from desktop_uploader.core.explain.bodies import html_title
+
+AWS_SDNM = """<?xml version="1.0" encoding="UTF-8"?>
+<Error><Code>SignatureDoesNotMatch</Code><Message>The request signature we calculated does not match the signature
+ you provided. Check your key and signing method.</Message><AWSAccessKeyId>AKIAEXAMPLEKEY000001</AWSAccessKeyId>
+<StringToSign>AWS4-HMAC-SHA256
+20260101T000000Z
+20260101/us-east-1/s3/aws4_request
+abc</StringToSign><SignatureProvided>5ec12e7f</SignatureProvided><StringToSignBytes>41 57 53</StringToSignBytes>
+<CanonicalRequest>PUT
+/photos/cat.jpg
+X-Amz-Algorithm=AWS4-HMAC-SHA256
+content-type:text/plain
+host:examplebucket.s3.amazonaws.com
+
+content-type;host
+UNSIGNED-PAYLOAD</CanonicalRequest><RequestId>R1</RequestId><HostId>H1</HostId></Error>"""
+
+
+def test_aws_error_with_all_its_extras() -> None:
+    fields = parse_s3_error(AWS_SDNM)
+    assert fields["Code"] == "SignatureDoesNotMatch"
+    assert fields["Message"].startswith("The request signature")
+    assert fields["RequestId"] == "R1" and fields["HostId"] == "H1"
+    assert fields["CanonicalRequest"].splitlines()[0] == "PUT"
+    assert fields["AWSAccessKeyId"] == "AKIAEXAMPLEKEY000001"
+
+
+def test_seaweedfs_error() -> None:
+    body = (b'<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>AccessDenied</Code><Message>Request has expired'
+            b"</Message><Resource>/bkt/c.txt</Resource><RequestId>18EC</RequestId><Key>c.txt</Key>"
+            b"<BucketName>bkt</BucketName></Error>")
+    assert parse_s3_error(body) == {
+        "Code": "AccessDenied", "Message": "Request has expired", "Resource": "/bkt/c.txt", "RequestId": "18EC",
+        "Key": "c.txt", "BucketName": "bkt",
+    }
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        # a default namespace
+        '<Error xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Code>NoSuchKey</Code><Message>m</Message></Error>',
+        # a prefixed namespace
+        '<s3:Error xmlns:s3="urn:x"><s3:Code>NoSuchKey</s3:Code><s3:Message>m</s3:Message></s3:Error>',
+        # wrapped, as some gateways do
+        "<ErrorResponse><Error><Type>Sender</Type><Code>NoSuchKey</Code><Message>m</Message></Error></ErrorResponse>",
+        # other case
+        "<error><code>NoSuchKey</code><message>m</message></error>",
+        # a BOM and leading whitespace
+        "\ufeff  \n<Error><Code>NoSuchKey</Code><Message>m</Message></Error>",
+        # truncated (bodies are stored cut short)
+        "<Error><Code>NoSuchKey</Code><Message>m</Message><CanonicalRequest>PUT\n/a",
+    ],
+)
+def test_s3_compatible_variants(body: str) -> None:
+    fields = parse_s3_error(body)
+    assert fields["Code"] == "NoSuchKey"
+    assert fields["Message"] == "m"
+
+
+def test_missing_message_is_tolerated() -> None:
+    # Ceph RGW answers some errors without a Message.
+    assert parse_s3_error("<Error><Code>NoSuchBucket</Code><BucketName>b</BucketName></Error>") == {
+        "Code": "NoSuchBucket", "BucketName": "b"}
+
+
+@pytest.mark.parametrize(
+    "body",
+    ["", "   ", "not xml", '{"message": "x"}', "<html><body>Login</body></html>",
+     "<ListBucketResult><Name>b</Name></ListBucketResult>", "<Error><Message>no code</Message></Error>"],
+)
+def test_not_an_s3_error(body: str) -> None:
+    assert parse_s3_error(body) == {}
+
+
+def test_entity_expansion_is_refused_not_expanded() -> None:
+    bomb = ('<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;">]>'
+            "<Error><Code>&lol2;</Code><Message>m</Message></Error>")
+    fields = parse_s3_error(bomb)
+    assert "lollol" not in "".join(fields.values())
+
+
+def test_external_entities_are_not_fetched() -> None:
+    xxe = ('<?xml version="1.0"?><!DOCTYPE e [<!ENTITY x SYSTEM "file:///etc/passwd">]>'
+           "<Error><Code>X</Code><Message>&x;</Message></Error>")
+    fields = parse_s3_error(xxe)
+    assert "root:" not in "".join(fields.values())
+
+
+@pytest.mark.parametrize(
+    ("body", "content_type", "kind"),
+    [
+        ("", None, "empty"),
+        ("<Error><Code>A</Code></Error>", None, "xml"),
+        ('{"message": "Forbidden"}', "text/plain", "json"),
+        ('"Missing parameter"', None, "json"),
+        ("<!DOCTYPE html><html></html>", None, "html"),
+        ("<HTML><HEAD><TITLE>x</TITLE>", None, "html"),
+        ("<head><title>Portal</title></head>", None, "html"),
+        ("Welcome to the guest network", "text/html", "html"),
+        ("upstream connect error", None, "text"),
+        ("{not json", None, "text"),
+    ],
+)
+def test_body_kind(body: str, content_type: str | None, kind: str) -> None:
+    assert body_kind(body, content_type) == kind
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        ('{"message": "Missing Authentication Token"}', "Missing Authentication Token"),
+        ('{"Message": "Forbidden"}', "Forbidden"),
+        ('{"errorMessage": "boom", "errorType": "TypeError"}', "boom"),
+        ('"Missing parameter \\"contentType\\" Got undefined"', 'Missing parameter "contentType" Got undefined'),
+        ('{"error": {"message": "nested"}}', "nested"),
+        ("{}", ""),
+        ("[1, 2]", ""),
+        ("not json", ""),
+    ],
+)
+def test_endpoint_message(body: str, message: str) -> None:
+    assert endpoint_message(body)[0] == message
+
+
+def test_split_saved_curl_output() -> None:
+    text = ("HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 403 Forbidden\r\nx-amz-request-id: R1\r\n"
+            "Date: Thu, 01 Jan 2026 00:00:00 GMT\r\nContent-Type: application/xml\r\n\r\n<Error><Code>A</Code></Error>")
+    status, headers, body = split_http_message(text)
+    assert status == 403
+    assert headers["x-amz-request-id"] == "R1"
+    assert body == "<Error><Code>A</Code></Error>"
+
+
+def test_split_http2_and_no_body() -> None:
+    assert split_http_message("HTTP/2 404\ncontent-length: 0\n") == (404, {"content-length": "0"}, "")
+    assert split_http_message("<Error/>") == (None, {}, "<Error/>")
+
+
+def test_html_title() -> None:
+    assert html_title("<html><title> Guest&nbsp;Wi-Fi\n Login </title>") == "Guest Wi-Fi Login"
+    assert html_title("<html>no title</html>") == ""
