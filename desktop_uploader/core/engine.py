@@ -23,6 +23,7 @@ from typing import Any, BinaryIO
 import requests
 
 from desktop_uploader.core import failure as f
+from desktop_uploader.core.explain import preflight
 from desktop_uploader.core.failure import Failure, UploadError
 from desktop_uploader.core.http import make_session
 from desktop_uploader.core.keys import render_key, resolve_collisions
@@ -37,6 +38,7 @@ from desktop_uploader.core.transfer import (
     FileChanged,
     Interrupted,
     PutResult,
+    headers_to_send,
     is_expired_link_failure,
     put_file,
 )
@@ -320,7 +322,7 @@ class Engine:
             self._emit(Event(kind, job.id, job.path, job.key))
             return
         except UploadError as exc:
-            self._fail(job, exc.failure, None)
+            self._fail(job, exc.failure, exc.link)
             return
         except Exception as exc:  # a bug must fail one job, not the worker
             log.exception("unexpected error uploading job %s", job.id)
@@ -361,9 +363,8 @@ class Engine:
             try:
                 return self._attempt(job, signer, signed, control, attempt)
             except _NeedsLink as need:
-                signed = need.signed
                 if resigns >= policy.max_resigns:
-                    raise UploadError(need.failure) from None
+                    raise UploadError(need.failure, need.signed) from None
                 resigns += 1
                 attempt -= 1
                 self._emit(Event(EventKind.RETRY, job.id, job.path, job.key, retry_in=0.0, attempt=attempt,
@@ -374,7 +375,7 @@ class Engine:
                 signed = retry.signed
                 failure = retry.failure
                 if attempt >= policy.max_attempts:
-                    raise UploadError(failure) from None
+                    raise UploadError(failure, signed) from None
                 delay = policy.delay(attempt, failure)
                 self._emit(Event(EventKind.RETRY, job.id, job.path, job.key, retry_in=delay, attempt=attempt,
                                  failure=failure.to_dict()))
@@ -410,10 +411,11 @@ class Engine:
                     if exc.failure.retryable:
                         raise _Retryable(exc.failure, None) from None
                     raise
+            headers = self._preflight(job, signed)
             self.store.set_state(job.id, JobState.UPLOADING)
             try:
                 result = put_file(self.session, signed, fh, job.size, on_bytes=progress, control=control,
-                                  verify_md5=self.settings.verify_md5)
+                                  verify_md5=self.settings.verify_md5, headers=headers)
             except FileChanged:
                 raise _Retryable(self._changed(job), signed) from None
             except UploadError as exc:
@@ -422,12 +424,33 @@ class Engine:
                     raise _NeedsLink(failure, signed) from None
                 if failure.retryable:
                     raise _Retryable(failure, signed) from None
-                raise
+                raise UploadError(failure, signed) from None
             after = _stat_or_none(job.path)
             if after is None or after.st_size != st.st_size or after.st_mtime_ns != st.st_mtime_ns:
                 raise _Retryable(self._changed(job), signed)
             self._verify(job, result, signed)
             return result, job.size
+
+    def _preflight(self, job: Job, signed: SignedRequest) -> dict[str, str]:
+        """The headers to send; refuses a link that would certainly be rejected, before any byte goes out."""
+        try:
+            headers = headers_to_send(signed)
+        except UploadError as exc:
+            self._decorate(exc.failure, job)
+            raise UploadError(exc.failure, signed) from None
+        findings = preflight(signed, method=signed.method, key=job.key, bucket=None, headers_to_send=headers,
+                             size=job.size, now=time.time())
+        blocking = [finding for finding in findings if finding.blocking]
+        if not blocking:
+            return headers
+        first = blocking[0]
+        failure = self._decorate(Failure(
+            code=first.code, stage=f.STAGE_SIGN, signer=signed.signer, signed_url=signed.url,
+            message=first.cause, explanation=first.to_dict(),
+        ), job)
+        if first.code.startswith("Link.expired"):
+            raise _NeedsLink(failure, signed)
+        raise UploadError(failure, signed)
 
     def _multipart(self, job: Job, signer: Signer, fh: BinaryIO, st: os.stat_result, control: Control,
                    progress: Callable[[int], None]) -> PutResult:

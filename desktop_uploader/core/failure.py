@@ -8,9 +8,12 @@ from __future__ import annotations
 
 import time
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from desktop_uploader.core.redact import redact_headers, redact_text, redact_url
+
+if TYPE_CHECKING:
+    from desktop_uploader.core.signers.base import SignedRequest
 
 # Local failure codes (S3's own codes are used as they come).
 FILE_VANISHED = "FileVanished"
@@ -125,6 +128,8 @@ class Failure:
 class UploadError(Exception):
     """Raised inside the engine to carry a Failure up to the job runner."""
 
-    def __init__(self, failure: Failure) -> None:
+    def __init__(self, failure: Failure, link: SignedRequest | None = None) -> None:
         super().__init__(f"{failure.code}: {failure.message}")
         self.failure = failure
+        # The link in use when it failed, kept in memory only: the explanation layer reads it.
+        self.link = link

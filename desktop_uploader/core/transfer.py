@@ -147,10 +147,11 @@ class PutResult:
 def put_file(session: requests.Session, signed: SignedRequest, fh: BinaryIO, size: int, *,
              on_bytes: Callable[[int], None] | None = None, control: Control | None = None,
              throttle: Callable[[int], None] | None = None, verify_md5: bool = True,
-             offset: int = 0) -> PutResult:
-    """PUT *size* bytes of open file *fh* from *offset* to the signed link; raise UploadError on failure."""
-    link = parse_link(signed.url)
-    headers = headers_to_send(signed, link)
+             offset: int = 0, headers: dict[str, str] | None = None) -> PutResult:
+    """PUT *size* bytes of open file *fh* from *offset* to the signed link; raise UploadError on failure.
+
+    *headers* are the ones headers_to_send() chose, when the caller already asked it."""
+    headers = dict(headers) if headers is not None else headers_to_send(signed)
     if size > SINGLE_PUT_LIMIT:
         raise UploadError(Failure(code=f.TOO_LARGE, stage=f.STAGE_LOCAL, signer=signed.signer,
                                   message="S3 takes at most 5 GiB in a single upload; this file needs a "
