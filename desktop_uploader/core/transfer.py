@@ -142,6 +142,7 @@ class PutResult:
     status: int
     encryption: str = ""  # x-amz-server-side-encryption: KMS ETags are not MD5s
     customer_key: bool = False  # SSE-C: neither
+    server_date: str | None = None  # the answer's Date header, for clock checks
 
 
 def put_file(session: requests.Session, signed: SignedRequest, fh: BinaryIO, size: int, *,
@@ -183,7 +184,8 @@ def put_file(session: requests.Session, signed: SignedRequest, fh: BinaryIO, siz
             return PutResult(
                 etag=etag.strip('"') if etag else None, md5_hex=md5_hex, status=response.status_code,
                 encryption=response.headers.get("x-amz-server-side-encryption", ""),
-                customer_key="x-amz-server-side-encryption-customer-algorithm" in response.headers)
+                customer_key="x-amz-server-side-encryption-customer-algorithm" in response.headers,
+                server_date=response.headers.get("Date"))
         raise UploadError(failure_from_response(response, sent, signed, size))
 
 

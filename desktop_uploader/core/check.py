@@ -1,0 +1,106 @@
+"""Connection test: sign and upload a tiny probe object, remove it where allowed, measure clock skew."""
+
+from __future__ import annotations
+
+import io
+import time
+import uuid
+from dataclasses import asdict, dataclass, field
+from email.utils import parsedate_to_datetime
+from typing import Any
+
+import requests
+
+from desktop_uploader.core.config import Profile
+from desktop_uploader.core.explain import explain, preflight
+from desktop_uploader.core.failure import Failure, UploadError
+from desktop_uploader.core.keys import join_prefix
+from desktop_uploader.core.secrets import SecretStore
+from desktop_uploader.core.signers.base import SignedRequest, Signer, UploadTarget
+from desktop_uploader.core.transfer import headers_to_send, put_file
+
+PROBE_BODY = b"desktop-uploader connection test. This object may be deleted.\n"
+SKEW_LIMIT = 15 * 60  # S3 refuses requests whose time is further off than this
+
+
+@dataclass
+class CheckResult:
+    ok: bool
+    profile: str
+    signer: str
+    key: str
+    seconds: float = 0.0
+    clock_skew: float | None = None  # server minus local, seconds
+    removed: bool = False
+    notes: list[str] = field(default_factory=list)
+    explanation: dict[str, Any] | None = None
+    failure: dict[str, Any] | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def check_connection(profile: Profile, session: requests.Session, secrets: SecretStore | None = None) -> CheckResult:
+    from desktop_uploader.core.factory import make_signer
+
+    key = join_prefix(profile.prefix, f"desktop-uploader-check-{uuid.uuid4().hex[:12]}.txt")
+    result = CheckResult(ok=False, profile=profile.name, signer=profile.kind, key=key)
+    started = time.monotonic()
+    signer: Signer | None = None
+    signed: SignedRequest | None = None
+    try:
+        signer = make_signer(profile, session, secrets or SecretStore())
+        result.signer = signer.name
+        signed = signer.sign_put(UploadTarget(key, "text/plain", len(PROBE_BODY)))
+        headers = headers_to_send(signed)
+        blocking = [f for f in preflight(signed, method=signed.method, key=key, bucket=None,
+                                         headers_to_send=headers, size=len(PROBE_BODY), now=time.time())
+                    if f.blocking]
+        if blocking:
+            result.explanation = blocking[0].to_dict()
+            return result
+        put = put_file(session, signed, io.BytesIO(PROBE_BODY), len(PROBE_BODY), headers=headers)
+        result.ok = True
+        result.clock_skew = _skew(put.server_date)
+        if result.clock_skew is not None and abs(result.clock_skew) > SKEW_LIMIT / 3:
+            result.notes.append(f"This computer's clock is {abs(result.clock_skew) / 60:.0f} minutes off the "
+                                "server's; S3 refuses requests beyond 15 minutes. Set the clock automatically.")
+        result.removed = _remove(signer, key)
+        if not result.removed:
+            result.notes.append(f"The test object {key} was left in place: this profile may upload but not delete.")
+    except UploadError as exc:
+        _explain_into(result, exc.failure, exc.link or signed)
+    finally:
+        result.seconds = round(time.monotonic() - started, 3)
+        if signer is not None:
+            signer.close()
+    return result
+
+
+def _explain_into(result: CheckResult, failure: Failure, link: SignedRequest | None) -> None:
+    explanation = explain(failure, link=link).to_dict()
+    failure.explanation = explanation
+    result.failure = failure.to_dict()
+    result.explanation = explanation
+    result.clock_skew = _skew(failure.server_date)
+
+
+def _remove(signer: Signer, key: str) -> bool:
+    client = getattr(signer, "client", None)
+    bucket = getattr(getattr(signer, "profile", None), "bucket", "")
+    if client is None or not bucket:
+        return False  # signing endpoints hand out upload links only
+    try:
+        client.delete_object(Bucket=bucket, Key=key)
+    except Exception:  # no delete permission is a normal, reported outcome
+        return False
+    return True
+
+
+def _skew(date_header: str | None) -> float | None:
+    if not date_header:
+        return None
+    try:
+        return round(parsedate_to_datetime(date_header).timestamp() - time.time(), 1)
+    except (TypeError, ValueError):
+        return None

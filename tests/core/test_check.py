@@ -1,0 +1,54 @@
+"""The connection test against the real server and endpoint."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from desktop_uploader.cli.main import main
+from desktop_uploader.core.check import check_connection
+from desktop_uploader.core.config import Config
+from desktop_uploader.core.http import make_session
+from tests.core.helpers import endpoint_profile, local_profile, store_credentials
+
+
+def test_local_profile_probe_is_uploaded_and_removed(seaweed: Any, bucket: str, memory_keyring: Any) -> None:
+    profile = local_profile(seaweed, bucket, prefix="team")
+    store_credentials(profile.name, seaweed.admin)
+    with make_session() as session:
+        result = check_connection(profile, session)
+    assert result.ok and result.removed, result
+    assert result.key.startswith("team/desktop-uploader-check-")
+    assert result.clock_skew is not None and abs(result.clock_skew) < 5
+    assert seaweed.client().list_objects_v2(Bucket=bucket).get("KeyCount", 0) == 0
+
+
+def test_read_only_profile_fails_with_an_explanation(seaweed: Any, bucket: str, memory_keyring: Any) -> None:
+    profile = local_profile(seaweed, bucket)
+    store_credentials(profile.name, seaweed.readonly)
+    with make_session() as session:
+        result = check_connection(profile, session)
+    assert not result.ok
+    assert result.failure is not None and result.failure["code"] == "AccessDenied"
+    assert result.explanation is not None and result.explanation["summary"]
+    assert seaweed.readonly.secret_key not in str(result.to_dict())
+
+
+def test_endpoint_profile_keeps_the_probe_and_says_so(seaweed: Any, bucket: str, reference_endpoint: Any) -> None:
+    with make_session() as session:
+        result = check_connection(endpoint_profile(reference_endpoint.sign_url), session)
+    assert result.ok and not result.removed
+    assert any("left in place" in note for note in result.notes)
+
+
+def test_check_command_exit_codes(seaweed: Any, bucket: str, reference_endpoint: Any,
+                                  capsys: Any) -> None:
+    config = Config.load()
+    config.put(endpoint_profile(reference_endpoint.sign_url, name="good"))
+    config.put(endpoint_profile("http://127.0.0.1:9/sign", name="dead"))
+    config.save()
+    assert main(["check", "--profile", "good"]) == 0
+    assert "OK: profile 'good'" in capsys.readouterr().out
+    assert main(["check", "--profile", "dead"]) == 1
+    out = capsys.readouterr().out
+    assert out.startswith("FAILED: ") and "What to do:" in out
+    assert main(["check", "--profile", "missing"]) == 2
