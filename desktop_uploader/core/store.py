@@ -343,8 +343,8 @@ class JobStore:
 
     def orphan_uploads(self) -> list[tuple[str, str, str]]:
         with self._lock:
-            return [tuple(r) for r in self._conn.execute(  # type: ignore[misc]
-                "SELECT upload_id, key, profile FROM orphan_uploads").fetchall()]
+            rows = self._conn.execute("SELECT upload_id, key, profile FROM orphan_uploads").fetchall()
+        return [(str(r[0]), str(r[1]), str(r[2])) for r in rows]
 
     def drop_orphan_upload(self, upload_id: str) -> None:
         with self._lock:
