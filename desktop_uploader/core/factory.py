@@ -21,6 +21,7 @@ from desktop_uploader.core.failure import Failure, UploadError
 from desktop_uploader.core.paths import queue_db_path
 from desktop_uploader.core.secrets import SecretStore
 from desktop_uploader.core.signers.base import SignedRequest, Signer
+from desktop_uploader.core.signers.companion import CompanionSigner
 from desktop_uploader.core.signers.endpoint import EndpointSigner
 from desktop_uploader.core.signers.local_multipart import LocalMultipartSigner
 from desktop_uploader.core.store import JobStore
@@ -40,8 +41,7 @@ def make_signer(profile: Profile, session: requests.Session, secrets: SecretStor
     if profile.kind == KIND_LOCAL:
         return LocalMultipartSigner(profile, secrets)
     if profile.protocol == PROTOCOL_COMPANION:
-        raise UploadError(Failure(code=f.PROFILE_INVALID, stage=f.STAGE_LOCAL,
-                                  message="The Companion protocol is not available in this version."))
+        return CompanionSigner(profile, session, secrets)
     return EndpointSigner(profile, session, secrets)
 
 

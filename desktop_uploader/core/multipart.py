@@ -1,0 +1,576 @@
+"""Large files: S3 multipart uploads that survive crashes, expiring links and corrupted parts.
+
+One call of :func:`upload_multipart` sends one file. It is re-entrant: the upload id, the part size and
+every finished part are committed to the queue database as they happen, so the next call (a retry by
+the engine, or a new process after a crash) reuses the upload, confirms the finished parts with the
+server (ListParts) and sends only the missing ones.
+
+Parts stream from file offsets (positional reads on the open file, 1 MiB at a time), a few in parallel;
+each part's link is signed just before the part is sent and signed again if it expired. Each part's ETag
+is checked against the MD5 of the bytes sent, and the object's composite ETag (MD5 of the part MD5s plus
+"-N") against the server's after completion.
+
+The multipart row in the queue database keeps, in its ``upload_id`` column, a small JSON record: the
+upload id, the object key the server chose (Companion picks its own), and the size and modification time
+of the file the parts came from, so parts of an older version of a file are never joined with new ones.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import threading
+from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from typing import Any, BinaryIO, cast
+
+import requests
+
+from desktop_uploader.core import failure as f
+from desktop_uploader.core.failure import Failure, UploadError
+from desktop_uploader.core.models import Event, EventKind, Job
+from desktop_uploader.core.ratelimit import limiter_for
+from desktop_uploader.core.retry import RetryPolicy
+from desktop_uploader.core.signers.base import (
+    MultipartSigner,
+    Signer,
+    UploadedPart,
+    UploadTarget,
+    supports_multipart,
+)
+from desktop_uploader.core.store import JobStore
+from desktop_uploader.core.transfer import (
+    CHUNK,
+    Control,
+    Interrupted,
+    PutResult,
+    is_expired_link_failure,
+    put_file,
+)
+
+MiB = 1024 * 1024
+MIN_PART_SIZE = 5 * MiB  # S3's minimum for every part but the last
+MAX_PART_SIZE = 5 * 1024 * MiB  # S3's maximum part size
+MAX_PARTS = 10_000
+DEFAULT_PART_SIZE = 8 * MiB
+DEFAULT_PART_CONCURRENCY = 4  # parts in flight per file
+
+# Reasons for which an interrupted upload is thrown away on the server; "pause" and "shutdown" keep it.
+DISCARD_REASONS = frozenset({"cancel", "remove"})
+
+_PLAIN_MD5 = re.compile(r"^[0-9a-f]{32}$")
+_COMPOSITE = re.compile(r"^[0-9a-f]{32}-[0-9]+$")
+_GONE_CODES = frozenset({"NoSuchUpload", "no_such_upload"})
+_RETRY_SLICE = 0.2  # how often a part waiting to retry looks whether the whole upload was halted
+
+
+@dataclass(frozen=True)
+class KeyedResult(PutResult):
+    """A finished upload and the object key it was stored under, which a Companion service may have chosen
+    differently from the key the job asked for."""
+
+    key: str = ""
+
+
+@dataclass
+class MultipartContext:
+    """Everything one multipart upload needs from the engine."""
+
+    store: JobStore
+    session: requests.Session
+    job: Job
+    signer: Signer
+    fh: BinaryIO
+    control: Control
+    on_bytes: Callable[[int], None]
+    settings: Any  # EngineSettings; typed loosely to avoid an import cycle with the engine
+    emit: Callable[[Event], None]
+    # The engine's global bandwidth limit (RateLimiter.throttle(control)); when None the limiter shared
+    # through the settings object is used.
+    throttle: Callable[[int], None] | None = None
+
+
+# -- sizes ------------------------------------------------------------------------------------------------
+def choose_part_size(size: int, preferred: int = DEFAULT_PART_SIZE) -> int:
+    """A part size of at least *preferred* and 5 MiB that keeps *size* within 10,000 parts (whole MiB)."""
+    part = max(preferred, MIN_PART_SIZE)
+    needed = -(-size // MAX_PARTS)
+    if needed > part:
+        part = -(-needed // MiB) * MiB
+    if part > MAX_PART_SIZE:
+        raise UploadError(Failure(
+            code=f.TOO_LARGE, stage=f.STAGE_LOCAL, file_size=size,
+            message="The file is larger than S3 can store in one object (10,000 parts of 5 GiB).",
+        ))
+    return part
+
+
+def part_count(size: int, part_size: int) -> int:
+    return max(1, -(-size // part_size))
+
+
+def part_range(number: int, size: int, part_size: int) -> tuple[int, int]:
+    """(offset, length) of part *number* (from 1)."""
+    offset = (number - 1) * part_size
+    return offset, max(0, min(part_size, size - offset))
+
+
+def composite_etag(md5s_hex: Iterable[str]) -> str:
+    """The ETag S3 gives a multipart object: MD5 of the concatenated binary part MD5s, then "-N"."""
+    digests = [bytes.fromhex(m) for m in md5s_hex]
+    return f"{hashlib.md5(b''.join(digests), usedforsecurity=False).hexdigest()}-{len(digests)}"
+
+
+def _norm_etag(etag: str | None) -> str:
+    return (etag or "").strip().strip('"').lower()
+
+
+# -- the stored record ------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class UploadRecord:
+    upload_id: str
+    key: str
+    size: int | None = None
+    mtime_ns: int | None = None
+
+    def pack(self) -> str:
+        return json.dumps({"v": 1, "upload_id": self.upload_id, "key": self.key, "size": self.size,
+                           "mtime_ns": self.mtime_ns}, separators=(",", ":"))
+
+    @classmethod
+    def unpack(cls, text: str, job_key: str) -> UploadRecord:
+        """Read a stored record; a bare upload id (no JSON) is an upload of the job's own key."""
+        try:
+            data = json.loads(text)
+        except ValueError:
+            data = None
+        if not isinstance(data, dict) or not isinstance(data.get("upload_id"), str):
+            return cls(upload_id=text, key=job_key)
+        size, mtime = data.get("size"), data.get("mtime_ns")
+        return cls(upload_id=data["upload_id"], key=str(data.get("key") or job_key),
+                   size=size if isinstance(size, int) else None,
+                   mtime_ns=mtime if isinstance(mtime, int) else None)
+
+
+def stored_upload(store: JobStore, job: Job) -> tuple[UploadRecord, int] | None:
+    """The multipart upload the queue remembers for *job*: (record, part size), or None."""
+    row = store.get_multipart(job.id)
+    if row is None:
+        return None
+    return UploadRecord.unpack(row[0], job.key), row[1]
+
+
+@dataclass(frozen=True)
+class _Done:
+    etag: str
+    size: int
+    md5: str | None
+
+
+# -- reading the file -------------------------------------------------------------------------------------
+class _PositionalReader:
+    """seek/read over a shared file descriptor with pread, so parts running in parallel never move each
+    other's file position."""
+
+    def __init__(self, fd: int) -> None:
+        self._fd = fd
+        self._pos = 0
+
+    def seek(self, pos: int, whence: int = 0) -> int:
+        self._pos = pos
+        return pos
+
+    def read(self, n: int) -> bytes:
+        data = os.pread(self._fd, n, self._pos)
+        self._pos += len(data)
+        return data
+
+    def close(self) -> None:
+        """The descriptor belongs to the engine."""
+
+
+def _open_reader(ctx: MultipartContext) -> Any:
+    if hasattr(os, "pread"):
+        return _PositionalReader(ctx.fh.fileno())
+    # No positional reads (Windows): each part reads through its own handle.
+    return open(ctx.job.path, "rb")  # closed by the caller
+
+
+def _md5_of_range(ctx: MultipartContext, offset: int, length: int) -> str | None:
+    reader = _open_reader(ctx)
+    try:
+        reader.seek(offset)
+        digest = hashlib.md5(usedforsecurity=False)
+        remaining = length
+        while remaining > 0:
+            block = reader.read(min(CHUNK, remaining))
+            if not block:
+                return None
+            digest.update(block)
+            remaining -= len(block)
+        return digest.hexdigest()
+    finally:
+        reader.close()
+
+
+# -- progress ---------------------------------------------------------------------------------------------
+class _Progress:
+    """Bytes sent for the whole file, never going backwards although parts restart and run in parallel."""
+
+    def __init__(self, on_bytes: Callable[[int], None], committed: int) -> None:
+        self._on_bytes = on_bytes
+        self._lock = threading.Lock()
+        self._committed = committed
+        self._inflight: dict[int, int] = {}
+        self._reported = -1
+
+    def part(self, number: int, sent: int) -> None:
+        with self._lock:
+            self._inflight[number] = sent
+            self._report()
+
+    def finish(self, number: int, size: int) -> None:
+        with self._lock:
+            self._inflight.pop(number, None)
+            self._committed += size
+            self._report()
+
+    def drop(self, number: int) -> None:
+        with self._lock:
+            self._inflight.pop(number, None)
+
+    def start(self) -> None:
+        with self._lock:
+            self._report()
+
+    def _report(self) -> None:
+        total = self._committed + sum(self._inflight.values())
+        if total > self._reported:
+            self._reported = total
+            self._on_bytes(total)
+
+
+# -- errors -----------------------------------------------------------------------------------------------
+class _Halted(Exception):
+    """Another part failed; this one stops taking work."""
+
+
+def _upload_gone(failure: Failure) -> bool:
+    return failure.code in _GONE_CODES
+
+
+def _gone(failure: Failure) -> UploadError:
+    return UploadError(Failure(
+        code="NoSuchUpload", stage=failure.stage, http_status=failure.http_status, retryable=True,
+        signer=failure.signer, s3_error=failure.s3_error, request=failure.request, response=failure.response,
+        message="The storage server no longer has this multipart upload (it was aborted or expired); "
+                "the file will be sent again from the start.",
+    ))
+
+
+def _mismatch(number: int, etag: str, md5: str, signer: str | None) -> Failure:
+    return Failure(
+        code=f.ETAG_MISMATCH, stage=f.STAGE_VERIFY, retryable=True, signer=signer,
+        message=f"The storage server stored different bytes for part {number} than were sent "
+                f"(its checksum {etag}, ours {md5}).",
+    )
+
+
+# -- the upload -------------------------------------------------------------------------------------------
+class _Upload:
+    def __init__(self, ctx: MultipartContext, signer: MultipartSigner, record: UploadRecord, part_size: int,
+                 done: dict[int, _Done]) -> None:
+        self.ctx = ctx
+        self.signer = signer
+        self.record = record
+        self.part_size = part_size
+        self.done = done
+        self.total = part_count(ctx.job.size, part_size)
+        self.policy: RetryPolicy = getattr(ctx.settings, "retry", None) or RetryPolicy()
+        self.verify = bool(getattr(ctx.settings, "verify_md5", True))
+        self.halt = threading.Event()
+        self._lock = threading.Lock()
+        self._errors: list[BaseException] = []
+        self._todo: list[int] = []
+        throttle = ctx.throttle
+        if throttle is None:
+            limiter = limiter_for(ctx.settings)
+            throttle = limiter.throttle(ctx.control) if limiter is not None else None
+        self.throttle = throttle
+        self.progress = _Progress(ctx.on_bytes, sum(d.size for d in done.values()))
+
+    # The whole transfer of the missing parts; raises the first failure once every part has stopped.
+    def send_missing(self) -> None:
+        self._todo = [n for n in range(self.total, 0, -1) if n not in self.done]  # popped from the end
+        self.progress.start()
+        if not self._todo:
+            return
+        workers = min(int(getattr(self.ctx.settings, "part_concurrency", DEFAULT_PART_CONCURRENCY)) or 1,
+                      len(self._todo))
+        with ThreadPoolExecutor(max_workers=workers, thread_name_prefix=f"part-{self.ctx.job.id}") as pool:
+            for future in [pool.submit(self._worker) for _ in range(workers)]:
+                future.result()  # _worker never raises; failures are collected
+        if self._errors:
+            stop = self.ctx.control.stop_reason
+            if stop is not None:
+                raise Interrupted(stop)
+            raise self._errors[0]
+
+    def _next(self) -> int | None:
+        with self._lock:
+            if self.halt.is_set() or not self._todo:
+                return None
+            return self._todo.pop()
+
+    def _worker(self) -> None:
+        while (number := self._next()) is not None:
+            try:
+                self._send_part(number)
+            except _Halted:
+                return
+            except BaseException as exc:
+                with self._lock:
+                    self._errors.append(exc)
+                self.halt.set()
+                return
+
+    def _wait(self, seconds: float) -> None:
+        """A retry delay that a pause/cancel or another part's failure cuts short."""
+        remaining = seconds
+        while remaining > 0:
+            step = min(remaining, _RETRY_SLICE)
+            self.ctx.control.wait(step)
+            remaining -= step
+            if self.halt.is_set():
+                raise _Halted
+
+    def _send_part(self, number: int) -> None:
+        ctx, job, record = self.ctx, self.ctx.job, self.record
+        offset, length = part_range(number, job.size, self.part_size)
+        attempt = 1
+        resigns = 0
+        while True:
+            ctx.control.check()
+            if self.halt.is_set():
+                raise _Halted
+            reader = _open_reader(ctx)
+            try:
+                # Signed now, not earlier: a part that waited in the queue never goes out on a stale link.
+                signed = self.signer.sign_part(record.key, record.upload_id, number, length)
+                result = put_file(ctx.session, signed, reader, length, offset=offset, control=ctx.control,
+                                  on_bytes=lambda sent: self.progress.part(number, sent),
+                                  throttle=self.throttle, verify_md5=self.verify)
+                etag = _norm_etag(result.etag)
+                if not etag:
+                    raise UploadError(Failure(
+                        code=f.NON_S3_RESPONSE, stage=f.STAGE_UPLOAD, signer=signed.signer,
+                        message=f"The storage server accepted part {number} but did not return its ETag, "
+                                "which is needed to join the parts.",
+                    ))
+                md5 = result.md5_hex if self.verify else None
+                encrypted = result.encryption in ("aws:kms", "aws:kms:dsse") or result.customer_key
+                if md5 and _PLAIN_MD5.match(etag) and not encrypted and etag != md5:
+                    raise UploadError(_mismatch(number, etag, md5, signed.signer))
+            except UploadError as exc:
+                self.progress.drop(number)
+                failure = exc.failure
+                if _upload_gone(failure):
+                    raise _gone(failure) from None
+                if is_expired_link_failure(failure) and resigns < self.policy.max_resigns:
+                    resigns += 1
+                    continue
+                if not failure.retryable or attempt >= self.policy.max_attempts:
+                    if failure.code == f.ETAG_MISMATCH:
+                        # Sent again and again and still stored differently: not a passing glitch.
+                        failure.retryable = False
+                    raise
+                delay = self.policy.delay(attempt, failure)
+                ctx.emit(Event(EventKind.RETRY, job.id, job.path, job.key, retry_in=delay, attempt=attempt,
+                               failure=failure.to_dict(), extra={"part": number}))
+                attempt += 1
+                self._wait(delay)
+                continue
+            except BaseException:
+                self.progress.drop(number)
+                raise
+            finally:
+                reader.close()
+            ctx.store.add_part(job.id, number, etag, length, md5)
+            self.done[number] = _Done(etag, length, md5)
+            self.progress.finish(number, length)
+            return
+
+    def complete(self) -> KeyedResult:
+        ctx = self.ctx
+        ctx.control.check()  # a pause just before the end keeps every part for later
+        parts = [UploadedPart(n, self.done[n].etag, self.done[n].size) for n in sorted(self.done)]
+        try:
+            final = self.signer.complete_multipart(self.record.key, self.record.upload_id, parts)
+        except UploadError as exc:
+            if _upload_gone(exc.failure) or exc.failure.code in ("InvalidPart", "invalid_part"):
+                # What we remember does not match the server: start over rather than fail for ever.
+                ctx.store.clear_multipart(ctx.job.id)
+                exc.failure.retryable = True
+            raise
+        ctx.store.clear_multipart(ctx.job.id)
+        md5s = [self.done[n].md5 for n in sorted(self.done)]
+        expected: str | None = None
+        if all(md5s) and all(self.done[n].etag == self.done[n].md5 for n in self.done):
+            # Only when every part's ETag was its MD5 is the object's ETag derived from them (not with
+            # KMS or SSE-C encryption).
+            expected = composite_etag(cast(list[str], md5s))
+        got = _norm_etag(final)
+        if expected is not None and _COMPOSITE.match(got) and got != expected:
+            raise UploadError(Failure(
+                code=f.ETAG_MISMATCH, stage=f.STAGE_VERIFY, retryable=False, signer=self.signer.name,
+                file_size=ctx.job.size,
+                message=f"After joining the parts, the storage server's checksum of the file ({got}) differs "
+                        f"from ours ({expected}); the stored file is not the one that was sent.",
+            ))
+        return KeyedResult(etag=got or expected, md5_hex=None, status=200, key=self.record.key)
+
+
+def _start(ctx: MultipartContext, signer: MultipartSigner) -> tuple[UploadRecord, int]:
+    job = ctx.job
+    part_size = choose_part_size(job.size, int(getattr(ctx.settings, "part_size", DEFAULT_PART_SIZE)))
+    key, upload_id = signer.create_multipart(UploadTarget(job.key, job.content_type, job.size))
+    record = UploadRecord(upload_id=upload_id, key=key, size=job.size, mtime_ns=job.mtime_ns)
+    ctx.store.set_multipart(job.id, record.pack(), part_size)
+    return record, part_size
+
+
+def _confirm(ctx: MultipartContext, signer: MultipartSigner, record: UploadRecord,
+             part_size: int) -> dict[int, _Done] | None:
+    """The parts of a stored upload that the server really has; None when the upload is gone."""
+    job = ctx.job
+    stored = {n: _Done(etag, size, md5) for n, (etag, size, md5) in ctx.store.parts(job.id).items()}
+    total = part_count(job.size, part_size)
+    try:
+        listed = signer.list_parts(record.key, record.upload_id)
+    except UploadError as exc:
+        if _upload_gone(exc.failure) or exc.failure.http_status == 404:
+            return None
+        raise
+    done: dict[int, _Done] = {}
+    if listed is None:  # the signer cannot list: trust what was committed
+        for n, mine in stored.items():
+            if 1 <= n <= total and mine.size == part_range(n, job.size, part_size)[1]:
+                done[n] = mine
+        return done
+    for part in listed:
+        n = part.number
+        if not 1 <= n <= total or part.size != part_range(n, job.size, part_size)[1]:
+            continue
+        etag = _norm_etag(part.etag)
+        kept = stored.get(n)
+        if kept is not None and _norm_etag(kept.etag) == etag:
+            done[n] = kept
+        elif _PLAIN_MD5.match(etag):
+            # Finished on the server but not committed here (the app died while the answer was on its
+            # way): keep it if it holds exactly our bytes, rather than sending it again.
+            offset, length = part_range(n, job.size, part_size)
+            if _md5_of_range(ctx, offset, length) == etag:
+                ctx.store.add_part(job.id, n, etag, length, etag)
+                done[n] = _Done(etag, length, etag)
+    return done
+
+
+def _abort(ctx: MultipartContext, signer: MultipartSigner, record: UploadRecord) -> None:
+    """Throw the upload away on the server; if that fails now, remember it to abort later."""
+    try:
+        signer.abort_multipart(record.key, record.upload_id)
+    except UploadError as exc:
+        if not _upload_gone(exc.failure):
+            ctx.store.add_orphan_upload(record.upload_id, record.key, ctx.job.profile)
+    ctx.store.clear_multipart(ctx.job.id)
+
+
+def upload_multipart(ctx: MultipartContext) -> KeyedResult:
+    """Send ctx.job's file as a multipart upload, resuming a stored one; see the module docstring.
+
+    Returns the object's ETag (the server's, or the composite one computed here when the signer cannot
+    tell) and its key."""
+    if not supports_multipart(ctx.signer):
+        raise UploadError(Failure(code=f.PROFILE_INVALID, stage=f.STAGE_LOCAL,
+                                  message="This signer cannot do multipart uploads."))
+    signer = cast(MultipartSigner, ctx.signer)
+    job = ctx.job
+    known = stored_upload(ctx.store, job)
+    reason = ctx.control.stop_reason
+    if reason is not None:
+        if known is not None and reason in DISCARD_REASONS:
+            _abort(ctx, signer, known[0])
+        raise Interrupted(reason)
+    done: dict[int, _Done] | None = None
+    if known is not None:
+        record, part_size = known
+        if record.size is not None and (record.size != job.size or record.mtime_ns != job.mtime_ns):
+            # The file changed since these parts were sent; they must not be joined with new bytes.
+            _abort(ctx, signer, record)
+        else:
+            done = _confirm(ctx, signer, record, part_size)
+            if done is None:
+                ctx.store.clear_multipart(job.id)
+    if done is None:
+        record, part_size = _start(ctx, signer)
+        done = {}
+    upload = _Upload(ctx, signer, record, part_size, done)
+    try:
+        upload.send_missing()
+        return upload.complete()
+    except Interrupted as interrupted:
+        if interrupted.reason in DISCARD_REASONS:
+            _abort(ctx, signer, record)
+        raise
+    except UploadError as exc:
+        if _upload_gone(exc.failure):
+            ctx.store.clear_multipart(job.id)
+        raise
+
+
+# -- uploads nobody is working on any more ----------------------------------------------------------------
+def forget_uploads(store: JobStore, job_ids: Iterable[int]) -> int:
+    """Move the multipart uploads of jobs that are being removed or cancelled while idle to the orphan
+    list, for :func:`abort_orphan_uploads` to abort on the server. Returns how many were moved."""
+    moved = 0
+    for job_id in job_ids:
+        job = store.get(job_id)
+        if job is None:
+            continue
+        known = stored_upload(store, job)
+        if known is None:
+            continue
+        record, _ = known
+        store.add_orphan_upload(record.upload_id, record.key, job.profile)
+        store.clear_multipart(job_id)
+        moved += 1
+    return moved
+
+
+SignerSource = Signer | Callable[[str], Signer]
+
+
+def abort_orphan_uploads(store: JobStore, signers: SignerSource) -> int:
+    """Abort every upload on the orphan list; *signers* is a signer or a function from profile name to
+    signer. Uploads that cannot be aborted now (offline, signer unavailable) stay listed for next time.
+    Returns how many were aborted."""
+    aborted = 0
+    orphans: list[tuple[str, str, str]] = list(store.orphan_uploads())
+    for upload_id, key, profile in orphans:
+        try:
+            signer = signers(profile) if callable(signers) and not hasattr(signers, "sign_put") else signers
+        except UploadError:
+            continue
+        if not supports_multipart(cast(Signer, signer)):
+            continue
+        try:
+            cast(MultipartSigner, signer).abort_multipart(key, upload_id)
+        except UploadError as exc:
+            if not _upload_gone(exc.failure) and exc.failure.http_status != 404:
+                continue
+        store.drop_orphan_upload(upload_id)
+        aborted += 1
+    return aborted

@@ -1,0 +1,307 @@
+"""Signing through a service speaking Uppy Companion's S3 protocol (Companion itself, or the project's
+reference endpoint).
+
+Small files go as one presigned POST form (``GET {base}/s3/params``), streamed as multipart/form-data
+with the file field last; large files as a multipart upload whose parts are signed one at a time
+(``/s3/multipart...``). The service chooses the object key itself: the key the app asked for only
+supplies the file name.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import time
+from collections.abc import Callable
+from typing import Any
+from urllib.parse import quote, urlsplit
+
+import requests
+from requests_toolbelt import MultipartEncoder
+
+from desktop_uploader.core import failure as f
+from desktop_uploader.core import secrets as sec
+from desktop_uploader.core.config import Profile, is_loopback_host
+from desktop_uploader.core.failure import Failure, ReceivedResponse, SentRequest, UploadError
+from desktop_uploader.core.http import CONNECT_TIMEOUT, READ_TIMEOUT, classify_network_error
+from desktop_uploader.core.link import parse_link
+from desktop_uploader.core.multipart import KeyedResult
+from desktop_uploader.core.signers.base import SignedRequest, UploadedPart, UploadTarget
+from desktop_uploader.core.signers.endpoint import RETRYABLE_ENDPOINT_STATUS, SIGN_TIMEOUT, EndpointSigner
+from desktop_uploader.core.transfer import (
+    CHUNK,
+    Control,
+    FileChanged,
+    Interrupted,
+    PutResult,
+    failure_from_response,
+)
+
+_PLAIN_MD5 = re.compile(r"^[0-9a-f]{32}$")
+# The service's error codes that mean the same as S3's, so the uploader reacts alike (start over on a
+# vanished upload, rebuild the part list on a rejected one).
+_ERROR_CODES = {"no_such_upload": "NoSuchUpload", "invalid_part": "InvalidPart",
+                "part_too_small": "EntityTooSmall"}
+
+
+class CompanionSigner(EndpointSigner):
+    name = "companion"
+
+    def __init__(self, profile: Profile, session: requests.Session, store: sec.SecretStore) -> None:
+        super().__init__(profile, session, store)
+        self.base = profile.endpoint_url.rstrip("/")
+
+    # -- talking to the service -------------------------------------------------------------------------
+    def _call(self, method: str, path: str, action: str, *, params: dict[str, str] | None = None,
+              body: Any = None) -> Any:
+        headers = {"Accept": "application/json", **self._headers}
+        prepared = requests.Request(method, self.base + path, headers=headers, params=params,
+                                    json=body).prepare()
+        sent = SentRequest.build(method, prepared.url or self.base, dict(prepared.headers))
+        try:
+            response = self.session.send(prepared, timeout=(CONNECT_TIMEOUT, SIGN_TIMEOUT),
+                                         allow_redirects=True)
+        except requests.RequestException as exc:
+            code, message = classify_network_error(exc)
+            raise UploadError(Failure(
+                code=f.ENDPOINT_UNREACHABLE, stage=f.STAGE_SIGN, signer=self.name, retryable=True,
+                request=sent, network_error=code,
+                message=f"The signing service could not be reached to {action}. {message}",
+            )) from None
+        with response:
+            content = response.content
+            content_type = response.headers.get("Content-Type", "").lower()
+            received = ReceivedResponse.build(response.status_code, dict(response.headers), content)
+            looks_html = "html" in content_type or \
+                content.lstrip()[:15].lower().startswith((b"<!doctype", b"<html"))
+            data: Any = None
+            if not looks_html:
+                try:
+                    data = json.loads(content) if content.strip() else {}
+                except (ValueError, UnicodeDecodeError):
+                    data = None
+
+            def fail(code: str, message: str, retryable: bool = False) -> UploadError:
+                return UploadError(Failure(
+                    code=code, message=message, stage=f.STAGE_SIGN, signer=self.name, retryable=retryable,
+                    http_status=response.status_code, request=sent, response=received,
+                    server_date=response.headers.get("Date"),
+                ))
+
+            if response.status_code >= 400:
+                ours = data.get("error") if isinstance(data, dict) else None
+                said = data.get("message") if isinstance(data, dict) else None
+                detail = said if isinstance(said, str) else content[:200].decode("utf-8", "replace").strip()
+                code = _ERROR_CODES.get(str(ours), f.ENDPOINT_HTML if looks_html else f.ENDPOINT_ERROR)
+                raise fail(code, f"The signing service refused to {action} ({response.status_code}): "
+                                 f"{detail or '(empty answer)'}",
+                           retryable=response.status_code in RETRYABLE_ENDPOINT_STATUS)
+            if looks_html:
+                raise fail(f.ENDPOINT_HTML, "The signing service answered with a web page instead of JSON "
+                                            "(often a Wi-Fi sign-in page or a network block page).",
+                           retryable=True)
+            if data is None:
+                raise fail(f.ENDPOINT_BAD_RESPONSE, f"The signing service's answer to '{action}' is not JSON.")
+            return data
+
+    def _check_url(self, url: Any, action: str) -> str:
+        if not isinstance(url, str) or not url:
+            raise UploadError(Failure(code=f.ENDPOINT_NO_URL, stage=f.STAGE_SIGN, signer=self.name,
+                                      message=f"The signing service's answer to '{action}' has no link."))
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise UploadError(Failure(code=f.ENDPOINT_BAD_URL, stage=f.STAGE_SIGN, signer=self.name,
+                                      message="The signing service returned something that is not an "
+                                              "http(s) link."))
+        if parts.scheme == "http" and not is_loopback_host(parts.hostname) and \
+                not self.profile.allow_insecure_http:
+            raise UploadError(Failure(code=f.INSECURE_URL, stage=f.STAGE_SIGN, signer=self.name,
+                                      message="The signing service returned an unencrypted http link to "
+                                              "another computer; refusing to send the file over it."))
+        return url
+
+    @staticmethod
+    def _upload_path(upload_id: str, *tail: str) -> str:
+        return "/s3/multipart/" + "/".join(quote(p, safe="") for p in (upload_id, *tail))
+
+    # -- single files: presigned POST ---------------------------------------------------------------------
+    def sign_put(self, target: UploadTarget) -> SignedRequest:
+        raise UploadError(Failure(
+            code=f.PROFILE_INVALID, stage=f.STAGE_SIGN, signer=self.name,
+            message="A Companion service hands out upload forms (POST), not PUT links; this file must be "
+                    "sent with upload_small().",
+        ))
+
+    def sign_post(self, target: UploadTarget) -> SignedRequest:
+        """``GET /s3/params``: a presigned POST form. The object key is in ``fields["key"]``."""
+        params = {"filename": target.key, "type": target.content_type}
+        params.update({f"metadata[{k}]": v for k, v in target.metadata.items()})
+        data = self._call("GET", "/s3/params", "sign the upload", params=params)
+        fields = data.get("fields") if isinstance(data, dict) else None
+        if not isinstance(fields, dict) or not isinstance(fields.get("key"), str):
+            raise UploadError(Failure(code=f.ENDPOINT_BAD_RESPONSE, stage=f.STAGE_SIGN, signer=self.name,
+                                      message="The signing service's upload form has no object key."))
+        url = self._check_url(data.get("url"), "sign the upload")
+        method = str(data.get("method") or "POST").upper()
+        if method != "POST":
+            raise UploadError(Failure(code=f.ENDPOINT_BAD_RESPONSE, stage=f.STAGE_SIGN, signer=self.name,
+                                      message=f"The signing service asked for a {method} upload; only "
+                                              "presigned POST forms are supported for single files."))
+        policy_expiry = None
+        expires = data.get("expires")
+        if isinstance(expires, int | float):
+            policy_expiry = time.time() + float(expires)
+        return SignedRequest(method="POST", url=url, fields={str(k): str(v) for k, v in fields.items()},
+                             headers={"content-type": target.content_type}, expires_at=policy_expiry,
+                             signer=self.name)
+
+    def upload_small(self, session: requests.Session, target: UploadTarget, fh: Any, size: int, *,
+                     on_bytes: Callable[[int], None] | None = None, control: Control | None = None,
+                     throttle: Callable[[int], None] | None = None, verify_md5: bool = True) -> KeyedResult:
+        """Sign a form and send the file with it; the result carries the key the service chose."""
+        signed = self.sign_post(target)
+        filename = target.key.rsplit("/", 1)[-1] or "file"
+        result = post_file(session, signed, fh, size, filename=filename, content_type=target.content_type,
+                           on_bytes=on_bytes, control=control, throttle=throttle, verify_md5=verify_md5)
+        return KeyedResult(etag=result.etag, md5_hex=result.md5_hex, status=result.status,
+                           encryption=result.encryption, customer_key=result.customer_key,
+                           key=(signed.fields or {})["key"])
+
+    # -- multipart ------------------------------------------------------------------------------------------
+    def create_multipart(self, target: UploadTarget) -> tuple[str, str]:
+        body = {"filename": target.key, "type": target.content_type, "metadata": dict(target.metadata)}
+        data = self._call("POST", "/s3/multipart", "start a multipart upload", body=body)
+        key = data.get("key") if isinstance(data, dict) else None
+        upload_id = data.get("uploadId") if isinstance(data, dict) else None
+        if not isinstance(key, str) or not key or not isinstance(upload_id, str) or not upload_id:
+            raise UploadError(Failure(code=f.ENDPOINT_BAD_RESPONSE, stage=f.STAGE_SIGN, signer=self.name,
+                                      message="The signing service did not return an upload id and key."))
+        return key, upload_id
+
+    def sign_part(self, key: str, upload_id: str, part_number: int, size: int) -> SignedRequest:
+        action = f"sign part {part_number}"
+        data = self._call("GET", self._upload_path(upload_id, str(part_number)), action, params={"key": key})
+        url = self._check_url(data.get("url") if isinstance(data, dict) else None, action)
+        return SignedRequest(method="PUT", url=url, headers={}, expires_at=parse_link(url).expires_at,
+                             signer=self.name)
+
+    def list_parts(self, key: str, upload_id: str) -> list[UploadedPart] | None:
+        data = self._call("GET", self._upload_path(upload_id), "list the parts already uploaded",
+                          params={"key": key})
+        if isinstance(data, dict):  # some Companion versions wrap the list
+            data = data.get("parts")
+        if not isinstance(data, list):
+            raise UploadError(Failure(code=f.ENDPOINT_BAD_RESPONSE, stage=f.STAGE_SIGN, signer=self.name,
+                                      message="The signing service's list of parts is not a list."))
+        parts: list[UploadedPart] = []
+        for item in data:
+            if isinstance(item, dict) and isinstance(item.get("PartNumber"), int):
+                parts.append(UploadedPart(number=item["PartNumber"],
+                                          etag=str(item.get("ETag") or "").strip('"'),
+                                          size=int(item.get("Size") or 0)))
+        return parts
+
+    def complete_multipart(self, key: str, upload_id: str, parts: list[UploadedPart]) -> str | None:
+        body = {"parts": [{"PartNumber": p.number, "ETag": f'"{p.etag}"'}
+                          for p in sorted(parts, key=lambda p: p.number)]}
+        # The service answers {location} only; the object's ETag is not known here.
+        self._call("POST", self._upload_path(upload_id, "complete"), "join the uploaded parts into the file",
+                   params={"key": key}, body=body)
+        return None
+
+    def abort_multipart(self, key: str, upload_id: str) -> None:
+        self._call("DELETE", self._upload_path(upload_id), "cancel the multipart upload", params={"key": key})
+
+    def describe(self) -> dict[str, str]:
+        parts = urlsplit(self.profile.endpoint_url)
+        return {"signer": self.name, "endpoint": f"{parts.scheme}://{parts.netloc}", "protocol": "companion"}
+
+
+class _FormFileReader:
+    """The file field of a form: a byte range of an open file, read in 1 MiB blocks with progress, stop
+    checks, bandwidth limit and MD5, handed out in whatever sizes the encoder asks for."""
+
+    def __init__(self, fh: Any, offset: int, length: int, *, on_bytes: Callable[[int], None] | None,
+                 control: Control | None, throttle: Callable[[int], None] | None, md5: bool) -> None:
+        self._fh = fh
+        self._pos = offset
+        self._left = length  # not yet read from the file
+        self._buffer = b""
+        self._on_bytes = on_bytes
+        self._control = control
+        self._throttle = throttle
+        self.md5 = hashlib.md5(usedforsecurity=False) if md5 else None
+        self.sent = 0
+
+    @property
+    def len(self) -> int:  # what requests-toolbelt asks to size the form
+        return self._left + len(self._buffer)
+
+    def read(self, n: int = -1) -> bytes:
+        if not self._buffer and self._left > 0:
+            if self._control is not None:
+                self._control.check()
+            self._fh.seek(self._pos)
+            block = self._fh.read(min(CHUNK, self._left))
+            if not block:
+                raise FileChanged("the file got shorter while it was being sent")
+            if self._throttle is not None:
+                self._throttle(len(block))
+            if self.md5 is not None:
+                self.md5.update(block)
+            self._pos += len(block)
+            self._left -= len(block)
+            self._buffer = block
+        if n is None or n < 0:
+            n = len(self._buffer)
+        out, self._buffer = self._buffer[:n], self._buffer[n:]
+        self.sent += len(out)
+        if out and self._on_bytes is not None:
+            self._on_bytes(self.sent)
+        return out
+
+
+def post_file(session: requests.Session, signed: SignedRequest, fh: Any, size: int, *, filename: str,
+              content_type: str, on_bytes: Callable[[int], None] | None = None, control: Control | None = None,
+              throttle: Callable[[int], None] | None = None, verify_md5: bool = True,
+              offset: int = 0) -> PutResult:
+    """Send *size* bytes of *fh* with a presigned POST form, streaming (constant memory)."""
+    reader = _FormFileReader(fh, offset, size, on_bytes=on_bytes, control=control, throttle=throttle,
+                             md5=verify_md5)
+    # S3 ignores every form field after the file, so the file goes last.
+    fields: list[tuple[str, Any]] = list((signed.fields or {}).items())
+    fields.append(("file", (filename, reader, content_type)))
+    encoder = MultipartEncoder(fields=fields)
+    headers = {"Content-Type": encoder.content_type, "Content-Length": str(encoder.len)}
+    sent = SentRequest.build("POST", signed.url, headers)
+    try:
+        response = session.post(signed.url, data=encoder, headers=headers,
+                                timeout=(CONNECT_TIMEOUT, READ_TIMEOUT), allow_redirects=False)
+    except (Interrupted, FileChanged):
+        raise
+    except requests.RequestException as exc:
+        if isinstance(exc.__context__, Interrupted | FileChanged):
+            raise exc.__context__ from None
+        code, message = classify_network_error(exc)
+        sent.bytes_sent = reader.sent
+        raise UploadError(Failure(code=code, message=message, stage=f.STAGE_UPLOAD, retryable=True,
+                                  request=sent, signer=signed.signer, signed_url=signed.url,
+                                  network_error=code, file_size=size)) from None
+    sent.bytes_sent = reader.sent
+    with response:
+        if response.status_code // 100 != 2:
+            raise UploadError(failure_from_response(response, sent, signed, size))
+        etag = (response.headers.get("ETag") or "").strip('"').lower() or None
+        md5_hex = reader.md5.hexdigest() if reader.md5 is not None else None
+        result = PutResult(etag=etag, md5_hex=md5_hex, status=response.status_code,
+                           encryption=response.headers.get("x-amz-server-side-encryption", ""),
+                           customer_key="x-amz-server-side-encryption-customer-algorithm" in response.headers)
+    encrypted = result.encryption in ("aws:kms", "aws:kms:dsse") or result.customer_key
+    if md5_hex and etag and _PLAIN_MD5.match(etag) and not encrypted and etag != md5_hex:
+        raise UploadError(Failure(
+            code=f.ETAG_MISMATCH, stage=f.STAGE_VERIFY, retryable=True, signer=signed.signer, file_size=size,
+            message=f"The storage server stored different bytes than were sent (its checksum {etag}, "
+                    f"ours {md5_hex}).",
+        ))
+    return result

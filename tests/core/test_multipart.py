@@ -1,0 +1,654 @@
+"""Multipart uploads against a real SeaweedFS: parallel parts, resume after shutdown and kill -9, cancel,
+orphans, expiring links and corrupted parts (through a byte-flipping proxy)."""
+
+from __future__ import annotations
+
+import calendar
+import hashlib
+import http.client
+import json
+import os
+import selectors
+import signal
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+import requests
+from keyrings.alt.file import PlaintextKeyring  # type: ignore[import-untyped]
+
+from desktop_uploader.core import secrets as sec
+from desktop_uploader.core.config import KIND_LOCAL, Config, Profile
+from desktop_uploader.core.engine import Engine, EngineSettings
+from desktop_uploader.core.factory import make_signer
+from desktop_uploader.core.failure import UploadError
+from desktop_uploader.core.http import make_session
+from desktop_uploader.core.models import Event, EventKind, JobState
+from desktop_uploader.core.multipart import (
+    MAX_PARTS,
+    MIN_PART_SIZE,
+    UploadRecord,
+    abort_orphan_uploads,
+    choose_part_size,
+    composite_etag,
+    forget_uploads,
+    part_count,
+    stored_upload,
+)
+from desktop_uploader.core.ratelimit import RateLimiter
+from desktop_uploader.core.retry import RetryPolicy
+from desktop_uploader.core.secrets import SecretStore
+from desktop_uploader.core.signers.base import SignedRequest, UploadedPart, UploadTarget
+from desktop_uploader.core.signers.local_multipart import LocalMultipartSigner
+from desktop_uploader.core.store import JobStore
+from desktop_uploader.devserver import SeaweedServer
+from tests.plugins.keychain import MemoryKeyring
+
+MiB = 1024 * 1024
+PART = 5 * MiB
+FAST_RETRY = RetryPolicy(max_attempts=3, base_delay=0.01, max_delay=0.02)
+
+
+@dataclass
+class Settings(EngineSettings):
+    """EngineSettings with the multipart knobs the module reads when present."""
+
+    part_size: int = PART
+    part_concurrency: int = 3
+
+
+# -- helpers ----------------------------------------------------------------------------------------------
+def wait_for(predicate: Callable[[], bool], timeout: float = 30.0, what: str = "condition") -> None:
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
+        time.sleep(0.01)
+
+
+def write_random(path: Path, size: int) -> bytes:
+    data = os.urandom(size)
+    path.write_bytes(data)
+    return data
+
+
+def expected_etag(data: bytes, part_size: int) -> str:
+    return composite_etag(hashlib.md5(data[i:i + part_size]).hexdigest() for i in range(0, len(data), part_size))
+
+
+class CountingSession(requests.Session):
+    """The engine's session, counting part PUTs and how many were in flight at once."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        base = make_session(pool_size=16)
+        self.adapters = base.adapters
+        self.headers = base.headers
+        self._lock = threading.Lock()
+        self.part_puts = 0
+        self.part_ok = 0
+        self.inflight = 0
+        self.max_inflight = 0
+
+    def request(self, method: str | bytes, url: str | bytes, *args: Any, **kwargs: Any) -> requests.Response:
+        part = method == "PUT" and "partNumber=" in str(url)
+        if part:
+            with self._lock:
+                self.part_puts += 1
+                self.inflight += 1
+                self.max_inflight = max(self.max_inflight, self.inflight)
+        try:
+            response = super().request(method, url, *args, **kwargs)
+        finally:
+            if part:
+                with self._lock:
+                    self.inflight -= 1
+        if part and response.status_code == 200:
+            with self._lock:
+                self.part_ok += 1
+        return response
+
+
+def local_profile(seaweed: SeaweedServer, bucket: str, name: str = "big", endpoint: str | None = None,
+                  **kw: Any) -> Profile:
+    return Profile(name=name, kind=KIND_LOCAL, bucket=bucket, region="us-east-1",
+                   s3_endpoint_url=endpoint or seaweed.endpoint_url, addressing_style="path", **kw)
+
+
+def store_credentials(store: SecretStore, seaweed: SeaweedServer, profile: str) -> None:
+    store.set(profile, sec.ACCESS_KEY_ID, seaweed.admin.access_key)
+    store.set(profile, sec.SECRET_ACCESS_KEY, seaweed.admin.secret_key)
+
+
+@pytest.fixture
+def secrets(memory_keyring: MemoryKeyring, seaweed: SeaweedServer) -> SecretStore:
+    store = SecretStore(memory_keyring)
+    store_credentials(store, seaweed, "big")
+    return store
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[JobStore]:
+    s = JobStore(tmp_path / "queue.sqlite3")
+    try:
+        yield s
+    finally:
+        s.close()
+
+
+class Recorder:
+    def __init__(self) -> None:
+        self.events: list[Event] = []
+        self.lock = threading.Lock()
+
+    def __call__(self, event: Event) -> None:
+        with self.lock:
+            self.events.append(event)
+
+    def of(self, kind: EventKind) -> list[Event]:
+        with self.lock:
+            return [e for e in self.events if e.kind is kind]
+
+
+def make_engine(store: JobStore, profile: Profile, secrets: SecretStore, settings: EngineSettings,
+                session: requests.Session | None = None) -> tuple[Engine, Recorder]:
+    engine = Engine(store, lambda name, s: make_signer(profile, s, secrets), settings=settings,
+                    session=session or CountingSession())
+    recorder = Recorder()
+    engine.subscribe(recorder)
+    return engine, recorder
+
+
+def run_to_end(engine: Engine, timeout: float = 120.0) -> None:
+    engine.start()
+    try:
+        assert engine.wait_idle(timeout), "the upload did not finish in time"
+    finally:
+        engine.close()
+
+
+def s3_bytes(seaweed: SeaweedServer, bucket: str, key: str) -> tuple[bytes, str]:
+    obj = seaweed.client().get_object(Bucket=bucket, Key=key)
+    with obj["Body"] as body:
+        return body.read(), obj["ETag"].strip('"')
+
+
+def open_uploads(seaweed: SeaweedServer, bucket: str) -> list[str]:
+    uploads = seaweed.client().list_multipart_uploads(Bucket=bucket).get("Uploads") or []
+    return [str(u.get("UploadId")) for u in uploads]
+
+
+# -- a proxy between client and SeaweedFS -----------------------------------------------------------------
+class S3Proxy:
+    """Forwards every request to SeaweedFS unchanged (Host included, so signatures still match), except
+    that it can flip one byte of a chosen part's body and can slow down request bodies."""
+
+    def __init__(self, upstream: str, *, rate: int | None = None) -> None:
+        parts = urlsplit(upstream)
+        self.upstream = (parts.hostname or "127.0.0.1", parts.port or 80)
+        self.corrupt_part: int | None = None
+        self.fail_complete = False  # answer CompleteMultipartUpload with 200 and an <Error> body
+        self.corrupt_times = 0
+        self.corrupted = 0
+        self.limiter = RateLimiter(rate)
+        self.lock = threading.Lock()
+        self.part_ok: list[int] = []  # part numbers the server accepted, in order
+        self.active = 0
+        proxy = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, format: str, *args: Any) -> None:
+                pass
+
+            def _forward(self) -> None:
+                with proxy.lock:
+                    proxy.active += 1
+                try:
+                    proxy.forward(self)
+                finally:
+                    with proxy.lock:
+                        proxy.active -= 1
+
+            do_GET = do_PUT = do_POST = do_DELETE = do_HEAD = _forward
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        self.thread = threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.05},
+                                       daemon=True)
+        self.thread.start()
+
+    def forward(self, handler: BaseHTTPRequestHandler) -> None:
+        length = int(handler.headers.get("Content-Length") or 0)
+        chunks: list[bytes] = []
+        remaining = length
+        while remaining > 0:
+            block = handler.rfile.read(min(256 * 1024, remaining))
+            if not block:
+                handler.close_connection = True
+                return  # the client went away mid-body: nothing reaches the server
+            self.limiter.consume(len(block))
+            chunks.append(block)
+            remaining -= len(block)
+        body = b"".join(chunks)
+        query = parse_qs(urlsplit(handler.path).query)
+        number = int(query["partNumber"][0]) if "partNumber" in query else None
+        if number is not None and handler.command == "PUT" and number == self.corrupt_part:
+            with self.lock:
+                flip = self.corrupted < self.corrupt_times
+                self.corrupted += flip
+            if flip:
+                body = body[:100] + bytes([body[100] ^ 0xFF]) + body[101:]
+        if self.fail_complete and handler.command == "POST" and "uploadId" in query:
+            payload = (b'<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>InternalError</Code>'
+                       b"<Message>We encountered an internal error. Please try again.</Message></Error>")
+            handler.send_response(200)
+            handler.send_header("Content-Type", "application/xml")
+            handler.send_header("Content-Length", str(len(payload)))
+            handler.end_headers()
+            handler.wfile.write(payload)
+            return
+        conn = http.client.HTTPConnection(*self.upstream, timeout=60)
+        try:
+            headers = {k: v for k, v in handler.headers.items() if k.lower() not in ("connection", "keep-alive")}
+            conn.request(handler.command, handler.path, body=body if length else None, headers=headers)
+            response = conn.getresponse()
+            payload = response.read()
+            if number is not None and handler.command == "PUT" and response.status == 200:
+                with self.lock:
+                    self.part_ok.append(number)
+        finally:
+            conn.close()
+        try:
+            handler.send_response(response.status)
+            for name, value in response.getheaders():
+                if name.lower() not in ("connection", "keep-alive", "transfer-encoding", "content-length"):
+                    handler.send_header(name, value)
+            handler.send_header("Content-Length", str(len(payload)))
+            handler.end_headers()
+            if handler.command != "HEAD":
+                handler.wfile.write(payload)
+        except OSError:
+            handler.close_connection = True  # the client is gone (killed on purpose)
+
+    def stop(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+        self.thread.join(10)
+
+
+@pytest.fixture
+def proxy(seaweed: SeaweedServer) -> Iterator[S3Proxy]:
+    p = S3Proxy(seaweed.endpoint_url)
+    try:
+        yield p
+    finally:
+        p.stop()
+
+
+# -- part sizes -------------------------------------------------------------------------------------------
+def test_part_size_rules() -> None:
+    assert choose_part_size(100 * MiB) == 8 * MiB
+    assert choose_part_size(100 * MiB, 1 * MiB) == MIN_PART_SIZE
+    for size in (80 * 1024 * MiB, 100 * 1024**3 + 1, 4 * 1024**4):
+        part = choose_part_size(size)
+        assert part % MiB == 0 and part >= MIN_PART_SIZE
+        assert part_count(size, part) <= MAX_PARTS
+    with pytest.raises(UploadError) as info:
+        choose_part_size(MAX_PARTS * 5 * 1024**3 + 1)
+    assert info.value.failure.code == "FileTooLargeForSinglePut"
+
+
+def test_composite_etag_of_known_parts() -> None:
+    # Two parts "a" and "b": md5(md5("a") || md5("b")) + "-2".
+    digest = hashlib.md5(hashlib.md5(b"a").digest() + hashlib.md5(b"b").digest()).hexdigest()
+    assert composite_etag([hashlib.md5(b"a").hexdigest(), hashlib.md5(b"b").hexdigest()]) == f"{digest}-2"
+
+
+def test_stored_record_reads_a_bare_upload_id() -> None:
+    record = UploadRecord("abc", "other/key", 10, 20)
+    assert UploadRecord.unpack(record.pack(), "job/key") == record
+    assert UploadRecord.unpack("plain-upload-id", "job/key") == UploadRecord("plain-upload-id", "job/key")
+
+
+# -- end to end -------------------------------------------------------------------------------------------
+def test_local_multipart_end_to_end(seaweed: SeaweedServer, bucket: str, secrets: SecretStore,
+                                    store: JobStore, tmp_path: Path) -> None:
+    data = write_random(tmp_path / "video.bin", 26 * MiB)  # 5 full parts and a 1 MiB tail
+    session = CountingSession()
+    engine, events = make_engine(store, local_profile(seaweed, bucket), secrets,
+                                 Settings(multipart_threshold=8 * MiB, retry=FAST_RETRY), session)
+    [job] = engine.add_paths([tmp_path / "video.bin"], "big").jobs
+    run_to_end(engine)
+
+    done = store.get(job.id)
+    assert done is not None and done.state is JobState.DONE, done
+    body, etag = s3_bytes(seaweed, bucket, job.key)
+    assert body == data
+    assert etag == expected_etag(data, PART) == done.etag
+    assert etag.endswith("-6")
+    assert session.part_puts == 6
+    assert session.max_inflight >= 2, "parts were not sent in parallel"
+    # Finished uploads leave nothing behind, here or on the server.
+    assert store.get_multipart(job.id) is None and store.parts(job.id) == {}
+    assert open_uploads(seaweed, bucket) == []
+    progress = [e.bytes_sent for e in events.of(EventKind.PROGRESS)]
+    assert progress == sorted(progress) and progress[-1] == len(data)
+
+
+def test_resume_after_shutdown_sends_only_missing_parts(seaweed: SeaweedServer, bucket: str,
+                                                        secrets: SecretStore, store: JobStore,
+                                                        tmp_path: Path) -> None:
+    data = write_random(tmp_path / "disk.img", 40 * MiB)  # 8 parts
+    total = 8
+    first = CountingSession()
+    profile = local_profile(seaweed, bucket)
+    # Slow enough that shutdown lands mid-upload.
+    engine, _ = make_engine(store, profile, secrets,
+                            Settings(multipart_threshold=8 * MiB, retry=FAST_RETRY, rate_limit=16 * MiB,
+                                     part_concurrency=2), first)
+    [job] = engine.add_paths([tmp_path / "disk.img"], "big").jobs
+    engine.start()
+    try:
+        wait_for(lambda: len(store.parts(job.id)) >= 3, what="three committed parts")
+    finally:
+        engine.close()
+    committed = set(store.parts(job.id))
+    assert len(committed) < total
+    assert store.get_multipart(job.id) is not None
+    queued = store.get(job.id)
+    assert queued is not None and queued.state is JobState.QUEUED
+    # Parts cut off by the shutdown never reached the server.
+    assert first.part_ok == len(committed)
+    assert first.part_puts - first.part_ok <= 2
+
+    second = CountingSession()
+    engine2, events = make_engine(store, profile, secrets, Settings(multipart_threshold=8 * MiB,
+                                                                     retry=FAST_RETRY), second)
+    run_to_end(engine2)
+    finished = store.get(job.id)
+    assert finished is not None and finished.state is JobState.DONE, finished
+    assert second.part_puts == total - len(committed)
+    body, etag = s3_bytes(seaweed, bucket, job.key)
+    assert body == data and etag == expected_etag(data, PART)
+    # Progress of the resumed run starts at what was already there, not at zero.
+    assert events.of(EventKind.PROGRESS)[0].bytes_sent >= len(committed) * PART
+
+
+def test_cancel_aborts_the_upload_on_the_server(seaweed: SeaweedServer, bucket: str, secrets: SecretStore,
+                                                store: JobStore, tmp_path: Path) -> None:
+    write_random(tmp_path / "survey.zip", 30 * MiB)
+    engine, _ = make_engine(store, local_profile(seaweed, bucket), secrets,
+                            Settings(multipart_threshold=8 * MiB, retry=FAST_RETRY, rate_limit=12 * MiB))
+    [job] = engine.add_paths([tmp_path / "survey.zip"], "big").jobs
+    engine.start()
+    try:
+        wait_for(lambda: len(store.parts(job.id)) >= 1, what="a committed part")
+        assert len(open_uploads(seaweed, bucket)) == 1
+        engine.cancel([job.id])
+        wait_for(lambda: (j := store.get(job.id)) is not None and j.state is JobState.CANCELLED,
+                 what="the job to be cancelled")
+    finally:
+        engine.close()
+    assert open_uploads(seaweed, bucket) == []
+    assert store.get_multipart(job.id) is None
+    assert store.orphan_uploads() == []
+
+
+def test_pause_keeps_the_upload_for_later(seaweed: SeaweedServer, bucket: str, secrets: SecretStore,
+                                          store: JobStore, tmp_path: Path) -> None:
+    data = write_random(tmp_path / "clip.mov", 30 * MiB)
+    profile = local_profile(seaweed, bucket)
+    engine, _ = make_engine(store, profile, secrets,
+                            Settings(multipart_threshold=8 * MiB, retry=FAST_RETRY, rate_limit=12 * MiB))
+    [job] = engine.add_paths([tmp_path / "clip.mov"], "big").jobs
+    engine.start()
+    try:
+        wait_for(lambda: len(store.parts(job.id)) >= 1, what="a committed part")
+        engine.pause([job.id])
+        wait_for(lambda: (j := store.get(job.id)) is not None and j.state is JobState.PAUSED,
+                 what="the job to be paused")
+        assert store.get_multipart(job.id) is not None
+        assert len(open_uploads(seaweed, bucket)) == 1
+        settings = engine.settings
+        settings.rate_limit = None  # the shared limiter follows the setting
+        engine.resume([job.id])
+        assert engine.wait_idle(60)
+    finally:
+        engine.close()
+    finished = store.get(job.id)
+    assert finished is not None and finished.state is JobState.DONE, finished
+    assert s3_bytes(seaweed, bucket, job.key)[0] == data
+
+
+def test_uploads_of_idle_removed_jobs_are_aborted_later(seaweed: SeaweedServer, bucket: str,
+                                                        secrets: SecretStore, store: JobStore,
+                                                        tmp_path: Path) -> None:
+    profile = local_profile(seaweed, bucket)
+    signer = LocalMultipartSigner(profile, secrets)
+    try:
+        write_random(tmp_path / "a.bin", 6 * MiB)
+        engine, _ = make_engine(store, profile, secrets, Settings())
+        [job] = engine.add_paths([tmp_path / "a.bin"], "big").jobs
+        engine.close()
+        key, upload_id = signer.create_multipart(UploadTarget(job.key, job.content_type, job.size))
+        store.set_multipart(job.id, UploadRecord(upload_id, key, job.size, job.mtime_ns).pack(), PART)
+        assert len(open_uploads(seaweed, bucket)) == 1
+
+        assert forget_uploads(store, [job.id]) == 1
+        store.remove([job.id])
+        assert store.orphan_uploads() == [(upload_id, key, "big")]
+        assert abort_orphan_uploads(store, lambda name: signer) == 1
+        assert open_uploads(seaweed, bucket) == []
+        assert store.orphan_uploads() == []
+        # An upload that is already gone is dropped from the list too.
+        store.add_orphan_upload(upload_id, key, "big")
+        assert abort_orphan_uploads(store, signer) == 1
+        assert store.orphan_uploads() == []
+    finally:
+        signer.close()
+
+
+def test_expired_part_link_is_signed_again(seaweed: SeaweedServer, bucket: str, secrets: SecretStore,
+                                           store: JobStore, tmp_path: Path) -> None:
+    data = write_random(tmp_path / "slow.bin", 12 * MiB)
+    profile = local_profile(seaweed, bucket)
+    signed_parts: list[int] = []
+
+    class ExpiringFirstLink(LocalMultipartSigner):
+        def sign_part(self, key: str, upload_id: str, part_number: int, size: int) -> SignedRequest:
+            signed_parts.append(part_number)
+            if part_number == 1 and signed_parts.count(1) == 1:
+                params = {"Bucket": bucket, "Key": key, "UploadId": upload_id, "PartNumber": 1}
+                url = self.client.generate_presigned_url("upload_part", Params=params, ExpiresIn=1)
+                # The link must be past its lifetime when it is used: wait for the clock, not for a thread.
+                wait_for(lambda: _expired(url), timeout=5, what="the link to expire")
+                return SignedRequest("PUT", url, {}, expires_at=time.time(), signer=self.name)
+            return super().sign_part(key, upload_id, part_number, size)
+
+    engine = Engine(store, lambda name, s: ExpiringFirstLink(profile, secrets),
+                    settings=Settings(multipart_threshold=8 * MiB, retry=FAST_RETRY), session=CountingSession())
+    [job] = engine.add_paths([tmp_path / "slow.bin"], "big").jobs
+    run_to_end(engine)
+    finished = store.get(job.id)
+    assert finished is not None and finished.state is JobState.DONE, finished
+    assert signed_parts.count(1) == 2
+    assert s3_bytes(seaweed, bucket, job.key)[0] == data
+
+
+def _expired(url: str) -> bool:
+    query = parse_qs(urlsplit(url).query)
+    signed_at = calendar.timegm(time.strptime(query["X-Amz-Date"][0], "%Y%m%dT%H%M%SZ"))
+    return time.time() > signed_at + int(query["X-Amz-Expires"][0]) + 1
+
+
+# -- integrity --------------------------------------------------------------------------------------------
+def test_part_corrupted_once_on_the_way_is_sent_again(seaweed: SeaweedServer, bucket: str,
+                                                      secrets: SecretStore, store: JobStore, proxy: S3Proxy,
+                                                      tmp_path: Path) -> None:
+    data = write_random(tmp_path / "a.bin", 12 * MiB)
+    proxy.corrupt_part, proxy.corrupt_times = 2, 1
+    engine, events = make_engine(store, local_profile(seaweed, bucket, endpoint=proxy.url), secrets,
+                                 Settings(multipart_threshold=8 * MiB, retry=FAST_RETRY))
+    [job] = engine.add_paths([tmp_path / "a.bin"], "big").jobs
+    run_to_end(engine)
+    finished = store.get(job.id)
+    assert finished is not None and finished.state is JobState.DONE, finished
+    assert proxy.corrupted == 1
+    retries = events.of(EventKind.RETRY)
+    assert [(e.failure or {}).get("code") for e in retries] == ["ChecksumMismatch"]
+    assert retries[0].extra == {"part": 2}
+    body, etag = s3_bytes(seaweed, bucket, job.key)
+    assert body == data and etag == expected_etag(data, PART)
+
+
+def test_part_always_corrupted_fails_the_job(seaweed: SeaweedServer, bucket: str, secrets: SecretStore,
+                                             store: JobStore, proxy: S3Proxy, tmp_path: Path) -> None:
+    write_random(tmp_path / "a.bin", 12 * MiB)
+    proxy.corrupt_part, proxy.corrupt_times = 3, 1000
+    engine, events = make_engine(store, local_profile(seaweed, bucket, endpoint=proxy.url), secrets,
+                                 Settings(multipart_threshold=8 * MiB, retry=FAST_RETRY))
+    [job] = engine.add_paths([tmp_path / "a.bin"], "big").jobs
+    run_to_end(engine)
+    failed = store.get(job.id)
+    assert failed is not None and failed.state is JobState.FAILED
+    assert failed.error is not None and failed.error["code"] == "ChecksumMismatch"
+    assert "part 3" in failed.error["message"]
+    assert not events.of(EventKind.DONE)
+    client = seaweed.client()
+    with pytest.raises(client.exceptions.ClientError):
+        client.head_object(Bucket=bucket, Key=job.key)
+
+
+def test_complete_answering_200_with_an_error_is_a_failure(seaweed: SeaweedServer, bucket: str,
+                                                           secrets: SecretStore, store: JobStore,
+                                                           proxy: S3Proxy, tmp_path: Path) -> None:
+    write_random(tmp_path / "a.bin", 12 * MiB)
+    proxy.fail_complete = True
+    engine, events = make_engine(store, local_profile(seaweed, bucket, endpoint=proxy.url), secrets,
+                                 Settings(multipart_threshold=8 * MiB, retry=FAST_RETRY))
+    [job] = engine.add_paths([tmp_path / "a.bin"], "big").jobs
+    run_to_end(engine)
+    failed = store.get(job.id)
+    assert failed is not None and failed.state is JobState.FAILED
+    assert failed.error is not None and failed.error["code"] == "InternalError"
+    assert not events.of(EventKind.DONE)
+    # The parts stay for a later retry, which needs to send nothing but the completion again.
+    assert len(store.parts(job.id)) == 3
+
+
+def test_composite_etag_mismatch_fails_the_job(seaweed: SeaweedServer, bucket: str, secrets: SecretStore,
+                                              store: JobStore, tmp_path: Path) -> None:
+    write_random(tmp_path / "a.bin", 12 * MiB)
+    profile = local_profile(seaweed, bucket)
+
+    class WrongObjectETag(LocalMultipartSigner):
+        def complete_multipart(self, key: str, upload_id: str, parts: list[UploadedPart]) -> str | None:
+            super().complete_multipart(key, upload_id, parts)
+            return "0" * 32 + f"-{len(parts)}"  # as if other bytes had been joined
+
+    engine = Engine(store, lambda name, s: WrongObjectETag(profile, secrets),
+                    settings=Settings(multipart_threshold=8 * MiB, retry=FAST_RETRY), session=CountingSession())
+    recorder = Recorder()
+    engine.subscribe(recorder)
+    [job] = engine.add_paths([tmp_path / "a.bin"], "big").jobs
+    run_to_end(engine)
+    failed = store.get(job.id)
+    assert failed is not None and failed.state is JobState.FAILED
+    assert failed.error is not None and failed.error["code"] == "ChecksumMismatch"
+    assert "After joining the parts" in failed.error["message"]
+    assert not recorder.of(EventKind.DONE)
+
+
+# -- kill -9 of the command-line program ------------------------------------------------------------------
+def _read_json_line(proc: subprocess.Popen[bytes], selector: selectors.BaseSelector, deadline: float,
+                    buffer: bytearray) -> dict[str, Any] | None:
+    while b"\n" not in buffer:
+        remaining = deadline - time.monotonic()
+        if remaining <= 0 or not selector.select(remaining):
+            raise AssertionError("no output from the upload command in time")
+        assert proc.stdout is not None
+        chunk = os.read(proc.stdout.fileno(), 65536)
+        if not chunk:
+            return None
+        buffer.extend(chunk)
+    line, _, rest = bytes(buffer).partition(b"\n")
+    buffer[:] = rest
+    return dict(json.loads(line))
+
+
+def test_kill_9_mid_upload_then_restart_completes(seaweed: SeaweedServer, bucket: str, tmp_path: Path) -> None:
+    size, part = 80 * MiB, 8 * MiB  # above the command's 64 MiB threshold, its default 8 MiB parts
+    total = size // part
+    data = write_random(tmp_path / "field.tar", size)
+    proxy = S3Proxy(seaweed.endpoint_url, rate=24 * MiB)  # slow enough to kill it halfway
+    home, xdg = tmp_path / "home", tmp_path / "xdg-data"
+    try:
+        env = {**os.environ, "DESKTOP_UPLOADER_HOME": str(home), "XDG_DATA_HOME": str(xdg),
+               "PYTHON_KEYRING_BACKEND": "keyrings.alt.file.PlaintextKeyring",
+               "PYTHONPATH": str(Path(__file__).resolve().parents[2])}
+        ring = PlaintextKeyring()
+        ring.file_path = str(xdg / "python_keyring" / "keyring_pass.cfg")
+        store_credentials(SecretStore(ring), seaweed, "field")
+        config = Config(profiles={"field": local_profile(seaweed, bucket, "field", endpoint=proxy.url)},
+                        default_profile="field", path=home / "config" / "config.json")
+        config.save()
+        command = [sys.executable, "-m", "desktop_uploader", "upload", str(tmp_path / "field.tar"),
+                   "--profile", "field", "--json"]
+
+        proc = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        assert proc.stdout is not None and proc.stderr is not None
+        try:
+            with selectors.DefaultSelector() as selector:
+                selector.register(proc.stdout, selectors.EVENT_READ)
+                buffer = bytearray()
+                deadline = time.monotonic() + 60
+                while len(proxy.part_ok) < 3:
+                    event = _read_json_line(proc, selector, deadline, buffer)
+                    if event is None:
+                        raise AssertionError(f"the command ended early: {proc.stderr.read().decode()}")
+                    assert event["event"] not in ("done", "failed"), event
+            os.kill(proc.pid, signal.SIGKILL)
+            proc.wait(10)
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait()
+            proc.stdout.close()
+            proc.stderr.close()
+        wait_for(lambda: proxy.active == 0, what="requests cut off by the kill to end")
+        acked_first = list(proxy.part_ok)
+        assert len(acked_first) < total
+        queue = JobStore(home / "data" / "queue.sqlite3")
+        try:
+            [job] = queue.list_jobs()
+            committed = set(queue.parts(job.id))
+            assert stored_upload(queue, job) is not None
+        finally:
+            queue.close()
+        # Every part the server has was either committed or in flight when the process died.
+        assert committed <= set(acked_first) and len(set(acked_first) - committed) <= 4
+
+        proxy.limiter.set_rate(None)
+        second = subprocess.run(command, env=env, capture_output=True, timeout=120, check=False)
+        assert second.returncode == 0, second.stderr.decode()
+        events = [json.loads(line) for line in second.stdout.splitlines()]
+        assert events[-1]["event"] == "done", events[-1]
+        resent = proxy.part_ok[len(acked_first):]
+        # The restart sends exactly the parts the server did not have.
+        assert sorted(resent) == sorted(set(range(1, total + 1)) - set(acked_first))
+        body, etag = s3_bytes(seaweed, bucket, job.key)
+        assert body == data and etag == expected_etag(data, part)
+        assert open_uploads(seaweed, bucket) == []
+    finally:
+        proxy.stop()
