@@ -68,7 +68,8 @@ def run(args: argparse.Namespace) -> int:
                 try:
                     upload_args = argparse.Namespace(
                         paths=paths, profile=None, endpoint=endpoint.sign_url, bucket=None, region=None,
-                        s3_endpoint_url=None, prefix=None, key_template=None, concurrency=None, json=args.json)
+                        s3_endpoint_url=None, prefix=None, key_template=None, concurrency=None, json=args.json,
+                        limit_rate=None, no_verify=False)
                     code = upload_cmd.run(upload_args)
                 finally:
                     if old_home is None:

@@ -40,8 +40,25 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
                    help="key template, e.g. '{date}/{relpath}' (placeholders: {filename} {stem} {ext} "
                         "{relpath} {date} {datetime} {device} {uuid})")
     p.add_argument("--concurrency", type=int, metavar="N", help="files sent in parallel")
+    p.add_argument("--limit-rate", metavar="RATE", type=parse_rate,
+                   help="total bandwidth limit in bytes per second, with K, M or G for KiB, MiB, GiB (e.g. 2M)")
+    p.add_argument("--no-verify", action="store_true",
+                   help="skip comparing each object's checksum with the file (saves CPU on slow machines)")
     p.add_argument("--json", action="store_true", help="one JSON object per event on stdout")
     p.set_defaults(func=run)
+
+
+def parse_rate(text: str) -> int:
+    units = {"": 1, "K": 1024, "M": 1024**2, "G": 1024**3}
+    value = text.strip().upper().removesuffix("/S").removesuffix("B").removesuffix("I")
+    suffix = value[-1:] if value[-1:] in ("K", "M", "G") else ""
+    try:
+        rate = float(value[: len(value) - len(suffix)]) * units[suffix]
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a rate such as 500K or 2M") from None
+    if rate < 1024:
+        raise argparse.ArgumentTypeError("the limit must be at least 1K (1024 bytes per second)")
+    return int(rate)
 
 
 def resolve_profile(args: argparse.Namespace, config: Config) -> tuple[Profile, bool]:
@@ -160,7 +177,8 @@ def run(args: argparse.Namespace, *, out: TextIO | None = None, err: TextIO | No
     err = err or sys.stderr
     config = load_config()
     profile, adhoc = resolve_profile(args, config)
-    settings = EngineSettings(concurrency=profile.concurrency)
+    settings = EngineSettings(concurrency=profile.concurrency, multipart_threshold=profile.multipart_threshold,
+                              rate_limit=args.limit_rate, verify_md5=not args.no_verify)
     engine = open_engine(config, settings=settings, profiles=[profile.name],
                          extra={profile.name: profile} if adhoc else None)
     ids: set[int] = set()

@@ -17,7 +17,7 @@ from desktop_uploader.core.failure import Failure, UploadError
 from desktop_uploader.core.keys import join_prefix
 from desktop_uploader.core.secrets import SecretStore
 from desktop_uploader.core.signers.base import SignedRequest, Signer, UploadTarget
-from desktop_uploader.core.transfer import headers_to_send, put_file
+from desktop_uploader.core.transfer import PutResult, headers_to_send, put_file
 
 PROBE_BODY = b"desktop-uploader connection test. This object may be deleted.\n"
 SKEW_LIMIT = 15 * 60  # S3 refuses requests whose time is further off than this
@@ -51,7 +51,14 @@ def check_connection(profile: Profile, session: requests.Session, secrets: Secre
     try:
         signer = make_signer(profile, session, secrets or SecretStore())
         result.signer = signer.name
-        signed = signer.sign_put(UploadTarget(key, "text/plain", len(PROBE_BODY)))
+        target = UploadTarget(key, "text/plain", len(PROBE_BODY))
+        upload_small = getattr(signer, "upload_small", None)
+        if callable(upload_small):  # form-based signers sign and send in one step
+            put = upload_small(session, target, io.BytesIO(PROBE_BODY), len(PROBE_BODY))
+            result.key = getattr(put, "key", key) or key
+            _finish(result, signer, put)
+            return result
+        signed = signer.sign_put(target)
         headers = headers_to_send(signed)
         blocking = [f for f in preflight(signed, method=signed.method, key=key, bucket=None,
                                          headers_to_send=headers, size=len(PROBE_BODY), now=time.time())
@@ -60,14 +67,7 @@ def check_connection(profile: Profile, session: requests.Session, secrets: Secre
             result.explanation = blocking[0].to_dict()
             return result
         put = put_file(session, signed, io.BytesIO(PROBE_BODY), len(PROBE_BODY), headers=headers)
-        result.ok = True
-        result.clock_skew = _skew(put.server_date)
-        if result.clock_skew is not None and abs(result.clock_skew) > SKEW_LIMIT / 3:
-            result.notes.append(f"This computer's clock is {abs(result.clock_skew) / 60:.0f} minutes off the "
-                                "server's; S3 refuses requests beyond 15 minutes. Set the clock automatically.")
-        result.removed = _remove(signer, key)
-        if not result.removed:
-            result.notes.append(f"The test object {key} was left in place: this profile may upload but not delete.")
+        _finish(result, signer, put)
     except UploadError as exc:
         _explain_into(result, exc.failure, exc.link or signed)
     finally:
@@ -75,6 +75,18 @@ def check_connection(profile: Profile, session: requests.Session, secrets: Secre
         if signer is not None:
             signer.close()
     return result
+
+
+def _finish(result: CheckResult, signer: Signer, put: PutResult) -> None:
+    result.ok = True
+    result.clock_skew = _skew(put.server_date)
+    if result.clock_skew is not None and abs(result.clock_skew) > SKEW_LIMIT / 3:
+        result.notes.append(f"This computer's clock is {abs(result.clock_skew) / 60:.0f} minutes off the "
+                            "server's; S3 refuses requests beyond 15 minutes. Set the clock automatically.")
+    result.removed = _remove(signer, result.key)
+    if not result.removed:
+        result.notes.append(f"The test object {result.key} was left in place: this profile may upload but not "
+                            "delete.")
 
 
 def _explain_into(result: CheckResult, failure: Failure, link: SignedRequest | None) -> None:

@@ -29,6 +29,7 @@ from desktop_uploader.core.http import make_session
 from desktop_uploader.core.keys import render_key, resolve_collisions
 from desktop_uploader.core.mime import content_type_for
 from desktop_uploader.core.models import Event, EventKind, Job, JobState, NewJob
+from desktop_uploader.core.ratelimit import RateLimiter
 from desktop_uploader.core.retry import RetryPolicy
 from desktop_uploader.core.scan import DEFAULT_SKIP, ScanProblem, SkipRule, scan_paths
 from desktop_uploader.core.signers.base import SignedRequest, Signer, UploadTarget, supports_multipart
@@ -63,6 +64,8 @@ class EngineSettings:
     resign_margin: float = 60.0  # fetch a new link if the current one expires sooner than this
     multipart_threshold: int = 64 * 1024 * 1024  # larger files go multipart where the signer can
     rate_limit: int | None = None  # bytes per second over all transfers; None = unlimited
+    part_size: int = 8 * 1024 * 1024  # preferred; raised as needed to stay within 10,000 parts
+    part_concurrency: int = 4  # parts of one file in flight at once
 
 
 @dataclass(frozen=True)
@@ -89,7 +92,9 @@ class Engine:
         self._signer_factory = signer_factory
         self._explainer = explainer
         self._profiles = list(profiles) if profiles is not None else None
-        self.session = session or make_session(pool_size=max(8, self.settings.concurrency * 2))
+        self.session = session or make_session(
+            pool_size=self.settings.concurrency * max(1, self.settings.part_concurrency) + 4)
+        self._limiter = RateLimiter(self.settings.rate_limit) if self.settings.rate_limit else None
         self._signers: dict[str, Signer] = {}
         self._signer_lock = threading.Lock()
         self._subscribers: list[Subscriber] = []
@@ -97,6 +102,7 @@ class Engine:
         self._cond = threading.Condition()
         self._active: dict[int, Control] = {}
         self._threads: list[threading.Thread] = []
+        self._side_threads: list[threading.Thread] = []
         self._running = False
         self._closing = False
         self.recovered = self.store.recover_interrupted()
@@ -186,6 +192,7 @@ class Engine:
     def cancel(self, job_ids: Sequence[int] | None = None) -> list[int]:
         changed = self.store.set_many(job_ids, JobState.CANCELLED,
                                       expect=(JobState.QUEUED, JobState.PAUSED, JobState.FAILED))
+        self._discard_uploads(changed)
         for jid in changed:
             self._emit(Event(EventKind.CANCELLED, jid))
         return changed + self._stop_active(job_ids, "cancel")
@@ -202,9 +209,30 @@ class Engine:
         self._stop_active(job_ids, "remove")
         with self._cond:
             idle_ids = [j for j in job_ids if j not in self._active]
+        self._discard_uploads(idle_ids)
         self.store.remove(idle_ids)
         for jid in idle_ids:
             self._emit(Event(EventKind.REMOVED, jid))
+
+    def _discard_uploads(self, job_ids: Sequence[int]) -> None:
+        """Multipart uploads of jobs that will never finish are aborted on the server, in the background."""
+        from desktop_uploader.core.multipart import forget_uploads
+
+        if job_ids and forget_uploads(self.store, job_ids) and self._running:
+            self._abort_orphans_soon()
+
+    def _abort_orphans_soon(self) -> None:
+        thread = threading.Thread(target=self._abort_orphans, name="abort-orphans", daemon=True)
+        self._side_threads.append(thread)
+        thread.start()
+
+    def _abort_orphans(self) -> None:
+        from desktop_uploader.core.multipart import abort_orphan_uploads
+
+        try:
+            abort_orphan_uploads(self.store, self._signer)
+        except Exception:  # offline or a broken profile: the list is kept and tried again next start
+            log.exception("aborting abandoned multipart uploads failed")
 
     def _stop_active(self, job_ids: Sequence[int] | None, reason: str) -> list[int]:
         with self._cond:
@@ -230,6 +258,8 @@ class Engine:
                 return
             self._running = True
             self._closing = False
+        if self.store.orphan_uploads():
+            self._abort_orphans_soon()
         for i in range(self.settings.concurrency):
             thread = threading.Thread(target=self._worker, name=f"upload-worker-{i}", daemon=True)
             thread.start()
@@ -255,9 +285,10 @@ class Engine:
             self._cond.notify_all()
         for control in controls:
             control.stop("shutdown")
-        for thread in self._threads:
+        for thread in [*self._threads, *self._side_threads]:
             thread.join(timeout)
         self._threads.clear()
+        self._side_threads.clear()
         self._running = False
         with self._signer_lock:
             for signer in self._signers.values():
@@ -329,9 +360,11 @@ class Engine:
             self._fail(job, Failure(code=f.UNKNOWN, message=f"Unexpected error: {exc!r}", stage=f.STAGE_LOCAL),
                        None)
             return
+        key = getattr(result, "key", None) or job.key
+        if key != job.key:  # a Companion service names the object itself
+            self.store.set_key(job.id, key)
         self.store.set_state(job.id, JobState.DONE, etag=result.etag or "", bytes_sent=size, clear_error=True)
-        self._emit(Event(EventKind.DONE, job.id, job.path, job.key, bytes_sent=size, total=size,
-                         etag=result.etag))
+        self._emit(Event(EventKind.DONE, job.id, job.path, key, bytes_sent=size, total=size, etag=result.etag))
 
     def _fail(self, job: Job, failure: Failure, link: SignedRequest | None) -> None:
         if failure.explanation is None and self._explainer is not None:
@@ -399,37 +432,52 @@ class Engine:
                 self.store.update_file_facts(job.id, st.st_size, st.st_mtime_ns)
                 job = replace(job, size=st.st_size, mtime_ns=st.st_mtime_ns)
             progress = self._progress_callback(job)
+            throttle = self._limiter.throttle(control) if self._limiter is not None else None
             if job.size > self.settings.multipart_threshold and supports_multipart(signer):
                 # Parts are signed one by one, just before each is sent.
-                return self._multipart(job, signer, fh, st, control, progress), job.size
-            if signed is None or signed.expires_within(self.settings.resign_margin):
-                self.store.set_state(job.id, JobState.SIGNING)
-                try:
-                    signed = signer.sign_put(UploadTarget(job.key, job.content_type, job.size))
-                except UploadError as exc:
-                    self._decorate(exc.failure, job)
-                    if exc.failure.retryable:
-                        raise _Retryable(exc.failure, None) from None
-                    raise
-            headers = self._preflight(job, signed)
-            self.store.set_state(job.id, JobState.UPLOADING)
-            try:
-                result = put_file(self.session, signed, fh, job.size, on_bytes=progress, control=control,
-                                  verify_md5=self.settings.verify_md5, headers=headers)
-            except FileChanged:
-                raise _Retryable(self._changed(job), signed) from None
-            except UploadError as exc:
-                failure = self._decorate(exc.failure, job)
-                if is_expired_link_failure(failure):
-                    raise _NeedsLink(failure, signed) from None
-                if failure.retryable:
-                    raise _Retryable(failure, signed) from None
-                raise UploadError(failure, signed) from None
+                result = self._multipart(job, signer, fh, control, progress, throttle)
+            elif callable(getattr(signer, "upload_small", None)):
+                # Form-based signers (Companion's presigned POST) sign and send in one step.
+                self.store.set_state(job.id, JobState.UPLOADING)
+                target = UploadTarget(job.key, job.content_type, job.size)
+                result = self._guarded(job, None, lambda: signer.upload_small(  # type: ignore[attr-defined]
+                    self.session, target, fh, job.size, on_bytes=progress, control=control, throttle=throttle,
+                    verify_md5=self.settings.verify_md5))
+            else:
+                if signed is None or signed.expires_within(self.settings.resign_margin):
+                    self.store.set_state(job.id, JobState.SIGNING)
+                    try:
+                        signed = signer.sign_put(UploadTarget(job.key, job.content_type, job.size))
+                    except UploadError as exc:
+                        self._decorate(exc.failure, job)
+                        if exc.failure.retryable:
+                            raise _Retryable(exc.failure, None) from None
+                        raise
+                headers = self._preflight(job, signed)
+                self.store.set_state(job.id, JobState.UPLOADING)
+                link = signed
+                result = self._guarded(job, link, lambda: put_file(
+                    self.session, link, fh, job.size, on_bytes=progress, control=control, throttle=throttle,
+                    verify_md5=self.settings.verify_md5, headers=headers))
             after = _stat_or_none(job.path)
             if after is None or after.st_size != st.st_size or after.st_mtime_ns != st.st_mtime_ns:
                 raise _Retryable(self._changed(job), signed)
             self._verify(job, result, signed)
             return result, job.size
+
+    def _guarded(self, job: Job, link: SignedRequest | None, send: Callable[[], PutResult]) -> PutResult:
+        """Run one transfer, sorting its failures into retry, fresh link, or final."""
+        try:
+            return send()
+        except FileChanged:
+            raise _Retryable(self._changed(job), link) from None
+        except UploadError as exc:
+            failure = self._decorate(exc.failure, job)
+            if is_expired_link_failure(failure) and link is not None:
+                raise _NeedsLink(failure, link) from None
+            if failure.retryable:
+                raise _Retryable(failure, link) from None
+            raise UploadError(failure, link or exc.link) from None
 
     def _preflight(self, job: Job, signed: SignedRequest) -> dict[str, str]:
         """The headers to send; refuses a link that would certainly be rejected, before any byte goes out."""
@@ -452,35 +500,25 @@ class Engine:
             raise _NeedsLink(failure, signed)
         raise UploadError(failure, signed)
 
-    def _multipart(self, job: Job, signer: Signer, fh: BinaryIO, st: os.stat_result, control: Control,
-                   progress: Callable[[int], None]) -> PutResult:
+    def _multipart(self, job: Job, signer: Signer, fh: BinaryIO, control: Control,
+                   progress: Callable[[int], None], throttle: Callable[[int], None] | None) -> PutResult:
         from desktop_uploader.core.multipart import MultipartContext, upload_multipart
 
         self.store.set_state(job.id, JobState.UPLOADING)
         ctx = MultipartContext(store=self.store, session=self.session, job=job, signer=signer, fh=fh,
-                               control=control, on_bytes=progress, settings=self.settings, emit=self._emit)
-        try:
-            result = upload_multipart(ctx)
-        except FileChanged:
-            raise _Retryable(self._changed(job), None) from None
-        except UploadError as exc:
-            failure = self._decorate(exc.failure, job)
-            if failure.retryable:
-                raise _Retryable(failure, None) from None
-            raise
-        after = _stat_or_none(job.path)
-        if after is None or after.st_size != st.st_size or after.st_mtime_ns != st.st_mtime_ns:
-            raise _Retryable(self._changed(job), None)
-        return result
+                               control=control, on_bytes=progress, settings=self.settings, emit=self._emit,
+                               throttle=throttle)
+        return self._guarded(job, None, lambda: upload_multipart(ctx))
 
-    def _verify(self, job: Job, result: PutResult, signed: SignedRequest) -> None:
+    def _verify(self, job: Job, result: PutResult, signed: SignedRequest | None) -> None:
         if not (self.settings.verify_md5 and result.md5_hex and result.etag):
             return
         etag = result.etag.lower()
         encrypted = result.encryption in ("aws:kms", "aws:kms:dsse") or result.customer_key
         if _PLAIN_MD5.match(etag) and not encrypted and etag != result.md5_hex:
             raise _Retryable(self._decorate(Failure(
-                code=f.ETAG_MISMATCH, stage=f.STAGE_VERIFY, retryable=True, signer=signed.signer,
+                code=f.ETAG_MISMATCH, stage=f.STAGE_VERIFY, retryable=True,
+                signer=signed.signer if signed else None,
                 message=f"The storage server stored different bytes than were sent (its checksum {etag}, "
                         f"ours {result.md5_hex}).",
             ), job), signed)

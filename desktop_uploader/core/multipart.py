@@ -18,7 +18,6 @@ of the file the parts came from, so parts of an older version of a file are neve
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import re
 import threading
@@ -32,7 +31,6 @@ import requests
 from desktop_uploader.core import failure as f
 from desktop_uploader.core.failure import Failure, UploadError
 from desktop_uploader.core.models import Event, EventKind, Job
-from desktop_uploader.core.ratelimit import limiter_for
 from desktop_uploader.core.retry import RetryPolicy
 from desktop_uploader.core.signers.base import (
     MultipartSigner,
@@ -41,7 +39,7 @@ from desktop_uploader.core.signers.base import (
     UploadTarget,
     supports_multipart,
 )
-from desktop_uploader.core.store import JobStore
+from desktop_uploader.core.store import JobStore, UploadRecord
 from desktop_uploader.core.transfer import (
     CHUNK,
     Control,
@@ -88,8 +86,7 @@ class MultipartContext:
     on_bytes: Callable[[int], None]
     settings: Any  # EngineSettings; typed loosely to avoid an import cycle with the engine
     emit: Callable[[Event], None]
-    # The engine's global bandwidth limit (RateLimiter.throttle(control)); when None the limiter shared
-    # through the settings object is used.
+    # The engine's global bandwidth limit (RateLimiter.throttle(control)); None when unlimited.
     throttle: Callable[[int], None] | None = None
 
 
@@ -128,39 +125,9 @@ def _norm_etag(etag: str | None) -> str:
     return (etag or "").strip().strip('"').lower()
 
 
-# -- the stored record ------------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class UploadRecord:
-    upload_id: str
-    key: str
-    size: int | None = None
-    mtime_ns: int | None = None
-
-    def pack(self) -> str:
-        return json.dumps({"v": 1, "upload_id": self.upload_id, "key": self.key, "size": self.size,
-                           "mtime_ns": self.mtime_ns}, separators=(",", ":"))
-
-    @classmethod
-    def unpack(cls, text: str, job_key: str) -> UploadRecord:
-        """Read a stored record; a bare upload id (no JSON) is an upload of the job's own key."""
-        try:
-            data = json.loads(text)
-        except ValueError:
-            data = None
-        if not isinstance(data, dict) or not isinstance(data.get("upload_id"), str):
-            return cls(upload_id=text, key=job_key)
-        size, mtime = data.get("size"), data.get("mtime_ns")
-        return cls(upload_id=data["upload_id"], key=str(data.get("key") or job_key),
-                   size=size if isinstance(size, int) else None,
-                   mtime_ns=mtime if isinstance(mtime, int) else None)
-
-
-def stored_upload(store: JobStore, job: Job) -> tuple[UploadRecord, int] | None:
-    """The multipart upload the queue remembers for *job*: (record, part size), or None."""
-    row = store.get_multipart(job.id)
-    if row is None:
-        return None
-    return UploadRecord.unpack(row[0], job.key), row[1]
+def stored_upload(store: JobStore, job: Job) -> UploadRecord | None:
+    """The multipart upload the queue remembers for *job*, or None."""
+    return store.get_multipart(job.id)
 
 
 @dataclass(frozen=True)
@@ -295,11 +262,7 @@ class _Upload:
         self._lock = threading.Lock()
         self._errors: list[BaseException] = []
         self._todo: list[int] = []
-        throttle = ctx.throttle
-        if throttle is None:
-            limiter = limiter_for(ctx.settings)
-            throttle = limiter.throttle(ctx.control) if limiter is not None else None
-        self.throttle = throttle
+        self.throttle = ctx.throttle
         self.progress = _Progress(ctx.on_bytes, sum(d.size for d in done.values()))
 
     # The whole transfer of the missing parts; raises the first failure once every part has stopped.
@@ -433,13 +396,14 @@ class _Upload:
         return KeyedResult(etag=got or expected, md5_hex=None, status=200, key=self.record.key)
 
 
-def _start(ctx: MultipartContext, signer: MultipartSigner) -> tuple[UploadRecord, int]:
+def _start(ctx: MultipartContext, signer: MultipartSigner) -> UploadRecord:
     job = ctx.job
     part_size = choose_part_size(job.size, int(getattr(ctx.settings, "part_size", DEFAULT_PART_SIZE)))
     key, upload_id = signer.create_multipart(UploadTarget(job.key, job.content_type, job.size))
-    record = UploadRecord(upload_id=upload_id, key=key, size=job.size, mtime_ns=job.mtime_ns)
-    ctx.store.set_multipart(job.id, record.pack(), part_size)
-    return record, part_size
+    record = UploadRecord(upload_id=upload_id, key=key, part_size=part_size, file_size=job.size,
+                          mtime_ns=job.mtime_ns)
+    ctx.store.set_multipart(job.id, record)
+    return record
 
 
 def _confirm(ctx: MultipartContext, signer: MultipartSigner, record: UploadRecord,
@@ -502,22 +466,22 @@ def upload_multipart(ctx: MultipartContext) -> KeyedResult:
     reason = ctx.control.stop_reason
     if reason is not None:
         if known is not None and reason in DISCARD_REASONS:
-            _abort(ctx, signer, known[0])
+            _abort(ctx, signer, known)
         raise Interrupted(reason)
     done: dict[int, _Done] | None = None
     if known is not None:
-        record, part_size = known
-        if record.size is not None and (record.size != job.size or record.mtime_ns != job.mtime_ns):
+        record = known
+        if record.file_size != job.size or record.mtime_ns != job.mtime_ns:
             # The file changed since these parts were sent; they must not be joined with new bytes.
             _abort(ctx, signer, record)
         else:
-            done = _confirm(ctx, signer, record, part_size)
+            done = _confirm(ctx, signer, record, record.part_size)
             if done is None:
                 ctx.store.clear_multipart(job.id)
     if done is None:
-        record, part_size = _start(ctx, signer)
+        record = _start(ctx, signer)
         done = {}
-    upload = _Upload(ctx, signer, record, part_size, done)
+    upload = _Upload(ctx, signer, record, record.part_size, done)
     try:
         upload.send_missing()
         return upload.complete()
@@ -540,10 +504,9 @@ def forget_uploads(store: JobStore, job_ids: Iterable[int]) -> int:
         job = store.get(job_id)
         if job is None:
             continue
-        known = stored_upload(store, job)
-        if known is None:
+        record = stored_upload(store, job)
+        if record is None:
             continue
-        record, _ = known
         store.add_orphan_upload(record.upload_id, record.key, job.profile)
         store.clear_multipart(job_id)
         moved += 1

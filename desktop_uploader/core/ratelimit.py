@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import threading
 import time
-import weakref
 from collections.abc import Callable
 from typing import Protocol
 
@@ -90,35 +89,3 @@ class RateLimiter:
             self.consume(n, control)
 
         return take
-
-
-# One limiter per settings object, so every transfer of one engine shares a bucket without the engine
-# having to hand it around. Keyed by id() because EngineSettings is a mutable (unhashable) dataclass; the
-# entry goes away with the settings object.
-_LIMITERS: dict[int, RateLimiter] = {}
-_LIMITERS_LOCK = threading.Lock()
-
-
-def limiter_for(settings: object) -> RateLimiter | None:
-    """The shared limiter for an engine's settings (``settings.rate_limit``), or None when unlimited.
-
-    The limiter's rate follows later changes of ``settings.rate_limit``.
-    """
-    rate = getattr(settings, "rate_limit", None)
-    key = id(settings)
-    with _LIMITERS_LOCK:
-        limiter = _LIMITERS.get(key)
-        if limiter is None:
-            if not rate:
-                return None
-            limiter = RateLimiter(rate)
-            _LIMITERS[key] = limiter
-            weakref.finalize(settings, _forget, key)
-    if limiter.rate != (rate or None):
-        limiter.set_rate(rate)
-    return limiter if rate else None
-
-
-def _forget(key: int) -> None:
-    with _LIMITERS_LOCK:
-        _LIMITERS.pop(key, None)

@@ -12,6 +12,7 @@ import threading
 import time
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -46,7 +47,10 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE TABLE multipart (
         job_id INTEGER PRIMARY KEY REFERENCES jobs(id) ON DELETE CASCADE,
         upload_id TEXT NOT NULL,
+        key TEXT NOT NULL,
         part_size INTEGER NOT NULL,
+        file_size INTEGER NOT NULL,
+        mtime_ns INTEGER NOT NULL,
         created_at REAL NOT NULL
     );
     CREATE TABLE parts (
@@ -75,6 +79,17 @@ _COLUMNS = (
 
 class StoreError(Exception):
     pass
+
+
+@dataclass(frozen=True)
+class UploadRecord:
+    """A multipart upload in progress: enough to continue it after a restart, or to abort it."""
+
+    upload_id: str
+    key: str  # the key on the server (a Companion service chooses its own)
+    part_size: int
+    file_size: int  # the file as it was when the upload started: a changed file starts over
+    mtime_ns: int
 
 
 def _row_to_job(row: sqlite3.Row | tuple[Any, ...]) -> Job:
@@ -294,6 +309,10 @@ class JobStore:
             self._conn.execute("UPDATE jobs SET bytes_sent=?, updated_at=? WHERE id=?",
                                (bytes_sent, time.time(), job_id))
 
+    def set_key(self, job_id: int, key: str) -> None:
+        with self._lock:
+            self._conn.execute("UPDATE jobs SET key=? WHERE id=?", (key, job_id))
+
     def update_file_facts(self, job_id: int, size: int, mtime_ns: int) -> None:
         with self._lock:
             self._conn.execute("UPDATE jobs SET size=?, mtime_ns=? WHERE id=?", (size, mtime_ns, job_id))
@@ -307,17 +326,19 @@ class JobStore:
         return self.set_many(None, JobState.QUEUED, expect=(JobState.SIGNING, JobState.UPLOADING))
 
     # -- multipart ------------------------------------------------------------------------------------
-    def get_multipart(self, job_id: int) -> tuple[str, int] | None:
+    def get_multipart(self, job_id: int) -> UploadRecord | None:
         with self._lock:
             row = self._conn.execute(
-                "SELECT upload_id, part_size FROM multipart WHERE job_id=?", (job_id,)).fetchone()
-        return (row[0], row[1]) if row else None
+                "SELECT upload_id, key, part_size, file_size, mtime_ns FROM multipart WHERE job_id=?",
+                (job_id,)).fetchone()
+        return UploadRecord(*row) if row else None
 
-    def set_multipart(self, job_id: int, upload_id: str, part_size: int) -> None:
+    def set_multipart(self, job_id: int, record: UploadRecord) -> None:
         with self._tx() as conn:
             conn.execute("DELETE FROM parts WHERE job_id=?", (job_id,))
-            conn.execute("INSERT OR REPLACE INTO multipart VALUES (?,?,?,?)",
-                         (job_id, upload_id, part_size, time.time()))
+            conn.execute("INSERT OR REPLACE INTO multipart VALUES (?,?,?,?,?,?,?)",
+                         (job_id, record.upload_id, record.key, record.part_size, record.file_size,
+                          record.mtime_ns, time.time()))
 
     def clear_multipart(self, job_id: int) -> None:
         with self._tx() as conn:

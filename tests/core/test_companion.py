@@ -135,7 +135,7 @@ def test_companion_upload_resumes_with_the_services_key(seaweed: SeaweedServer, 
         engine.close()
     committed = set(store.parts(job.id))
     known = stored_upload(store, job)
-    assert known is not None and known[0].key != job.key  # the service's key is what is remembered
+    assert known is not None and known.key != job.key  # the service's key is what is remembered
 
     second = CountingSession()
     engine2, _ = make_engine(store, profile, secrets, Settings(multipart_threshold=8 * MiB, retry=FAST_RETRY),
@@ -145,7 +145,7 @@ def test_companion_upload_resumes_with_the_services_key(seaweed: SeaweedServer, 
     assert finished is not None and finished.state is JobState.DONE, finished
     assert second.part_puts == 8 - len(committed)
     key, body, etag = only_object(seaweed, bucket)
-    assert key == known[0].key and body == data and etag == expected_etag(data, PART)
+    assert key == known.key and body == data and etag == expected_etag(data, PART)
 
 
 def test_vanished_upload_starts_over(seaweed: SeaweedServer, bucket: str, reference_endpoint: EndpointFixture,
@@ -163,14 +163,14 @@ def test_vanished_upload_starts_over(seaweed: SeaweedServer, bucket: str, refere
     known = stored_upload(store, job)
     assert known is not None
     # The upload expires on the server (a lifecycle rule, or another client aborted it).
-    seaweed.client().abort_multipart_upload(Bucket=bucket, Key=known[0].key, UploadId=known[0].upload_id)
+    seaweed.client().abort_multipart_upload(Bucket=bucket, Key=known.key, UploadId=known.upload_id)
 
     engine2, _ = make_engine(store, profile, secrets, Settings(multipart_threshold=8 * MiB, retry=FAST_RETRY))
     run_to_end(engine2)
     finished = store.get(job.id)
     assert finished is not None and finished.state is JobState.DONE, finished
     key, body, _ = only_object(seaweed, bucket)
-    assert key != known[0].key and body == data
+    assert key != known.key and body == data
 
 
 def test_cancel_through_companion_aborts(seaweed: SeaweedServer, bucket: str, reference_endpoint: EndpointFixture,

@@ -35,7 +35,6 @@ from desktop_uploader.core.models import Event, EventKind, JobState
 from desktop_uploader.core.multipart import (
     MAX_PARTS,
     MIN_PART_SIZE,
-    UploadRecord,
     abort_orphan_uploads,
     choose_part_size,
     composite_etag,
@@ -48,7 +47,7 @@ from desktop_uploader.core.retry import RetryPolicy
 from desktop_uploader.core.secrets import SecretStore
 from desktop_uploader.core.signers.base import SignedRequest, UploadedPart, UploadTarget
 from desktop_uploader.core.signers.local_multipart import LocalMultipartSigner
-from desktop_uploader.core.store import JobStore
+from desktop_uploader.core.store import JobStore, UploadRecord
 from desktop_uploader.devserver import SeaweedServer
 from tests.plugins.keychain import MemoryKeyring
 
@@ -315,12 +314,6 @@ def test_composite_etag_of_known_parts() -> None:
     assert composite_etag([hashlib.md5(b"a").hexdigest(), hashlib.md5(b"b").hexdigest()]) == f"{digest}-2"
 
 
-def test_stored_record_reads_a_bare_upload_id() -> None:
-    record = UploadRecord("abc", "other/key", 10, 20)
-    assert UploadRecord.unpack(record.pack(), "job/key") == record
-    assert UploadRecord.unpack("plain-upload-id", "job/key") == UploadRecord("plain-upload-id", "job/key")
-
-
 # -- end to end -------------------------------------------------------------------------------------------
 def test_local_multipart_end_to_end(seaweed: SeaweedServer, bucket: str, secrets: SecretStore,
                                     store: JobStore, tmp_path: Path) -> None:
@@ -442,7 +435,7 @@ def test_uploads_of_idle_removed_jobs_are_aborted_later(seaweed: SeaweedServer, 
         [job] = engine.add_paths([tmp_path / "a.bin"], "big").jobs
         engine.close()
         key, upload_id = signer.create_multipart(UploadTarget(job.key, job.content_type, job.size))
-        store.set_multipart(job.id, UploadRecord(upload_id, key, job.size, job.mtime_ns).pack(), PART)
+        store.set_multipart(job.id, UploadRecord(upload_id, key, PART, job.size, job.mtime_ns))
         assert len(open_uploads(seaweed, bucket)) == 1
 
         assert forget_uploads(store, [job.id]) == 1

@@ -7,8 +7,7 @@ import time
 
 import pytest
 
-from desktop_uploader.core.engine import EngineSettings
-from desktop_uploader.core.ratelimit import BURST_SECONDS, RateLimiter, limiter_for
+from desktop_uploader.core.ratelimit import BURST_SECONDS, RateLimiter
 from desktop_uploader.core.transfer import Control, Interrupted
 
 MiB = 1024 * 1024
@@ -134,15 +133,3 @@ def test_lifting_the_limit_releases_a_waiting_transfer() -> None:
         thread.join(5)
 
 
-def test_one_limiter_per_engine_settings() -> None:
-    settings = EngineSettings()
-    assert limiter_for(settings) is None
-    settings.rate_limit = 5 * MiB
-    limiter = limiter_for(settings)
-    assert limiter is not None and limiter.rate == 5 * MiB
-    assert limiter_for(settings) is limiter
-    settings.rate_limit = MiB
-    assert limiter_for(settings) is limiter and limiter.rate == MiB
-    assert limiter_for(EngineSettings(rate_limit=MiB)) is not limiter
-    settings.rate_limit = None
-    assert limiter_for(settings) is None and limiter.rate is None

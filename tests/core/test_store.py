@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from desktop_uploader.core.models import JobState, NewJob
-from desktop_uploader.core.store import SCHEMA_VERSION, JobStore, StoreError
+from desktop_uploader.core.store import SCHEMA_VERSION, JobStore, StoreError, UploadRecord
 
 
 def _new(i: int, profile: str = "p") -> NewJob:
@@ -84,10 +84,10 @@ def test_set_many_and_retry_reset(tmp_path: Path) -> None:
 def test_multipart_state_is_kept_per_job(tmp_path: Path) -> None:
     store = JobStore(tmp_path / "q.db")
     job = store.add_jobs([_new(1)])[0]
-    store.set_multipart(job.id, "upload-1", 5 * 1024 * 1024)
+    store.set_multipart(job.id, UploadRecord("upload-1", "k1", 5 * 1024 * 1024, 10, 20))
     store.add_part(job.id, 2, "e2", 10, "m2")
     store.add_part(job.id, 1, "e1", 10, "m1")
-    assert store.get_multipart(job.id) == ("upload-1", 5 * 1024 * 1024)
+    assert store.get_multipart(job.id) == UploadRecord("upload-1", "k1", 5 * 1024 * 1024, 10, 20)
     assert list(store.parts(job.id)) == [1, 2]
     store.remove([job.id])
     assert store.get_multipart(job.id) is None and store.parts(job.id) == {}
