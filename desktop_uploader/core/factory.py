@@ -23,7 +23,6 @@ from desktop_uploader.core.secrets import SecretStore
 from desktop_uploader.core.signers.base import SignedRequest, Signer
 from desktop_uploader.core.signers.companion import CompanionSigner
 from desktop_uploader.core.signers.endpoint import EndpointSigner
-from desktop_uploader.core.signers.local_multipart import LocalMultipartSigner
 from desktop_uploader.core.store import JobStore
 
 
@@ -39,6 +38,9 @@ def make_signer(profile: Profile, session: requests.Session, secrets: SecretStor
     except ProfileError as exc:
         raise UploadError(Failure(code=f.PROFILE_INVALID, stage=f.STAGE_LOCAL, message=str(exc))) from None
     if profile.kind == KIND_LOCAL:
+        # boto3 takes a noticeable part of a second to import; endpoint users never need it.
+        from desktop_uploader.core.signers.local_multipart import LocalMultipartSigner
+
         return LocalMultipartSigner(profile, secrets)
     if profile.protocol == PROTOCOL_COMPANION:
         return CompanionSigner(profile, session, secrets)
