@@ -23,6 +23,7 @@ from typing import Any, BinaryIO
 import requests
 
 from desktop_uploader.core import failure as f
+from desktop_uploader.core.budget import ConnectionBudget
 from desktop_uploader.core.explain import preflight
 from desktop_uploader.core.failure import Failure, UploadError
 from desktop_uploader.core.http import make_session
@@ -66,6 +67,7 @@ class EngineSettings:
     rate_limit: int | None = None  # bytes per second over all transfers; None = unlimited
     part_size: int = 8 * 1024 * 1024  # preferred; raised as needed to stay within 10,000 parts
     part_concurrency: int = 4  # parts of one file in flight at once
+    max_connections: int = 8  # requests carrying file bytes at once, over all files and parts
 
 
 @dataclass(frozen=True)
@@ -93,8 +95,10 @@ class Engine:
         self._explainer = explainer
         self._profiles = list(profiles) if profiles is not None else None
         self.session = session or make_session(
-            pool_size=self.settings.concurrency * max(1, self.settings.part_concurrency) + 4)
+            pool_size=max(self.settings.max_connections, self.settings.concurrency) + 4)
         self._limiter = RateLimiter(self.settings.rate_limit) if self.settings.rate_limit else None
+        # Every worker may hold a connection, so the budget never starves a file of its first one.
+        self._budget = ConnectionBudget(max(self.settings.max_connections, self.settings.concurrency))
         self._signers: dict[str, Signer] = {}
         self._signer_lock = threading.Lock()
         self._subscribers: list[Subscriber] = []
@@ -440,9 +444,10 @@ class Engine:
                 # Form-based signers (Companion's presigned POST) sign and send in one step.
                 self.store.set_state(job.id, JobState.UPLOADING)
                 target = UploadTarget(job.key, job.content_type, job.size)
-                result = self._guarded(job, None, lambda: signer.upload_small(  # type: ignore[attr-defined]
-                    self.session, target, fh, job.size, on_bytes=progress, control=control, throttle=throttle,
-                    verify_md5=self.settings.verify_md5))
+                with self._budget.slot(control):
+                    result = self._guarded(job, None, lambda: signer.upload_small(  # type: ignore[attr-defined]
+                        self.session, target, fh, job.size, on_bytes=progress, control=control,
+                        throttle=throttle, verify_md5=self.settings.verify_md5))
             else:
                 if signed is None or signed.expires_within(self.settings.resign_margin):
                     self.store.set_state(job.id, JobState.SIGNING)
@@ -456,9 +461,10 @@ class Engine:
                 headers = self._preflight(job, signed)
                 self.store.set_state(job.id, JobState.UPLOADING)
                 link = signed
-                result = self._guarded(job, link, lambda: put_file(
-                    self.session, link, fh, job.size, on_bytes=progress, control=control, throttle=throttle,
-                    verify_md5=self.settings.verify_md5, headers=headers))
+                with self._budget.slot(control):
+                    result = self._guarded(job, link, lambda: put_file(
+                        self.session, link, fh, job.size, on_bytes=progress, control=control,
+                        throttle=throttle, verify_md5=self.settings.verify_md5, headers=headers))
             after = _stat_or_none(job.path)
             if after is None or after.st_size != st.st_size or after.st_mtime_ns != st.st_mtime_ns:
                 raise _Retryable(self._changed(job), signed)
@@ -507,7 +513,7 @@ class Engine:
         self.store.set_state(job.id, JobState.UPLOADING)
         ctx = MultipartContext(store=self.store, session=self.session, job=job, signer=signer, fh=fh,
                                control=control, on_bytes=progress, settings=self.settings, emit=self._emit,
-                               throttle=throttle)
+                               throttle=throttle, budget=self._budget)
         return self._guarded(job, None, lambda: upload_multipart(ctx))
 
     def _verify(self, job: Job, result: PutResult, signed: SignedRequest | None) -> None:

@@ -23,12 +23,14 @@ import re
 import threading
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import nullcontext
 from dataclasses import dataclass
 from typing import Any, BinaryIO, cast
 
 import requests
 
 from desktop_uploader.core import failure as f
+from desktop_uploader.core.budget import ConnectionBudget
 from desktop_uploader.core.failure import Failure, UploadError
 from desktop_uploader.core.models import Event, EventKind, Job
 from desktop_uploader.core.retry import RetryPolicy
@@ -88,6 +90,8 @@ class MultipartContext:
     emit: Callable[[Event], None]
     # The engine's global bandwidth limit (RateLimiter.throttle(control)); None when unlimited.
     throttle: Callable[[int], None] | None = None
+    # The engine's pool of connections shared by all files and parts; None = no limit beyond parts.
+    budget: ConnectionBudget | None = None
 
 
 # -- sizes ------------------------------------------------------------------------------------------------
@@ -322,10 +326,11 @@ class _Upload:
             reader = _open_reader(ctx)
             try:
                 # Signed now, not earlier: a part that waited in the queue never goes out on a stale link.
-                signed = self.signer.sign_part(record.key, record.upload_id, number, length)
-                result = put_file(ctx.session, signed, reader, length, offset=offset, control=ctx.control,
-                                  on_bytes=lambda sent: self.progress.part(number, sent),
-                                  throttle=self.throttle, verify_md5=self.verify)
+                with ctx.budget.slot(ctx.control) if ctx.budget is not None else nullcontext():
+                    signed = self.signer.sign_part(record.key, record.upload_id, number, length)
+                    result = put_file(ctx.session, signed, reader, length, offset=offset, control=ctx.control,
+                                      on_bytes=lambda sent: self.progress.part(number, sent),
+                                      throttle=self.throttle, verify_md5=self.verify)
                 etag = _norm_etag(result.etag)
                 if not etag:
                     raise UploadError(Failure(
