@@ -60,6 +60,10 @@ _PORT_CLASH_MARKERS: Final = ("not available, finding alternative", "address alr
 _PORT_ATTEMPTS: Final = 3
 _STOP_GRACE_SECONDS: Final = 5.0
 _LOG_TAIL_BYTES: Final = 4000
+# SeaweedFS gives every bucket its own collection with at least one volume of its own, so the slot
+# count caps how many buckets can hold data at once. A session-long server sees a new bucket per
+# test; volumes are small (64 MiB cap) and grow on demand, so many slots cost little.
+_VOLUME_SLOTS: Final = 1000
 # Unix socket paths are limited to ~108 bytes; keep a margin.
 _MAX_SOCKET_PATH: Final = 100
 
@@ -485,9 +489,9 @@ class SeaweedServer:
             "-admin.ui=false",
             "-s3.port.iceberg=0",
             "-s3.port.lance=0",
-            # Small volumes and few of them keep memory and disk use of a throw-away server low.
+            # Small volumes keep the disk use of a throw-away server low.
             "-master.volumeSizeLimitMB=64",
-            "-volume.max=0",  # one collection (and volume) per bucket: tests make many buckets
+            f"-volume.max={_VOLUME_SLOTS}",
             # Without these two, weed puts its local sockets in /tmp.
             f"-s3.localSocket={socket_dir / 's3.sock'}",
             f"-filer.localSocket={socket_dir / 'filer.sock'}",
