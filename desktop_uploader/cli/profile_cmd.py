@@ -8,7 +8,7 @@ import sys
 from typing import Any
 
 from desktop_uploader.cli.common import EXIT_OK, UsageError, load_config
-from desktop_uploader.core.config import KIND_ENDPOINT, KIND_LOCAL, Profile, ProfileError
+from desktop_uploader.core.config import DEFAULT_CONCURRENCY, KIND_ENDPOINT, KIND_LOCAL, Profile, ProfileError
 from desktop_uploader.core.secrets import KeychainError, SecretStore
 
 
@@ -39,7 +39,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     add.add_argument("--link-lifetime", type=int, default=900, metavar="SECONDS")
     add.add_argument("--prefix", default="")
     add.add_argument("--key-template", default="{relpath}")
-    add.add_argument("--concurrency", type=int, default=4)
+    add.add_argument("--concurrency", type=int, default=DEFAULT_CONCURRENCY)
     add.add_argument("--allow-insecure-http", action="store_true")
     add.add_argument("--default", action="store_true", help="make it the default profile")
     add.set_defaults(func=run_add)

@@ -24,6 +24,7 @@ import requests
 
 from desktop_uploader.core import failure as f
 from desktop_uploader.core.budget import ConnectionBudget
+from desktop_uploader.core.config import DEFAULT_CONCURRENCY
 from desktop_uploader.core.explain import preflight
 from desktop_uploader.core.failure import Failure, UploadError
 from desktop_uploader.core.http import make_session
@@ -52,13 +53,14 @@ SignerFactory = Callable[[str, requests.Session], Signer]
 Explainer = Callable[[Failure, "SignedRequest | None"], dict[str, Any] | None]
 
 _PLAIN_MD5 = re.compile(r"^[0-9a-f]{32}$")
+PREFLIGHT_MIN_SIZE = 256 * 1024  # links for smaller files are not checked before sending
 _STATE_AFTER_STOP = {"pause": JobState.PAUSED, "cancel": JobState.CANCELLED, "shutdown": JobState.QUEUED,
                      "remove": JobState.CANCELLED}
 
 
 @dataclass
 class EngineSettings:
-    concurrency: int = 4
+    concurrency: int = DEFAULT_CONCURRENCY
     retry: RetryPolicy = field(default_factory=RetryPolicy)
     progress_interval: float = 0.1  # seconds between progress events per job
     verify_md5: bool = True
@@ -492,6 +494,10 @@ class Engine:
         except UploadError as exc:
             self._decorate(exc.failure, job)
             raise UploadError(exc.failure, signed) from None
+        if job.size < PREFLIGHT_MIN_SIZE:
+            # Sending a small file costs about as much as checking its link, and a failure is explained
+            # from the same evidence afterwards.
+            return headers
         findings = preflight(signed, method=signed.method, key=job.key, bucket=None, headers_to_send=headers,
                              size=job.size, now=time.time())
         blocking = [finding for finding in findings if finding.blocking]

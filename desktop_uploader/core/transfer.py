@@ -161,7 +161,6 @@ def put_file(session: requests.Session, signed: SignedRequest, fh: BinaryIO, siz
     # An empty file must go as an explicit Content-Length: 0, never as chunked.
     data: FileBody | bytes = body if size else b""
     headers["Content-Length"] = str(size)
-    sent = SentRequest.build(signed.method, signed.url, headers)
     try:
         response = session.request(signed.method, signed.url, data=data, headers=headers,
                                    timeout=(CONNECT_TIMEOUT, READ_TIMEOUT), allow_redirects=False)
@@ -171,11 +170,11 @@ def put_file(session: requests.Session, signed: SignedRequest, fh: BinaryIO, siz
         if isinstance(exc.__context__, Interrupted | FileChanged):
             raise exc.__context__ from None
         code, message = classify_network_error(exc)
-        sent.bytes_sent = body.sent
+        # The record of what was sent is only built when something failed: redaction is not free.
+        sent = SentRequest.build(signed.method, signed.url, headers, body.sent)
         raise UploadError(Failure(code=code, message=message, stage=f.STAGE_UPLOAD, retryable=True,
                                   request=sent, signer=signed.signer, signed_url=signed.url,
                                   network_error=code, file_size=size)) from None
-    sent.bytes_sent = body.sent if size else 0
     with response:
         if response.status_code // 100 == 2:
             etag = response.headers.get("ETag")
@@ -186,6 +185,7 @@ def put_file(session: requests.Session, signed: SignedRequest, fh: BinaryIO, siz
                 encryption=response.headers.get("x-amz-server-side-encryption", ""),
                 customer_key="x-amz-server-side-encryption-customer-algorithm" in response.headers,
                 server_date=response.headers.get("Date"))
+        sent = SentRequest.build(signed.method, signed.url, headers, body.sent if size else 0)
         raise UploadError(failure_from_response(response, sent, signed, size))
 
 
