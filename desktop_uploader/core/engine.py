@@ -28,6 +28,7 @@ from desktop_uploader.core.config import DEFAULT_CONCURRENCY
 from desktop_uploader.core.explain import preflight
 from desktop_uploader.core.failure import Failure, UploadError
 from desktop_uploader.core.http import make_session
+from desktop_uploader.core.keepawake import KeepAwake
 from desktop_uploader.core.keys import render_key, resolve_collisions
 from desktop_uploader.core.mime import content_type_for
 from desktop_uploader.core.models import Event, EventKind, Job, JobState, NewJob
@@ -109,6 +110,9 @@ class Engine:
         self._active: dict[int, Control] = {}
         self._threads: list[threading.Thread] = []
         self._side_threads: list[threading.Thread] = []
+        # The computer must not fall asleep mid-upload; released whenever the queue runs dry.
+        self._awake = KeepAwake()
+        self._awake_lock = threading.Lock()
         self._running = False
         self._closing = False
         self.recovered = self.store.recover_interrupted()
@@ -296,6 +300,7 @@ class Engine:
         self._threads.clear()
         self._side_threads.clear()
         self._running = False
+        self._awake.release()
         with self._signer_lock:
             for signer in self._signers.values():
                 signer.close()
@@ -332,6 +337,9 @@ class Engine:
                     continue
                 control = Control()
                 self._active[job.id] = control
+                first = len(self._active) == 1
+            if first:
+                self._update_awake()
             try:
                 self._run(job, control)
             finally:
@@ -340,7 +348,19 @@ class Engine:
                     self._cond.notify_all()
                     idle = not self._active and not self._closing and not self._has_queued()
                 if idle:
+                    self._update_awake()
                     self._emit(Event(EventKind.IDLE))
+
+    def _update_awake(self) -> None:
+        """Hold the no-sleep lock exactly while something uploads. Serialised, and decided on the state
+        as it is now, so a worker finishing the last job cannot undo another one just starting."""
+        with self._awake_lock:
+            with self._cond:
+                busy = bool(self._active) and not self._closing
+            if busy:
+                self._awake.acquire()  # may take a moment on a slow bus: not under the queue lock
+            else:
+                self._awake.release()
 
     # -- one job --------------------------------------------------------------------------------------
     def _run(self, job: Job, control: Control) -> None:

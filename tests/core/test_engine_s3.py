@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
+import threading
 import time
+import typing
 from pathlib import Path
 from typing import Any
 
@@ -417,5 +419,46 @@ def test_pause_and_cancel_stop_a_running_upload(tmp_path: Path, seaweed: Any, bu
             assert engine.wait_idle(30)
             assert engine.job(jobs[0].id).state is JobState.DONE  # type: ignore[union-attr]
             assert _objects(seaweed, bucket)["big.bin"] == big.read_bytes()
+    finally:
+        engine.close()
+
+
+def test_system_kept_awake_only_while_uploading(tmp_path: Path, seaweed: Any, bucket: str,
+                                                reference_endpoint: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    import desktop_uploader.core.engine as engine_module
+
+    class RecordingAwake:
+        """Stands in for the OS power API, which this machine's test run has no session for."""
+
+        instances: typing.ClassVar[list[RecordingAwake]] = []
+
+        def __init__(self) -> None:
+            self.held = False
+            self.history: list[bool] = []
+            RecordingAwake.instances.append(self)
+
+        def acquire(self) -> bool:
+            self.held = True
+            self.history.append(True)
+            return True
+
+        def release(self) -> None:
+            self.held = False
+            self.history.append(False)
+
+    monkeypatch.setattr(engine_module, "KeepAwake", RecordingAwake)
+    (tmp_path / "a.bin").write_bytes(os.urandom(2 * 1024 * 1024))
+    engine, events = make_engine(tmp_path / "q.db", [endpoint_profile(reference_endpoint.sign_url)])
+    awake = RecordingAwake.instances[-1]
+    held_during: list[bool] = []
+    idle = threading.Event()
+    engine.subscribe(lambda e: held_during.append(awake.held) if e.kind is EventKind.PROGRESS else None)
+    engine.subscribe(lambda e: idle.set() if e.kind is EventKind.IDLE else None)
+    try:
+        jobs = run_all(engine, [tmp_path / "a.bin"], "ep")
+        assert jobs[0].state is JobState.DONE
+        assert idle.wait(10)  # released before the idle event goes out
+        assert held_during and all(held_during)
+        assert awake.history[0] is True and awake.held is False
     finally:
         engine.close()
