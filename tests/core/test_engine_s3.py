@@ -448,7 +448,7 @@ def test_system_kept_awake_only_while_uploading(tmp_path: Path, seaweed: Any, bu
 
     monkeypatch.setattr(engine_module, "KeepAwake", RecordingAwake)
     (tmp_path / "a.bin").write_bytes(os.urandom(2 * 1024 * 1024))
-    engine, events = make_engine(tmp_path / "q.db", [endpoint_profile(reference_endpoint.sign_url)])
+    engine, _ = make_engine(tmp_path / "q.db", [endpoint_profile(reference_endpoint.sign_url)])
     awake = RecordingAwake.instances[-1]
     held_during: list[bool] = []
     idle = threading.Event()
