@@ -21,6 +21,8 @@ packages=(
     xvfb xauth libxcb-cursor0 libxkbcommon-x11-0 libxcb-icccm4 libxcb-keysyms1 libxcb-shape0
     # A real Secret Service (gnome-keyring on a private D-Bus) for the keychain tests
     gnome-keyring dbus-daemon dbus
+    # gio, to launch the installed desktop entries as a file manager would
+    libglib2.0-bin
 )
 
 python_bin="${PYTHON:-python3}"

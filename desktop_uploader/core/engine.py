@@ -161,13 +161,14 @@ class Engine:
             wanted.append((found, key))
         resumed: list[Job] = []
         fresh: list[tuple[Any, str]] = []
+        unfinished = self.store.unfinished_by_file(profile)
         for found, key in wanted:
-            existing = self.store.find_unfinished(profile, str(found.path.absolute()), key)
+            existing = unfinished.get((str(found.path.absolute()), key))
             if existing is not None:
                 resumed.append(existing)
             else:
                 fresh.append((found, key))
-        taken = self.store.unfinished_keys(profile)
+        taken = {key for _, key in unfinished}
         final_keys = resolve_collisions([k for _, k in fresh], taken=taken.__contains__)
         new_jobs = [
             NewJob(path=str(found.path.absolute()), size=found.size, mtime_ns=found.mtime_ns, key=key,
