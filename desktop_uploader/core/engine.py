@@ -141,8 +141,12 @@ class Engine:
     # -- queueing -------------------------------------------------------------------------------------
     def add_paths(self, paths: Iterable[str | os.PathLike[str]], profile: str, *,
                   keys: KeyOptions | None = None, skip: SkipRule = DEFAULT_SKIP,
-                  batch: str | None = None) -> AddResult:
-        """Expand folders, name keys, and queue every file in one transaction."""
+                  batch: str | None = None, metadata: dict[str, str] | None = None,
+                  paused: bool = False) -> AddResult:
+        """Expand folders, name keys, and queue every file in one transaction.
+
+        *metadata* is fixed now and sent with each file whenever it uploads; *paused* files wait for
+        resume() (an offline kiosk queues without starting)."""
         keys = keys or KeyOptions()
         scan = scan_paths([Path(p) for p in paths], skip)
         now = datetime.now()
@@ -172,17 +176,18 @@ class Engine:
         final_keys = resolve_collisions([k for _, k in fresh], taken=taken.__contains__)
         new_jobs = [
             NewJob(path=str(found.path.absolute()), size=found.size, mtime_ns=found.mtime_ns, key=key,
-                   content_type=content_type_for(found.path), profile=profile, batch=batch)
+                   content_type=content_type_for(found.path), profile=profile, batch=batch,
+                   metadata=dict(metadata or {}), state=JobState.PAUSED if paused else JobState.QUEUED)
             for (found, _), key in zip(fresh, final_keys, strict=True)
         ]
         jobs = self.store.add_jobs(new_jobs)
-        requeue = [j.id for j in resumed if j.state in (JobState.FAILED, JobState.PAUSED)]
+        requeue = [j.id for j in resumed if j.state in (JobState.FAILED, JobState.PAUSED)] if not paused else []
         if requeue:
             self.store.set_many(requeue, JobState.QUEUED, expect=(JobState.FAILED, JobState.PAUSED),
                                 reset_attempts=True)
         for job in jobs:
-            self._emit(Event(EventKind.QUEUED, job.id, job.path, job.key, total=job.size,
-                             extra={"batch": batch}))
+            self._emit(Event(EventKind.PAUSED if paused else EventKind.QUEUED, job.id, job.path, job.key,
+                             total=job.size, extra={"batch": batch}))
         self._wake()
         return AddResult(jobs=jobs, problems=problems, resumed=resumed)
 
@@ -466,7 +471,7 @@ class Engine:
             elif callable(getattr(signer, "upload_small", None)):
                 # Form-based signers (Companion's presigned POST) sign and send in one step.
                 self.store.set_state(job.id, JobState.UPLOADING)
-                target = UploadTarget(job.key, job.content_type, job.size)
+                target = UploadTarget(job.key, job.content_type, job.size, job.metadata)
                 with self._budget.slot(control):
                     result = self._guarded(job, None, lambda: signer.upload_small(  # type: ignore[attr-defined]
                         self.session, target, fh, job.size, on_bytes=progress, control=control,
@@ -475,7 +480,7 @@ class Engine:
                 if signed is None or signed.expires_within(self.settings.resign_margin):
                     self.store.set_state(job.id, JobState.SIGNING)
                     try:
-                        signed = signer.sign_put(UploadTarget(job.key, job.content_type, job.size))
+                        signed = signer.sign_put(UploadTarget(job.key, job.content_type, job.size, job.metadata))
                     except UploadError as exc:
                         self._decorate(exc.failure, job)
                         if exc.failure.retryable:

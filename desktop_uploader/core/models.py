@@ -43,6 +43,7 @@ class Job:
     created_at: float = 0.0
     updated_at: float = 0.0
     finished_at: float | None = None
+    metadata: dict[str, str] = field(default_factory=dict)  # sent as x-amz-meta-* where the signer allows
 
 
 @dataclass(frozen=True)
@@ -56,6 +57,8 @@ class NewJob:
     content_type: str
     profile: str
     batch: str = ""
+    metadata: dict[str, str] = field(default_factory=dict)
+    state: JobState = JobState.QUEUED  # or PAUSED: queued now, sent when resumed
 
 
 class EventKind(StrEnum):

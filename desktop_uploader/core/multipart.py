@@ -404,7 +404,7 @@ class _Upload:
 def _start(ctx: MultipartContext, signer: MultipartSigner) -> UploadRecord:
     job = ctx.job
     part_size = choose_part_size(job.size, int(getattr(ctx.settings, "part_size", DEFAULT_PART_SIZE)))
-    key, upload_id = signer.create_multipart(UploadTarget(job.key, job.content_type, job.size))
+    key, upload_id = signer.create_multipart(UploadTarget(job.key, job.content_type, job.size, job.metadata))
     record = UploadRecord(upload_id=upload_id, key=key, part_size=part_size, file_size=job.size,
                           mtime_ns=job.mtime_ns)
     ctx.store.set_multipart(job.id, record)

@@ -68,12 +68,16 @@ MIGRATIONS: tuple[str, ...] = (
         created_at REAL NOT NULL
     );
     """,
+    # Metadata fixed when a file is queued (device, operator of that shift), sent whenever it uploads.
+    """
+    ALTER TABLE jobs ADD COLUMN metadata TEXT;
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
 _COLUMNS = (
     "id, path, size, mtime_ns, key, content_type, profile, state, bytes_sent, attempts, error, etag, "
-    "batch, created_at, updated_at, finished_at"
+    "batch, created_at, updated_at, finished_at, metadata"
 )
 
 
@@ -94,12 +98,12 @@ class UploadRecord:
 
 def _row_to_job(row: sqlite3.Row | tuple[Any, ...]) -> Job:
     (jid, path, size, mtime_ns, key, ctype, profile, state, sent, attempts, error, etag, batch, created,
-     updated, finished) = tuple(row)
+     updated, finished, metadata) = tuple(row)
     return Job(
         id=jid, path=path, size=size, mtime_ns=mtime_ns, key=key, content_type=ctype, profile=profile,
         state=JobState(state), bytes_sent=sent, attempts=attempts,
         error=json.loads(error) if error else None, etag=etag, batch=batch, created_at=created,
-        updated_at=updated, finished_at=finished,
+        updated_at=updated, finished_at=finished, metadata=json.loads(metadata) if metadata else {},
     )
 
 
@@ -161,14 +165,14 @@ class JobStore:
             for nj in new_jobs:
                 cur = conn.execute(
                     "INSERT INTO jobs (path, size, mtime_ns, key, content_type, profile, state, batch, "
-                    "created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?)",
+                    "created_at, updated_at, metadata) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
                     (nj.path, nj.size, nj.mtime_ns, nj.key, nj.content_type, nj.profile,
-                     JobState.QUEUED.value, nj.batch, now, now),
+                     nj.state.value, nj.batch, now, now, json.dumps(nj.metadata) if nj.metadata else None),
                 )
                 jobs.append(Job(
                     id=int(cur.lastrowid or 0), path=nj.path, size=nj.size, mtime_ns=nj.mtime_ns, key=nj.key,
-                    content_type=nj.content_type, profile=nj.profile, state=JobState.QUEUED,
-                    batch=nj.batch, created_at=now, updated_at=now,
+                    content_type=nj.content_type, profile=nj.profile, state=nj.state,
+                    batch=nj.batch, created_at=now, updated_at=now, metadata=dict(nj.metadata),
                 ))
         return jobs
 

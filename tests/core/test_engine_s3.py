@@ -462,3 +462,23 @@ def test_system_kept_awake_only_while_uploading(tmp_path: Path, seaweed: Any, bu
         assert awake.history[0] is True and awake.held is False
     finally:
         engine.close()
+
+
+def test_metadata_fixed_at_queue_time_and_paused_adding(tmp_path: Path, seaweed: Any, bucket: str,
+                                                        reference_endpoint: Any) -> None:
+    (tmp_path / "shot.jpg").write_bytes(b"jpeg")
+    engine, _ = make_engine(tmp_path / "q.db", [endpoint_profile(reference_endpoint.sign_url)])
+    try:
+        added = engine.add_paths([tmp_path / "shot.jpg"], "ep", metadata={"operator": "ana", "device": "kiosk-2"},
+                                 paused=True)
+        engine.start()
+        assert engine.wait_idle(10)
+        assert [j.state for j in engine.jobs()] == [JobState.PAUSED]
+        assert _objects(seaweed, bucket) == {}
+        engine.resume([added.jobs[0].id])
+        assert engine.wait_idle(30)
+        assert engine.job(added.jobs[0].id).state is JobState.DONE  # type: ignore[union-attr]
+    finally:
+        engine.close()
+    head = seaweed.client().head_object(Bucket=bucket, Key="shot.jpg")
+    assert head["Metadata"] == {"operator": "ana", "device": "kiosk-2"}

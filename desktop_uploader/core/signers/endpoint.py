@@ -61,6 +61,8 @@ class EndpointSigner:
     def sign_put(self, target: UploadTarget) -> SignedRequest:
         p = self.profile
         params = {p.key_param: target.key, p.type_param: target.content_type}
+        # Endpoints that support it sign these as x-amz-meta-* headers; others ignore unknown parameters.
+        params.update({f"meta-{name}": value for name, value in target.metadata.items()})
         method = p.http_method.upper()
         headers = {"Accept": "application/json", **self._headers}
         prepared = requests.Request(
