@@ -8,7 +8,16 @@ import sys
 from collections.abc import Sequence
 
 from desktop_uploader import __version__
-from desktop_uploader.cli import credentials_cmd, demo_cmd, explain_cmd, profile_cmd, upload_cmd
+from desktop_uploader.cli import (
+    check_cmd,
+    credentials_cmd,
+    demo_cmd,
+    explain_cmd,
+    integrate_cmd,
+    kiosk_cmd,
+    profile_cmd,
+    upload_cmd,
+)
 from desktop_uploader.cli.common import EXIT_USAGE, UsageError, eprint
 
 
@@ -27,12 +36,22 @@ def build_parser() -> argparse.ArgumentParser:
     profile_cmd.register(sub)
     credentials_cmd.register(sub)
     explain_cmd.register(sub)
+    check_cmd.register(sub)
+    integrate_cmd.register(sub)
     demo_cmd.register(sub)
+    kiosk_cmd.register(sub)
     gui = sub.add_parser("gui", help="open the window (the default without a command)")
     gui.add_argument("paths", nargs="*", metavar="PATH", help="files or folders to queue")
     gui.add_argument("--profile", help="destination to upload to (default: the default one)")
     gui.set_defaults(func=_run_gui)
     return parser
+
+
+def _commands(parser: argparse.ArgumentParser) -> set[str]:
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            return set(action.choices)
+    return set()
 
 
 def _run_gui(args: argparse.Namespace) -> int:
@@ -43,10 +62,16 @@ def _run_gui(args: argparse.Namespace) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
+    words = list(sys.argv[1:] if argv is None else argv)
+    if words and not words[0].startswith("-") and words[0] not in _commands(parser):
+        # `desktop-uploader PATH...`, as file managers and "Open with" call it: queue them in the window.
+        words = ["gui", "--", *words]
+    args = parser.parse_args(words)
     logging.basicConfig(level=logging.DEBUG if args.verbose else logging.WARNING,
                         format="%(levelname)s %(name)s: %(message)s")
     if args.command is None:
+        if kiosk_cmd.starts_in_kiosk():  # kiosk.enabled in the settings or the admin's locked config
+            return kiosk_cmd.run_kiosk_cmd(argparse.Namespace(profile=None, watch=[], locked_config=None))
         return _run_gui(args)
     try:
         code: int = args.func(args)

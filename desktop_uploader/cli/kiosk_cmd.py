@@ -1,0 +1,239 @@
+"""`desktop-uploader kiosk` and `desktop-uploader fleet ...`: field-device mode and its set-up.
+
+kiosk                 full-screen kiosk window (watch folders, offline queue, admin PIN)
+fleet export FILE     profiles as JSON for other devices, secrets left out
+fleet import FILE     add exported profiles here (secrets go in with `credentials set`)
+fleet set-pin         the admin PIN, from a hidden prompt or stdin, never an argument
+fleet identity        this device's install id, device name and current operator
+fleet show-locked     which settings the admin's locked configuration fixes
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+from desktop_uploader.cli.common import EXIT_OK, UsageError, eprint, load_config, read_secret
+from desktop_uploader.core.config import KIND_LOCAL, Config, ConfigError, ProfileError
+from desktop_uploader.core.identity import IdentityStore
+from desktop_uploader.core.lockdown import (
+    LOCKED_CONFIG_ENV,
+    LockdownError,
+    LockedConfig,
+    apply_locked,
+    export_profiles,
+    import_profiles,
+    kiosk_settings,
+    load_locked,
+    locked_config_path,
+)
+from desktop_uploader.core.pin import PinError, PinStore, check_pin_format, hash_pin
+
+
+def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    kiosk = sub.add_parser(
+        "kiosk", help="open the full-screen kiosk for field devices",
+        description="Full-screen kiosk: files in the watch folders are sent by themselves, waiting while "
+                    "offline; settings, quitting and leaving full screen need the admin PIN.")
+    kiosk.add_argument("--profile", help="destination to upload to (default: the kiosk's or the default one)")
+    kiosk.add_argument("--watch", action="append", default=[], metavar="DIR",
+                       help="watch this folder too (repeatable)")
+    _locked_option(kiosk)
+    kiosk.set_defaults(func=run_kiosk_cmd)
+
+    fleet = sub.add_parser("fleet", help="set up field devices: profiles, admin PIN, identity")
+    fsub = fleet.add_subparsers(dest="fleet_command", metavar="ACTION", required=True)
+    exp = fsub.add_parser("export", help="write profiles to a JSON file, without secrets")
+    exp.add_argument("file", metavar="FILE", help="where to write ('-' for standard output)")
+    exp.add_argument("--profile", action="append", default=None, metavar="NAME",
+                     help="export only this profile (repeatable; default: all)")
+    exp.add_argument("--force", action="store_true", help="replace FILE if it exists")
+    exp.set_defaults(func=run_export)
+    imp = fsub.add_parser("import", help="add profiles from an exported JSON file")
+    imp.add_argument("file", metavar="FILE", help="the file ('-' for standard input)")
+    imp.add_argument("--replace", action="store_true", help="replace profiles that exist here already")
+    _locked_option(imp)
+    imp.set_defaults(func=run_import)
+    pin = fsub.add_parser("set-pin", help="set the admin PIN (read from a hidden prompt or stdin)")
+    pin.add_argument("--print-record", action="store_true",
+                     help="print the PIN's hash record for the locked configuration's 'admin_pin' instead of "
+                          "storing it on this device")
+    _locked_option(pin)
+    pin.set_defaults(func=run_set_pin)
+    ident = fsub.add_parser("identity", help="show or set this device's identity")
+    name = ident.add_mutually_exclusive_group()
+    name.add_argument("--device-name", metavar="NAME", help="set the device name used for {device}")
+    name.add_argument("--reset-device-name", action="store_true", help="use the computer's name again")
+    ident.add_argument("--json", action="store_true")
+    ident.set_defaults(func=run_identity)
+    show = fsub.add_parser("show-locked", help="check the locked configuration and list what it fixes")
+    show.add_argument("--json", action="store_true")
+    _locked_option(show)
+    show.set_defaults(func=run_show_locked)
+
+
+def _locked_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--locked-config", metavar="FILE",
+                        help=f"the admin's locked configuration (default: ${LOCKED_CONFIG_ENV}, else the "
+                             "site-wide locked-config.json if present)")
+
+
+def _locked(args: argparse.Namespace) -> LockedConfig:
+    try:
+        return load_locked(locked_config_path(getattr(args, "locked_config", None)))
+    except LockdownError as exc:
+        raise UsageError(str(exc)) from None
+
+
+def starts_in_kiosk(locked_config: str | None = None) -> bool:
+    """True if the settings say the app should open in kiosk mode when started without a command."""
+    try:
+        locked = load_locked(locked_config_path(locked_config))
+        return kiosk_settings(apply_locked(Config.load(), locked)).enabled
+    except (ConfigError, ProfileError, LockdownError):
+        # The kiosk reports these itself; without it the normal window starts.
+        return locked_config_path(locked_config) is not None
+
+
+def run_kiosk_cmd(args: argparse.Namespace) -> int:
+    from desktop_uploader.gui.kiosk_window import run_kiosk  # Qt loads only when the window is wanted
+
+    return run_kiosk(profile=args.profile, watch=list(args.watch or []), locked_path=args.locked_config)
+
+
+def run_export(args: argparse.Namespace) -> int:
+    config = load_config()
+    names = args.profile
+    try:
+        result = export_profiles(config, names)
+    except ConfigError as exc:
+        raise UsageError(str(exc)) from None
+    if not result.data["profiles"]:
+        raise UsageError("There are no profiles to export.")
+    text = json.dumps(result.data, indent=2, sort_keys=True) + "\n"
+    if args.file == "-":
+        sys.stdout.write(text)
+    else:
+        target = Path(args.file)
+        if target.exists() and not args.force:
+            raise UsageError(f"{target} exists; use --force to replace it.")
+        target.write_text(text, encoding="utf-8")
+        print(f"Exported {len(result.data['profiles'])} profile(s) to {target}.")
+    for profile, removed in sorted(result.removed.items()):
+        eprint(f"Left out of '{profile}' because it looks secret: {', '.join(removed)}")
+    for profile, needed in sorted(result.data["secrets_needed"].items()):
+        eprint(f"'{profile}' needs secrets on each device ({', '.join(needed)}): "
+               f"desktop-uploader credentials set --profile {profile}")
+    return EXIT_OK
+
+
+def run_import(args: argparse.Namespace) -> int:
+    try:
+        text = sys.stdin.read() if args.file == "-" else Path(args.file).read_text("utf-8")
+        data: Any = json.loads(text)
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise UsageError(f"The profile file cannot be read: {exc}") from None
+    config = load_config()
+    try:
+        result = import_profiles(data, config, replace=args.replace, locked=_locked(args))
+    except LockdownError as exc:
+        raise UsageError(str(exc)) from None
+    config.save()
+    for label, names in (("Added", result.added), ("Replaced", result.replaced)):
+        if names:
+            print(f"{label}: {', '.join(names)}")
+    if result.skipped:
+        print(f"Already here, kept as they are (use --replace to overwrite): {', '.join(result.skipped)}")
+    for name in sorted(result.secrets_needed):
+        profile = config.profiles[name]
+        if profile.kind == KIND_LOCAL:
+            print(f"Store the credentials of '{name}': desktop-uploader credentials set --profile {name}")
+        for header in profile.secret_headers:
+            print(f"Store the value of '{header}' for '{name}': "
+                  f"desktop-uploader credentials set --profile {name} --header {header}")
+    return EXIT_OK
+
+
+def run_set_pin(args: argparse.Namespace) -> int:
+    locked = _locked(args)
+    interactive = sys.stdin.isatty()
+    pin = read_secret("New admin PIN: ")
+    try:
+        check_pin_format(pin)
+    except PinError as exc:
+        raise UsageError(str(exc)) from None
+    if interactive and read_secret("The same PIN again: ") != pin:
+        raise UsageError("The two PINs are not the same; nothing was changed.")
+    if args.print_record:
+        print(json.dumps(hash_pin(pin), indent=2, sort_keys=True))
+        return EXIT_OK
+    try:
+        store = PinStore(fixed_record=locked.admin_pin)
+        store.set_pin(pin)
+    except (PinError, OSError) as exc:
+        raise UsageError(str(exc)) from None
+    print(f"The admin PIN is set ({store.path}).")
+    return EXIT_OK
+
+
+def run_identity(args: argparse.Namespace) -> int:
+    store = IdentityStore()
+    try:
+        if args.device_name:
+            identity = store.set_device_name(args.device_name)
+        elif args.reset_device_name:
+            identity = store.set_device_name(None)
+        else:
+            identity = store.current()
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+    info = {"install_id": identity.install_id, "device_name": identity.device_name,
+            "operator": identity.operator}
+    if args.json:
+        print(json.dumps(info, indent=2))
+    else:
+        print(f"Install id:  {identity.install_id}")
+        print(f"Device name: {identity.device_name}")
+        print(f"Operator:    {identity.operator or '(none; asked at the start of a shift)'}")
+    return EXIT_OK
+
+
+def run_show_locked(args: argparse.Namespace) -> int:
+    locked = _locked(args)
+    if not locked.active:
+        print(f"No locked configuration (use --locked-config FILE or set {LOCKED_CONFIG_ENV}).")
+        return EXIT_OK
+    try:
+        effective = apply_locked(load_config(), locked)
+        kiosk_settings(effective).validate()
+    except LockdownError as exc:
+        raise UsageError(str(exc)) from None
+    locked_profiles = {name: sorted(values) for name, values in locked.profiles.items()}
+    info = {
+        "path": str(locked.path),
+        "profiles": locked_profiles,
+        "default_profile": locked.default_profile,
+        "settings": sorted(locked.settings),
+        "kiosk": sorted(locked.kiosk),
+        "admin_pin": locked.admin_pin is not None,
+    }
+    if args.json:
+        print(json.dumps(info, indent=2))
+        return EXIT_OK
+    print(f"Locked configuration: {locked.path}")
+    if locked.path is not None and os.access(locked.path, os.W_OK):
+        print("  Warning: this file can be changed by the current user; make it read-only for kiosk users.")
+    for name, values in sorted(locked_profiles.items()):
+        print(f"  profile {name}: {', '.join(values)}")
+    if locked.default_profile:
+        print(f"  default profile: {locked.default_profile}")
+    if locked.settings:
+        print(f"  settings: {', '.join(sorted(locked.settings))}")
+    if locked.kiosk:
+        print(f"  kiosk: {', '.join(sorted(locked.kiosk))}")
+    print(f"  admin PIN: {'fixed by this file' if locked.admin_pin is not None else 'set on each device'}")
+    return EXIT_OK

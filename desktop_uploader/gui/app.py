@@ -1,0 +1,120 @@
+"""Starting the window: Qt application, translations, configuration, engine, main window."""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+from collections.abc import Sequence
+
+from PySide6.QtCore import QCoreApplication, Qt, QTimer
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from desktop_uploader import __version__
+from desktop_uploader.core.config import Config, ConfigError, ProfileError
+from desktop_uploader.core.engine import Engine, EngineSettings
+from desktop_uploader.core.factory import open_engine
+from desktop_uploader.core.secrets import SecretStore
+from desktop_uploader.gui.main_window import MainWindow
+from desktop_uploader.gui.qtcompat import protect_singletons
+from desktop_uploader.gui.resources import icon, install_translator
+from desktop_uploader.gui.settings_dialog import SETTING_RATE_LIMIT, SettingsDialog
+from desktop_uploader.gui.single_instance import InstanceServer, claim_or_hand_off
+
+log = logging.getLogger(__name__)
+
+
+def application() -> QApplication:
+    """The running QApplication, created with the app's identity if there is none yet."""
+    protect_singletons()
+    existing = QApplication.instance()
+    if isinstance(existing, QApplication):
+        return existing
+    QGuiApplication.setHighDpiScaleFactorRoundingPolicy(Qt.HighDpiScaleFactorRoundingPolicy.PassThrough)
+    app = QApplication(sys.argv[:1])
+    app.setApplicationName("desktop-uploader")
+    app.setApplicationDisplayName(QCoreApplication.translate("App", "Desktop Uploader"))
+    app.setApplicationVersion(__version__)
+    app.setDesktopFileName("desktop-uploader")
+    app.setWindowIcon(icon("app"))
+    return app
+
+
+def engine_settings(config: Config, profile: str | None) -> EngineSettings:
+    settings = EngineSettings()
+    try:
+        chosen = config.get(profile)
+    except ConfigError:
+        chosen = None
+    if chosen is not None:
+        settings.concurrency = chosen.concurrency
+        settings.multipart_threshold = chosen.multipart_threshold
+    rate = int(config.settings.get(SETTING_RATE_LIMIT, 0) or 0)
+    settings.rate_limit = rate * 1024 if rate > 0 else None
+    return settings
+
+
+def create_window(config: Config, *, profile: str | None = None, secrets: SecretStore | None = None,
+                  engine: Engine | None = None) -> MainWindow:
+    """The main window over an engine for ``config`` (opened here unless given)."""
+    secrets = secrets or SecretStore()
+    if engine is None:
+        engine = open_engine(config, secrets=secrets, settings=engine_settings(config, profile))
+    return MainWindow(engine, config, secrets=secrets, profile=profile)
+
+
+def run_gui(paths: Sequence[str], *, profile: str | None = None) -> int:
+    app = application()
+    # A later launch (a file manager's "Open with", a second double-click) hands its paths to the window
+    # that is already open instead of starting a second engine on the same queue.
+    instance = claim_or_hand_off(list(paths), os.getcwd(), parent=app)
+    if instance is None:
+        return 0
+    try:
+        return _run(app, instance, paths, profile)
+    finally:
+        instance.close()
+
+
+def _run(app: QApplication, instance: InstanceServer, paths: Sequence[str], profile: str | None) -> int:
+    translator = install_translator()  # noqa: F841 - must stay alive while the app runs
+    try:
+        config = Config.load()
+    except (ConfigError, ProfileError) as exc:
+        QMessageBox.critical(None, QCoreApplication.translate("App", "Settings cannot be read"), str(exc))
+        return 2
+    secrets = SecretStore()
+    if not config.profiles:
+        # Nothing can be uploaded without a destination: ask for one before showing the queue.
+        SettingsDialog(config, secrets).exec()
+    if profile is not None and profile not in config.profiles:
+        QMessageBox.critical(None, QCoreApplication.translate("App", "Unknown destination"),
+                             QCoreApplication.translate("App", "There is no destination named “{name}”.")
+                             .format(name=profile))
+        return 2
+    window = create_window(config, profile=profile, secrets=secrets)
+    engine = window.engine
+    instance.paths_received.connect(lambda more: _handed_over(window, more))
+    window.loaded.connect(engine.start)
+    window.show()
+    if paths:
+        # Queue after the first paint, so the window appears at once even for a big folder.
+        QTimer.singleShot(0, lambda: window.add_paths(list(paths)))
+    app.setQuitOnLastWindowClosed(window.tray is None)
+    window.quit_on_close = True
+    # When the desktop session ends, nobody is there to answer "quit anyway?": unfinished uploads stay
+    # queued and continue at the next start.
+    app.commitDataRequest.connect(lambda _manager: setattr(window, "_quitting", True))
+    try:
+        return app.exec()
+    finally:
+        window.shutdown()
+        engine.close()
+        engine.store.close()
+
+
+def _handed_over(window: MainWindow, paths: list[str]) -> None:
+    window.show_window()
+    if paths:
+        window.add_paths(paths)

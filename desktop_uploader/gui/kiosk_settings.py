@@ -1,0 +1,197 @@
+"""Kiosk settings, for the admin (behind the PIN). Values fixed by the locked configuration are shown but
+cannot be edited, and saving never writes them (core/lockdown.py enforces that, not just this form)."""
+
+from __future__ import annotations
+
+import dataclasses
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDoubleSpinBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop_uploader.core.config import Config
+from desktop_uploader.core.lockdown import (
+    KioskSettings,
+    LockdownError,
+    LockedConfig,
+    apply_locked,
+    kiosk_settings,
+    save_kiosk_settings,
+)
+from desktop_uploader.core.pin import PinStore
+from desktop_uploader.core.watch import AFTER_COPY, AFTER_KEEP, AFTER_MOVE
+from desktop_uploader.gui.kiosk_dialogs import NewPinDialog, enlarge, touch_button
+
+LOCKED_HINT = "Set by your administrator's locked configuration; it cannot be changed here."
+_AFTER_LABELS = ((AFTER_KEEP, "Leave the file where it is"), (AFTER_COPY, "Copy it to the sent folder"),
+                 (AFTER_MOVE, "Move it to the sent folder"))
+
+
+class KioskSettingsDialog(QDialog):
+    saved = Signal(object)  # the KioskSettings now in effect (locked values laid over)
+
+    def __init__(self, user_config: Config, locked: LockedConfig, pins: PinStore,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.user_config = user_config
+        self.locked = locked
+        self.pins = pins
+        self.effective_config = apply_locked(user_config, locked)
+        current = kiosk_settings(self.effective_config)
+        self.setWindowTitle("Kiosk settings")
+        self.setModal(True)
+        self.setMinimumSize(760, 640)
+        enlarge(self, 1.2)
+        layout = QVBoxLayout(self)
+        form = QFormLayout()
+        layout.addLayout(form)
+        self._editors: dict[str, QWidget] = {}
+
+        self.profile = QComboBox(self)
+        for name in sorted(self.effective_config.profiles):
+            self.profile.addItem(name)
+        chosen = current.profile or self.effective_config.default_profile
+        if chosen:
+            self.profile.setCurrentText(chosen)
+        self._add(form, "profile", "Send to", self.profile)
+
+        folders = QWidget(self)
+        box = QVBoxLayout(folders)
+        box.setContentsMargins(0, 0, 0, 0)
+        self.folders = QListWidget(folders)
+        self.folders.addItems(current.watch_folders)
+        box.addWidget(self.folders)
+        row = QHBoxLayout()
+        self.add_folder = touch_button("Add folder…", folders)
+        self.add_folder.clicked.connect(self._choose_folder)
+        self.remove_folder = touch_button("Remove", folders)
+        self.remove_folder.clicked.connect(self._remove_folder)
+        row.addWidget(self.add_folder)
+        row.addWidget(self.remove_folder)
+        box.addLayout(row)
+        self._add(form, "watch_folders", "Watch folders", folders)
+
+        self.stable = QDoubleSpinBox(self)
+        self.stable.setRange(0.2, 3600)
+        self.stable.setDecimals(1)
+        self.stable.setSuffix(" s")
+        self.stable.setValue(current.stable_seconds)
+        self._add(form, "stable_seconds", "Send a file once unchanged for", self.stable)
+
+        self.after = QComboBox(self)
+        for value, label in _AFTER_LABELS:
+            self.after.addItem(label, value)
+        self.after.setCurrentIndex(max(0, self.after.findData(current.after_upload)))
+        self._add(form, "after_upload", "After sending", self.after)
+
+        self.sent_folder = QLineEdit(current.sent_folder, self)
+        self._add(form, "sent_folder", "Sent folder", self.sent_folder)
+
+        self.unmetered = QCheckBox("Send only over Wi-Fi or wired networks (not mobile data)", self)
+        self.unmetered.setChecked(current.unmetered_only)
+        self._add(form, "unmetered_only", "Connection", self.unmetered)
+
+        self.device = QLineEdit(current.device_name, self)
+        self.device.setPlaceholderText("the computer's name")
+        self._add(form, "device_name", "Device name", self.device)
+
+        self.template = QLineEdit(current.key_template, self)
+        self.template.setPlaceholderText("the destination's own naming")
+        self._add(form, "key_template", "Name on the server", self.template)
+
+        self.ask_operator = QCheckBox("Ask for the operator's name at the start of each shift", self)
+        self.ask_operator.setChecked(current.ask_operator)
+        self._add(form, "ask_operator", "Shift", self.ask_operator)
+
+        self.enabled = QCheckBox("Open in kiosk mode when the app starts", self)
+        self.enabled.setChecked(current.enabled)
+        self._add(form, "enabled", "Start-up", self.enabled)
+
+        self.change_pin = touch_button("Change admin PIN…", self)
+        self.change_pin.clicked.connect(self._change_pin)
+        if pins.fixed:
+            self.change_pin.setEnabled(False)
+            self.change_pin.setToolTip(LOCKED_HINT)
+        layout.addWidget(self.change_pin)
+
+        self.message = QLabel("", self)
+        self.message.setWordWrap(True)
+        layout.addWidget(self.message)
+        buttons = QHBoxLayout()
+        self.cancel_button = touch_button("Cancel", self)
+        self.cancel_button.clicked.connect(self.reject)
+        self.save_button = touch_button("Save", self)
+        self.save_button.setDefault(True)
+        self.save_button.clicked.connect(self.save)
+        buttons.addWidget(self.cancel_button)
+        buttons.addWidget(self.save_button)
+        layout.addLayout(buttons)
+        self.pin_dialog: NewPinDialog | None = None
+
+    def _add(self, form: QFormLayout, name: str, label: str, editor: QWidget) -> None:
+        self._editors[name] = editor
+        locked = name in self.locked.kiosk
+        shown = QLabel(label + (" 🔒" if locked else ""), self)
+        if locked:
+            editor.setEnabled(False)
+            editor.setToolTip(LOCKED_HINT)
+            shown.setToolTip(LOCKED_HINT)
+        form.addRow(shown, editor)
+
+    def is_locked(self, name: str) -> bool:
+        return name in self.locked.kiosk
+
+    def editor(self, name: str) -> QWidget:
+        return self._editors[name]
+
+    def _choose_folder(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, "Folder to watch")
+        if folder:
+            self.folders.addItem(folder)
+
+    def _remove_folder(self) -> None:
+        for item in self.folders.selectedItems():
+            self.folders.takeItem(self.folders.row(item))
+
+    def _change_pin(self) -> None:
+        self.pin_dialog = NewPinDialog(self.pins, self)
+        self.pin_dialog.open()
+
+    def wanted(self) -> KioskSettings:
+        """The settings as shown in the form."""
+        return dataclasses.replace(
+            kiosk_settings(self.user_config),
+            profile=self.profile.currentText(),
+            watch_folders=[self.folders.item(i).text() for i in range(self.folders.count())],
+            stable_seconds=float(self.stable.value()),
+            after_upload=str(self.after.currentData()),
+            sent_folder=self.sent_folder.text().strip(),
+            unmetered_only=self.unmetered.isChecked(),
+            device_name=self.device.text().strip(),
+            key_template=self.template.text().strip(),
+            ask_operator=self.ask_operator.isChecked(),
+            enabled=self.enabled.isChecked(),
+        )
+
+    def save(self) -> None:
+        try:
+            save_kiosk_settings(self.user_config, self.wanted(), self.locked)
+            effective = kiosk_settings(apply_locked(self.user_config, self.locked))
+            effective.validate()
+        except (LockdownError, OSError) as exc:
+            self.message.setText(str(exc))
+            return
+        self.saved.emit(effective)
+        self.accept()

@@ -1,0 +1,89 @@
+"""Icons and translations shipped in ``resources/``.
+
+Icons are monochrome SVGs drawn with ``currentColor``; they are rendered in the palette's text colour at
+the size asked for, so they stay sharp on high-DPI screens and readable in light and dark themes.
+
+Translations: ``resources/translations/desktop_uploader_<lang>.ts`` is the editable source, refreshed from
+the code with ``pyside6-lupdate desktop_uploader/gui/*.py -ts resources/translations/desktop_uploader_de.ts``
+and compiled with ``pyside6-lrelease`` into the ``.qm`` file that is loaded at start-up.
+"""
+
+from __future__ import annotations
+
+import functools
+from importlib import resources as importlib_resources
+from pathlib import Path
+
+from PySide6.QtCore import QByteArray, QCoreApplication, QLocale, QPoint, QRect, QSize, Qt, QTranslator
+from PySide6.QtGui import QColor, QGuiApplication, QIcon, QIconEngine, QPainter, QPalette, QPixmap
+from PySide6.QtSvg import QSvgRenderer
+
+
+def resource_dir(name: str) -> Path:
+    """``resources/<name>`` of the installed package, else of the source tree."""
+    try:
+        found = importlib_resources.files("desktop_uploader.resources") / name
+        if found.is_dir():
+            return Path(str(found))
+    except ModuleNotFoundError:
+        pass
+    return Path(__file__).resolve().parents[2] / "resources" / name
+
+
+@functools.cache
+def _svg_text(name: str) -> str:
+    return (resource_dir("icons") / f"{name}.svg").read_text(encoding="utf-8")
+
+
+class _TintedSvgEngine(QIconEngine):
+    """Renders one SVG, replacing ``currentColor`` with the palette colour for the icon's mode."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__()
+        self._name = name
+
+    def _renderer(self, mode: QIcon.Mode) -> QSvgRenderer:
+        palette = QGuiApplication.palette()
+        group = QPalette.ColorGroup.Disabled if mode == QIcon.Mode.Disabled else QPalette.ColorGroup.Active
+        role = QPalette.ColorRole.HighlightedText if mode == QIcon.Mode.Selected else \
+            QPalette.ColorRole.WindowText
+        color: QColor = palette.color(group, role)
+        svg = _svg_text(self._name).replace("currentColor", color.name())
+        return QSvgRenderer(QByteArray(svg.encode("utf-8")))
+
+    def paint(self, painter: QPainter, rect: QRect, mode: QIcon.Mode, state: QIcon.State) -> None:
+        self._renderer(mode).render(painter, rect)
+
+    def pixmap(self, size: QSize, mode: QIcon.Mode, state: QIcon.State) -> QPixmap:
+        pix = QPixmap(size)
+        pix.fill(Qt.GlobalColor.transparent)
+        painter = QPainter(pix)
+        self.paint(painter, QRect(QPoint(0, 0), size), mode, state)
+        painter.end()
+        return pix
+
+    def clone(self) -> QIconEngine:
+        return _TintedSvgEngine(self._name)
+
+
+def icon(name: str) -> QIcon:
+    """An icon from ``resources/icons/<name>.svg`` (``app`` keeps its own colours)."""
+    if name == "app":
+        return QIcon(str(resource_dir("icons") / "app.svg"))
+    return QIcon(_TintedSvgEngine(name))
+
+
+def install_translator(locale: QLocale | None = None) -> QTranslator | None:
+    """Load ``resources/translations/desktop_uploader_<lang>.qm`` for the locale, if there is one.
+
+    The translator is returned so the caller keeps it alive for as long as the application runs.
+    """
+    app = QCoreApplication.instance()
+    if app is None:
+        return None
+    translator = QTranslator(app)
+    folder = str(resource_dir("translations"))
+    if translator.load(locale or QLocale(), "desktop_uploader", "_", folder):
+        QCoreApplication.installTranslator(translator)
+        return translator
+    return None

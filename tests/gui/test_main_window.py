@@ -1,0 +1,349 @@
+"""The main window against a real engine, the reference signing endpoint and SeaweedFS."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtCore import QMimeData, QPointF, Qt, QTimer, QUrl
+from PySide6.QtGui import QDragEnterEvent, QDropEvent, QGuiApplication
+from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
+
+from desktop_uploader.core.config import Profile
+from desktop_uploader.core.models import JobState
+from desktop_uploader.gui.details_dialog import DetailsDialog
+from desktop_uploader.gui.queue_model import Column
+from tests.gui.conftest import WindowFactory, close_window
+
+
+def _files(root: Path, spec: dict[str, bytes]) -> list[Path]:
+    made = []
+    for rel, data in spec.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+        made.append(path)
+    return made
+
+
+def _mime(paths: list[Path]) -> QMimeData:
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(p)) for p in paths])
+    return mime
+
+
+def drop(window: Any, paths: list[Path]) -> None:
+    """Drag the paths over the window and drop them, as a file manager does."""
+    mime = _mime(paths)
+    target = window.view.viewport()
+    pos = QPointF(target.rect().center())
+    try:  # newer bindings take the floating-point position and deprecate the integer one
+        enter = QDragEnterEvent(pos, Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,  # type: ignore[arg-type,unused-ignore]
+                                Qt.KeyboardModifier.NoModifier)
+    except TypeError:
+        enter = QDragEnterEvent(pos.toPoint(), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
+                                Qt.KeyboardModifier.NoModifier)
+    QApplication.sendEvent(window, enter)
+    assert enter.isAccepted()
+    event = QDropEvent(pos, Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
+                       Qt.KeyboardModifier.NoModifier)
+    QApplication.sendEvent(window, event)
+    assert event.isAccepted()
+
+
+def states(window: Any) -> list[JobState]:
+    return [r.state for r in window.model.rows()]
+
+
+def test_drop_files_and_folder_uploads_them(qtbot: QtBot, window_factory: WindowFactory,
+                                            endpoint_profile: Profile, seaweed: Any, bucket: str,
+                                            tmp_path: Path) -> None:
+    loose = _files(tmp_path, {"notes.txt": b"field notes\n"})
+    _files(tmp_path, {"photos/site 4.jpg": b"\xff\xd8" + b"x" * 300_000, "photos/raw/one.csv": b"a,b\n1,2\n"})
+    window = window_factory(endpoint_profile)
+
+    drop(window, [loose[0], tmp_path / "photos"])
+
+    qtbot.waitUntil(lambda: window.model.rowCount() == 3, timeout=10_000)
+    qtbot.waitUntil(lambda: states(window) == [JobState.DONE] * 3, timeout=30_000)
+    for i in range(3):
+        assert window.model.index(i, Column.PROGRESS).data() == "100 %"
+        assert window.model.index(i, Column.STATE).data() == "Uploaded"
+    keys = {r.key for r in window.model.rows()}
+    listing = seaweed.client().list_objects_v2(Bucket=bucket)
+    assert {o["Key"] for o in listing.get("Contents", [])} == keys
+    by_name = {r.name: r for r in window.model.rows()}
+    body = seaweed.client().get_object(Bucket=bucket, Key=by_name["site 4.jpg"].key)["Body"].read()
+    assert body == (tmp_path / "photos" / "site 4.jpg").read_bytes()
+    assert window.total_progress.value() == window.total_progress.maximum()
+    assert "3 of 3 uploaded" in window.status_label.text()
+    # Finished uploads are in the history, searchable, and their key can be copied.
+    assert window.history_model.rowCount() == 3
+    window.history_search.setText("site 4")
+    assert window.history_filter.rowCount() == 1
+    window.history_view.selectRow(0)
+    window.act_history_copy_key.trigger()
+    assert QGuiApplication.clipboard().text() == by_name["site 4.jpg"].key
+    # The engine reports idle just after the last file; then the batch notification goes out.
+    qtbot.waitUntil(lambda: window.last_notification is not None, timeout=10_000)
+    assert window.last_notification is not None and window.last_notification[0] == "Uploads finished"
+
+
+def test_paste_files_queues_them(qtbot: QtBot, window_factory: WindowFactory, endpoint_profile: Profile,
+                                 tmp_path: Path) -> None:
+    files = _files(tmp_path, {"a.txt": b"a", "b.txt": b"b"})
+    window = window_factory(endpoint_profile)
+    QGuiApplication.clipboard().setMimeData(_mime(files))
+    window.activateWindow()
+    window.view.setFocus()
+    window.act_paste.trigger()
+    qtbot.waitUntil(lambda: states(window) == [JobState.DONE] * 2, timeout=30_000)
+
+
+def test_failure_shows_explanation_and_copies_redacted_report(
+        qtbot: QtBot, window_factory: WindowFactory, reference_endpoint_factory: Any, memory_keyring: Any,
+        tmp_path: Path) -> None:
+    endpoint = reference_endpoint_factory(shared_token="the-right-token")
+    wrong = "wrong-token-that-must-never-leak"
+    memory_keyring.set_password("desktop-uploader", "guarded:header:x-api-key", wrong)
+    profile = Profile(name="guarded", endpoint_url=endpoint.sign_url, secret_headers=["X-Api-Key"])
+    window = window_factory(profile)
+    _files(tmp_path, {"report.pdf": b"%PDF-1.4\n"})
+
+    drop(window, [tmp_path / "report.pdf"])
+
+    qtbot.waitUntil(lambda: states(window) == [JobState.FAILED], timeout=30_000)
+    row = window.model.row_at(0)
+    assert row.summary
+    state_text = window.model.index(0, Column.STATE).data()
+    assert state_text == f"Failed: {row.summary}"
+    tooltip = window.model.index(0, Column.NAME).data(Qt.ItemDataRole.ToolTipRole)
+    assert row.summary in tooltip
+
+    # Enter on the row opens the details, whose report goes to the clipboard without the secret.
+    window.view.setFocus()
+    window.select_job(row.job_id)
+    qtbot.keyClick(window.view, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: isinstance(getattr(window, "details_dialog", None), DetailsDialog)
+                    and window.details_dialog.isVisible(), timeout=5_000)
+    dialog = window.details_dialog
+    assert row.summary in dialog.summary_label.text()
+    qtbot.mouseClick(dialog.copy_button, Qt.MouseButton.LeftButton)
+    report = QGuiApplication.clipboard().text()
+    assert "report.pdf" in report
+    assert str(row.error["code"]) in report
+    assert wrong not in report
+    assert "the-right-token" not in report
+    dialog.close()
+
+
+def test_unreachable_endpoint_fails_with_plain_sentence(qtbot: QtBot, window_factory: WindowFactory,
+                                                        tmp_path: Path) -> None:
+    import socket
+
+    with socket.socket() as s:  # a port nothing listens on
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    window = window_factory(Profile(name="closed", endpoint_url=f"http://127.0.0.1:{port}/sign"))
+    _files(tmp_path, {"x.txt": b"x"})
+    window.add_paths([str(tmp_path / "x.txt")])
+    qtbot.waitUntil(lambda: states(window) == [JobState.FAILED], timeout=30_000)
+    text = window.model.index(0, Column.STATE).data()
+    assert text.startswith("Failed: ") and len(text) > len("Failed: ")
+    assert "1 failed" in window.status_label.text()
+    qtbot.waitUntil(lambda: window.last_notification is not None, timeout=10_000)
+    assert window.last_notification is not None and window.last_notification[0] == "Some uploads failed"
+    # Try again from the Selected menu: it fails again, but goes through the queue again.
+    window.select_job(window.model.row_at(0).job_id)
+    window._update_actions()
+    assert window.act_retry.isEnabled()
+
+
+def test_pause_and_resume(qtbot: QtBot, window_factory: WindowFactory, endpoint_profile: Profile,
+                          seaweed: Any, bucket: str, tmp_path: Path) -> None:
+    files = _files(tmp_path, {f"f{i}.txt": f"file {i}".encode() for i in range(4)})
+    window = window_factory(endpoint_profile, start=False)
+    window.add_paths([str(p) for p in files])
+    qtbot.waitUntil(lambda: window.model.rowCount() == 4, timeout=10_000)
+
+    # Pause two rows through the selection, then start the engine: only the others go.
+    window.view.selectRow(0)
+    window.view.selectionModel().select(window.model.index(1, 0),
+                                        window.view.selectionModel().SelectionFlag.Select |
+                                        window.view.selectionModel().SelectionFlag.Rows)
+    window.act_pause.trigger()
+    qtbot.waitUntil(lambda: states(window)[:2] == [JobState.PAUSED] * 2, timeout=10_000)
+    assert "2 paused" in window.status_label.text()
+    window.engine.start()
+    qtbot.waitUntil(lambda: states(window) == [JobState.PAUSED] * 2 + [JobState.DONE] * 2, timeout=30_000)
+    assert window.engine.wait_idle(timeout=5)
+    assert states(window)[:2] == [JobState.PAUSED] * 2
+
+    window.act_resume_all.trigger()
+    qtbot.waitUntil(lambda: states(window) == [JobState.DONE] * 4, timeout=30_000)
+    listing = seaweed.client().list_objects_v2(Bucket=bucket)
+    assert len(listing.get("Contents", [])) == 4
+
+
+def test_delete_key_removes_rows_and_cancel(qtbot: QtBot, window_factory: WindowFactory,
+                                            endpoint_profile: Profile, tmp_path: Path) -> None:
+    files = _files(tmp_path, {"keep.txt": b"k", "drop.txt": b"d"})
+    window = window_factory(endpoint_profile, start=False)
+    window.add_paths([str(p) for p in files])
+    qtbot.waitUntil(lambda: window.model.rowCount() == 2, timeout=10_000)
+    gone = window.model.row_at(1).job_id
+    window.view.setFocus()
+    window.select_job(gone)
+    qtbot.keyClick(window.view, Qt.Key.Key_Delete)
+    qtbot.waitUntil(lambda: window.model.rowCount() == 1, timeout=10_000)
+    assert window.engine.job(gone) is None
+    window.select_job(window.model.row_at(0).job_id)
+    window.act_cancel.trigger()
+    qtbot.waitUntil(lambda: states(window) == [JobState.CANCELLED], timeout=10_000)
+
+
+def test_restart_restores_half_done_queue(qtbot: QtBot, window_factory: WindowFactory,
+                                          endpoint_profile: Profile, seaweed: Any, bucket: str,
+                                          tmp_path: Path) -> None:
+    files = _files(tmp_path, {"a.txt": b"a", "b.txt": b"b", "c.txt": b"c", "d.txt": b"d"})
+    first = window_factory(endpoint_profile, start=False)
+    first.add_paths([str(p) for p in files[:2]])
+    qtbot.waitUntil(lambda: first.model.rowCount() == 2, timeout=10_000)
+    first.engine.start()
+    qtbot.waitUntil(lambda: states(first) == [JobState.DONE] * 2, timeout=30_000)
+    first.engine.close()  # no workers: what is queued now stays queued
+    first.add_paths([str(p) for p in files[2:]])
+    qtbot.waitUntil(lambda: first.model.rowCount() == 4, timeout=10_000)
+    c_id, d_id = first.model.row_at(2).job_id, first.model.row_at(3).job_id
+    first._control("pause", [c_id])
+    qtbot.waitUntil(lambda: states(first)[2] is JobState.PAUSED, timeout=10_000)
+    # The app dies in the middle of sending d.txt.
+    first.engine.store.set_state(d_id, JobState.UPLOADING, bytes_sent=1)
+    close_window(first)
+
+    second = window_factory(endpoint_profile, start=False)
+    assert {r.job_id: r.state for r in second.model.rows()} == {c_id: JobState.PAUSED, d_id: JobState.QUEUED}
+    assert second.history_model.rowCount() == 2
+    second.engine.start()
+    qtbot.waitUntil(lambda: second.model.get(d_id) is not None and
+                    second.model.get(d_id).state is JobState.DONE, timeout=30_000)  # type: ignore[union-attr]
+    second.act_resume_all.trigger()
+    qtbot.waitUntil(lambda: states(second) == [JobState.DONE] * 2, timeout=30_000)
+    assert second.history_model.rowCount() == 4
+    listing = seaweed.client().list_objects_v2(Bucket=bucket)
+    assert len(listing.get("Contents", [])) == 4
+
+
+def test_ten_thousand_files_without_freezing(qtbot: QtBot, window_factory: WindowFactory,
+                                             endpoint_profile: Profile, tmp_path: Path) -> None:
+    folder = tmp_path / "many"
+    folder.mkdir()
+    for i in range(10_000):
+        (folder / f"file-{i:05d}.txt").write_bytes(b"x")
+    window = window_factory(endpoint_profile, start=False)
+
+    # A timer that should fire every 10 ms; the longest gap is how long the event loop was blocked.
+    gaps: list[float] = []
+    last = [time.monotonic()]
+
+    def tick() -> None:
+        now = time.monotonic()
+        gaps.append(now - last[0])
+        last[0] = now
+
+    timer = QTimer()
+    timer.timeout.connect(tick)
+    timer.start(10)
+    started = time.monotonic()
+    window.add_paths([str(folder)])
+    qtbot.waitUntil(lambda: window.model.rowCount() == 10_000, timeout=60_000)
+    added = time.monotonic() - started
+    qtbot.waitUntil(lambda: window.adds.pending == 0, timeout=30_000)
+    timer.stop()
+    print(f"\n10,000 files: rows shown after {added:.2f} s; longest event-loop stall "
+          f"{max(gaps) * 1000:.0f} ms over {len(gaps)} ticks")
+    assert added < 60
+    assert max(gaps) < 5.0  # generous: only a real freeze (seconds) fails this
+    assert "0 of 10000 uploaded" in window.status_label.text()
+    # Pausing them all is one engine call and one repaint, not 10,000.
+    window.act_pause_all.trigger()
+    qtbot.waitUntil(lambda: window.model.totals().counts[JobState.PAUSED] == 10_000, timeout=30_000)
+
+
+@pytest.mark.parametrize("in_flight", [False, True])
+def test_close_asks_before_quitting_with_work_in_flight(qtbot: QtBot, window_factory: WindowFactory,
+                                                        endpoint_profile: Profile, tmp_path: Path,
+                                                        monkeypatch: pytest.MonkeyPatch,
+                                                        in_flight: bool) -> None:
+    window = window_factory(endpoint_profile, start=False)
+    if in_flight:
+        _files(tmp_path, {"a.txt": b"a"})
+        window.add_paths([str(tmp_path / "a.txt")])
+        qtbot.waitUntil(lambda: window.model.rowCount() == 1, timeout=10_000)
+    asked: list[bool] = []
+    monkeypatch.setattr(window, "confirm_quit", lambda: asked.append(True) or False)
+    window.close()
+    assert asked == ([True] if in_flight else [])
+    assert window.isVisible() == in_flight
+    window._quitting = False
+
+
+_RUN_GUI_DRIVER = """
+import os
+import sys
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication
+from desktop_uploader.core.models import JobState
+from desktop_uploader.gui.app import application, run_gui
+from desktop_uploader.gui.main_window import MainWindow
+
+app = application()  # the same one run_gui uses; timers need it to exist first
+
+def watch():
+    # run_gui blocks in the event loop: look at the window from inside it, close it when all is done.
+    for window in QApplication.topLevelWidgets():
+        if isinstance(window, MainWindow) and window.isVisible() and window.model.rowCount() == 2 and \\
+                all(r.state is JobState.DONE for r in window.model.rows()):
+            print("keys", sorted(r.key for r in window.model.rows()), flush=True)
+            window.close()  # nothing in flight: closing quits
+
+timer = QTimer()
+timer.timeout.connect(watch)
+timer.start(50)
+
+
+def give_up():
+    for window in QApplication.topLevelWidgets():
+        if isinstance(window, MainWindow):
+            print("gave up:", [(r.key, r.state.value, r.summary) for r in window.model.rows()], flush=True)
+    os._exit(3)
+
+QTimer.singleShot(60_000, give_up)
+sys.exit(run_gui(sys.argv[1:]))
+"""
+
+
+def test_run_gui_opens_the_window_with_paths_queued(endpoint_profile: Profile, seaweed: Any, bucket: str,
+                                                    tmp_path: Path) -> None:
+    # In its own process: run_gui owns the application's event loop and quits it, as the real app does.
+    import os
+    import subprocess
+    import sys
+
+    from desktop_uploader.core.config import Config
+
+    config = Config.load()
+    config.put(endpoint_profile)
+    config.save()
+    files = _files(tmp_path, {"one.txt": b"1", "two/three.txt": b"3"})
+    root = Path(__file__).resolve().parents[2]
+    env = dict(os.environ, PYTHONPATH=str(root), QT_QPA_PLATFORM="offscreen", XDG_RUNTIME_DIR=str(tmp_path))
+    done = subprocess.run([sys.executable, "-c", _RUN_GUI_DRIVER, str(files[0]), str(tmp_path / "two")],
+                          env=env, capture_output=True, text=True, timeout=90)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "keys ['one.txt', 'two/three.txt']" in done.stdout  # a dropped folder keeps its own name
+    listing = seaweed.client().list_objects_v2(Bucket=bucket)
+    assert len(listing.get("Contents", [])) == 2

@@ -1,0 +1,59 @@
+"""Install id, device name and operator; metadata only where the signer lets us choose headers."""
+
+from __future__ import annotations
+
+import base64
+import uuid
+from pathlib import Path
+
+import pytest
+
+from desktop_uploader.core.config import Profile
+from desktop_uploader.core.identity import IdentityStore, header_safe, install_id, with_identity_metadata
+
+
+def test_install_id_is_created_once_and_kept(tmp_path: Path) -> None:
+    first = install_id(tmp_path)
+    assert str(uuid.UUID(first)) == first
+    assert install_id(tmp_path) == first
+    assert IdentityStore(tmp_path).install_id == first
+
+
+def test_damaged_install_id_is_replaced(tmp_path: Path) -> None:
+    (tmp_path / "install-id").write_text("garbage")
+    fresh = install_id(tmp_path)
+    assert str(uuid.UUID(fresh)) == fresh
+
+
+def test_operator_and_device_name(tmp_path: Path) -> None:
+    store = IdentityStore(tmp_path, clock=lambda: 1234.0)
+    assert store.current().operator == ""
+    store.set_operator("  Ana   María ")
+    identity = store.current()
+    assert identity.operator == "Ana María" and identity.operator_since == 1234.0
+    store.set_device_name("field-07")
+    assert IdentityStore(tmp_path).current().device_name == "field-07"
+    assert IdentityStore(tmp_path, device_override="admin-name").current().device_name == "admin-name"
+    keys = identity.key_options("{device}/{operator}/{relpath}")
+    assert keys.operator == "Ana María"
+    with pytest.raises(ValueError, match="empty"):
+        store.set_operator("   ")
+    store.end_shift()
+    assert store.current().operator == ""
+
+
+def test_metadata_goes_to_local_profiles_only(tmp_path: Path) -> None:
+    identity = IdentityStore(tmp_path).set_operator("José")
+    local = Profile(name="l", kind="local", bucket="b", metadata={"project": "p1", "device": "fixed"})
+    meta = with_identity_metadata(local, identity).metadata
+    assert meta["project"] == "p1" and meta["device"] == "fixed"  # the admin's value wins
+    assert meta["install-id"] == identity.install_id
+    encoded = meta["operator"]
+    assert encoded.isascii() and base64.b64decode(encoded[10:-2]).decode() == "José"
+    endpoint = Profile(name="e", endpoint_url="https://sign.example.org/sign")
+    assert with_identity_metadata(endpoint, identity) is endpoint
+
+
+def test_header_safe() -> None:
+    assert header_safe("Ana") == "Ana"
+    assert header_safe("Zoë").startswith("=?UTF-8?B?")
