@@ -20,8 +20,16 @@ DEMO_BUCKET = "demo"
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p = sub.add_parser("demo", help="try it on a local S3 server and signing endpoint (no AWS account)")
     p.add_argument("paths", nargs="*", metavar="PATH", help="files or folders (default: a few sample files)")
-    p.add_argument("--json", action="store_true", help="one JSON object per event on stdout")
+    p.add_argument("--no-window", action="store_true",
+                   help="upload from the terminal instead of opening the window (automatic without a display)")
+    p.add_argument("--json", action="store_true", help="one JSON object per event on stdout (implies --no-window)")
     p.set_defaults(func=run)
+
+
+def _display_available() -> bool:
+    if sys.platform in ("win32", "darwin") or os.environ.get("QT_QPA_PLATFORM"):
+        return True
+    return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
 
 
 def _sample_files(folder: Path) -> list[str]:
@@ -66,11 +74,14 @@ def run(args: argparse.Namespace) -> int:
                 old_home = os.environ.get("DESKTOP_UPLOADER_HOME")
                 os.environ["DESKTOP_UPLOADER_HOME"] = str(home / "app")
                 try:
-                    upload_args = argparse.Namespace(
-                        paths=paths, profile=None, endpoint=endpoint.sign_url, bucket=None, region=None,
-                        s3_endpoint_url=None, prefix=None, key_template=None, concurrency=None, json=args.json,
-                        limit_rate=None, no_verify=False)
-                    code = upload_cmd.run(upload_args)
+                    if args.no_window or args.json or not _display_available():
+                        upload_args = argparse.Namespace(
+                            paths=paths, profile=None, endpoint=endpoint.sign_url, bucket=None, region=None,
+                            s3_endpoint_url=None, prefix=None, key_template=None, concurrency=None,
+                            json=args.json, limit_rate=None, no_verify=False)
+                        code = upload_cmd.run(upload_args)
+                    else:
+                        code = _window(endpoint.sign_url, paths)
                 finally:
                     if old_home is None:
                         os.environ.pop("DESKTOP_UPLOADER_HOME", None)
@@ -81,6 +92,17 @@ def run(args: argparse.Namespace) -> int:
             server.stop()
         print("Stopped the local S3 server and signing endpoint.", file=sys.stderr)
         return code if code in (EXIT_OK, EXIT_FAILED) else EXIT_FAILED
+
+
+def _window(sign_url: str, paths: list[str]) -> int:
+    from desktop_uploader.core.config import Config, Profile
+    from desktop_uploader.gui import run_gui
+
+    config = Config.load()
+    config.put(Profile(name="Demo (this computer)", endpoint_url=sign_url))
+    config.save()
+    return run_gui(paths, profile="Demo (this computer)", on_ready=lambda: print(
+        "The window is open; close it to stop the demo servers.", file=sys.stderr, flush=True))
 
 
 def _show_bucket(server: object) -> None:

@@ -5,11 +5,14 @@ Importing this package does not import Qt; :func:`run_gui` does, so the command 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 
-def run_gui(paths: list[str], *, profile: str | None = None) -> int:
+
+def run_gui(paths: list[str], *, profile: str | None = None, on_ready: Callable[[], None] | None = None) -> int:
+    """Open the window with *paths* queued; *on_ready* runs once it is shown and listening."""
     from desktop_uploader.gui.app import run_gui as _run
 
-    return _run(paths, profile=profile)
+    return _run(paths, profile=profile, on_ready=on_ready)
 
 
 __all__ = ["run_gui"]

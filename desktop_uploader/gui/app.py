@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import logging
 import os
+import signal
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import QCoreApplication, Qt, QTimer
 from PySide6.QtGui import QGuiApplication
@@ -64,7 +65,8 @@ def create_window(config: Config, *, profile: str | None = None, secrets: Secret
     return MainWindow(engine, config, secrets=secrets, profile=profile)
 
 
-def run_gui(paths: Sequence[str], *, profile: str | None = None) -> int:
+def run_gui(paths: Sequence[str], *, profile: str | None = None,
+            on_ready: Callable[[], None] | None = None) -> int:
     app = application()
     # A later launch (a file manager's "Open with", a second double-click) hands its paths to the window
     # that is already open instead of starting a second engine on the same queue.
@@ -72,12 +74,13 @@ def run_gui(paths: Sequence[str], *, profile: str | None = None) -> int:
     if instance is None:
         return 0
     try:
-        return _run(app, instance, paths, profile)
+        return _run(app, instance, paths, profile, on_ready)
     finally:
         instance.close()
 
 
-def _run(app: QApplication, instance: InstanceServer, paths: Sequence[str], profile: str | None) -> int:
+def _run(app: QApplication, instance: InstanceServer, paths: Sequence[str], profile: str | None,
+         on_ready: Callable[[], None] | None) -> int:
     translator = install_translator()  # noqa: F841 - must stay alive while the app runs
     try:
         config = Config.load()
@@ -106,12 +109,32 @@ def _run(app: QApplication, instance: InstanceServer, paths: Sequence[str], prof
     # When the desktop session ends, nobody is there to answer "quit anyway?": unfinished uploads stay
     # queued and continue at the next start.
     app.commitDataRequest.connect(lambda _manager: setattr(window, "_quitting", True))
+    wake = _quit_on_termination_signals(app, window)  # noqa: F841 - must stay alive while the app runs
+    if on_ready is not None:
+        QTimer.singleShot(0, on_ready)
     try:
         return app.exec()
     finally:
         window.shutdown()
         engine.close()
         engine.store.close()
+
+
+def _quit_on_termination_signals(app: QApplication, window: MainWindow) -> QTimer:
+    """SIGTERM/SIGINT (logout, `kill`, Ctrl+C in a terminal) quit cleanly: uploads in flight go back to the
+    queue. Python runs signal handlers only between bytecodes, so a slow timer lets it look in."""
+
+    def on_signal(signum: int, frame: object) -> None:
+        window._quitting = True
+        QTimer.singleShot(0, app.quit)
+
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, on_signal)
+    timer = QTimer(app)
+    timer.setInterval(250)
+    timer.timeout.connect(lambda: None)
+    timer.start()
+    return timer
 
 
 def _handed_over(window: MainWindow, paths: list[str]) -> None:
