@@ -18,19 +18,13 @@ import tempfile
 import threading
 import time
 import uuid
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, replace
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import requests
-
-from desktop_uploader.core.config import KIND_LOCAL, Config, ConfigError, Profile
-from desktop_uploader.core.engine import KeyOptions, SignerFactory
-from desktop_uploader.core.failure import PROFILE_MISSING, STAGE_LOCAL, Failure, UploadError
+from desktop_uploader.core.engine import KeyOptions
 from desktop_uploader.core.paths import data_dir
-from desktop_uploader.core.secrets import SecretStore
-from desktop_uploader.core.signers.base import Signer
 
 log = logging.getLogger(__name__)
 
@@ -212,38 +206,3 @@ class IdentityStore:
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
             raise
-
-
-def with_identity_metadata(profile: Profile, identity: Identity) -> Profile:
-    """``profile`` with the device's metadata added where the signer lets the app choose headers.
-
-    Only local signing sends ``Profile.metadata``. A signing endpoint decides the headers itself (the
-    simple protocol has no way to ask for metadata), so endpoint profiles are returned unchanged.
-    Metadata the admin configured in the profile wins over ours.
-    """
-    if profile.kind != KIND_LOCAL:
-        return profile
-    return replace(profile, metadata={**identity.metadata(), **profile.metadata})
-
-
-def identity_signer_factory(config: Config, secrets: SecretStore, identity: Callable[[], Identity],
-                            extra: Mapping[str, Profile] | None = None) -> SignerFactory:
-    """Like :func:`desktop_uploader.core.factory.signer_factory`, adding the identity's metadata.
-
-    ``identity`` is called whenever a signer is made; call ``Engine.reload_signers()`` after the operator
-    changes so that the next uploads carry the new name.
-    """
-    from desktop_uploader.core.factory import make_signer
-
-    extra = dict(extra or {})
-
-    def factory(name: str, session: requests.Session) -> Signer:
-        profile = extra.get(name)
-        if profile is None:
-            try:
-                profile = config.get(name)
-            except ConfigError as exc:
-                raise UploadError(Failure(code=PROFILE_MISSING, stage=STAGE_LOCAL, message=str(exc))) from None
-        return make_signer(with_identity_metadata(profile, identity()), session, secrets)
-
-    return factory

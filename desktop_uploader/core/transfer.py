@@ -13,10 +13,10 @@ from typing import BinaryIO
 import requests
 
 from desktop_uploader.core import failure as f
+from desktop_uploader.core.explain.bodies import parse_s3_error
+from desktop_uploader.core.explain.link import LinkInfo, parse_link
 from desktop_uploader.core.failure import Failure, ReceivedResponse, SentRequest, UploadError
 from desktop_uploader.core.http import CONNECT_TIMEOUT, READ_TIMEOUT, classify_network_error
-from desktop_uploader.core.link import LinkInfo, parse_link
-from desktop_uploader.core.s3xml import parse_s3_error
 from desktop_uploader.core.signers.base import SignedRequest
 
 CHUNK = 1024 * 1024
@@ -111,7 +111,7 @@ def headers_to_send(signed: SignedRequest, link: LinkInfo | None = None) -> dict
     known = {k.lower(): v for k, v in signed.headers.items()}
     out: dict[str, str] = {}
     if link.version == "v4":
-        query = link.query_lower()
+        query = link.params  # lower-case names, the signature's own parameters left out
         for name in link.signed_headers:
             if name in ("host", "content-length"):
                 continue  # set by the HTTP layer from the URL and the body

@@ -224,7 +224,6 @@ class KioskController(QObject):
         if settings.device_name:
             self.identity_store.device_override = settings.device_name
         self._identity = self.identity_store.current()
-        self.engine.reload_signers()
         self.identity_changed.emit(self._identity)
         self._update_net()
         if self._started:
@@ -232,8 +231,6 @@ class KioskController(QObject):
 
     def set_operator(self, name: str) -> Identity:
         self._identity = self.identity_store.set_operator(name)
-        # Signers carry the operator as metadata; new ones are made for the next uploads.
-        self.engine.reload_signers()
         self.identity_changed.emit(self._identity)
         return self._identity
 

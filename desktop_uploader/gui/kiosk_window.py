@@ -33,8 +33,8 @@ from PySide6.QtWidgets import (
 
 from desktop_uploader.core.config import Config, ConfigError, ProfileError
 from desktop_uploader.core.engine import Engine, EngineSettings
-from desktop_uploader.core.factory import explain_failure
-from desktop_uploader.core.identity import Identity, IdentityStore, identity_signer_factory
+from desktop_uploader.core.factory import explain_failure, signer_factory
+from desktop_uploader.core.identity import Identity, IdentityStore
 from desktop_uploader.core.lockdown import (
     KioskSettings,
     LockdownError,
@@ -325,7 +325,8 @@ class KioskWindow(QMainWindow):
 def kiosk_engine(config: Config, settings: KioskSettings, identity: IdentityStore, *,
                  secrets: SecretStore | None = None, store: JobStore | None = None,
                  retry: RetryPolicy | None = None) -> Engine:
-    """An engine over the usual queue whose signers add the device's identity as metadata."""
+    """An engine over the usual queue; each file carries the identity it was captured under as metadata
+    (fixed when it is queued, see KioskController.add_paths)."""
     profile = config.get(settings.profile or None)
     engine_settings = EngineSettings(concurrency=profile.concurrency,
                                      multipart_threshold=profile.multipart_threshold,
@@ -333,7 +334,7 @@ def kiosk_engine(config: Config, settings: KioskSettings, identity: IdentityStor
     rate = int(config.settings.get("rate_limit_kib", 0) or 0)
     engine_settings.rate_limit = rate * 1024 if rate > 0 else None
     return Engine(store or JobStore(queue_db_path()),
-                  identity_signer_factory(config, secrets or SecretStore(), identity.current),
+                  signer_factory(config, secrets or SecretStore()),
                   settings=engine_settings, explainer=explain_failure)
 
 

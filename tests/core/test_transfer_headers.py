@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import boto3
 import botocore.config
 import pytest
 
+from desktop_uploader.core.explain.link import parse_link
 from desktop_uploader.core.failure import UploadError
-from desktop_uploader.core.link import parse_link
 from desktop_uploader.core.signers.base import SignedRequest
 from desktop_uploader.core.transfer import headers_to_send
 
@@ -33,7 +35,7 @@ def test_value_from_the_links_query_when_the_signer_did_not_say() -> None:
     url = _presign(ContentType="text/plain") + "&x-amz-acl=private"
     link = parse_link(url)
     # A signer that signed x-amz-acl and also put its value into the query.
-    link = link.__class__(**{**link.__dict__, "signed_headers": (*link.signed_headers, "x-amz-acl")})
+    link = dataclasses.replace(link, signed_headers=(*link.signed_headers, "x-amz-acl"))
     out = headers_to_send(SignedRequest("PUT", url, {"content-type": "text/plain"}), link)
     assert out["x-amz-acl"] == "private"
 
@@ -54,5 +56,5 @@ def test_content_type_sent_even_when_not_signed() -> None:
 def test_link_facts() -> None:
     link = parse_link(_presign(ContentType="a/b"))
     assert link.version == "v4" and link.region == "eu-west-1" and link.access_key == "AKIAEXAMPLE"
-    assert link.lifetime == 600 and link.expires_at is not None and link.signed_at is not None
+    assert link.expires_seconds == 600 and link.expires_epoch is not None and link.signed_at is not None
     assert link.targets_key("k") and not link.targets_key("other/k")

@@ -8,8 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from desktop_uploader.core.config import Profile
-from desktop_uploader.core.identity import IdentityStore, header_safe, install_id, with_identity_metadata
+from desktop_uploader.core.identity import IdentityStore, header_safe, install_id
 
 
 def test_install_id_is_created_once_and_kept(tmp_path: Path) -> None:
@@ -42,16 +41,12 @@ def test_operator_and_device_name(tmp_path: Path) -> None:
     assert store.current().operator == ""
 
 
-def test_metadata_goes_to_local_profiles_only(tmp_path: Path) -> None:
+def test_identity_metadata_names_install_and_operator(tmp_path: Path) -> None:
     identity = IdentityStore(tmp_path).set_operator("José")
-    local = Profile(name="l", kind="local", bucket="b", metadata={"project": "p1", "device": "fixed"})
-    meta = with_identity_metadata(local, identity).metadata
-    assert meta["project"] == "p1" and meta["device"] == "fixed"  # the admin's value wins
+    meta = identity.metadata()
     assert meta["install-id"] == identity.install_id
     encoded = meta["operator"]
     assert encoded.isascii() and base64.b64decode(encoded[10:-2]).decode() == "José"
-    endpoint = Profile(name="e", endpoint_url="https://sign.example.org/sign")
-    assert with_identity_metadata(endpoint, identity) is endpoint
 
 
 def test_header_safe() -> None:

@@ -146,6 +146,18 @@ class LinkInfo:
             return "complete"
         return "object"
 
+    @property
+    def expires_epoch(self) -> float | None:
+        return self.expires_at.timestamp() if self.expires_at is not None else None
+
+    def targets_key(self, key: str) -> bool:
+        """True if the link is for *key*: path '/KEY' (virtual host) or '/BUCKET/KEY' (path style)."""
+        path = unquote(self.path)
+        if path == "/" + key:
+            return True
+        parts = path.split("/", 2)
+        return len(parts) == 3 and bool(parts[1]) and parts[2] == key
+
     def implied_method(self) -> str | None:
         """The HTTP method the query itself pins down, when it does."""
         return {"part": "PUT", "create": "POST", "post": "POST"}.get(self.operation)

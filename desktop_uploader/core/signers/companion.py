@@ -23,9 +23,9 @@ from requests_toolbelt import MultipartEncoder
 from desktop_uploader.core import failure as f
 from desktop_uploader.core import secrets as sec
 from desktop_uploader.core.config import Profile, is_loopback_host
+from desktop_uploader.core.explain.link import parse_link
 from desktop_uploader.core.failure import Failure, ReceivedResponse, SentRequest, UploadError
 from desktop_uploader.core.http import CONNECT_TIMEOUT, READ_TIMEOUT, classify_network_error
-from desktop_uploader.core.link import parse_link
 from desktop_uploader.core.multipart import KeyedResult
 from desktop_uploader.core.signers.base import SignedRequest, UploadedPart, UploadTarget
 from desktop_uploader.core.signers.endpoint import RETRYABLE_ENDPOINT_STATUS, SIGN_TIMEOUT, EndpointSigner
@@ -183,7 +183,7 @@ class CompanionSigner(EndpointSigner):
         action = f"sign part {part_number}"
         data = self._call("GET", self._upload_path(upload_id, str(part_number)), action, params={"key": key})
         url = self._check_url(data.get("url") if isinstance(data, dict) else None, action)
-        return SignedRequest(method="PUT", url=url, headers={}, expires_at=parse_link(url).expires_at,
+        return SignedRequest(method="PUT", url=url, headers={}, expires_at=parse_link(url).expires_epoch,
                              signer=self.name)
 
     def list_parts(self, key: str, upload_id: str) -> list[UploadedPart] | None:

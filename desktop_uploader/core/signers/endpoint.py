@@ -8,16 +8,16 @@ from __future__ import annotations
 
 import json
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 import requests
 
 from desktop_uploader.core import failure as f
 from desktop_uploader.core import secrets as sec
 from desktop_uploader.core.config import Profile, is_loopback_host
+from desktop_uploader.core.explain.link import parse_link
 from desktop_uploader.core.failure import Failure, ReceivedResponse, SentRequest, UploadError
 from desktop_uploader.core.http import CONNECT_TIMEOUT, classify_network_error
-from desktop_uploader.core.link import parse_link
 from desktop_uploader.core.signers.base import SignedRequest, UploadTarget
 
 SIGN_TIMEOUT = 30.0
@@ -119,7 +119,7 @@ class EndpointSigner:
                              target=target, request=sent, response=response)
         link = parse_link(url)
         if not link.targets_key(target.key):
-            raise self._fail(f.ENDPOINT_WRONG_KEY, f"The signing service returned a link for '{link.path}', "
+            raise self._fail(f.ENDPOINT_WRONG_KEY, f"The signing service returned a link for '{unquote(link.path)}', "
                              f"not for the requested name '{target.key}'.",
                              target=target, request=sent, response=response)
         headers = {"content-type": target.content_type}
@@ -127,7 +127,7 @@ class EndpointSigner:
         extra = data.get("headers")
         if isinstance(extra, dict):
             headers.update({str(k).lower(): str(v) for k, v in extra.items()})
-        expires_at = link.expires_at
+        expires_at = link.expires_epoch
         if isinstance(data.get("expires_at"), int | float):
             expires_at = float(data["expires_at"])
         method = str(data.get("method") or "PUT").upper()

@@ -58,7 +58,7 @@ class LocalSigner:
         if self.profile.storage_class:
             params["StorageClass"] = self.profile.storage_class
             headers["x-amz-storage-class"] = self.profile.storage_class
-        metadata = {**self.profile.metadata, **target.metadata}
+        metadata = {**target.metadata, **self.profile.metadata}  # what the admin configured wins
         if metadata:
             params["Metadata"] = metadata
             headers.update({f"x-amz-meta-{k.lower()}": v for k, v in metadata.items()})
