@@ -43,6 +43,8 @@ check "ruff check" "$VENV/bin/ruff" check .
 check "mypy" "$VENV/bin/mypy"
 check "lint-imports" "$VENV/bin/lint-imports"
 check "pytest" "$PY" -m pytest -p no:cacheprovider "$@"
+# The installable app: a one-folder PyInstaller build, smoke-run (version, commands, window, handoff).
+check "build and smoke-run the app" env PYTHON="$PY" bash scripts/build_app.sh
 
 if [ "${#failed[@]}" -gt 0 ]; then
     section "FAILED: ${failed[*]}"
