@@ -5,10 +5,10 @@ from __future__ import annotations
 import hashlib
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 import requests
 
@@ -159,10 +159,20 @@ def put_file(session: requests.Session, signed: SignedRequest, fh: BinaryIO, siz
                                           "multipart upload.", file_size=size))
     body = FileBody(fh, offset, size, on_bytes=on_bytes, control=control, throttle=throttle, md5=verify_md5)
     # An empty file must go as an explicit Content-Length: 0, never as chunked.
-    data: FileBody | bytes = body if size else b""
     headers["Content-Length"] = str(size)
+    empty_md5 = hashlib.md5(b"", usedforsecurity=False).hexdigest() if verify_md5 else None
+    return send_body(session, signed, signed.method, body if size else b"", headers, size,
+                     bytes_sent=lambda: body.sent,
+                     md5_hex=lambda: body.md5.hexdigest() if (body.md5 is not None and size) else empty_md5)
+
+
+def send_body(session: requests.Session, signed: SignedRequest, method: str, data: Iterable[bytes] | Any,
+              headers: dict[str, str], size: int, *, bytes_sent: Callable[[], int],
+              md5_hex: Callable[[], str | None]) -> PutResult:
+    """Send one request carrying file bytes and turn the answer into a PutResult or an UploadError.
+    Shared by presigned PUTs and presigned POST forms."""
     try:
-        response = session.request(signed.method, signed.url, data=data, headers=headers,
+        response = session.request(method, signed.url, data=data, headers=headers,
                                    timeout=(CONNECT_TIMEOUT, READ_TIMEOUT), allow_redirects=False)
     except (Interrupted, FileChanged):
         raise
@@ -171,21 +181,19 @@ def put_file(session: requests.Session, signed: SignedRequest, fh: BinaryIO, siz
             raise exc.__context__ from None
         code, message = classify_network_error(exc)
         # The record of what was sent is only built when something failed: redaction is not free.
-        sent = SentRequest.build(signed.method, signed.url, headers, body.sent)
+        sent = SentRequest.build(method, signed.url, headers, bytes_sent())
         raise UploadError(Failure(code=code, message=message, stage=f.STAGE_UPLOAD, retryable=True,
                                   request=sent, signer=signed.signer, signed_url=signed.url,
                                   network_error=code, file_size=size)) from None
     with response:
         if response.status_code // 100 == 2:
             etag = response.headers.get("ETag")
-            md5_hex = body.md5.hexdigest() if (body.md5 is not None and size) else (
-                hashlib.md5(b"", usedforsecurity=False).hexdigest() if verify_md5 else None)
             return PutResult(
-                etag=etag.strip('"') if etag else None, md5_hex=md5_hex, status=response.status_code,
+                etag=etag.strip('"').lower() if etag else None, md5_hex=md5_hex(), status=response.status_code,
                 encryption=response.headers.get("x-amz-server-side-encryption", ""),
                 customer_key="x-amz-server-side-encryption-customer-algorithm" in response.headers,
                 server_date=response.headers.get("Date"))
-        sent = SentRequest.build(signed.method, signed.url, headers, body.sent if size else 0)
+        sent = SentRequest.build(method, signed.url, headers, bytes_sent())
         raise UploadError(failure_from_response(response, sent, signed, size))
 
 

@@ -25,7 +25,7 @@ from desktop_uploader.core import secrets as sec
 from desktop_uploader.core.config import Profile, is_loopback_host
 from desktop_uploader.core.explain.link import parse_link
 from desktop_uploader.core.failure import Failure, ReceivedResponse, SentRequest, UploadError
-from desktop_uploader.core.http import CONNECT_TIMEOUT, READ_TIMEOUT, classify_network_error
+from desktop_uploader.core.http import CONNECT_TIMEOUT, classify_network_error
 from desktop_uploader.core.multipart import KeyedResult
 from desktop_uploader.core.signers.base import SignedRequest, UploadedPart, UploadTarget
 from desktop_uploader.core.signers.endpoint import RETRYABLE_ENDPOINT_STATUS, SIGN_TIMEOUT, EndpointSigner
@@ -33,9 +33,8 @@ from desktop_uploader.core.transfer import (
     CHUNK,
     Control,
     FileChanged,
-    Interrupted,
     PutResult,
-    failure_from_response,
+    send_body,
 )
 
 _PLAIN_MD5 = re.compile(r"^[0-9a-f]{32}$")
@@ -274,30 +273,10 @@ def post_file(session: requests.Session, signed: SignedRequest, fh: Any, size: i
     fields.append(("file", (filename, reader, content_type)))
     encoder = MultipartEncoder(fields=fields)
     headers = {"Content-Type": encoder.content_type, "Content-Length": str(encoder.len)}
-    sent = SentRequest.build("POST", signed.url, headers)
-    try:
-        response = session.post(signed.url, data=encoder, headers=headers,
-                                timeout=(CONNECT_TIMEOUT, READ_TIMEOUT), allow_redirects=False)
-    except (Interrupted, FileChanged):
-        raise
-    except requests.RequestException as exc:
-        if isinstance(exc.__context__, Interrupted | FileChanged):
-            raise exc.__context__ from None
-        code, message = classify_network_error(exc)
-        sent.bytes_sent = reader.sent
-        raise UploadError(Failure(code=code, message=message, stage=f.STAGE_UPLOAD, retryable=True,
-                                  request=sent, signer=signed.signer, signed_url=signed.url,
-                                  network_error=code, file_size=size)) from None
-    sent.bytes_sent = reader.sent
-    with response:
-        if response.status_code // 100 != 2:
-            raise UploadError(failure_from_response(response, sent, signed, size))
-        etag = (response.headers.get("ETag") or "").strip('"').lower() or None
-        md5_hex = reader.md5.hexdigest() if reader.md5 is not None else None
-        result = PutResult(etag=etag, md5_hex=md5_hex, status=response.status_code,
-                           encryption=response.headers.get("x-amz-server-side-encryption", ""),
-                           customer_key="x-amz-server-side-encryption-customer-algorithm" in response.headers)
+    result = send_body(session, signed, "POST", encoder, headers, size, bytes_sent=lambda: reader.sent,
+                       md5_hex=lambda: reader.md5.hexdigest() if reader.md5 is not None else None)
     encrypted = result.encryption in ("aws:kms", "aws:kms:dsse") or result.customer_key
+    etag, md5_hex = result.etag, result.md5_hex
     if md5_hex and etag and _PLAIN_MD5.match(etag) and not encrypted and etag != md5_hex:
         raise UploadError(Failure(
             code=f.ETAG_MISMATCH, stage=f.STAGE_VERIFY, retryable=True, signer=signed.signer, file_size=size,
