@@ -5,9 +5,8 @@ from __future__ import annotations
 import argparse
 import json
 
-from desktop_uploader.cli.common import EXIT_FAILED, EXIT_OK, UsageError, load_config
+from desktop_uploader.cli.common import EXIT_FAILED, EXIT_OK, load_profile
 from desktop_uploader.core.check import check_connection
-from desktop_uploader.core.config import ConfigError
 from desktop_uploader.core.http import make_session
 
 
@@ -22,11 +21,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 
 def run(args: argparse.Namespace) -> int:
-    config = load_config()
-    try:
-        profile = config.get(args.profile)
-    except ConfigError as exc:
-        raise UsageError(str(exc)) from None
+    _, profile = load_profile(args.profile)
     with make_session() as session:
         result = check_connection(profile, session)
     if args.json:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import getpass
 import sys
 
-from desktop_uploader.core.config import Config, ConfigError, ProfileError
+from desktop_uploader.core.config import Config, ConfigError, Profile, ProfileError
 
 EXIT_OK = 0
 EXIT_FAILED = 1
@@ -20,6 +20,15 @@ def load_config() -> Config:
     try:
         return Config.load()
     except (ConfigError, ProfileError) as exc:
+        raise UsageError(str(exc)) from None
+
+
+def load_profile(name: str | None) -> tuple[Config, Profile]:
+    """The settings and the named (or default) profile, or a UsageError that says which exist."""
+    config = load_config()
+    try:
+        return config, config.get(name)
+    except ConfigError as exc:
         raise UsageError(str(exc)) from None
 
 

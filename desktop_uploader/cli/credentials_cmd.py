@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import argparse
 
-from desktop_uploader.cli.common import EXIT_OK, UsageError, load_config, read_secret
+from desktop_uploader.cli.common import EXIT_OK, UsageError, load_profile, read_secret
 from desktop_uploader.core import secrets as sec
-from desktop_uploader.core.config import KIND_LOCAL, ConfigError
+from desktop_uploader.core.config import KIND_LOCAL
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -25,11 +25,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 
 def run_set(args: argparse.Namespace) -> int:
-    config = load_config()
-    try:
-        profile = config.get(args.profile)
-    except ConfigError as exc:
-        raise UsageError(str(exc)) from None
+    _, profile = load_profile(args.profile)
     store = sec.SecretStore()
     try:
         store.backend_name()  # refuse before asking for secrets there is nowhere safe to keep
@@ -60,11 +56,7 @@ def run_set(args: argparse.Namespace) -> int:
 
 
 def run_delete(args: argparse.Namespace) -> int:
-    config = load_config()
-    try:
-        profile = config.get(args.profile)
-    except ConfigError as exc:
-        raise UsageError(str(exc)) from None
+    _, profile = load_profile(args.profile)
     try:
         removed = sec.SecretStore().delete_profile(profile.name, tuple(profile.secret_headers))
     except sec.KeychainError as exc:

@@ -7,7 +7,7 @@ import json
 import sys
 from typing import Any
 
-from desktop_uploader.cli.common import EXIT_OK, UsageError, load_config
+from desktop_uploader.cli.common import EXIT_OK, UsageError, load_config, load_profile
 from desktop_uploader.core.config import DEFAULT_CONCURRENCY, KIND_ENDPOINT, KIND_LOCAL, Profile, ProfileError
 from desktop_uploader.core.secrets import KeychainError, SecretStore
 
@@ -113,11 +113,7 @@ def run_list(args: argparse.Namespace) -> int:
 
 
 def run_show(args: argparse.Namespace) -> int:
-    config = load_config()
-    try:
-        profile = config.get(args.name)
-    except Exception as exc:
-        raise UsageError(str(exc)) from None
+    _, profile = load_profile(args.name)
     data = {"name": profile.name, **profile.to_dict()}
     if args.json:
         print(json.dumps(data, indent=2))

@@ -42,7 +42,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("--concurrency", type=int, metavar="N", help="files sent in parallel")
     p.add_argument("--limit-rate", metavar="RATE", type=parse_rate,
                    help="total bandwidth limit in bytes per second, with K, M or G for KiB, MiB, GiB (e.g. 2M)")
-    p.add_argument("--no-verify", action="store_true",
+    p.add_argument("--no-verify", dest="skip_checksum", action="store_true",
                    help="skip comparing each object's checksum with the file (saves CPU on slow machines)")
     p.add_argument("--json", action="store_true", help="one JSON object per event on stdout")
     p.set_defaults(func=run)
@@ -178,7 +178,7 @@ def run(args: argparse.Namespace, *, out: TextIO | None = None, err: TextIO | No
     config = load_config()
     profile, adhoc = resolve_profile(args, config)
     settings = EngineSettings(concurrency=profile.concurrency, multipart_threshold=profile.multipart_threshold,
-                              rate_limit=args.limit_rate, verify_md5=not args.no_verify)
+                              rate_limit=args.limit_rate, verify_md5=not args.skip_checksum)
     engine = open_engine(config, settings=settings, profiles=[profile.name],
                          extra={profile.name: profile} if adhoc else None)
     ids: set[int] = set()

@@ -7,7 +7,7 @@ import json
 import re
 from typing import TYPE_CHECKING, Any
 
-from defusedxml import ElementTree as SafeET
+from defusedxml import ElementTree as defused_tree
 from defusedxml.common import DefusedXmlException
 
 if TYPE_CHECKING:
@@ -87,8 +87,8 @@ def parse_s3_error(body: bytes | str) -> dict[str, str]:
     if not text.startswith("<") or looks_like_html(text):
         return {}
     try:
-        root = SafeET.fromstring(text.encode("utf-8"))
-    except (SafeET.ParseError, DefusedXmlException, ValueError):
+        root = defused_tree.fromstring(text.encode("utf-8"))
+    except (defused_tree.ParseError, DefusedXmlException, ValueError):
         return _regex_error_fields(text)
     error = _find_error(root)
     if error is None:
