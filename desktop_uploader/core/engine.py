@@ -99,7 +99,8 @@ class Engine:
         self._profiles = list(profiles) if profiles is not None else None
         self.session = session or make_session(
             pool_size=max(self.settings.max_connections, self.settings.concurrency) + 4)
-        self._limiter = RateLimiter(self.settings.rate_limit) if self.settings.rate_limit else None
+        # Always present, so a limit set later (Settings, kiosk) also slows transfers already running.
+        self._limiter = RateLimiter(self.settings.rate_limit)
         # Every worker may hold a connection, so the budget never starves a file of its first one.
         self._budget = ConnectionBudget(max(self.settings.max_connections, self.settings.concurrency))
         self._signers: dict[str, Signer] = {}
@@ -313,6 +314,11 @@ class Engine:
             self._signers.clear()
         self.session.close()
 
+    def set_rate_limit(self, bytes_per_second: int | None) -> None:
+        """Change the bandwidth limit over all transfers, including those running now; None = unlimited."""
+        self.settings.rate_limit = bytes_per_second or None
+        self._limiter.set_rate(self.settings.rate_limit)
+
     def reload_signers(self) -> None:
         """Forget cached signers (after a profile or its secrets changed)."""
         with self._signer_lock:
@@ -464,7 +470,7 @@ class Engine:
                 self.store.update_file_facts(job.id, st.st_size, st.st_mtime_ns)
                 job = replace(job, size=st.st_size, mtime_ns=st.st_mtime_ns)
             progress = self._progress_callback(job)
-            throttle = self._limiter.throttle(control) if self._limiter is not None else None
+            throttle = self._limiter.throttle(control)
             if job.size > self.settings.multipart_threshold and supports_multipart(signer):
                 # Parts are signed one by one, just before each is sent.
                 result = self._multipart(job, signer, fh, control, progress, throttle)

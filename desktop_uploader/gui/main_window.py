@@ -60,7 +60,7 @@ from desktop_uploader.gui.queue_model import (
     format_speed,
 )
 from desktop_uploader.gui.resources import icon
-from desktop_uploader.gui.settings_dialog import SETTING_CLOSE_TO_TRAY, SettingsDialog
+from desktop_uploader.gui.settings_dialog import SETTING_CLOSE_TO_TRAY, SETTING_RATE_LIMIT, SettingsDialog
 from desktop_uploader.gui.tasks import TaskRunner
 from desktop_uploader.gui.urls import object_url, paths_from_mime
 
@@ -692,6 +692,8 @@ class MainWindow(QMainWindow):
         if accepted:
             # Signers hold credentials and URLs; the next upload must use the saved ones.
             self.ops.submit(self.engine.reload_signers)
+            rate_kib = int(self.config.settings.get(SETTING_RATE_LIMIT, 0) or 0)
+            self.engine.set_rate_limit(rate_kib * 1024 if rate_kib > 0 else None)
             if self._profile_name and self._profile_name not in self.config.profiles:
                 self._profile_name = None
         self._update_setup_banner()

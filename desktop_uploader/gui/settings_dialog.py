@@ -287,7 +287,7 @@ class SettingsDialog(QDialog):
         self.rate_spin.setSuffix(" KiB/s")
         self.rate_spin.setSpecialValueText(self.tr("No limit"))
         self.rate_spin.setAccessibleName(self.tr("Bandwidth limit"))
-        self.rate_spin.setToolTip(self.tr("Takes effect the next time the app starts."))
+        self.rate_spin.setToolTip(self.tr("Applies at once, also to uploads already running."))
         self.rate_spin.setValue(int(self._config.settings.get(SETTING_RATE_LIMIT, 0) or 0))
         form.addRow(self.tr("&Bandwidth limit:"), self.rate_spin)
         self.tray_check = QCheckBox(self.tr("Keep uploading in the background when the window is closed"))

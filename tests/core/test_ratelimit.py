@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 import time
+from pathlib import Path
 
 import pytest
 
@@ -133,3 +134,20 @@ def test_lifting_the_limit_releases_a_waiting_transfer() -> None:
         thread.join(5)
 
 
+
+
+def test_engine_limit_changes_apply_to_the_shared_limiter(tmp_path: Path) -> None:
+    from desktop_uploader.core.engine import Engine, EngineSettings
+    from desktop_uploader.core.store import JobStore
+
+    engine = Engine(JobStore(tmp_path / "q.db"), lambda name, session: None,  # type: ignore[arg-type,return-value]
+                    settings=EngineSettings())
+    try:
+        assert engine._limiter.rate is None
+        engine.set_rate_limit(MiB)
+        assert engine._limiter.rate == MiB and engine.settings.rate_limit == MiB
+        engine.set_rate_limit(None)
+        assert engine._limiter.rate is None
+    finally:
+        engine.close()
+        engine.store.close()
