@@ -6,10 +6,12 @@ They are opened with ``open()`` (window-modal, no nested event loop) and report 
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QKeyEvent
 from PySide6.QtWidgets import (
+    QBoxLayout,
     QDialog,
     QGridLayout,
     QHBoxLayout,
@@ -39,6 +41,21 @@ def touch_button(text: str, parent: QWidget | None = None) -> QPushButton:
     button.setMinimumWidth(TOUCH_HEIGHT * 2)
     enlarge(button, 1.3)
     return button
+
+
+def add_buttons(dialog: QDialog, layout: QBoxLayout, ok_text: str, on_ok: Callable[[], None], *,
+                cancellable: bool) -> QPushButton:
+    """The dialog's bottom row: Cancel (when the dialog may be left) and the action button."""
+    buttons = QHBoxLayout()
+    if cancellable:
+        cancel = touch_button("Cancel", dialog)
+        cancel.clicked.connect(dialog.reject)
+        buttons.addWidget(cancel)
+    ok = touch_button(ok_text, dialog)
+    ok.clicked.connect(on_ok)
+    buttons.addWidget(ok)
+    layout.addLayout(buttons)
+    return ok
 
 
 def _wait_text(seconds: float) -> str:
@@ -174,15 +191,7 @@ class NewPinDialog(QDialog):
         self.message = QLabel("", self)
         self.message.setWordWrap(True)
         layout.addWidget(self.message)
-        buttons = QHBoxLayout()
-        if cancellable:
-            cancel = touch_button("Cancel", self)
-            cancel.clicked.connect(self.reject)
-            buttons.addWidget(cancel)
-        self.ok_button = touch_button("Save PIN", self)
-        self.ok_button.clicked.connect(self.submit)
-        buttons.addWidget(self.ok_button)
-        layout.addLayout(buttons)
+        self.ok_button = add_buttons(self, layout, "Save PIN", self.submit, cancellable=cancellable)
 
     def submit(self) -> None:
         first, second = self.first.text(), self.second.text()
@@ -237,15 +246,7 @@ class OperatorDialog(QDialog):
         layout.addWidget(self.field)
         self.message = QLabel("", self)
         layout.addWidget(self.message)
-        buttons = QHBoxLayout()
-        if cancellable:
-            cancel = touch_button("Cancel", self)
-            cancel.clicked.connect(self.reject)
-            buttons.addWidget(cancel)
-        self.ok_button = touch_button("Start shift", self)
-        self.ok_button.clicked.connect(self.submit)
-        buttons.addWidget(self.ok_button)
-        layout.addLayout(buttons)
+        self.ok_button = add_buttons(self, layout, "Start shift", self.submit, cancellable=cancellable)
 
     def submit(self) -> None:
         try:
