@@ -12,7 +12,6 @@ import requests
 
 from desktop_uploader.core import secrets as sec
 from desktop_uploader.core.config import KIND_ENDPOINT, PROTOCOL_COMPANION, Profile
-from desktop_uploader.core.engine import Engine
 from desktop_uploader.core.factory import make_signer
 from desktop_uploader.core.failure import UploadError
 from desktop_uploader.core.http import make_session
@@ -28,11 +27,12 @@ from tests.core.test_multipart import (
     FAST_RETRY,
     PART,
     CountingSession,
-    Recorder,
     Settings,
     expected_etag,
+    make_engine,
     open_uploads,
     run_to_end,
+    stop_after_parts,
     wait_for,
     write_random,
 )
@@ -53,30 +53,12 @@ def secrets(memory_keyring: MemoryKeyring) -> SecretStore:
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> Iterator[JobStore]:
-    s = JobStore(tmp_path / "queue.sqlite3")
-    try:
-        yield s
-    finally:
-        s.close()
-
-
-@pytest.fixture
 def session() -> Iterator[requests.Session]:
     s = make_session()
     try:
         yield s
     finally:
         s.close()
-
-
-def make_engine(store: JobStore, profile: Profile, secrets: SecretStore, settings: Settings,
-                session: requests.Session | None = None) -> tuple[Engine, Recorder]:
-    engine = Engine(store, lambda name, s: make_signer(profile, s, secrets), settings=settings,
-                    session=session or CountingSession())
-    recorder = Recorder()
-    engine.subscribe(recorder)
-    return engine, recorder
 
 
 def only_object(seaweed: SeaweedServer, bucket: str) -> tuple[str, bytes, str]:
@@ -128,11 +110,7 @@ def test_companion_upload_resumes_with_the_services_key(seaweed: SeaweedServer, 
                             Settings(multipart_threshold=8 * MiB, retry=FAST_RETRY, rate_limit=16 * MiB,
                                      part_concurrency=2), first)
     [job] = engine.add_paths([tmp_path / "scan.tif"], "comp").jobs
-    engine.start()
-    try:
-        wait_for(lambda: len(store.parts(job.id)) >= 3, what="three committed parts")
-    finally:
-        engine.close()
+    stop_after_parts(engine, store, job.id, 3)
     committed = set(store.parts(job.id))
     known = stored_upload(store, job)
     assert known is not None and known.key != job.key  # the service's key is what is remembered
@@ -155,11 +133,7 @@ def test_vanished_upload_starts_over(seaweed: SeaweedServer, bucket: str, refere
     engine, _ = make_engine(store, profile, secrets,
                             Settings(multipart_threshold=8 * MiB, retry=FAST_RETRY, rate_limit=12 * MiB))
     [job] = engine.add_paths([tmp_path / "log.bin"], "comp").jobs
-    engine.start()
-    try:
-        wait_for(lambda: len(store.parts(job.id)) >= 1, what="a committed part")
-    finally:
-        engine.close()
+    stop_after_parts(engine, store, job.id, 1)
     known = stored_upload(store, job)
     assert known is not None
     # The upload expires on the server (a lifecycle rule, or another client aborted it).

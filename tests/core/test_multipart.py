@@ -31,7 +31,7 @@ from desktop_uploader.core.engine import Engine, EngineSettings
 from desktop_uploader.core.factory import make_signer
 from desktop_uploader.core.failure import UploadError
 from desktop_uploader.core.http import make_session
-from desktop_uploader.core.models import Event, EventKind, JobState
+from desktop_uploader.core.models import EventKind, JobState
 from desktop_uploader.core.multipart import (
     MAX_PARTS,
     MIN_PART_SIZE,
@@ -49,6 +49,7 @@ from desktop_uploader.core.signers.base import SignedRequest, UploadedPart, Uplo
 from desktop_uploader.core.signers.local_multipart import LocalMultipartSigner
 from desktop_uploader.core.store import JobStore, UploadRecord
 from desktop_uploader.devserver import SeaweedServer
+from tests.core.helpers import Recorder
 from tests.plugins.keychain import MemoryKeyring
 
 MiB = 1024 * 1024
@@ -134,29 +135,6 @@ def secrets(memory_keyring: MemoryKeyring, seaweed: SeaweedServer) -> SecretStor
     return store
 
 
-@pytest.fixture
-def store(tmp_path: Path) -> Iterator[JobStore]:
-    s = JobStore(tmp_path / "queue.sqlite3")
-    try:
-        yield s
-    finally:
-        s.close()
-
-
-class Recorder:
-    def __init__(self) -> None:
-        self.events: list[Event] = []
-        self.lock = threading.Lock()
-
-    def __call__(self, event: Event) -> None:
-        with self.lock:
-            self.events.append(event)
-
-    def of(self, kind: EventKind) -> list[Event]:
-        with self.lock:
-            return [e for e in self.events if e.kind is kind]
-
-
 def make_engine(store: JobStore, profile: Profile, secrets: SecretStore, settings: EngineSettings,
                 session: requests.Session | None = None) -> tuple[Engine, Recorder]:
     engine = Engine(store, lambda name, s: make_signer(profile, s, secrets), settings=settings,
@@ -164,6 +142,16 @@ def make_engine(store: JobStore, profile: Profile, secrets: SecretStore, setting
     recorder = Recorder()
     engine.subscribe(recorder)
     return engine, recorder
+
+
+def stop_after_parts(engine: Engine, store: JobStore, job_id: int, count: int) -> None:
+    """Run the engine until *count* parts of the job are committed, then shut it down (as a quit or crash
+    would leave it)."""
+    engine.start()
+    try:
+        wait_for(lambda: len(store.parts(job_id)) >= count, what=f"{count} committed part(s)")
+    finally:
+        engine.close()
 
 
 def run_to_end(engine: Engine, timeout: float = 120.0) -> None:
@@ -351,11 +339,7 @@ def test_resume_after_shutdown_sends_only_missing_parts(seaweed: SeaweedServer, 
                             Settings(multipart_threshold=8 * MiB, retry=FAST_RETRY, rate_limit=16 * MiB,
                                      part_concurrency=2), first)
     [job] = engine.add_paths([tmp_path / "disk.img"], "big").jobs
-    engine.start()
-    try:
-        wait_for(lambda: len(store.parts(job.id)) >= 3, what="three committed parts")
-    finally:
-        engine.close()
+    stop_after_parts(engine, store, job.id, 3)
     committed = set(store.parts(job.id))
     assert len(committed) < total
     assert store.get_multipart(job.id) is not None
