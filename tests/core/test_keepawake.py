@@ -12,18 +12,16 @@ import contextlib
 import ctypes
 import os
 import selectors
-import shutil
 import signal
 import socket
 import stat
-import subprocess
 import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from types import SimpleNamespace
-from typing import IO, Any
+from typing import Any
 
 import pytest
 from jeepney import HeaderFields, Message, MessageType, new_error, new_method_return
@@ -32,6 +30,7 @@ from jeepney.io.blocking import open_dbus_connection
 
 from desktop_uploader.core import keepawake
 from desktop_uploader.core.keepawake import KeepAwake
+from tests.plugins.keychain import private_session_bus
 
 linux_only = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="D-Bus is only used on Linux")
 posix_only = pytest.mark.skipif(sys.platform == "win32", reason="the fake caffeinate is a shell script")
@@ -52,54 +51,12 @@ def wait_until(predicate: Callable[[], bool], what: str, timeout: float = DEADLI
 # --- a private D-Bus ---------------------------------------------------------------------------------
 
 
-def _read_line(stream: IO[bytes], deadline: float) -> bytes:
-    """Read one line from a child's stdout without blocking past ``deadline``."""
-    buffer = b""
-    with selectors.DefaultSelector() as selector:
-        selector.register(stream, selectors.EVENT_READ)
-        while not buffer.endswith(b"\n"):
-            remaining = deadline - time.monotonic()
-            if remaining <= 0 or not selector.select(remaining):
-                break
-            chunk = os.read(stream.fileno(), 4096)
-            if not chunk:
-                break
-            buffer += chunk
-    return buffer.strip()
-
-
 @pytest.fixture
 def private_bus(tmp_path: Path) -> Iterator[str]:
-    """Start a throwaway ``dbus-daemon`` and yield its address."""
-    dbus_daemon = shutil.which("dbus-daemon")
-    if dbus_daemon is None:
-        pytest.fail(
-            "'dbus-daemon' is not installed, so the D-Bus keep-awake paths cannot be tested. "
-            "Install it with: apt-get install -y --no-install-recommends dbus-daemon",
-            pytrace=False,
-        )
-    proc = subprocess.Popen(
-        # An explicit socket in the temp dir, so nothing else can be on this bus.
-        [dbus_daemon, "--session", "--nofork", "--print-address=1", f"--address=unix:path={tmp_path / 'bus'}"],
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        assert proc.stdout is not None
-        address = _read_line(proc.stdout, time.monotonic() + DEADLINE).decode()
-        if not address:
-            pytest.fail(f"dbus-daemon did not print its address (exit code {proc.poll()})", pytrace=False)
+    """A throwaway ``dbus-daemon``'s address."""
+    with private_session_bus(tmp_path / "bus", purpose="the D-Bus keep-awake paths cannot be tested",
+                             timeout=DEADLINE) as address:
         yield address
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=DEADLINE)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-        assert proc.stdout is not None
-        proc.stdout.close()
 
 
 Handler = Callable[[Message], Message | None]

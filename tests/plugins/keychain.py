@@ -79,16 +79,41 @@ class SecretServiceBus:
     env: dict[str, str] = field(repr=False)
 
 
-def _require_binary(name: str, package: str) -> str:
+def _require_binary(name: str, package: str, purpose: str = "the real Secret Service cannot be started") -> str:
     path = shutil.which(name)
     if path is None:
         pytest.fail(
-            f"'{name}' is not installed, so the real Secret Service cannot be started. "
+            f"'{name}' is not installed, so {purpose}. "
             f"Install it with: apt-get install -y --no-install-recommends {package} "
             "(.ci/run does this).",
             pytrace=False,
         )
     return path
+
+
+@contextlib.contextmanager
+def private_session_bus(socket: Path, env: dict[str, str] | None = None, *,
+                        purpose: str = "a private D-Bus cannot be started",
+                        timeout: float = _START_TIMEOUT) -> Iterator[str]:
+    """Run a throwaway ``dbus-daemon`` on *socket* (so nothing else can be on it); yield its address."""
+    dbus_daemon = _require_binary("dbus-daemon", "dbus-daemon", purpose)
+    proc = subprocess.Popen(
+        [dbus_daemon, "--session", "--nofork", "--print-address=1", f"--address=unix:path={socket}"],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        env=env,
+    )
+    try:
+        assert proc.stdout is not None
+        address = _read_line(proc.stdout, time.monotonic() + timeout).decode()
+        if not address:
+            pytest.fail(f"dbus-daemon did not print its address (exit code {proc.poll()}).", pytrace=False)
+        yield address
+    finally:
+        _stop(proc)
+        with contextlib.suppress(OSError):
+            socket.unlink()
 
 
 def _read_line(stream: IO[bytes], deadline: float) -> bytes:
@@ -144,7 +169,6 @@ def secret_service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SecretS
     ``keyring.backends.SecretService.Keyring()``. Nothing touches the user's own keyring: the
     daemon's HOME and XDG directories live in a temp dir.
     """
-    dbus_daemon = _require_binary("dbus-daemon", "dbus-daemon")
     gnome_keyring = _require_binary("gnome-keyring-daemon", "gnome-keyring")
 
     root = tmp_path_factory.mktemp("secret-service")
@@ -168,22 +192,16 @@ def secret_service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SecretS
     env.pop("DBUS_SESSION_BUS_ADDRESS", None)
 
     deadline = time.monotonic() + _START_TIMEOUT
-    # An explicit socket path, so the bus lives in the temp dir and nothing else can be on it.
-    requested = f"unix:path={root / 'bus'}"
-    bus_proc = subprocess.Popen(
-        [dbus_daemon, "--session", "--nofork", "--print-address=1", f"--address={requested}"],
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        env=env,
-    )
     keyring_proc: subprocess.Popen[bytes] | None = None
     keyring_log = root / "gnome-keyring.log"
-    try:
-        assert bus_proc.stdout is not None
-        address = _read_line(bus_proc.stdout, deadline).decode()
-        if not address:
-            pytest.fail(f"dbus-daemon did not print its address (exit code {bus_proc.poll()}).", pytrace=False)
+    with contextlib.ExitStack() as stack:
+        address = stack.enter_context(private_session_bus(root / "bus", env))
+
+        def stop_keyring() -> None:
+            if keyring_proc is not None:
+                _stop(keyring_proc)
+
+        stack.callback(stop_keyring)
         env["DBUS_SESSION_BUS_ADDRESS"] = address
 
         with open(keyring_log, "wb") as log:
@@ -216,12 +234,6 @@ def secret_service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SecretS
             time.sleep(0.05)
 
         yield SecretServiceBus(address=address, home=home, env=env)
-    finally:
-        if keyring_proc is not None:
-            _stop(keyring_proc)
-        _stop(bus_proc)
-        with contextlib.suppress(OSError):
-            (root / "bus").unlink()
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
