@@ -327,10 +327,7 @@ class Engine:
             self._signers.clear()
 
     def _has_queued(self) -> bool:
-        queued = self.store.list_jobs((JobState.QUEUED,), limit=None if self._profiles else 1)
-        if self._profiles is None:
-            return bool(queued)
-        return any(j.profile in self._profiles for j in queued)
+        return self.store.has_queued(self._profiles)
 
     def _wake(self) -> None:
         with self._cond:

@@ -222,6 +222,17 @@ class JobStore:
         jobs = (_row_to_job(r) for r in rows)
         return {(job.path, job.key): job for job in jobs}
 
+    def has_queued(self, profiles: Iterable[str] | None = None) -> bool:
+        """Whether any job (of these profiles) waits to be sent; asked after every job, so one cheap query."""
+        sql = "SELECT 1 FROM jobs WHERE state=?"
+        args: list[Any] = [JobState.QUEUED.value]
+        if profiles is not None:
+            names = list(profiles)
+            sql += f" AND profile IN ({','.join('?' * len(names))})"
+            args.extend(names)
+        with self._lock:
+            return self._conn.execute(sql + " LIMIT 1", args).fetchone() is not None
+
     def claim_next(self, profiles: Iterable[str] | None = None, exclude: Iterable[int] = ()) -> Job | None:
         """Atomically move the oldest queued job to 'signing' and return it."""
         excluded = list(exclude)

@@ -92,3 +92,13 @@ def test_multipart_state_is_kept_per_job(tmp_path: Path) -> None:
     store.remove([job.id])
     assert store.get_multipart(job.id) is None and store.parts(job.id) == {}
     store.close()
+
+
+def test_has_queued_by_profile(tmp_path: Path) -> None:
+    store = JobStore(tmp_path / "q.db")
+    assert not store.has_queued()
+    job = store.add_jobs([_new(1, "a")])[0]
+    assert store.has_queued() and store.has_queued(["a"]) and not store.has_queued(["b"])
+    store.set_state(job.id, JobState.DONE)
+    assert not store.has_queued(["a"])
+    store.close()
