@@ -181,15 +181,18 @@ class Engine:
                    metadata=dict(metadata or {}), state=JobState.PAUSED if paused else JobState.QUEUED)
             for (found, _), key in zip(fresh, final_keys, strict=True)
         ]
-        jobs = self.store.add_jobs(new_jobs)
         requeue = [j.id for j in resumed if j.state in (JobState.FAILED, JobState.PAUSED)] if not paused else []
-        if requeue:
-            self.store.set_many(requeue, JobState.QUEUED, expect=(JobState.FAILED, JobState.PAUSED),
-                                reset_attempts=True)
-        for job in jobs:
-            self._emit(Event(EventKind.PAUSED if paused else EventKind.QUEUED, job.id, job.path, job.key,
-                             total=job.size, extra={"batch": batch}))
-        self._wake()
+        # Under the workers' lock: no job can be claimed (and fail) before its QUEUED event has gone
+        # out, so every frontend sees a job's events in the order they happened.
+        with self._cond:
+            jobs = self.store.add_jobs(new_jobs)
+            if requeue:
+                self.store.set_many(requeue, JobState.QUEUED, expect=(JobState.FAILED, JobState.PAUSED),
+                                    reset_attempts=True)
+            for job in jobs:
+                self._emit(Event(EventKind.PAUSED if paused else EventKind.QUEUED, job.id, job.path, job.key,
+                                 total=job.size, extra={"batch": batch}))
+            self._cond.notify_all()
         return AddResult(jobs=jobs, problems=problems, resumed=resumed)
 
     # -- control --------------------------------------------------------------------------------------
@@ -200,11 +203,7 @@ class Engine:
         return changed + self._stop_active(job_ids, "pause")
 
     def resume(self, job_ids: Sequence[int] | None = None) -> list[int]:
-        changed = self.store.set_many(job_ids, JobState.QUEUED, expect=(JobState.PAUSED,))
-        for jid in changed:
-            self._emit(Event(EventKind.QUEUED, jid))
-        self._wake()
-        return changed
+        return self._requeue(job_ids, expect=(JobState.PAUSED,), reset_attempts=False)
 
     def cancel(self, job_ids: Sequence[int] | None = None) -> list[int]:
         changed = self.store.set_many(job_ids, JobState.CANCELLED,
@@ -215,11 +214,16 @@ class Engine:
         return changed + self._stop_active(job_ids, "cancel")
 
     def retry(self, job_ids: Sequence[int] | None = None) -> list[int]:
-        changed = self.store.set_many(job_ids, JobState.QUEUED, expect=(JobState.FAILED, JobState.CANCELLED),
-                                      reset_attempts=True)
-        for jid in changed:
-            self._emit(Event(EventKind.QUEUED, jid))
-        self._wake()
+        return self._requeue(job_ids, expect=(JobState.FAILED, JobState.CANCELLED), reset_attempts=True)
+
+    def _requeue(self, job_ids: Sequence[int] | None, *, expect: tuple[JobState, ...],
+                 reset_attempts: bool) -> list[int]:
+        # Same lock as add_paths: the QUEUED event goes out before any worker can pick the job up.
+        with self._cond:
+            changed = self.store.set_many(job_ids, JobState.QUEUED, expect=expect, reset_attempts=reset_attempts)
+            for jid in changed:
+                self._emit(Event(EventKind.QUEUED, jid))
+            self._cond.notify_all()
         return changed
 
     def remove(self, job_ids: Sequence[int]) -> None:
@@ -328,10 +332,6 @@ class Engine:
 
     def _has_queued(self) -> bool:
         return self.store.has_queued(self._profiles)
-
-    def _wake(self) -> None:
-        with self._cond:
-            self._cond.notify_all()
 
     def _worker(self) -> None:
         while True:

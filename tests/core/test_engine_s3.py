@@ -208,6 +208,37 @@ def test_missing_profile_fails_the_job_clearly(tmp_path: Path) -> None:
     assert job.error is not None and job.error["code"] == "ProfileNotFound"
 
 
+def test_queued_event_goes_out_before_a_worker_can_take_the_job(tmp_path: Path,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """A frontend must see QUEUED before FAILED, even when a worker is free the instant the job is stored."""
+    (tmp_path / "a.txt").write_text("a")
+    engine, recorder = make_engine(tmp_path / "q.db", [endpoint_profile("http://127.0.0.1:9/sign")],
+                                   settings=EngineSettings(concurrency=1, retry=FAST_RETRY))
+    engine._profiles = None  # serve every profile, so the job fails at once: its profile does not exist
+    failed = threading.Event()
+    engine.subscribe(lambda e: failed.set() if e.kind is EventKind.FAILED else None)
+    real_add_jobs = engine.store.add_jobs
+
+    def add_jobs_then_let_a_worker_in(*args: Any, **kwargs: Any) -> Any:
+        jobs = real_add_jobs(*args, **kwargs)
+        with engine._cond:
+            engine._cond.notify_all()
+        # Were the jobs claimable now, the free worker would take one and fail it in this window.
+        failed.wait(timeout=0.5)
+        return jobs
+
+    monkeypatch.setattr(engine.store, "add_jobs", add_jobs_then_let_a_worker_in)
+    try:
+        engine.start()
+        job_id = engine.add_paths([tmp_path / "a.txt"], "no-such-profile").jobs[0].id
+        assert engine.wait_idle(30)
+    finally:
+        engine.close()
+    kinds = [e.kind for e in recorder.events if e.job_id == job_id]
+    assert kinds[0] is EventKind.QUEUED
+    assert kinds[-1] is EventKind.FAILED
+
+
 def test_expired_link_is_signed_again(tmp_path: Path, seaweed: Any, bucket: str, memory_keyring: Any) -> None:
     profile = local_profile(seaweed, bucket, link_lifetime=1)
     store_credentials(profile.name, seaweed.admin)

@@ -6,6 +6,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
+from PySide6.QtGui import QGuiApplication
 from pytestqt.qtbot import QtBot
 
 from desktop_uploader.core.config import Config, Profile
@@ -19,6 +20,14 @@ WindowFactory = Callable[..., MainWindow]
 
 # Fast retries, so a failure test does not sit through real backoff.
 QUICK_RETRY = RetryPolicy(max_attempts=2, base_delay=0.05, max_delay=0.1)
+
+
+@pytest.fixture(autouse=True)
+def clean_clipboard(qapp: Any) -> Iterator[None]:
+    """Empty the clipboard after each test. Besides isolating tests, this matters at exit: mime data a
+    test handed to the clipboard would otherwise be destroyed by Qt after Python is gone, and crash."""
+    yield
+    QGuiApplication.clipboard().clear()
 
 
 @pytest.fixture
