@@ -1,8 +1,5 @@
 """desktop-uploader: put files into S3 from the desktop."""
 
-from importlib.metadata import PackageNotFoundError, version
-
-try:
-    __version__ = version("desktop-uploader")
-except PackageNotFoundError:  # running from a source tree that was never installed
-    __version__ = "0.0.0"
+# The one place the version is written: the package metadata (pyproject.toml) and the built app read it
+# from here, and reading it costs nothing at start-up, unlike asking importlib.metadata.
+__version__ = "0.1.0"

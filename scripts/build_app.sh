@@ -58,15 +58,7 @@ export XDG_DATA_HOME="$work/home/.local/share" XDG_CONFIG_HOME="$work/home/.conf
 export QT_QPA_PLATFORM=offscreen PYTHON_KEYRING_BACKEND=keyring.backends.fail.Keyring
 unset PYTHONPATH
 
-expected=$("$PY" - <<'PY'
-import tomllib
-from importlib.metadata import PackageNotFoundError, version
-try:
-    print(version("desktop-uploader"))
-except PackageNotFoundError:
-    print(tomllib.load(open("pyproject.toml", "rb"))["project"]["version"])
-PY
-)
+expected=$(sed -n 's/^__version__ = "\(.*\)"$/\1/p' desktop_uploader/__init__.py)
 start=$(now)
 got=$("$APP" --version)
 echo "$got  (${start:+$(elapsed "$start")s})"

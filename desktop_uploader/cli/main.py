@@ -3,22 +3,28 @@
 from __future__ import annotations
 
 import argparse
+import importlib
 import logging
 import sys
 from collections.abc import Sequence
 
 from desktop_uploader import __version__
-from desktop_uploader.cli import (
-    check_cmd,
-    credentials_cmd,
-    demo_cmd,
-    explain_cmd,
-    integrate_cmd,
-    kiosk_cmd,
-    profile_cmd,
-    upload_cmd,
-)
 from desktop_uploader.cli.common import EXIT_USAGE, UsageError, eprint
+
+# Command name -> the module that registers and runs it. Only the module of the command being run is
+# imported: a right-click upload or a script's `upload` should not pay for the kiosk or the checks.
+COMMAND_MODULES = {
+    "upload": "upload_cmd",
+    "profile": "profile_cmd",
+    "credentials": "credentials_cmd",
+    "explain": "explain_cmd",
+    "check": "check_cmd",
+    "integrate": "integrate_cmd",
+    "demo": "demo_cmd",
+    "kiosk": "kiosk_cmd",
+    "fleet": "kiosk_cmd",
+}
+COMMANDS = {*COMMAND_MODULES, "gui"}
 
 
 class _Parser(argparse.ArgumentParser):
@@ -27,31 +33,22 @@ class _Parser(argparse.ArgumentParser):
         self.exit(EXIT_USAGE, f"{self.prog}: error: {message}\n")
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The whole command line, or with *only* just that command (the others are not even imported)."""
     parser = _Parser(prog="desktop-uploader", description="Upload files to Amazon S3 and S3-compatible storage.")
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     parser.add_argument("-v", "--verbose", action="store_true", help="log details to stderr")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
-    upload_cmd.register(sub)
-    profile_cmd.register(sub)
-    credentials_cmd.register(sub)
-    explain_cmd.register(sub)
-    check_cmd.register(sub)
-    integrate_cmd.register(sub)
-    demo_cmd.register(sub)
-    kiosk_cmd.register(sub)
+    for module in dict.fromkeys(COMMAND_MODULES.values()):  # each module once, in order
+        if only is None or COMMAND_MODULES.get(only) == module:
+            importlib.import_module(f"desktop_uploader.cli.{module}").register(sub)
+    if only is not None and only != "gui":
+        return parser
     gui = sub.add_parser("gui", help="open the window (the default without a command)")
     gui.add_argument("paths", nargs="*", metavar="PATH", help="files or folders to queue")
     gui.add_argument("--profile", help="destination to upload to (default: the default one)")
     gui.set_defaults(func=_run_gui)
     return parser
-
-
-def _commands(parser: argparse.ArgumentParser) -> set[str]:
-    for action in parser._actions:
-        if isinstance(action, argparse._SubParsersAction):
-            return set(action.choices)
-    return set()
 
 
 def _run_gui(args: argparse.Namespace) -> int:
@@ -61,15 +58,19 @@ def _run_gui(args: argparse.Namespace) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
     words = list(sys.argv[1:] if argv is None else argv)
-    if words and not words[0].startswith("-") and words[0] not in _commands(parser):
+    if words and not words[0].startswith("-") and words[0] not in COMMANDS:
         # `desktop-uploader PATH...`, as file managers and "Open with" call it: queue them in the window.
         words = ["gui", "--", *words]
-    args = parser.parse_args(words)
+    command = next((w for w in words if not w.startswith("-")), None)
+    if command is None and not {"-h", "--help"} & set(words):
+        command = "gui"  # no command: the window, or --version; only the full --help lists every command
+    args = build_parser(command if command in COMMANDS else None).parse_args(words)
     logging.basicConfig(level=logging.DEBUG if args.verbose else logging.WARNING,
                         format="%(levelname)s %(name)s: %(message)s")
     if args.command is None:
+        from desktop_uploader.cli import kiosk_cmd
+
         if kiosk_cmd.starts_in_kiosk():  # kiosk.enabled in the settings or the admin's locked config
             return kiosk_cmd.run_kiosk_cmd(argparse.Namespace(profile=None, watch=[], locked_config=None))
         return _run_gui(args)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import io
 import json
 import os
@@ -12,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from desktop_uploader.cli.main import main
+from desktop_uploader.cli.main import COMMANDS, build_parser, main
 from desktop_uploader.core.config import Config
 from desktop_uploader.core.secrets import SecretStore
 
@@ -109,3 +110,32 @@ def test_local_profile_upload_in_process(tmp_path: Path, seaweed: Any, bucket: s
     assert len(keys) == 1 and keys[0].startswith("f-") and keys[0].endswith(".csv")
     head = seaweed.client().head_object(Bucket=bucket, Key=keys[0])
     assert head["Metadata"] == {"device": "kiosk-1"} and head["ContentType"] == "text/csv"
+
+
+@pytest.mark.parametrize(("argv", "absent"), [
+    (["upload", "--help"], ["desktop_uploader.cli.kiosk_cmd", "desktop_uploader.core.check", "boto3"]),
+    (["--version"], ["desktop_uploader.cli.upload_cmd", "desktop_uploader.core.engine", "requests"]),
+])
+def test_a_command_imports_only_what_it_needs(argv: list[str], absent: list[str]) -> None:
+    """Start-up time counts for right-click uploads and scripts: other commands' modules stay unloaded."""
+    probe = (
+        "import sys\n"
+        "from desktop_uploader.cli.main import main\n"
+        "try:\n"
+        f"    main({argv!r})\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        f"print(sorted(m for m in {absent!r} if m in sys.modules))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60, check=True)
+    assert done.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_every_registered_command_is_known_to_the_lazy_loader(capsys: pytest.CaptureFixture[str]) -> None:
+    # A command missing from COMMANDS would be taken for a file name and opened in the window.
+    sub = next(a for a in build_parser()._actions if isinstance(a, argparse._SubParsersAction))
+    assert set(sub.choices) == COMMANDS
+    with pytest.raises(SystemExit):
+        main(["--help"])
+    listed = capsys.readouterr().out
+    assert all(command in listed for command in COMMANDS)
