@@ -429,7 +429,7 @@ class Engine:
             attempt += 1
             control.check()
             try:
-                return self._attempt(job, signer, signed, control, attempt)
+                return self._attempt(job, signer, signed, control, fresh_claim=attempt == 1 and resigns == 0)
             except _NeedsLink as need:
                 if resigns >= policy.max_resigns:
                     raise UploadError(need.failure, need.signed) from None
@@ -450,8 +450,8 @@ class Engine:
                 self.store.set_state(job.id, JobState.UPLOADING, error=failure.to_dict())
                 control.wait(delay)
 
-    def _attempt(self, job: Job, signer: Signer, signed: SignedRequest | None, control: Control,
-                 attempt: int) -> tuple[PutResult, int]:
+    def _attempt(self, job: Job, signer: Signer, signed: SignedRequest | None, control: Control, *,
+                 fresh_claim: bool) -> tuple[PutResult, int]:
         try:
             fh = open(job.path, "rb")  # noqa: SIM115 - closed below, kept open across sign + send
         except FileNotFoundError:
@@ -481,7 +481,8 @@ class Engine:
                         throttle=throttle, verify_md5=self.settings.verify_md5))
             else:
                 if signed is None or signed.expires_within(self.settings.resign_margin):
-                    self.store.set_state(job.id, JobState.SIGNING)
+                    if not fresh_claim:  # claiming the job marked it signing already
+                        self.store.set_state(job.id, JobState.SIGNING)
                     try:
                         signed = signer.sign_put(UploadTarget(job.key, job.content_type, job.size, job.metadata))
                     except UploadError as exc:

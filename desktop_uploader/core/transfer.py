@@ -107,7 +107,7 @@ class FileBody:
 def headers_to_send(signed: SignedRequest, link: LinkInfo | None = None) -> dict[str, str]:
     """Exactly the headers the link was signed for, with the values the signer used, and no unsigned
     x-amz-* header. Raises UploadError when a signed header's value is unknown."""
-    link = link or parse_link(signed.url)
+    link = link or signed.link or parse_link(signed.url)
     known = {k.lower(): v for k, v in signed.headers.items()}
     out: dict[str, str] = {}
     if link.version == "v4":

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from desktop_uploader.core.failure import Failure
+
+if TYPE_CHECKING:
+    from desktop_uploader.core.explain.link import LinkInfo
 
 
 @dataclass(frozen=True)
@@ -34,6 +37,8 @@ class SignedRequest:
     fields: dict[str, str] | None = None  # presigned POST form fields
     expires_at: float | None = None  # unix time, when known
     signer: str = ""
+    # The signer's own reading of ``url``, when it made one; saves parsing the link again to send it.
+    link: LinkInfo | None = field(default=None, compare=False, repr=False)
 
     def expires_within(self, seconds: float, now: float | None = None) -> bool:
         if self.expires_at is None:

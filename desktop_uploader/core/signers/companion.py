@@ -182,8 +182,9 @@ class CompanionSigner(EndpointSigner):
         action = f"sign part {part_number}"
         data = self._call("GET", self._upload_path(upload_id, str(part_number)), action, params={"key": key})
         url = self._check_url(data.get("url") if isinstance(data, dict) else None, action)
-        return SignedRequest(method="PUT", url=url, headers={}, expires_at=parse_link(url).expires_epoch,
-                             signer=self.name)
+        link = parse_link(url)
+        return SignedRequest(method="PUT", url=url, headers={}, expires_at=link.expires_epoch,
+                             signer=self.name, link=link)
 
     def list_parts(self, key: str, upload_id: str) -> list[UploadedPart] | None:
         data = self._call("GET", self._upload_path(upload_id), "list the parts already uploaded",

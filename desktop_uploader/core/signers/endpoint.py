@@ -132,7 +132,7 @@ class EndpointSigner:
             expires_at = float(data["expires_at"])
         method = str(data.get("method") or "PUT").upper()
         return SignedRequest(method=method, url=url, headers=headers, expires_at=expires_at,
-                             signer=self.name)
+                             signer=self.name, link=link)
 
     def describe(self) -> dict[str, str]:
         host = urlsplit(self.profile.endpoint_url).netloc
