@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -40,6 +41,40 @@ _LAUNCH_CHILD = textwrap.dedent("""
     window.shutdown()
     window.engine.close()
 """)
+
+
+# The app as a user runs it, in its own process (no test servers in it): queue N files, report its RSS.
+_RSS_CHILD = textwrap.dedent("""
+    import sys, time
+    from pathlib import Path
+    from desktop_uploader.core.config import Config
+    from desktop_uploader.gui.app import application, create_window
+    folder, count = sys.argv[1], int(sys.argv[2])
+    app = application()
+    window = create_window(Config.load())  # the engine is not started: the queue, not uploads, is measured
+    window.show()
+    while not window.is_loaded:
+        app.processEvents()
+    window.add_paths([folder])
+    end = time.monotonic() + 120
+    while (window.model.rowCount() < count or window.adds.pending) and time.monotonic() < end:
+        app.processEvents()
+        time.sleep(0.001)
+    for _ in range(20):
+        app.processEvents()
+    status = Path("/proc/self/status").read_text().splitlines()
+    print(next(int(line.split()[1]) for line in status if line.startswith("VmRSS:")) / 1024, window.model.rowCount())
+    window._quitting = True
+    window.shutdown()
+    window.engine.close()
+""")
+
+
+def app_rss_with_queue(home: Path, folder: Path, count: int) -> tuple[float, int]:
+    env = dict(os.environ, DESKTOP_UPLOADER_HOME=str(home), PYTHONPATH=str(ROOT))
+    out = subprocess.run([sys.executable, "-c", _RSS_CHILD, str(folder), str(count)], env=env, check=True,
+                         capture_output=True, text=True, timeout=300).stdout.split()
+    return float(out[-2]), int(out[-1])
 
 
 def rss_mib() -> float:
@@ -102,7 +137,7 @@ def main() -> int:
     parser.add_argument("--launch-runs", type=int, default=3)
     args = parser.parse_args()
 
-    from desktop_uploader.core.config import Config, Profile
+    from desktop_uploader.core.config import Config, Profile, config_path
     from desktop_uploader.core.engine import EngineSettings
     from desktop_uploader.core.factory import open_engine
     from desktop_uploader.core.models import JobState
@@ -154,8 +189,15 @@ def main() -> int:
                       f"event loop while adding: p99 {stalls['p99_ms']:.0f} ms, max {stalls['max_ms']:.0f} ms")
                 for _ in range(20):
                     app.processEvents()
-                print(f"RSS with {args.files:,} queued: {rss_mib():.0f} MiB "
-                      f"(this process before the window: {rss_before:.0f} MiB; target <= 150 MiB)")
+                print(f"RSS of this benchmark process with {args.files:,} queued: {rss_mib():.0f} MiB "
+                      f"(before the window: {rss_before:.0f} MiB; it also hosts the endpoint and S3 clients)")
+                # A home of its own with the same settings, so the app starts with an empty queue.
+                settings_file = config_path()
+                app_settings = root / "app-home" / settings_file.relative_to(home)
+                app_settings.parent.mkdir(parents=True)
+                shutil.copyfile(settings_file, app_settings)
+                rss, rows = app_rss_with_queue(root / "app-home", many, args.files)
+                print(f"RSS of the app alone (own process) with {rows:,} queued: {rss:.0f} MiB (target <= 150 MiB)")
 
                 # Take the small files out of the way, then time one big upload.
                 window.model.remove_ids(window.model.job_ids())

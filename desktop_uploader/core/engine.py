@@ -29,7 +29,7 @@ from desktop_uploader.core.explain import preflight
 from desktop_uploader.core.failure import Failure, UploadError
 from desktop_uploader.core.http import make_session
 from desktop_uploader.core.keepawake import KeepAwake
-from desktop_uploader.core.keys import render_key, resolve_collisions
+from desktop_uploader.core.keys import KeyTemplate, resolve_collisions
 from desktop_uploader.core.mime import content_type_for
 from desktop_uploader.core.models import Event, EventKind, Job, JobState, NewJob
 from desktop_uploader.core.ratelimit import RateLimiter
@@ -154,12 +154,18 @@ class Engine:
         batch = batch or uuid.uuid4().hex[:12]
         wanted: list[tuple[Any, str]] = []
         problems = list(scan.problems)
+        try:
+            template: KeyTemplate | None = KeyTemplate(keys.template)  # parsed once for the whole batch
+        except ValueError as exc:
+            template, template_error = None, exc
         for found in scan.files:
             try:
+                if template is None:
+                    raise template_error
                 # A dropped folder keeps its own name in the key, as file managers copy folders.
                 root = found.root.parent if found.root is not None else None
-                key = render_key(keys.template, path=found.path, root=root, prefix=keys.prefix, now=now,
-                                 device=keys.device, operator=keys.operator)
+                key = template.render(path=found.path, root=root, prefix=keys.prefix, now=now,
+                                      device=keys.device, operator=keys.operator)
             except ValueError as exc:
                 problems.append(ScanProblem(found.path, f"No valid name could be made for it: {exc}"))
                 continue

@@ -197,7 +197,7 @@ class KeyTemplate:
             raise InvalidKeyError(
                 f"The key template {self.template!r} gives an empty key for {path.name!r}."
             ) from None
-        return sanitize_key(join_prefix(prefix, key))
+        return sanitize_key(join_prefix(prefix, key)) if prefix else key
 
 
 def render_key(
@@ -286,6 +286,9 @@ def sanitize_key(key: str) -> str:
         raise InvalidKeyError(f"{key!r} does not contain anything that can be used as a key.")
     folders = "".join(part + "/" for part in parts[:-1])
     name = parts[-1]
+    whole = folders + name
+    if len(whole.encode("utf-8")) <= MAX_KEY_BYTES:  # the usual case: nothing to cut
+        return whole
     return _fit(folders, _split_ext(name), (name, ""))
 
 
