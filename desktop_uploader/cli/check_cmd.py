@@ -21,7 +21,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 
 def run(args: argparse.Namespace) -> int:
-    _, profile = load_profile(args.profile)
+    _, profile = load_profile(args.profile, effective=True)
     with make_session() as session:
         result = check_connection(profile, session)
     if args.json:

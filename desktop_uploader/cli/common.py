@@ -23,9 +23,22 @@ def load_config() -> Config:
         raise UsageError(str(exc)) from None
 
 
-def load_profile(name: str | None) -> tuple[Config, Profile]:
-    """The settings and the named (or default) profile, or a UsageError that says which exist."""
+def load_effective_config() -> Config:
+    """The settings to upload with: the user's, with the admin's locked values (if any) laid over them.
+    Not for saving: commands that change settings use load_config()."""
+    from desktop_uploader.core.lockdown import LockdownError, effective_config, load_locked, locked_config_path
+
     config = load_config()
+    try:
+        return effective_config(config, load_locked(locked_config_path()))
+    except LockdownError as exc:
+        raise UsageError(str(exc)) from None
+
+
+def load_profile(name: str | None, *, effective: bool = False) -> tuple[Config, Profile]:
+    """The settings and the named (or default) profile, or a UsageError that says which exist.
+    With *effective*, the admin's locked values are laid over them (see load_effective_config)."""
+    config = load_effective_config() if effective else load_config()
     try:
         return config, config.get(name)
     except ConfigError as exc:

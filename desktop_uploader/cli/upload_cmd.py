@@ -15,7 +15,7 @@ from dataclasses import replace
 from types import FrameType
 from typing import Any, TextIO
 
-from desktop_uploader.cli.common import EXIT_FAILED, EXIT_OK, UsageError, load_config
+from desktop_uploader.cli.common import EXIT_FAILED, EXIT_OK, UsageError, load_effective_config
 from desktop_uploader.core.config import KIND_ENDPOINT, KIND_LOCAL, Config, ConfigError, Profile, ProfileError
 from desktop_uploader.core.engine import EngineSettings, KeyOptions
 from desktop_uploader.core.factory import open_engine
@@ -175,7 +175,7 @@ def json_event(event: Event) -> dict[str, Any]:
 def run(args: argparse.Namespace, *, out: TextIO | None = None, err: TextIO | None = None) -> int:
     out = out or sys.stdout
     err = err or sys.stderr
-    config = load_config()
+    config = load_effective_config()
     profile, adhoc = resolve_profile(args, config)
     settings = EngineSettings(concurrency=profile.concurrency, multipart_threshold=profile.multipart_threshold,
                               rate_limit=args.limit_rate, verify_md5=not args.skip_checksum)

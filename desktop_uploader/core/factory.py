@@ -18,6 +18,7 @@ from desktop_uploader.core.config import (
 )
 from desktop_uploader.core.engine import Engine, EngineSettings, SignerFactory
 from desktop_uploader.core.failure import Failure, UploadError
+from desktop_uploader.core.lockdown import LockedConfig, effective_config
 from desktop_uploader.core.paths import queue_db_path
 from desktop_uploader.core.secrets import SecretStore
 from desktop_uploader.core.signers.base import SignedRequest, Signer
@@ -48,15 +49,19 @@ def make_signer(profile: Profile, session: requests.Session, secrets: SecretStor
 
 
 def signer_factory(config: Config, secrets: SecretStore,
-                   extra: Mapping[str, Profile] | None = None) -> SignerFactory:
-    """Signers by profile name: saved profiles, plus profiles that live only for this run."""
+                   extra: Mapping[str, Profile] | None = None,
+                   locked: LockedConfig | None = None) -> SignerFactory:
+    """Signers by profile name: saved profiles, plus profiles that live only for this run.
+
+    ``config`` is read each time a signer is made, so edits saved in it reach the next upload; the
+    admin's ``locked`` values are laid over it then, so they always win."""
     extra = dict(extra or {})
 
     def factory(name: str, session: requests.Session) -> Signer:
         profile = extra.get(name)
         if profile is None:
             try:
-                profile = config.get(name)
+                profile = effective_config(config, locked).get(name)
             except ConfigError as exc:
                 raise UploadError(Failure(code=f.PROFILE_MISSING, stage=f.STAGE_LOCAL, message=str(exc))) \
                     from None
@@ -67,10 +72,10 @@ def signer_factory(config: Config, secrets: SecretStore,
 
 def open_engine(config: Config, *, secrets: SecretStore | None = None, settings: EngineSettings | None = None,
                 profiles: Iterable[str] | None = None, extra: Mapping[str, Profile] | None = None,
-                store: JobStore | None = None) -> Engine:
+                store: JobStore | None = None, locked: LockedConfig | None = None) -> Engine:
     return Engine(
         store or JobStore(queue_db_path()),
-        signer_factory(config, secrets or SecretStore(), extra),
+        signer_factory(config, secrets or SecretStore(), extra, locked),
         settings=settings,
         explainer=explain_failure,
         profiles=profiles,

@@ -41,12 +41,12 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import platformdirs
 
+from desktop_uploader.core.after_upload import AFTER_KEEP, AFTER_UPLOAD_CHOICES
 from desktop_uploader.core.config import KIND_LOCAL, Config, Profile, ProfileError
 from desktop_uploader.core.keys import KeyTemplateError, validate_template
 from desktop_uploader.core.paths import APP_NAME, HOME_ENV
 from desktop_uploader.core.redact import SECRET_HEADERS, SECRET_QUERY_PARAMS
 from desktop_uploader.core.secrets import ACCESS_KEY_ID, SECRET_ACCESS_KEY, header_field
-from desktop_uploader.core.watch import AFTER_KEEP, AFTER_UPLOAD_CHOICES
 
 LOCKED_CONFIG_ENV = "DESKTOP_UPLOADER_LOCKED_CONFIG"
 LOCKED_CONFIG_FILE = "locked-config.json"
@@ -252,6 +252,12 @@ def apply_locked(config: Config, locked: LockedConfig) -> Config:
     kiosk.update(copy.deepcopy(locked.kiosk))
     merged.settings[KIOSK_SETTINGS_KEY] = kiosk
     return merged
+
+
+def effective_config(config: Config, locked: LockedConfig | None) -> Config:
+    """The settings every surface works with: ``config`` itself when nothing is locked, else the copy
+    with the admin's values laid over it (see apply_locked)."""
+    return apply_locked(config, locked) if locked is not None and locked.active else config
 
 
 def kiosk_settings(config: Config, locked: LockedConfig | None = None) -> KioskSettings:

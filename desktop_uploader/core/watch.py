@@ -46,16 +46,17 @@ from watchdog.events import (
 from watchdog.observers import Observer
 from watchdog.observers.api import BaseObserver, ObservedWatch
 
+# Re-exported: the watcher's callers name these choices through this module.
+from desktop_uploader.core.after_upload import AFTER_COPY as AFTER_COPY
+from desktop_uploader.core.after_upload import AFTER_KEEP as AFTER_KEEP
+from desktop_uploader.core.after_upload import AFTER_MOVE as AFTER_MOVE
+from desktop_uploader.core.after_upload import AFTER_UPLOAD_CHOICES as AFTER_UPLOAD_CHOICES
 from desktop_uploader.core.paths import data_dir
 from desktop_uploader.core.scan import DEFAULT_SKIP, SkipRule
 
 log = logging.getLogger(__name__)
 
 SEEN_DB = "watch.sqlite3"
-AFTER_KEEP = "keep"
-AFTER_COPY = "copy"
-AFTER_MOVE = "move"
-AFTER_UPLOAD_CHOICES = (AFTER_KEEP, AFTER_COPY, AFTER_MOVE)
 DEFAULT_STABLE_SECONDS = 3.0
 DEFAULT_RESCAN_SECONDS = 60.0
 _HASH_CHUNK = 1024 * 1024

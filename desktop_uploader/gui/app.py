@@ -16,6 +16,13 @@ from desktop_uploader import __version__
 from desktop_uploader.core.config import Config, ConfigError, ProfileError
 from desktop_uploader.core.engine import Engine, EngineSettings
 from desktop_uploader.core.factory import open_engine
+from desktop_uploader.core.lockdown import (
+    LockdownError,
+    LockedConfig,
+    effective_config,
+    load_locked,
+    locked_config_path,
+)
 from desktop_uploader.core.secrets import SecretStore
 from desktop_uploader.gui.main_window import MainWindow
 from desktop_uploader.gui.qtcompat import protect_singletons
@@ -57,12 +64,14 @@ def engine_settings(config: Config, profile: str | None) -> EngineSettings:
 
 
 def create_window(config: Config, *, profile: str | None = None, secrets: SecretStore | None = None,
-                  engine: Engine | None = None) -> MainWindow:
-    """The main window over an engine for ``config`` (opened here unless given)."""
+                  engine: Engine | None = None, locked: LockedConfig | None = None) -> MainWindow:
+    """The main window over an engine for ``config`` (opened here unless given); ``locked`` holds the
+    admin's values, which win over the user's."""
     secrets = secrets or SecretStore()
     if engine is None:
-        engine = open_engine(config, secrets=secrets, settings=engine_settings(config, profile))
-    return MainWindow(engine, config, secrets=secrets, profile=profile)
+        engine = open_engine(config, secrets=secrets, locked=locked,
+                             settings=engine_settings(effective_config(config, locked), profile))
+    return MainWindow(engine, config, secrets=secrets, profile=profile, locked=locked)
 
 
 def run_gui(paths: Sequence[str], *, profile: str | None = None,
@@ -84,19 +93,22 @@ def _run(app: QApplication, instance: InstanceServer, paths: Sequence[str], prof
     translator = install_translator()  # noqa: F841 - must stay alive while the app runs
     try:
         config = Config.load()
-    except (ConfigError, ProfileError) as exc:
+        locked = load_locked(locked_config_path())
+        effective = effective_config(config, locked)
+    except (ConfigError, ProfileError, LockdownError) as exc:
         QMessageBox.critical(None, QCoreApplication.translate("App", "Settings cannot be read"), str(exc))
         return 2
     secrets = SecretStore()
-    if not config.profiles:
+    if not effective.profiles:
         # Nothing can be uploaded without a destination: ask for one before showing the queue.
-        SettingsDialog(config, secrets).exec()
-    if profile is not None and profile not in config.profiles:
+        SettingsDialog(config, secrets, locked=locked).exec()
+        effective = effective_config(config, locked)
+    if profile is not None and profile not in effective.profiles:
         QMessageBox.critical(None, QCoreApplication.translate("App", "Unknown destination"),
                              QCoreApplication.translate("App", "There is no destination named “{name}”.")
                              .format(name=profile))
         return 2
-    window = create_window(config, profile=profile, secrets=secrets)
+    window = create_window(config, profile=profile, secrets=secrets, locked=locked)
     engine = window.engine
     instance.paths_received.connect(lambda more: _handed_over(window, more))
     window.loaded.connect(engine.start)

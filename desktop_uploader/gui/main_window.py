@@ -44,6 +44,7 @@ from PySide6.QtWidgets import (
 
 from desktop_uploader.core.config import Config, ConfigError, Profile
 from desktop_uploader.core.engine import AddResult, Engine, KeyOptions
+from desktop_uploader.core.lockdown import LockedConfig, effective_config
 from desktop_uploader.core.models import Event, EventKind, Job, JobState
 from desktop_uploader.core.secrets import SecretStore
 from desktop_uploader.gui.bridge import EngineBridge
@@ -104,11 +105,13 @@ class MainWindow(QMainWindow):
     adding_finished = Signal(object)  # AddResult
 
     def __init__(self, engine: Engine, config: Config, *, secrets: SecretStore | None = None,
-                 profile: str | None = None, parent: QWidget | None = None) -> None:
+                 profile: str | None = None, locked: LockedConfig | None = None,
+                 parent: QWidget | None = None) -> None:
         protect_singletons()
         super().__init__(parent)
         self.engine = engine
-        self.config = config
+        self.config = config  # the user's own settings, which Settings edits and saves
+        self.locked = locked or LockedConfig()  # the admin's values, which win over the user's
         self.secrets = secrets or SecretStore()
         self._profile_name = profile
         self._quitting = False
@@ -356,9 +359,13 @@ class MainWindow(QMainWindow):
         self.tray = tray
 
     # -- profile ------------------------------------------------------------------------------------
+    def effective_config(self) -> Config:
+        """What uploads use: the user's settings with the admin's locked values laid over them."""
+        return effective_config(self.config, self.locked)
+
     def current_profile(self) -> Profile | None:
         try:
-            return self.config.get(self._profile_name)
+            return self.effective_config().get(self._profile_name)
         except ConfigError:
             return None
 
@@ -639,7 +646,7 @@ class MainWindow(QMainWindow):
             QGuiApplication.clipboard().setText("\n".join(r.key for r in rows))
 
     def _profile_of(self, row: Row | HistoryEntry) -> Profile | None:
-        return self.config.profiles.get(row.profile) if row.profile else self.current_profile()
+        return self.effective_config().profiles.get(row.profile) if row.profile else self.current_profile()
 
     def copy_urls(self) -> None:
         urls = [object_url(self._profile_of(r), r.key) for r in self.selected_rows()]
@@ -687,14 +694,15 @@ class MainWindow(QMainWindow):
 
     # -- settings -----------------------------------------------------------------------------------
     def open_settings(self) -> bool:
-        dialog = SettingsDialog(self.config, self.secrets, self)
+        dialog = SettingsDialog(self.config, self.secrets, self, locked=self.locked)
         accepted = dialog.exec() == SettingsDialog.DialogCode.Accepted
         if accepted:
             # Signers hold credentials and URLs; the next upload must use the saved ones.
             self.ops.submit(self.engine.reload_signers)
-            rate_kib = int(self.config.settings.get(SETTING_RATE_LIMIT, 0) or 0)
+            effective = self.effective_config()
+            rate_kib = int(effective.settings.get(SETTING_RATE_LIMIT, 0) or 0)
             self.engine.set_rate_limit(rate_kib * 1024 if rate_kib > 0 else None)
-            if self._profile_name and self._profile_name not in self.config.profiles:
+            if self._profile_name and self._profile_name not in effective.profiles:
                 self._profile_name = None
         self._update_setup_banner()
         self._update_actions()

@@ -51,6 +51,7 @@ from desktop_uploader.core.config import (
 )
 from desktop_uploader.core.http import make_session
 from desktop_uploader.core.keys import PLACEHOLDERS, render_key
+from desktop_uploader.core.lockdown import LockedConfig, effective_config
 from desktop_uploader.gui.qtcompat import protect_singletons
 from desktop_uploader.gui.resources import icon
 from desktop_uploader.gui.tasks import TaskRunner
@@ -61,16 +62,21 @@ _MIB = 1024 * 1024
 
 
 class SettingsDialog(QDialog):
-    def __init__(self, config: Config, secrets: sec.SecretStore, parent: QWidget | None = None) -> None:
+    def __init__(self, config: Config, secrets: sec.SecretStore, parent: QWidget | None = None, *,
+                 locked: LockedConfig | None = None) -> None:
         protect_singletons()
         super().__init__(parent)
         self._config = config
         self._secrets = secrets
-        self._profiles: dict[str, Profile] = {n: copy.deepcopy(p) for n, p in config.profiles.items()}
+        # The admin's locked values are shown, and cannot be changed or removed here.
+        self._locked = locked or LockedConfig()
+        self._own_tooltips: dict[int, str] = {}  # widget id -> its tooltip when not locked
+        shown = effective_config(config, self._locked)
+        self._profiles: dict[str, Profile] = {n: copy.deepcopy(p) for n, p in shown.profiles.items()}
         self._new: set[str] = set()
         self._removed: set[str] = set()
         self._pending: dict[str, dict[str, str]] = {}
-        self._default = config.default_profile
+        self._default = shown.default_profile
         self._current: str | None = None
         self._loading = False
 
@@ -288,10 +294,14 @@ class SettingsDialog(QDialog):
         self.rate_spin.setSpecialValueText(self.tr("No limit"))
         self.rate_spin.setAccessibleName(self.tr("Bandwidth limit"))
         self.rate_spin.setToolTip(self.tr("Applies at once, also to uploads already running."))
-        self.rate_spin.setValue(int(self._config.settings.get(SETTING_RATE_LIMIT, 0) or 0))
+        self.rate_spin.setValue(int(effective_config(self._config, self._locked).settings.get(
+            SETTING_RATE_LIMIT, 0) or 0))
+        self._lock_widget(self.rate_spin, SETTING_RATE_LIMIT in self._locked.locked_settings())
         form.addRow(self.tr("&Bandwidth limit:"), self.rate_spin)
         self.tray_check = QCheckBox(self.tr("Keep uploading in the background when the window is closed"))
-        self.tray_check.setChecked(bool(self._config.settings.get(SETTING_CLOSE_TO_TRAY, True)))
+        self.tray_check.setChecked(bool(effective_config(self._config, self._locked).settings.get(
+            SETTING_CLOSE_TO_TRAY, True)))
+        self._lock_widget(self.tray_check, SETTING_CLOSE_TO_TRAY in self._locked.locked_settings())
         form.addRow(self.tray_check)
         self.tabs.addTab(page, self.tr("&General"))
 
@@ -312,8 +322,29 @@ class SettingsDialog(QDialog):
     def _set_form_enabled(self, on: bool) -> None:
         for page in self._profile_pages:
             page.setEnabled(on)
-        self.remove_button.setEnabled(on)
-        self.default_button.setEnabled(on)
+        locked_profile = self._current in self._locked.profiles
+        self.remove_button.setEnabled(on and not locked_profile)
+        self.default_button.setEnabled(on and not self._locked.default_profile)
+
+    def _lock_widget(self, widget: QWidget, locked: bool) -> None:
+        own_tip = self._own_tooltips.setdefault(id(widget), widget.toolTip())
+        widget.setEnabled(not locked)
+        widget.setToolTip(self.tr("Set by your administrator; it cannot be changed here.") if locked else own_tip)
+
+    def _profile_widgets(self) -> dict[str, list[QWidget]]:
+        """The form's widgets by the profile setting they show, for locking the admin's values."""
+        return {
+            "kind": [self.kind_combo], "endpoint_url": [self.endpoint_url], "protocol": [self.protocol_combo],
+            "http_method": [self.method_combo], "key_param": [self.key_param], "type_param": [self.type_param],
+            "url_field": [self.url_field], "secret_headers": [self.headers_table],
+            "bucket": [self.bucket_edit], "region": [self.region_edit], "s3_endpoint_url": [self.s3_url_edit],
+            "addressing_style": [self.addressing_combo], "allow_insecure_http": [self.insecure_check],
+            "prefix": [self.prefix_edit], "key_template": [self.template_edit],
+            "concurrency": [self.concurrency_spin], "multipart_threshold": [self.multipart_spin],
+        }
+
+    def locked_fields(self, name: str | None) -> frozenset[str]:
+        return self._locked.locked_profile_fields(name) if name else frozenset()
 
     def _on_profile_changed(self, current: QListWidgetItem | None, previous: QListWidgetItem | None) -> None:
         if self._loading:
@@ -355,7 +386,7 @@ class SettingsDialog(QDialog):
 
     def remove_profile(self) -> None:
         name = self._current
-        if name is None:
+        if name is None or name in self._locked.profiles:
             return
         del self._profiles[name]
         self._pending.pop(name, None)
@@ -407,6 +438,11 @@ class SettingsDialog(QDialog):
         self.template_edit.setText(p.key_template)
         self.concurrency_spin.setValue(p.concurrency)
         self.multipart_spin.setValue(max(5, p.multipart_threshold // _MIB))
+        locked = self.locked_fields(p.name)
+        for field_name, widgets in self._profile_widgets().items():
+            for widget in widgets:
+                self._lock_widget(widget, field_name in locked)
+        self.remove_button.setEnabled(p.name not in self._locked.profiles)
         self._loading = False
         self.update_preview()
 
@@ -494,6 +530,8 @@ class SettingsDialog(QDialog):
         p.key_template = self.template_edit.text().strip()
         p.concurrency = self.concurrency_spin.value()
         p.multipart_threshold = self.multipart_spin.value() * _MIB
+        for field_name, value in self._locked.profiles.get(name, {}).items():
+            setattr(p, field_name, copy.deepcopy(value))  # the admin's value, whatever the form says
         if not pending:
             self._pending.pop(name, None)
 

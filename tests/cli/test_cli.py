@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from desktop_uploader.cli.main import COMMANDS, build_parser, main
-from desktop_uploader.core.config import Config
+from desktop_uploader.core.config import Config, Profile
 from desktop_uploader.core.secrets import SecretStore
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -139,3 +139,32 @@ def test_every_registered_command_is_known_to_the_lazy_loader(capsys: pytest.Cap
         main(["--help"])
     listed = capsys.readouterr().out
     assert all(command in listed for command in COMMANDS)
+
+
+def test_upload_uses_the_admins_locked_values(tmp_path: Path, seaweed: Any, bucket: str,
+                                               reference_endpoint: Any, monkeypatch: pytest.MonkeyPatch,
+                                               capsys: pytest.CaptureFixture[str]) -> None:
+    # The user's own profile points nowhere and names keys their way; the admin's lock wins.
+    config = Config.load()
+    config.put(Profile(name="field", endpoint_url="http://127.0.0.1:9/sign", prefix="mine/"))
+    config.save()
+    locked = tmp_path / "locked.json"
+    locked.write_text(json.dumps({"version": 1, "profiles": {
+        "field": {"endpoint_url": reference_endpoint.sign_url, "prefix": "locked/"}}}))
+    monkeypatch.setenv("DESKTOP_UPLOADER_LOCKED_CONFIG", str(locked))
+    (tmp_path / "site.csv").write_text("a,b\n")
+
+    assert main(["upload", str(tmp_path / "site.csv"), "--profile", "field", "--json"]) == 0
+
+    done = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert [e["key"] for e in done if e["event"] == "done"] == ["locked/site.csv"]
+    assert seaweed.client().get_object(Bucket=bucket, Key="locked/site.csv")["Body"].read() == b"a,b\n"
+    assert Config.load().get("field").prefix == "mine/"  # the user's file is left as it was
+
+
+def test_a_broken_locked_configuration_is_a_usage_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                        capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setenv("DESKTOP_UPLOADER_LOCKED_CONFIG", str(tmp_path / "missing.json"))
+    (tmp_path / "a.txt").write_text("a")
+    assert main(["upload", str(tmp_path / "a.txt"), "--endpoint", "http://127.0.0.1:9/sign"]) == 2
+    assert "missing.json does not exist" in capsys.readouterr().err

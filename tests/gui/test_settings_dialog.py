@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt
@@ -9,6 +11,7 @@ from PySide6.QtWidgets import QDialog, QDialogButtonBox
 from pytestqt.qtbot import QtBot
 
 from desktop_uploader.core.config import Config, Profile, config_path
+from desktop_uploader.core.lockdown import effective_config, load_locked
 from desktop_uploader.core.secrets import SecretStore
 from desktop_uploader.gui.settings_dialog import SettingsDialog
 
@@ -166,3 +169,74 @@ def test_app_wide_settings_reach_the_engine(qtbot: QtBot, memory_keyring: Any) -
     assert (settings.rate_limit, settings.concurrency, settings.multipart_threshold) == \
         (512 * 1024, 3, 32 * 1024 * 1024)
     assert Config.load().settings["close_to_tray"] is False
+
+
+def test_admins_locked_values_are_shown_fixed_and_survive_saving(qtbot: QtBot, memory_keyring: Any,
+                                                                 tmp_path: Path) -> None:
+    config = Config.load()
+    config.put(Profile(name="field", endpoint_url="https://mine.example.org/sign", prefix="mine"))
+    config.put(Profile(name="own", endpoint_url="https://own.example.org/sign"))
+    config.default_profile = "own"
+    config.save()
+    path = tmp_path / "locked.json"
+    path.write_text(json.dumps({"version": 1, "default_profile": "field",
+                                "profiles": {"field": {"endpoint_url": "https://sign.example.org/sign"},
+                                             "admin-only": {"endpoint_url": "https://other.example.org/s"}},
+                                "settings": {"rate_limit_kib": 256}}))
+    locked = load_locked(path)
+    dialog = SettingsDialog(config, SecretStore(), locked=locked)
+    qtbot.addWidget(dialog)
+    dialog.show()
+
+    # The admin's profile is listed, its locked value shown and fixed; the user's own fields stay free.
+    assert {dialog.profile_list.item(i).data(Qt.ItemDataRole.UserRole)
+            for i in range(dialog.profile_list.count())} == {"field", "own", "admin-only"}
+    dialog.select_profile("field")
+    assert dialog.endpoint_url.text() == "https://sign.example.org/sign"
+    assert not dialog.endpoint_url.isEnabled()
+    assert "administrator" in dialog.endpoint_url.toolTip()
+    assert dialog.prefix_edit.isEnabled() and dialog.prefix_edit.text() == "mine"
+    assert not dialog.remove_button.isEnabled() and not dialog.default_button.isEnabled()
+    assert not dialog.rate_spin.isEnabled() and dialog.rate_spin.value() == 256
+    dialog.endpoint_url.setText("https://changed.example.org/sign")  # as if the lock were got around
+    dialog.prefix_edit.setText("field-notes")
+    # A profile of the user's own is free again, with its own tooltip back.
+    dialog.select_profile("own")
+    assert dialog.endpoint_url.isEnabled() and "administrator" not in dialog.endpoint_url.toolTip()
+    assert dialog.remove_button.isEnabled()
+    dialog.remove_profile()
+    dialog.select_profile("field")
+    dialog.remove_profile()  # refused: the admin's profile stays
+
+    _save(qtbot, dialog)
+    assert dialog.result() == QDialog.DialogCode.Accepted
+    saved = Config.load()
+    assert set(saved.profiles) == {"field", "admin-only"}
+    assert saved.get("field").prefix == "field-notes"
+    effective = effective_config(saved, locked)
+    assert effective.get("field").endpoint_url == "https://sign.example.org/sign"
+    assert effective.default_profile == "field" and effective.settings["rate_limit_kib"] == 256
+
+
+def test_main_window_uploads_with_the_locked_values(qtbot: QtBot, memory_keyring: Any, tmp_path: Path,
+                                                    reference_endpoint: Any, seaweed: Any, bucket: str) -> None:
+    from desktop_uploader.gui.app import create_window
+    from tests.gui.conftest import close_window
+
+    config = Config.load()
+    config.put(Profile(name="field", endpoint_url="http://127.0.0.1:9/sign", prefix="mine"))
+    config.save()
+    path = tmp_path / "locked.json"
+    path.write_text(json.dumps({"version": 1, "profiles": {
+        "field": {"endpoint_url": reference_endpoint.sign_url, "prefix": "locked"}}}))
+    window = create_window(config, locked=load_locked(path))
+    try:
+        qtbot.waitUntil(lambda: window.is_loaded, timeout=10_000)
+        window.engine.start()
+        (tmp_path / "a.txt").write_text("a")
+        window.add_paths([str(tmp_path / "a.txt")])
+        qtbot.waitUntil(lambda: [r.state.value for r in window.model.rows()] == ["done"], timeout=30_000)
+        assert window.model.row_at(0).key == "locked/a.txt"
+        assert seaweed.client().get_object(Bucket=bucket, Key="locked/a.txt")["Body"].read() == b"a"
+    finally:
+        close_window(window)
