@@ -22,15 +22,34 @@ class ConnectionBudget:
         if size < 1:
             raise ValueError("the connection budget must be at least 1")
         self.size = size
-        self._free = threading.Semaphore(size)
+        self._in_use = 0
+        self._cond = threading.Condition()
+
+    def resize(self, size: int) -> None:
+        """Change the budget at once; connections over a smaller budget finish their request first."""
+        if size < 1:
+            raise ValueError("the connection budget must be at least 1")
+        with self._cond:
+            self.size = size
+            self._cond.notify_all()
+
+    @property
+    def in_use(self) -> int:
+        with self._cond:
+            return self._in_use
 
     @contextmanager
     def slot(self, control: _Stoppable | None = None) -> Iterator[None]:
         """Hold one connection while the body runs; waiting for it is cut short by a pause or cancel."""
-        while not self._free.acquire(timeout=0.2):
-            if control is not None:
-                control.check()
+        with self._cond:
+            while self._in_use >= self.size:
+                self._cond.wait(timeout=0.2)
+                if control is not None:
+                    control.check()
+            self._in_use += 1
         try:
             yield
         finally:
-            self._free.release()
+            with self._cond:
+                self._in_use -= 1
+                self._cond.notify()

@@ -24,7 +24,7 @@ import requests
 
 from desktop_uploader.core import failure as f
 from desktop_uploader.core.budget import ConnectionBudget
-from desktop_uploader.core.config import DEFAULT_CONCURRENCY
+from desktop_uploader.core.config import DEFAULT_CONCURRENCY, MAX_CONCURRENCY
 from desktop_uploader.core.explain import preflight
 from desktop_uploader.core.failure import Failure, UploadError
 from desktop_uploader.core.http import make_session
@@ -98,7 +98,7 @@ class Engine:
         self._explainer = explainer
         self._profiles = list(profiles) if profiles is not None else None
         self.session = session or make_session(
-            pool_size=max(self.settings.max_connections, self.settings.concurrency) + 4)
+            pool_size=max(self.settings.max_connections, MAX_CONCURRENCY) + 4)  # concurrency may grow
         # Always present, so a limit set later (Settings, kiosk) also slows transfers already running.
         self._limiter = RateLimiter(self.settings.rate_limit)
         # Every worker may hold a connection, so the budget never starves a file of its first one.
@@ -110,6 +110,7 @@ class Engine:
         self._cond = threading.Condition()
         self._active: dict[int, Control] = {}
         self._threads: list[threading.Thread] = []
+        self._worker_slots: set[int] = set()  # indices of the workers running now
         self._side_threads: list[threading.Thread] = []
         # The computer must not fall asleep mid-upload; released whenever the queue runs dry.
         self._awake = KeepAwake()
@@ -287,10 +288,30 @@ class Engine:
             self._closing = False
         if self.store.orphan_uploads():
             self._abort_orphans_soon()
-        for i in range(self.settings.concurrency):
-            thread = threading.Thread(target=self._worker, name=f"upload-worker-{i}", daemon=True)
+        with self._cond:
+            self._start_workers()
+
+    def _start_workers(self) -> None:
+        """Run one worker per slot below the concurrency; called holding the queue lock."""
+        for index in range(self.settings.concurrency):
+            if index in self._worker_slots:
+                continue
+            self._worker_slots.add(index)
+            thread = threading.Thread(target=self._worker, args=(index,), name=f"upload-worker-{index}",
+                                      daemon=True)
             thread.start()
             self._threads.append(thread)
+
+    def set_concurrency(self, files: int) -> None:
+        """Change how many files are sent at once, now: more start at once, and when there are fewer,
+        the files being sent finish first."""
+        files = max(1, min(MAX_CONCURRENCY, int(files)))
+        with self._cond:
+            self.settings.concurrency = files
+            self._budget.resize(max(self.settings.max_connections, files))
+            if self._running and not self._closing:
+                self._start_workers()
+            self._cond.notify_all()  # idle workers above the new number see it and stop
 
     def wait_idle(self, timeout: float | None = None) -> bool:
         """Block until nothing is queued or running for this engine; False on timeout."""
@@ -339,10 +360,12 @@ class Engine:
     def _has_queued(self) -> bool:
         return self.store.has_queued(self._profiles)
 
-    def _worker(self) -> None:
+    def _worker(self, index: int) -> None:
         while True:
             with self._cond:
-                if self._closing:
+                if self._closing or index >= self.settings.concurrency:
+                    self._worker_slots.discard(index)
+                    self._cond.notify_all()  # wait_idle() or set_concurrency() callers may be waiting
                     return
                 job = self.store.claim_next(self._profiles)
                 if job is None:

@@ -24,7 +24,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QDate, QLocale, QObject, Qt, QTimer, Signal
 
 from desktop_uploader.core import failure as f
 from desktop_uploader.core.config import Config, ConfigError, Profile
@@ -89,24 +89,34 @@ def status_text(*, waiting: int, sending: int, attention: int, last_sent_at: flo
     """The one line a field worker reads: what is happening to their files, in plain words."""
     parts: list[str] = []
     pending = waiting + sending
-    files = "1 file" if pending == 1 else f"{pending} files"
-    if sending:
-        parts.append(f"Sending {files}…")
+    # Whole sentences for one file and for several: in many languages the verb agrees with the count.
+    if sending or (waiting and net not in (NetState.OFFLINE, NetState.METERED)):
+        parts.append(QCoreApplication.translate("KioskStatus", "Sending 1 file…") if pending == 1 else
+                     QCoreApplication.translate("KioskStatus", "Sending {count} files…").format(count=pending))
     elif waiting and net is NetState.OFFLINE:
-        parts.append(f"{files} waiting for network")
+        parts.append(QCoreApplication.translate("KioskStatus", "1 file waiting for network") if pending == 1 else
+                     QCoreApplication.translate("KioskStatus", "{count} files waiting for network")
+                     .format(count=pending))
     elif waiting and net is NetState.METERED:
-        parts.append(f"{files} waiting for Wi-Fi or a wired network")
-    elif waiting:
-        parts.append(f"Sending {files}…")
+        parts.append(QCoreApplication.translate("KioskStatus", "1 file waiting for Wi-Fi or a wired network")
+                     if pending == 1 else
+                     QCoreApplication.translate("KioskStatus", "{count} files waiting for Wi-Fi or a wired network")
+                     .format(count=pending))
     if attention:
-        parts.append("1 needs attention" if attention == 1 else f"{attention} need attention")
+        parts.append(QCoreApplication.translate("KioskStatus", "1 needs attention") if attention == 1 else
+                     QCoreApplication.translate("KioskStatus", "{count} need attention").format(count=attention))
     if not parts:
         if last_sent_at is None:
-            return "Ready. New files are sent by themselves."
+            return QCoreApplication.translate("KioskStatus", "Ready. New files are sent by themselves.")
         sent = datetime.fromtimestamp(last_sent_at)
         today = (now or datetime.now()).date()
-        when = sent.strftime("%H:%M") if sent.date() == today else sent.strftime("%d %b at %H:%M")
-        return f"All sent at {when}" if sent.date() == today else f"All sent on {when}"
+        clock = sent.strftime("%H:%M")
+        if sent.date() == today:
+            return QCoreApplication.translate("KioskStatus", "All sent at {time}").format(time=clock)
+        # The pattern is translatable and QLocale names the month, so the date reads naturally everywhere.
+        pattern = QCoreApplication.translate("KioskStatus", "dd MMM", "date pattern for QDate::toString")
+        day = QLocale().toString(QDate(sent.year, sent.month, sent.day), pattern)
+        return QCoreApplication.translate("KioskStatus", "All sent on {date} at {time}").format(date=day, time=clock)
     return " · ".join(parts)
 
 
@@ -160,7 +170,7 @@ class KioskController(QObject):
         try:
             return self.config.get(settings.profile or None)
         except ConfigError as exc:
-            raise ConfigError(f"Kiosk mode needs a destination: {exc}") from None
+            raise ConfigError(self.tr("Kiosk mode needs a destination: {error}").format(error=exc)) from None
 
     @property
     def identity(self) -> Identity:
@@ -388,24 +398,33 @@ class KioskController(QObject):
 
 def describe_job(job: Job, net: NetState, *, percent: int | None = None, note: str = "") -> str:
     """A job's state in words a field worker understands."""
-    held = {NetState.OFFLINE: "Waiting for network", NetState.METERED: "Waiting for Wi-Fi"}.get(net)
+    held = {NetState.OFFLINE: QCoreApplication.translate("KioskFileState", "Waiting for network"),
+            NetState.METERED: QCoreApplication.translate("KioskFileState", "Waiting for Wi-Fi")}.get(net)
     state = job.state
     if held and not state.finished:
         # Held back, a transfer that had just begun is being stopped and will wait like the rest.
         return held
     if state in (JobState.QUEUED, JobState.PAUSED):
-        return note or "Waiting to send"
+        return note or QCoreApplication.translate("KioskFileState", "Waiting to send")
     if state is JobState.SIGNING:
-        return "Getting ready to send"
+        return QCoreApplication.translate("KioskFileState", "Getting ready to send")
     if state is JobState.UPLOADING:
         if note:
             return note
-        return f"Sending… {percent} %" if percent is not None else "Sending…"
+        if percent is None:
+            return QCoreApplication.translate("KioskFileState", "Sending…")
+        return QCoreApplication.translate("KioskFileState", "Sending… {percent} %").format(percent=percent)
     if state is JobState.DONE:
-        when = datetime.fromtimestamp(job.finished_at).strftime("%H:%M") if job.finished_at else ""
-        return f"Sent at {when}" if when else "Sent"
+        if not job.finished_at:
+            return QCoreApplication.translate("KioskFileState", "Sent")
+        when = datetime.fromtimestamp(job.finished_at).strftime("%H:%M")
+        return QCoreApplication.translate("KioskFileState", "Sent at {time}").format(time=when)
     if state is JobState.FAILED:
         if retries_by_itself(job):
-            return held or "Will try again shortly"
-        return f"Needs attention: {failure_text(job.error)}".rstrip(": ")
-    return "Not sent"
+            return held or QCoreApplication.translate("KioskFileState", "Will try again shortly")
+        # The reason comes from the engine's error catalog, which has translations of its own.
+        reason = failure_text(job.error).rstrip(": ")
+        if not reason:
+            return QCoreApplication.translate("KioskFileState", "Needs attention")
+        return QCoreApplication.translate("KioskFileState", "Needs attention: {reason}").format(reason=reason)
+    return QCoreApplication.translate("KioskFileState", "Not sent")

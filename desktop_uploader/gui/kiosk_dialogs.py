@@ -8,7 +8,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QKeyEvent
 from PySide6.QtWidgets import (
     QBoxLayout,
@@ -48,7 +48,7 @@ def add_buttons(dialog: QDialog, layout: QBoxLayout, ok_text: str, on_ok: Callab
     """The dialog's bottom row: Cancel (when the dialog may be left) and the action button."""
     buttons = QHBoxLayout()
     if cancellable:
-        cancel = touch_button("Cancel", dialog)
+        cancel = touch_button(QCoreApplication.translate("KioskDialogs", "Cancel"), dialog)
         cancel.clicked.connect(dialog.reject)
         buttons.addWidget(cancel)
     ok = touch_button(ok_text, dialog)
@@ -61,8 +61,10 @@ def add_buttons(dialog: QDialog, layout: QBoxLayout, ok_text: str, on_ok: Callab
 def _wait_text(seconds: float) -> str:
     seconds = math.ceil(seconds)
     if seconds >= 120:
-        return f"{math.ceil(seconds / 60)} minutes"
-    return f"{seconds} seconds"
+        return QCoreApplication.translate("PinDialog", "{count} minutes").format(count=math.ceil(seconds / 60))
+    if seconds == 1:
+        return QCoreApplication.translate("PinDialog", "1 second")
+    return QCoreApplication.translate("PinDialog", "{count} seconds").format(count=seconds)
 
 
 class PinDialog(QDialog):
@@ -71,7 +73,7 @@ class PinDialog(QDialog):
     def __init__(self, pins: PinStore, purpose: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.pins = pins
-        self.setWindowTitle("Admin PIN")
+        self.setWindowTitle(self.tr("Admin PIN"))
         self.setModal(True)
         # An explicit minimum keeps the layout from imposing its own, and keeps the keypad large.
         self.setMinimumSize(420, 560)
@@ -82,6 +84,7 @@ class PinDialog(QDialog):
         layout.addWidget(self.purpose)
         self.field = QLineEdit(self)
         self.field.setEchoMode(QLineEdit.EchoMode.Password)
+        self.field.setAccessibleName(self.tr("Admin PIN"))
         self.field.setMinimumHeight(TOUCH_HEIGHT)
         self.field.setAlignment(Qt.AlignmentFlag.AlignCenter)
         enlarge(self.field, 2.0)
@@ -94,18 +97,20 @@ class PinDialog(QDialog):
         pad = QGridLayout()
         for i, digit in enumerate("123456789"):
             pad.addWidget(self._key(digit), i // 3, i % 3)
-        clear = touch_button("Clear", self)
+        clear = touch_button(self.tr("Clear"), self)
         clear.clicked.connect(self.field.clear)
         pad.addWidget(clear, 3, 0)
         pad.addWidget(self._key("0"), 3, 1)
         back = touch_button("⌫", self)
+        # The symbol alone means nothing to a screen reader.
+        back.setAccessibleName(self.tr("Delete last digit"))
         back.clicked.connect(self.field.backspace)
         pad.addWidget(back, 3, 2)
         layout.addLayout(pad)
         buttons = QHBoxLayout()
-        self.cancel_button = touch_button("Cancel", self)
+        self.cancel_button = touch_button(self.tr("Cancel"), self)
         self.cancel_button.clicked.connect(self.reject)
-        self.ok_button = touch_button("OK", self)
+        self.ok_button = touch_button(self.tr("OK"), self)
         self.ok_button.setDefault(True)
         self.ok_button.clicked.connect(self.submit)
         buttons.addWidget(self.cancel_button)
@@ -134,7 +139,8 @@ class PinDialog(QDialog):
         self.ok_button.setEnabled(not locked)
         self.field.setEnabled(not locked)
         if locked:
-            self.message.setText(f"Too many wrong PINs. Try again in {_wait_text(remaining)}.")
+            wait = _wait_text(remaining)
+            self.message.setText(self.tr("Too many wrong PINs. Try again in {wait}.").format(wait=wait))
             if not self._tick.isActive():
                 self._tick.start()
         elif self._tick.isActive():
@@ -159,7 +165,7 @@ class PinDialog(QDialog):
         if check.locked_for > 0:
             self._show_lockout()
         else:
-            self.message.setText("That PIN is not right. Please try again.")
+            self.message.setText(self.tr("That PIN is not right. Please try again."))
 
 
 class NewPinDialog(QDialog):
@@ -170,20 +176,21 @@ class NewPinDialog(QDialog):
         super().__init__(parent)
         self.pins = pins
         self._cancellable = cancellable
-        self.setWindowTitle("Set the admin PIN")
+        self.setWindowTitle(self.tr("Set the admin PIN"))
         self.setModal(True)
         self.setMinimumSize(520, 340)
         layout = QVBoxLayout(self)
-        intro = QLabel("Choose the admin PIN that protects settings and quitting. "
-                       "Field staff should not know it.", self)
+        intro = QLabel(self.tr("Choose the admin PIN that protects settings and quitting. "
+                               "Field staff should not know it."), self)
         intro.setWordWrap(True)
         enlarge(intro, 1.2)
         layout.addWidget(intro)
         self.first = QLineEdit(self)
         self.second = QLineEdit(self)
-        for edit, hint in ((self.first, "New PIN"), (self.second, "The same PIN again")):
+        for edit, hint in ((self.first, self.tr("New PIN")), (self.second, self.tr("The same PIN again"))):
             edit.setEchoMode(QLineEdit.EchoMode.Password)
             edit.setPlaceholderText(hint)
+            edit.setAccessibleName(hint)
             edit.setMinimumHeight(TOUCH_HEIGHT)
             enlarge(edit, 1.6)
             layout.addWidget(edit)
@@ -191,7 +198,7 @@ class NewPinDialog(QDialog):
         self.message = QLabel("", self)
         self.message.setWordWrap(True)
         layout.addWidget(self.message)
-        self.ok_button = add_buttons(self, layout, "Save PIN", self.submit, cancellable=cancellable)
+        self.ok_button = add_buttons(self, layout, self.tr("Save PIN"), self.submit, cancellable=cancellable)
 
     def submit(self) -> None:
         first, second = self.first.text(), self.second.text()
@@ -201,7 +208,7 @@ class NewPinDialog(QDialog):
             self.message.setText(str(exc))
             return
         if first != second:
-            self.message.setText("The two PINs are not the same.")
+            self.message.setText(self.tr("The two PINs are not the same."))
             self.second.clear()
             return
         try:
@@ -230,15 +237,16 @@ class OperatorDialog(QDialog):
     def __init__(self, previous: str = "", parent: QWidget | None = None, *, cancellable: bool = False) -> None:
         super().__init__(parent)
         self._cancellable = cancellable
-        self.setWindowTitle("Start of shift")
+        self.setWindowTitle(self.tr("Start of shift"))
         self.setModal(True)
         self.setMinimumSize(520, 260)
         layout = QVBoxLayout(self)
-        title = QLabel("Who is working this shift?", self)
+        title = QLabel(self.tr("Who is working this shift?"), self)
         enlarge(title, 1.6)
         layout.addWidget(title)
         self.field = QLineEdit(previous, self)
-        self.field.setPlaceholderText("Your name")
+        self.field.setPlaceholderText(self.tr("Your name"))
+        self.field.setAccessibleName(self.tr("Your name"))
         self.field.setMinimumHeight(TOUCH_HEIGHT)
         enlarge(self.field, 1.8)
         self.field.selectAll()
@@ -246,7 +254,7 @@ class OperatorDialog(QDialog):
         layout.addWidget(self.field)
         self.message = QLabel("", self)
         layout.addWidget(self.message)
-        self.ok_button = add_buttons(self, layout, "Start shift", self.submit, cancellable=cancellable)
+        self.ok_button = add_buttons(self, layout, self.tr("Start shift"), self.submit, cancellable=cancellable)
 
     def submit(self) -> None:
         try:

@@ -45,7 +45,7 @@ class KioskFileModel(QAbstractTableModel):
     def headerData(self, section: int, orientation: Qt.Orientation,
                    role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return ("File", "State")[section] if 0 <= section < 2 else None
+            return (self.tr("File"), self.tr("State"))[section] if 0 <= section < 2 else None
         return None
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -102,8 +102,8 @@ class KioskFileModel(QAbstractTableModel):
                 continue
             if event.kind is EventKind.RETRY:
                 wait = event.retry_in or 0
-                self._notes[jid] = f"Connection trouble, trying again in {wait:.0f} s" if wait >= 1 else \
-                    "Trying again"
+                self._notes[jid] = self.tr("Connection trouble, trying again in {seconds} s").format(
+                    seconds=f"{wait:.0f}") if wait >= 1 else self.tr("Trying again")
             else:
                 self._notes.pop(jid, None)
             if event.kind is not EventKind.STARTED:

@@ -11,17 +11,21 @@ from __future__ import annotations
 import contextlib
 import logging
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QCoreApplication, QObject, Signal
 from PySide6.QtNetwork import QNetworkInformation
 
 log = logging.getLogger(__name__)
 
-_MEDIUM_NAMES = {
-    QNetworkInformation.TransportMedium.Ethernet: "wired",
-    QNetworkInformation.TransportMedium.WiFi: "Wi-Fi",
-    QNetworkInformation.TransportMedium.Cellular: "mobile data",
-    QNetworkInformation.TransportMedium.Bluetooth: "Bluetooth",
-}
+
+def medium_name(medium: QNetworkInformation.TransportMedium) -> str:
+    """The medium in words for the status line; empty for one without a name."""
+    names = {
+        QNetworkInformation.TransportMedium.Ethernet: QCoreApplication.translate("SystemNetwork", "wired"),
+        QNetworkInformation.TransportMedium.WiFi: QCoreApplication.translate("SystemNetwork", "Wi-Fi"),
+        QNetworkInformation.TransportMedium.Cellular: QCoreApplication.translate("SystemNetwork", "mobile data"),
+        QNetworkInformation.TransportMedium.Bluetooth: QCoreApplication.translate("SystemNetwork", "Bluetooth"),
+    }
+    return names.get(medium, "")
 
 
 class SystemNetwork(QObject):
@@ -79,7 +83,7 @@ class SystemNetwork(QObject):
     def medium(self) -> str:
         if self._info is None:
             return ""
-        return _MEDIUM_NAMES.get(self._info.transportMedium(), "")
+        return medium_name(self._info.transportMedium())
 
     def close(self) -> None:
         if self._info is not None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QCoreApplication, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -34,9 +34,17 @@ from desktop_uploader.core.pin import PinStore
 from desktop_uploader.core.watch import AFTER_COPY, AFTER_KEEP, AFTER_MOVE
 from desktop_uploader.gui.kiosk_dialogs import NewPinDialog, enlarge, touch_button
 
-LOCKED_HINT = "Set by your administrator's locked configuration; it cannot be changed here."
-_AFTER_LABELS = ((AFTER_KEEP, "Leave the file where it is"), (AFTER_COPY, "Copy it to the sent folder"),
-                 (AFTER_MOVE, "Move it to the sent folder"))
+
+# Functions rather than constants: the texts must be translated when shown, after the translator is installed.
+def locked_hint() -> str:
+    return QCoreApplication.translate("KioskSettingsDialog",
+                                      "Set by your administrator's locked configuration; it cannot be changed here.")
+
+
+def _after_labels() -> tuple[tuple[str, str], ...]:
+    return ((AFTER_KEEP, QCoreApplication.translate("KioskSettingsDialog", "Leave the file where it is")),
+            (AFTER_COPY, QCoreApplication.translate("KioskSettingsDialog", "Copy it to the sent folder")),
+            (AFTER_MOVE, QCoreApplication.translate("KioskSettingsDialog", "Move it to the sent folder")))
 
 
 class KioskSettingsDialog(QDialog):
@@ -50,7 +58,7 @@ class KioskSettingsDialog(QDialog):
         self.pins = pins
         self.effective_config = apply_locked(user_config, locked)
         current = kiosk_settings(self.effective_config)
-        self.setWindowTitle("Kiosk settings")
+        self.setWindowTitle(self.tr("Kiosk settings"))
         self.setModal(True)
         self.setMinimumSize(760, 640)
         enlarge(self, 1.2)
@@ -65,7 +73,7 @@ class KioskSettingsDialog(QDialog):
         chosen = current.profile or self.effective_config.default_profile
         if chosen:
             self.profile.setCurrentText(chosen)
-        self._add(form, "profile", "Send to", self.profile)
+        self._add(form, "profile", self.tr("Send to"), self.profile)
 
         folders = QWidget(self)
         box = QVBoxLayout(folders)
@@ -74,65 +82,65 @@ class KioskSettingsDialog(QDialog):
         self.folders.addItems(current.watch_folders)
         box.addWidget(self.folders)
         row = QHBoxLayout()
-        self.add_folder = touch_button("Add folder…", folders)
+        self.add_folder = touch_button(self.tr("Add folder…"), folders)
         self.add_folder.clicked.connect(self._choose_folder)
-        self.remove_folder = touch_button("Remove", folders)
+        self.remove_folder = touch_button(self.tr("Remove"), folders)
         self.remove_folder.clicked.connect(self._remove_folder)
         row.addWidget(self.add_folder)
         row.addWidget(self.remove_folder)
         box.addLayout(row)
-        self._add(form, "watch_folders", "Watch folders", folders)
+        self._add(form, "watch_folders", self.tr("Watch folders"), folders)
 
         self.stable = QDoubleSpinBox(self)
         self.stable.setRange(0.2, 3600)
         self.stable.setDecimals(1)
-        self.stable.setSuffix(" s")
+        self.stable.setSuffix(self.tr(" s", "unit suffix for seconds"))
         self.stable.setValue(current.stable_seconds)
-        self._add(form, "stable_seconds", "Send a file once unchanged for", self.stable)
+        self._add(form, "stable_seconds", self.tr("Send a file once unchanged for"), self.stable)
 
         self.after = QComboBox(self)
-        for value, label in _AFTER_LABELS:
+        for value, label in _after_labels():
             self.after.addItem(label, value)
         self.after.setCurrentIndex(max(0, self.after.findData(current.after_upload)))
-        self._add(form, "after_upload", "After sending", self.after)
+        self._add(form, "after_upload", self.tr("After sending"), self.after)
 
         self.sent_folder = QLineEdit(current.sent_folder, self)
-        self._add(form, "sent_folder", "Sent folder", self.sent_folder)
+        self._add(form, "sent_folder", self.tr("Sent folder"), self.sent_folder)
 
-        self.unmetered = QCheckBox("Send only over Wi-Fi or wired networks (not mobile data)", self)
+        self.unmetered = QCheckBox(self.tr("Send only over Wi-Fi or wired networks (not mobile data)"), self)
         self.unmetered.setChecked(current.unmetered_only)
-        self._add(form, "unmetered_only", "Connection", self.unmetered)
+        self._add(form, "unmetered_only", self.tr("Connection"), self.unmetered)
 
         self.device = QLineEdit(current.device_name, self)
-        self.device.setPlaceholderText("the computer's name")
-        self._add(form, "device_name", "Device name", self.device)
+        self.device.setPlaceholderText(self.tr("the computer's name"))
+        self._add(form, "device_name", self.tr("Device name"), self.device)
 
         self.template = QLineEdit(current.key_template, self)
-        self.template.setPlaceholderText("the destination's own naming")
-        self._add(form, "key_template", "Name on the server", self.template)
+        self.template.setPlaceholderText(self.tr("the destination's own naming"))
+        self._add(form, "key_template", self.tr("Name on the server"), self.template)
 
-        self.ask_operator = QCheckBox("Ask for the operator's name at the start of each shift", self)
+        self.ask_operator = QCheckBox(self.tr("Ask for the operator's name at the start of each shift"), self)
         self.ask_operator.setChecked(current.ask_operator)
-        self._add(form, "ask_operator", "Shift", self.ask_operator)
+        self._add(form, "ask_operator", self.tr("Shift"), self.ask_operator)
 
-        self.enabled = QCheckBox("Open in kiosk mode when the app starts", self)
+        self.enabled = QCheckBox(self.tr("Open in kiosk mode when the app starts"), self)
         self.enabled.setChecked(current.enabled)
-        self._add(form, "enabled", "Start-up", self.enabled)
+        self._add(form, "enabled", self.tr("Start-up"), self.enabled)
 
-        self.change_pin = touch_button("Change admin PIN…", self)
+        self.change_pin = touch_button(self.tr("Change admin PIN…"), self)
         self.change_pin.clicked.connect(self._change_pin)
         if pins.fixed:
             self.change_pin.setEnabled(False)
-            self.change_pin.setToolTip(LOCKED_HINT)
+            self.change_pin.setToolTip(locked_hint())
         layout.addWidget(self.change_pin)
 
         self.message = QLabel("", self)
         self.message.setWordWrap(True)
         layout.addWidget(self.message)
         buttons = QHBoxLayout()
-        self.cancel_button = touch_button("Cancel", self)
+        self.cancel_button = touch_button(self.tr("Cancel"), self)
         self.cancel_button.clicked.connect(self.reject)
-        self.save_button = touch_button("Save", self)
+        self.save_button = touch_button(self.tr("Save"), self)
         self.save_button.setDefault(True)
         self.save_button.clicked.connect(self.save)
         buttons.addWidget(self.cancel_button)
@@ -146,8 +154,8 @@ class KioskSettingsDialog(QDialog):
         shown = QLabel(label + (" 🔒" if locked else ""), self)
         if locked:
             editor.setEnabled(False)
-            editor.setToolTip(LOCKED_HINT)
-            shown.setToolTip(LOCKED_HINT)
+            editor.setToolTip(locked_hint())
+            shown.setToolTip(locked_hint())
         form.addRow(shown, editor)
 
     def is_locked(self, name: str) -> bool:
@@ -157,7 +165,7 @@ class KioskSettingsDialog(QDialog):
         return self._editors[name]
 
     def _choose_folder(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, "Folder to watch")
+        folder = QFileDialog.getExistingDirectory(self, self.tr("Folder to watch"))
         if folder:
             self.folders.addItem(folder)
 

@@ -61,15 +61,21 @@ from desktop_uploader.gui.kiosk_dialogs import (
 from desktop_uploader.gui.kiosk_model import KioskFileModel
 from desktop_uploader.gui.kiosk_network import SystemNetwork
 from desktop_uploader.gui.kiosk_settings import KioskSettingsDialog
+from desktop_uploader.gui.resources import install_translator
 
 log = logging.getLogger(__name__)
 
-_NET_WORDS = {
-    NetState.UNKNOWN: "Checking the connection…",
-    NetState.ONLINE: "Connected",
-    NetState.OFFLINE: "No connection to the server",
-    NetState.METERED: "Metered connection: waiting for Wi-Fi or a wired network",
-}
+
+def net_words(state: NetState) -> str:
+    # Looked up on each use so the words follow the translator installed at the time.
+    words = {
+        NetState.UNKNOWN: QCoreApplication.translate("KioskWindow", "Checking the connection…"),
+        NetState.ONLINE: QCoreApplication.translate("KioskWindow", "Connected"),
+        NetState.OFFLINE: QCoreApplication.translate("KioskWindow", "No connection to the server"),
+        NetState.METERED: QCoreApplication.translate("KioskWindow",
+                                                     "Metered connection: waiting for Wi-Fi or a wired network"),
+    }
+    return words[state]
 
 
 class KioskWindow(QMainWindow):
@@ -88,7 +94,7 @@ class KioskWindow(QMainWindow):
         self.new_pin_dialog: NewPinDialog | None = None
         self.operator_dialog: OperatorDialog | None = None
         self.settings_dialog: KioskSettingsDialog | None = None
-        self.setWindowTitle("Desktop Uploader — kiosk")
+        self.setWindowTitle(self.tr("Desktop Uploader — kiosk"))
         self.setMinimumSize(800, 560)
         enlarge(self, 1.4)
 
@@ -109,6 +115,7 @@ class KioskWindow(QMainWindow):
 
         self.model = KioskFileModel(controller, self)
         self.view = QTableView(central)
+        self.view.setAccessibleName(self.tr("Files"))
         self.view.setModel(self.model)
         self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.view.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
@@ -122,16 +129,16 @@ class KioskWindow(QMainWindow):
         layout.addWidget(self.view, 1)
 
         buttons = QHBoxLayout()
-        self.retry_button = touch_button("Try again", central)
-        self.retry_button.setToolTip("Send the files that need attention once more")
+        self.retry_button = touch_button(self.tr("Try again"), central)
+        self.retry_button.setToolTip(self.tr("Send the files that need attention once more"))
         self.retry_button.clicked.connect(self.retry)
-        self.operator_button = touch_button("Change operator", central)
+        self.operator_button = touch_button(self.tr("Change operator"), central)
         self.operator_button.clicked.connect(self.change_operator)
-        self.settings_button = touch_button("Settings", central)
+        self.settings_button = touch_button(self.tr("Settings"), central)
         self.settings_button.clicked.connect(self.request_settings)
-        self.fullscreen_button = touch_button("Leave full screen", central)
+        self.fullscreen_button = touch_button(self.tr("Leave full screen"), central)
         self.fullscreen_button.clicked.connect(self.toggle_fullscreen)
-        self.quit_button = touch_button("Quit", central)
+        self.quit_button = touch_button(self.tr("Quit"), central)
         self.quit_button.clicked.connect(self.request_quit)
         for button in (self.retry_button, self.operator_button):
             buttons.addWidget(button)
@@ -201,9 +208,9 @@ class KioskWindow(QMainWindow):
         identity: Identity = self.controller.identity
         parts = []
         if identity.operator:
-            parts.append(f"Operator: {identity.operator}")
-        parts.append(f"Device: {identity.device_name}")
-        net = _NET_WORDS[self.controller.net_state]
+            parts.append(self.tr("Operator: {name}").format(name=identity.operator))
+        parts.append(self.tr("Device: {name}").format(name=identity.device_name))
+        net = net_words(self.controller.net_state)
         medium = self.controller.system_network.medium if self.controller.system_network is not None else ""
         if self.controller.net_state is NetState.ONLINE and medium:
             net = f"{net} ({medium})"
@@ -229,15 +236,15 @@ class KioskWindow(QMainWindow):
         dialog.deleteLater()
 
     def request_quit(self) -> None:
-        self.request_admin("Enter the admin PIN to quit. Files not sent yet are kept and sent after the "
-                           "next start.", self._quit)
+        self.request_admin(self.tr("Enter the admin PIN to quit. Files not sent yet are kept and sent after "
+                                   "the next start."), self._quit)
 
     def request_settings(self) -> None:
-        self.request_admin("Enter the admin PIN to open the settings.", self._open_settings)
+        self.request_admin(self.tr("Enter the admin PIN to open the settings."), self._open_settings)
 
     def toggle_fullscreen(self) -> None:
         if self._want_fullscreen:
-            self.request_admin("Enter the admin PIN to leave full screen.", self._leave_fullscreen)
+            self.request_admin(self.tr("Enter the admin PIN to leave full screen."), self._leave_fullscreen)
         else:
             self._enter_fullscreen()
 
@@ -248,17 +255,18 @@ class KioskWindow(QMainWindow):
 
     def _leave_fullscreen(self) -> None:
         self._want_fullscreen = False
-        self.fullscreen_button.setText("Full screen")
+        self.fullscreen_button.setText(self.tr("Full screen"))
         self.showNormal()
 
     def _enter_fullscreen(self) -> None:
         self._want_fullscreen = True
-        self.fullscreen_button.setText("Leave full screen")
+        self.fullscreen_button.setText(self.tr("Leave full screen"))
         self.showFullScreen()
 
     def _open_settings(self) -> None:
         dialog = KioskSettingsDialog(self.user_config, self.locked, self.pins, self)
         dialog.saved.connect(self._settings_saved)
+        dialog.finished.connect(dialog.deleteLater)  # a kiosk runs for days: closed dialogs must not pile up
         self.settings_dialog = dialog
         dialog.open()
 
@@ -266,7 +274,7 @@ class KioskWindow(QMainWindow):
         try:
             self.controller.apply_settings(settings)
         except ConfigError as exc:
-            QMessageBox.warning(self, "Settings", str(exc))
+            QMessageBox.warning(self, self.tr("Settings"), str(exc))
         self._show_info()
 
     def _session_ending(self, _manager: object) -> None:
@@ -366,13 +374,14 @@ def run_kiosk(*, profile: str | None = None, watch: Sequence[str] = (),
     from desktop_uploader.gui.single_instance import claim_or_hand_off
 
     app = application()
+    translator = install_translator()  # noqa: F841 - must stay alive while the app runs
     try:
         user_config, locked, effective, settings = load_kiosk_config(locked_path=locked_path, profile=profile,
                                                                      watch=watch)
         effective.get(settings.profile or None)
         pins = PinStore(fixed_record=locked.admin_pin)
     except (ConfigError, ProfileError, LockdownError, PinError) as exc:
-        QMessageBox.critical(None, "Kiosk mode cannot start", str(exc))
+        QMessageBox.critical(None, QCoreApplication.translate("KioskWindow", "Kiosk mode cannot start"), str(exc))
         return 2
     # One app per user: a second launch brings nothing but would run a second engine on the same queue.
     instance = claim_or_hand_off([], os.getcwd(), parent=app)

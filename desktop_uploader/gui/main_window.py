@@ -695,7 +695,10 @@ class MainWindow(QMainWindow):
     # -- settings -----------------------------------------------------------------------------------
     def open_settings(self) -> bool:
         dialog = SettingsDialog(self.config, self.secrets, self, locked=self.locked)
-        accepted = dialog.exec() == SettingsDialog.DialogCode.Accepted
+        try:
+            accepted = dialog.exec() == SettingsDialog.DialogCode.Accepted
+        finally:
+            dialog.deleteLater()  # a child of the window: without this each opening would stay in memory
         if accepted:
             # Signers hold credentials and URLs; the next upload must use the saved ones.
             self.ops.submit(self.engine.reload_signers)
@@ -704,6 +707,9 @@ class MainWindow(QMainWindow):
             self.engine.set_rate_limit(rate_kib * 1024 if rate_kib > 0 else None)
             if self._profile_name and self._profile_name not in effective.profiles:
                 self._profile_name = None
+            chosen = self.current_profile()
+            if chosen is not None:
+                self.engine.set_concurrency(chosen.concurrency)
         self._update_setup_banner()
         self._update_actions()
         return accepted

@@ -275,7 +275,8 @@ class SettingsDialog(QDialog):
         self.concurrency_spin = QSpinBox()
         self.concurrency_spin.setRange(1, MAX_CONCURRENCY)
         self.concurrency_spin.setAccessibleName(self.tr("Files sent at the same time"))
-        self.concurrency_spin.setToolTip(self.tr("Takes effect the next time the app starts."))
+        self.concurrency_spin.setToolTip(self.tr("Applies at once; when lowered, files already on their "
+                                                 "way finish first."))
         form.addRow(self.tr("Files sent at the &same time:"), self.concurrency_spin)
         self.multipart_spin = QSpinBox()
         self.multipart_spin.setRange(5, 5 * 1024)

@@ -4,22 +4,22 @@
 <context>
     <name>App</name>
     <message>
-        <location filename="../../desktop_uploader/gui/app.py" line="38"/>
+        <location filename="../../desktop_uploader/gui/app.py" line="45"/>
         <source>Desktop Uploader</source>
         <translation>Desktop Uploader</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/app.py" line="88"/>
+        <location filename="../../desktop_uploader/gui/app.py" line="99"/>
         <source>Settings cannot be read</source>
         <translation>Die Einstellungen können nicht gelesen werden</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/app.py" line="95"/>
+        <location filename="../../desktop_uploader/gui/app.py" line="107"/>
         <source>Unknown destination</source>
         <translation>Unbekanntes Ziel</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/app.py" line="96"/>
+        <location filename="../../desktop_uploader/gui/app.py" line="108"/>
         <source>There is no destination named “{name}”.</source>
         <translation>Es gibt kein Ziel mit dem Namen „{name}“.</translation>
     </message>
@@ -120,27 +120,27 @@
 <context>
     <name>DropZone</name>
     <message>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="79"/>
+        <location filename="../../desktop_uploader/gui/main_window.py" line="80"/>
         <source>Drop zone</source>
         <translation>Ablagefläche</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="80"/>
+        <location filename="../../desktop_uploader/gui/main_window.py" line="81"/>
         <source>Drop files or folders anywhere on this window to upload them.</source>
         <translation>Ziehen Sie Dateien oder Ordner irgendwo auf dieses Fenster, um sie hochzuladen.</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="83"/>
+        <location filename="../../desktop_uploader/gui/main_window.py" line="84"/>
         <source>Drop files or folders here to upload them</source>
         <translation>Dateien oder Ordner zum Hochladen hierher ziehen</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="88"/>
+        <location filename="../../desktop_uploader/gui/main_window.py" line="89"/>
         <source>Add &amp;files…</source>
         <translation>&amp;Dateien hinzufügen…</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="89"/>
+        <location filename="../../desktop_uploader/gui/main_window.py" line="90"/>
         <source>Add f&amp;older…</source>
         <translation>&amp;Ordner hinzufügen…</translation>
     </message>
@@ -169,347 +169,863 @@
     </message>
 </context>
 <context>
+    <name>KioskController</name>
+    <message>
+        <location filename="../../desktop_uploader/gui/kiosk_controller.py" line="173"/>
+        <source>Kiosk mode needs a destination: {error}</source>
+        <translation>Der Kioskmodus braucht ein Ziel: {error}</translation>
+    </message>
+</context>
+<context>
+    <name>KioskDialogs</name>
+    <message>
+        <location filename="../../desktop_uploader/gui/kiosk_dialogs.py" line="51"/>
+        <source>Cancel</source>
+        <translation>Abbrechen</translation>
+    </message>
+</context>
+<context>
+    <name>KioskFileModel</name>
+    <message>
+        <location filename="../../desktop_uploader/gui/kiosk_model.py" line="48"/>
+        <source>File</source>
+        <translation>Datei</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_uploader/gui/kiosk_model.py" line="48"/>
+        <source>State</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_uploader/gui/kiosk_model.py" line="105"/>
+        <source>Connection trouble, trying again in {seconds} s</source>
+        <translation>Verbindungsproblem, neuer Versuch in {seconds} s</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_uploader/gui/kiosk_model.py" line="106"/>
+        <source>Trying again</source>
+        <translation>Wird erneut versucht</translation>
+    </message>
+</context>
+<context>
+    <name>KioskFileState</name>
+    <message>
+        <location filename="../../desktop_uploader/gui/kiosk_controller.py" line="401"/>
+        <source>Waiting for network</source>
+        <translation>Wartet auf Netzwerk</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_uploader/gui/kiosk_controller.py" line="402"/>
+        <source>Waiting for Wi-Fi</source>
+        <translation>Wartet auf WLAN</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_uploader/gui/kiosk_controller.py" line="408"/>
+        <source>Waiting to send</source>
+        <translation>Wartet auf Versand</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_uploader/gui/kiosk_controller.py" line="410"/>
+        <source>Getting ready to send</source>
+        <translation>Wird zum Senden vorbereitet</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_uploader/gui/kiosk_controller.py" line="415"/>
+        <source>Sending…</source>
+        <translation>Wird gesendet…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_uploader/gui/kiosk_controller.py" line="416"/>
+        <source>Sending… {percent} %</source>
+        <translation>Wird gesendet… {percent} %</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_uploader/gui/kiosk_controller.py" line="419"/>
+        <source>Sent</source>
+        <translation>Gesendet</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_uploader/gui/kiosk_controller.py" line="421"/>
+        <source>Sent at {time}</source>
+        <translation>Gesendet um {time}</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_uploader/gui/kiosk_controller.py" line="424"/>
+        <source>Will try again shortly</source>
+        <translation>Neuer Versuch in Kürze</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_uploader/gui/kiosk_controller.py" line="428"/>
+        <source>Needs attention</source>
+        <translation>Aufmerksamkeit erforderlich</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_uploader/gui/kiosk_controller.py" line="429"/>
+        <source>Needs attention: {reason}</source>
+        <translation>Aufmerksamkeit erforderlich: {reason}</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_uploader/gui/kiosk_controller.py" line="430"/>
+        <source>Not sent</source>
+        <translation>Nicht gesendet</translation>
+    </message>
+</context>
+<context>
+    <name>KioskSettingsDialog</name>
+    <message>
+        <location filename="../../desktop_uploader/gui/kiosk_settings.py" line="40"/>
+        <source>Set by your administrator&apos;s locked configuration; it cannot be changed here.</source>
+        <translation>Von der gesperrten Konfiguration Ihrer Administration festgelegt; kann hier nicht geändert werden.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_uploader/gui/kiosk_settings.py" line="45"/>
+        <source>Leave the file where it is</source>
+        <translation>Datei an ihrem Ort lassen</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_uploader/gui/kiosk_settings.py" line="46"/>
+        <source>Copy it to the sent folder</source>
+        <translation>In den Ordner für Gesendetes kopieren</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_uploader/gui/kiosk_settings.py" line="47"/>
+        <source>Move it to the sent folder</source>
+        <translation>In den Ordner für Gesendetes verschieben</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_uploader/gui/kiosk_settings.py" line="61"/>
+        <source>Kiosk settings</source>
+        <translation>Kiosk-Einstellungen</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_uploader/gui/kiosk_settings.py" line="76"/>
+        <source>Send to</source>
+        <translation>Senden an</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_uploader/gui/kiosk_settings.py" line="85"/>
+        <source>Add folder…</source>
+        <translation>Ordner hinzufügen…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_uploader/gui/kiosk_settings.py" line="87"/>
+        <source>Remove</source>
+        <translation>Entfernen</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_uploader/gui/kiosk_settings.py" line="92"/>
+        <source>Watch folders</source>
+        <translation>Überwachte Ordner</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_uploader/gui/kiosk_settings.py" line="97"/>
+        <source> s</source>
+        <comment>unit suffix for seconds</comment>
+        <translation> s</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_uploader/gui/kiosk_settings.py" line="99"/>
+        <source>Send a file once unchanged for</source>
+        <translation>Datei senden, wenn unverändert seit</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_uploader/gui/kiosk_settings.py" line="105"/>
+        <source>After sending</source>
+        <translation>Nach dem Senden</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_uploader/gui/kiosk_settings.py" line="108"/>
+        <source>Sent folder</source>
+        <translation>Ordner für Gesendetes</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_uploader/gui/kiosk_settings.py" line="110"/>
+        <source>Send only over Wi-Fi or wired networks (not mobile data)</source>
+        <translation>Nur über WLAN oder kabelgebundene Netzwerke senden (keine mobilen Daten)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_uploader/gui/kiosk_settings.py" line="112"/>
+        <source>Connection</source>
+        <translation>Verbindung</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_uploader/gui/kiosk_settings.py" line="115"/>
+        <source>the computer&apos;s name</source>
+        <translation>der Name des Computers</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_uploader/gui/kiosk_settings.py" line="116"/>
+        <source>Device name</source>
+        <translation>Gerätename</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_uploader/gui/kiosk_settings.py" line="119"/>
+        <source>the destination&apos;s own naming</source>
+        <translation>die Benennung des Ziels</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_uploader/gui/kiosk_settings.py" line="120"/>
+        <source>Name on the server</source>
+        <translation>Name auf dem Server</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_uploader/gui/kiosk_settings.py" line="122"/>
+        <source>Ask for the operator&apos;s name at the start of each shift</source>
+        <translation>Zu Beginn jeder Schicht nach dem Namen der Bedienperson fragen</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_uploader/gui/kiosk_settings.py" line="124"/>
+        <source>Shift</source>
+        <translation>Schicht</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_uploader/gui/kiosk_settings.py" line="126"/>
+        <source>Open in kiosk mode when the app starts</source>
+        <translation>Beim Start der App im Kioskmodus öffnen</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_uploader/gui/kiosk_settings.py" line="128"/>
+        <source>Start-up</source>
+        <translation>Programmstart</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_uploader/gui/kiosk_settings.py" line="130"/>
+        <source>Change admin PIN…</source>
+        <translation>Admin-PIN ändern…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_uploader/gui/kiosk_settings.py" line="141"/>
+        <source>Cancel</source>
+        <translation>Abbrechen</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_uploader/gui/kiosk_settings.py" line="143"/>
+        <source>Save</source>
+        <translation>Speichern</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_uploader/gui/kiosk_settings.py" line="168"/>
+        <source>Folder to watch</source>
+        <translation>Zu überwachender Ordner</translation>
+    </message>
+</context>
+<context>
+    <name>KioskStatus</name>
+    <message>
+        <location filename="../../desktop_uploader/gui/kiosk_controller.py" line="94"/>
+        <source>Sending 1 file…</source>
+        <translation>1 Datei wird gesendet…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_uploader/gui/kiosk_controller.py" line="95"/>
+        <source>Sending {count} files…</source>
+        <translation>{count} Dateien werden gesendet…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_uploader/gui/kiosk_controller.py" line="97"/>
+        <source>1 file waiting for network</source>
+        <translation>1 Datei wartet auf das Netzwerk</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_uploader/gui/kiosk_controller.py" line="98"/>
+        <source>{count} files waiting for network</source>
+        <translation>{count} Dateien warten auf das Netzwerk</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_uploader/gui/kiosk_controller.py" line="101"/>
+        <source>1 file waiting for Wi-Fi or a wired network</source>
+        <translation>1 Datei wartet auf WLAN oder ein kabelgebundenes Netzwerk</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_uploader/gui/kiosk_controller.py" line="103"/>
+        <source>{count} files waiting for Wi-Fi or a wired network</source>
+        <translation>{count} Dateien warten auf WLAN oder ein kabelgebundenes Netzwerk</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_uploader/gui/kiosk_controller.py" line="106"/>
+        <source>1 needs attention</source>
+        <translation>1 erfordert Aufmerksamkeit</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_uploader/gui/kiosk_controller.py" line="107"/>
+        <source>{count} need attention</source>
+        <translation>{count} erfordern Aufmerksamkeit</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_uploader/gui/kiosk_controller.py" line="110"/>
+        <source>Ready. New files are sent by themselves.</source>
+        <translation>Bereit. Neue Dateien werden automatisch gesendet.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_uploader/gui/kiosk_controller.py" line="115"/>
+        <source>All sent at {time}</source>
+        <translation>Alles gesendet um {time}</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_uploader/gui/kiosk_controller.py" line="117"/>
+        <source>dd MMM</source>
+        <comment>date pattern for QDate::toString</comment>
+        <translation>dd. MMM</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_uploader/gui/kiosk_controller.py" line="119"/>
+        <source>All sent on {date} at {time}</source>
+        <translation>Alles gesendet am {date} um {time}</translation>
+    </message>
+</context>
+<context>
+    <name>KioskWindow</name>
+    <message>
+        <location filename="../../desktop_uploader/gui/kiosk_window.py" line="72"/>
+        <source>Checking the connection…</source>
+        <translation>Verbindung wird geprüft…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_uploader/gui/kiosk_window.py" line="73"/>
+        <source>Connected</source>
+        <translation>Verbunden</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_uploader/gui/kiosk_window.py" line="74"/>
+        <source>No connection to the server</source>
+        <translation>Keine Verbindung zum Server</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_uploader/gui/kiosk_window.py" line="75"/>
+        <source>Metered connection: waiting for Wi-Fi or a wired network</source>
+        <translation>Getaktete Verbindung: Warten auf WLAN oder ein kabelgebundenes Netzwerk</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_uploader/gui/kiosk_window.py" line="97"/>
+        <source>Desktop Uploader — kiosk</source>
+        <translation>Desktop Uploader — Kiosk</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_uploader/gui/kiosk_window.py" line="118"/>
+        <source>Files</source>
+        <translation>Dateien</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_uploader/gui/kiosk_window.py" line="132"/>
+        <source>Try again</source>
+        <translation>Erneut versuchen</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_uploader/gui/kiosk_window.py" line="133"/>
+        <source>Send the files that need attention once more</source>
+        <translation>Die Dateien, die Aufmerksamkeit erfordern, noch einmal senden</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_uploader/gui/kiosk_window.py" line="135"/>
+        <source>Change operator</source>
+        <translation>Bedienperson wechseln</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_uploader/gui/kiosk_window.py" line="137"/>
+        <location filename="../../desktop_uploader/gui/kiosk_window.py" line="278"/>
+        <source>Settings</source>
+        <translation>Einstellungen</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_uploader/gui/kiosk_window.py" line="139"/>
+        <location filename="../../desktop_uploader/gui/kiosk_window.py" line="264"/>
+        <source>Leave full screen</source>
+        <translation>Vollbild verlassen</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_uploader/gui/kiosk_window.py" line="141"/>
+        <source>Quit</source>
+        <translation>Beenden</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_uploader/gui/kiosk_window.py" line="211"/>
+        <source>Operator: {name}</source>
+        <translation>Bedienperson: {name}</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_uploader/gui/kiosk_window.py" line="212"/>
+        <source>Device: {name}</source>
+        <translation>Gerät: {name}</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_uploader/gui/kiosk_window.py" line="240"/>
+        <source>Enter the admin PIN to quit. Files not sent yet are kept and sent after the next start.</source>
+        <translation>Geben Sie die Admin-PIN ein, um die App zu beenden. Noch nicht gesendete Dateien bleiben erhalten und werden nach dem nächsten Start gesendet.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_uploader/gui/kiosk_window.py" line="244"/>
+        <source>Enter the admin PIN to open the settings.</source>
+        <translation>Geben Sie die Admin-PIN ein, um die Einstellungen zu öffnen.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_uploader/gui/kiosk_window.py" line="248"/>
+        <source>Enter the admin PIN to leave full screen.</source>
+        <translation>Geben Sie die Admin-PIN ein, um das Vollbild zu verlassen.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_uploader/gui/kiosk_window.py" line="259"/>
+        <source>Full screen</source>
+        <translation>Vollbild</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_uploader/gui/kiosk_window.py" line="385"/>
+        <source>Kiosk mode cannot start</source>
+        <translation>Der Kioskmodus kann nicht starten</translation>
+    </message>
+</context>
+<context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="123"/>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="354"/>
+        <location filename="../../desktop_uploader/gui/main_window.py" line="126"/>
+        <location filename="../../desktop_uploader/gui/main_window.py" line="357"/>
         <source>Desktop Uploader</source>
         <translation>Desktop Uploader</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="164"/>
+        <location filename="../../desktop_uploader/gui/main_window.py" line="167"/>
         <source>Add &amp;files…</source>
         <translation>&amp;Dateien hinzufügen…</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="166"/>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="408"/>
+        <location filename="../../desktop_uploader/gui/main_window.py" line="169"/>
+        <location filename="../../desktop_uploader/gui/main_window.py" line="415"/>
         <source>Choose files to upload</source>
         <translation>Dateien zum Hochladen auswählen</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="167"/>
+        <location filename="../../desktop_uploader/gui/main_window.py" line="170"/>
         <source>Add f&amp;older…</source>
         <translation>&amp;Ordner hinzufügen…</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="168"/>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="412"/>
+        <location filename="../../desktop_uploader/gui/main_window.py" line="171"/>
+        <location filename="../../desktop_uploader/gui/main_window.py" line="419"/>
         <source>Choose a folder to upload</source>
         <translation>Ordner zum Hochladen auswählen</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="169"/>
+        <location filename="../../desktop_uploader/gui/main_window.py" line="172"/>
         <source>&amp;Paste files</source>
         <translation>Dateien &amp;einfügen</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="171"/>
+        <location filename="../../desktop_uploader/gui/main_window.py" line="174"/>
         <source>Upload files copied in your file manager</source>
         <translation>Im Dateimanager kopierte Dateien hochladen</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="172"/>
+        <location filename="../../desktop_uploader/gui/main_window.py" line="175"/>
         <source>&amp;Settings…</source>
         <translation>E&amp;instellungen…</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="176"/>
+        <location filename="../../desktop_uploader/gui/main_window.py" line="179"/>
         <source>&amp;Quit</source>
         <translation>&amp;Beenden</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="180"/>
+        <location filename="../../desktop_uploader/gui/main_window.py" line="183"/>
         <source>Pause all</source>
         <translation>Alle anhalten</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="181"/>
+        <location filename="../../desktop_uploader/gui/main_window.py" line="184"/>
         <source>Pause every waiting and running upload</source>
         <translation>Alle wartenden und laufenden Uploads anhalten</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="182"/>
+        <location filename="../../desktop_uploader/gui/main_window.py" line="185"/>
         <source>Resume all</source>
         <translation>Alle fortsetzen</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="183"/>
+        <location filename="../../desktop_uploader/gui/main_window.py" line="186"/>
         <source>Continue every paused upload</source>
         <translation>Alle angehaltenen Uploads fortsetzen</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="184"/>
+        <location filename="../../desktop_uploader/gui/main_window.py" line="187"/>
         <source>Retry failed</source>
         <translation>Fehlgeschlagene wiederholen</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="185"/>
+        <location filename="../../desktop_uploader/gui/main_window.py" line="188"/>
         <source>Try every failed upload again</source>
         <translation>Alle fehlgeschlagenen Uploads erneut versuchen</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="186"/>
+        <location filename="../../desktop_uploader/gui/main_window.py" line="189"/>
         <source>Cancel all</source>
         <translation>Alle abbrechen</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="187"/>
+        <location filename="../../desktop_uploader/gui/main_window.py" line="190"/>
         <source>Stop every upload that has not finished</source>
         <translation>Alle nicht abgeschlossenen Uploads abbrechen</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="188"/>
+        <location filename="../../desktop_uploader/gui/main_window.py" line="191"/>
         <source>Clear finished</source>
         <translation>Fertige entfernen</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="189"/>
+        <location filename="../../desktop_uploader/gui/main_window.py" line="192"/>
         <source>Take uploaded and cancelled files off the list</source>
         <translation>Hochgeladene und abgebrochene Dateien aus der Liste nehmen</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="191"/>
+        <location filename="../../desktop_uploader/gui/main_window.py" line="194"/>
         <source>&amp;Details…</source>
         <translation>&amp;Details…</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="193"/>
+        <location filename="../../desktop_uploader/gui/main_window.py" line="196"/>
         <source>&amp;Pause</source>
         <translation>&amp;Anhalten</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="194"/>
+        <location filename="../../desktop_uploader/gui/main_window.py" line="197"/>
         <source>&amp;Resume</source>
         <translation>&amp;Fortsetzen</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="195"/>
+        <location filename="../../desktop_uploader/gui/main_window.py" line="198"/>
         <source>&amp;Try again</source>
         <translation>&amp;Erneut versuchen</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="196"/>
+        <location filename="../../desktop_uploader/gui/main_window.py" line="199"/>
         <source>&amp;Cancel upload</source>
         <translation>Upload a&amp;bbrechen</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="197"/>
+        <location filename="../../desktop_uploader/gui/main_window.py" line="200"/>
         <source>Re&amp;move from list</source>
         <translation>Aus der Liste &amp;entfernen</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="199"/>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="210"/>
+        <location filename="../../desktop_uploader/gui/main_window.py" line="202"/>
+        <location filename="../../desktop_uploader/gui/main_window.py" line="213"/>
         <source>&amp;Open containing folder</source>
         <translation>Enthaltenden &amp;Ordner öffnen</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="201"/>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="207"/>
+        <location filename="../../desktop_uploader/gui/main_window.py" line="204"/>
+        <location filename="../../desktop_uploader/gui/main_window.py" line="210"/>
         <source>Copy &amp;destination key</source>
         <translation>&amp;Zielschlüssel kopieren</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="203"/>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="209"/>
+        <location filename="../../desktop_uploader/gui/main_window.py" line="206"/>
+        <location filename="../../desktop_uploader/gui/main_window.py" line="212"/>
         <source>Copy object &amp;address</source>
         <translation>Objekt&amp;adresse kopieren</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="214"/>
+        <location filename="../../desktop_uploader/gui/main_window.py" line="217"/>
         <source>&amp;File</source>
         <translation>&amp;Datei</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="221"/>
+        <location filename="../../desktop_uploader/gui/main_window.py" line="224"/>
         <source>&amp;Uploads</source>
         <translation>&amp;Uploads</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="226"/>
+        <location filename="../../desktop_uploader/gui/main_window.py" line="229"/>
         <source>&amp;Selected</source>
         <translation>Au&amp;swahl</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="229"/>
+        <location filename="../../desktop_uploader/gui/main_window.py" line="232"/>
         <source>Main toolbar</source>
         <translation>Hauptwerkzeugleiste</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="250"/>
+        <location filename="../../desktop_uploader/gui/main_window.py" line="253"/>
         <source>No upload destination is set up yet. Open Settings to add one.</source>
         <translation>Es ist noch kein Upload-Ziel eingerichtet. Öffnen Sie die Einstellungen, um eines hinzuzufügen.</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="257"/>
+        <location filename="../../desktop_uploader/gui/main_window.py" line="260"/>
         <source>Uploads</source>
         <translation>Uploads</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="262"/>
+        <location filename="../../desktop_uploader/gui/main_window.py" line="265"/>
         <source>Upload queue</source>
         <translation>Upload-Warteschlange</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="276"/>
+        <location filename="../../desktop_uploader/gui/main_window.py" line="279"/>
         <source>&amp;Queue</source>
         <translation>&amp;Warteschlange</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="282"/>
+        <location filename="../../desktop_uploader/gui/main_window.py" line="285"/>
         <source>Search uploaded files by name or destination</source>
         <translation>Hochgeladene Dateien nach Name oder Ziel durchsuchen</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="283"/>
+        <location filename="../../desktop_uploader/gui/main_window.py" line="286"/>
         <source>Search history</source>
         <translation>Verlauf durchsuchen</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="289"/>
+        <location filename="../../desktop_uploader/gui/main_window.py" line="292"/>
         <source>Uploaded files</source>
         <translation>Hochgeladene Dateien</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="298"/>
+        <location filename="../../desktop_uploader/gui/main_window.py" line="301"/>
         <source>&amp;History</source>
         <translation>&amp;Verlauf</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="303"/>
+        <location filename="../../desktop_uploader/gui/main_window.py" line="306"/>
         <source>Total progress</source>
         <translation>Gesamtfortschritt</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="308"/>
+        <location filename="../../desktop_uploader/gui/main_window.py" line="311"/>
         <source>Upload status</source>
         <translation>Upload-Status</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="345"/>
+        <location filename="../../desktop_uploader/gui/main_window.py" line="348"/>
         <source>Show window</source>
         <translation>Fenster anzeigen</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="381"/>
+        <location filename="../../desktop_uploader/gui/main_window.py" line="388"/>
         <source>Adding {count} item(s)…</source>
         <translation>{count} Element(e) werden hinzugefügt…</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="394"/>
+        <location filename="../../desktop_uploader/gui/main_window.py" line="401"/>
         <source>{count} item(s) were skipped. Hover here for the list.</source>
         <translation>{count} Element(e) wurden übersprungen. Für die Liste hier verweilen.</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="399"/>
+        <location filename="../../desktop_uploader/gui/main_window.py" line="406"/>
         <source>Added {count} file(s).</source>
         <translation>{count} Datei(en) hinzugefügt.</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="404"/>
+        <location filename="../../desktop_uploader/gui/main_window.py" line="411"/>
         <source>Adding files…</source>
         <translation>Dateien werden hinzugefügt…</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="405"/>
+        <location filename="../../desktop_uploader/gui/main_window.py" line="412"/>
         <source>Drop files or folders here to upload them</source>
         <translation>Dateien oder Ordner zum Hochladen hierher ziehen</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="420"/>
+        <location filename="../../desktop_uploader/gui/main_window.py" line="427"/>
         <source>The clipboard holds no files to upload.</source>
         <translation>Die Zwischenablage enthält keine Dateien zum Hochladen.</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="491"/>
+        <location filename="../../desktop_uploader/gui/main_window.py" line="498"/>
         <source>Some uploads failed</source>
         <translation>Einige Uploads sind fehlgeschlagen</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="492"/>
+        <location filename="../../desktop_uploader/gui/main_window.py" line="499"/>
         <source>{done} uploaded, {failed} failed. Open the window for details.</source>
         <translation>{done} hochgeladen, {failed} fehlgeschlagen. Details im Fenster.</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="496"/>
+        <location filename="../../desktop_uploader/gui/main_window.py" line="503"/>
         <source>Uploads finished</source>
         <translation>Uploads abgeschlossen</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="497"/>
+        <location filename="../../desktop_uploader/gui/main_window.py" line="504"/>
         <source>{done} file(s) uploaded.</source>
         <translation>{done} Datei(en) hochgeladen.</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="510"/>
+        <location filename="../../desktop_uploader/gui/main_window.py" line="517"/>
         <source>Something went wrong</source>
         <translation>Etwas ist schiefgegangen</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="522"/>
+        <location filename="../../desktop_uploader/gui/main_window.py" line="529"/>
         <source>{done} of {total} uploaded</source>
         <translation>{done} von {total} hochgeladen</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="524"/>
+        <location filename="../../desktop_uploader/gui/main_window.py" line="531"/>
         <source>{failed} failed</source>
         <translation>{failed} fehlgeschlagen</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="526"/>
+        <location filename="../../desktop_uploader/gui/main_window.py" line="533"/>
         <source>{paused} paused</source>
         <translation>{paused} angehalten</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="530"/>
+        <location filename="../../desktop_uploader/gui/main_window.py" line="537"/>
         <source>about {time} left</source>
         <translation>noch etwa {time}</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="532"/>
+        <location filename="../../desktop_uploader/gui/main_window.py" line="539"/>
         <source>{sent} of {total}</source>
         <translation>{sent} von {total}</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="539"/>
+        <location filename="../../desktop_uploader/gui/main_window.py" line="546"/>
         <source>Desktop Uploader – {percent} %: {status}</source>
         <translation>Desktop Uploader – {percent} %: {status}</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="592"/>
+        <location filename="../../desktop_uploader/gui/main_window.py" line="599"/>
         <source>Cancel all uploads?</source>
         <translation>Alle Uploads abbrechen?</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="593"/>
+        <location filename="../../desktop_uploader/gui/main_window.py" line="600"/>
         <source>Stop every upload that has not finished?</source>
         <translation>Alle nicht abgeschlossenen Uploads abbrechen?</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="675"/>
+        <location filename="../../desktop_uploader/gui/main_window.py" line="682"/>
         <source>No address can be worked out for uploads made through a signing service.</source>
         <translation>Für Uploads über einen Signierdienst lässt sich keine Adresse ermitteln.</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="726"/>
+        <location filename="../../desktop_uploader/gui/main_window.py" line="740"/>
         <source>Uploads are still running</source>
         <translation>Es laufen noch Uploads</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="727"/>
+        <location filename="../../desktop_uploader/gui/main_window.py" line="741"/>
         <source>Quit anyway? Unfinished uploads are kept and continue the next time you open the app.</source>
         <translation>Trotzdem beenden? Unfertige Uploads bleiben erhalten und werden beim nächsten Start fortgesetzt.</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="747"/>
+        <location filename="../../desktop_uploader/gui/main_window.py" line="761"/>
         <source>Still uploading</source>
         <translation>Upload läuft weiter</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="748"/>
+        <location filename="../../desktop_uploader/gui/main_window.py" line="762"/>
         <source>Uploads continue in the background. Use the tray icon to open the window or quit.</source>
         <translation>Die Uploads laufen im Hintergrund weiter. Über das Symbol im Infobereich öffnen Sie das Fenster oder beenden die App.</translation>
+    </message>
+</context>
+<context>
+    <name>NewPinDialog</name>
+    <message>
+        <location filename="../../desktop_uploader/gui/kiosk_dialogs.py" line="179"/>
+        <source>Set the admin PIN</source>
+        <translation>Admin-PIN festlegen</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_uploader/gui/kiosk_dialogs.py" line="183"/>
+        <source>Choose the admin PIN that protects settings and quitting. Field staff should not know it.</source>
+        <translation>Wählen Sie die Admin-PIN, die die Einstellungen und das Beenden schützt. Das Personal vor Ort sollte sie nicht kennen.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_uploader/gui/kiosk_dialogs.py" line="190"/>
+        <source>New PIN</source>
+        <translation>Neue PIN</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_uploader/gui/kiosk_dialogs.py" line="190"/>
+        <source>The same PIN again</source>
+        <translation>Dieselbe PIN noch einmal</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_uploader/gui/kiosk_dialogs.py" line="201"/>
+        <source>Save PIN</source>
+        <translation>PIN speichern</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_uploader/gui/kiosk_dialogs.py" line="211"/>
+        <source>The two PINs are not the same.</source>
+        <translation>Die beiden PINs stimmen nicht überein.</translation>
+    </message>
+</context>
+<context>
+    <name>OperatorDialog</name>
+    <message>
+        <location filename="../../desktop_uploader/gui/kiosk_dialogs.py" line="240"/>
+        <source>Start of shift</source>
+        <translation>Schichtbeginn</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_uploader/gui/kiosk_dialogs.py" line="244"/>
+        <source>Who is working this shift?</source>
+        <translation>Wer arbeitet in dieser Schicht?</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_uploader/gui/kiosk_dialogs.py" line="248"/>
+        <location filename="../../desktop_uploader/gui/kiosk_dialogs.py" line="249"/>
+        <source>Your name</source>
+        <translation>Ihr Name</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_uploader/gui/kiosk_dialogs.py" line="257"/>
+        <source>Start shift</source>
+        <translation>Schicht beginnen</translation>
+    </message>
+</context>
+<context>
+    <name>PinDialog</name>
+    <message>
+        <location filename="../../desktop_uploader/gui/kiosk_dialogs.py" line="64"/>
+        <source>{count} minutes</source>
+        <translation>{count} Minuten</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_uploader/gui/kiosk_dialogs.py" line="66"/>
+        <source>1 second</source>
+        <translation>1 Sekunde</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_uploader/gui/kiosk_dialogs.py" line="67"/>
+        <source>{count} seconds</source>
+        <translation>{count} Sekunden</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_uploader/gui/kiosk_dialogs.py" line="76"/>
+        <location filename="../../desktop_uploader/gui/kiosk_dialogs.py" line="87"/>
+        <source>Admin PIN</source>
+        <translation>Admin-PIN</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_uploader/gui/kiosk_dialogs.py" line="100"/>
+        <source>Clear</source>
+        <translation>Löschen</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_uploader/gui/kiosk_dialogs.py" line="106"/>
+        <source>Delete last digit</source>
+        <translation>Letzte Ziffer löschen</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_uploader/gui/kiosk_dialogs.py" line="111"/>
+        <source>Cancel</source>
+        <translation>Abbrechen</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_uploader/gui/kiosk_dialogs.py" line="113"/>
+        <source>OK</source>
+        <translation>OK</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_uploader/gui/kiosk_dialogs.py" line="143"/>
+        <source>Too many wrong PINs. Try again in {wait}.</source>
+        <translation>Zu viele falsche PINs. Versuchen Sie es in {wait} erneut.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_uploader/gui/kiosk_dialogs.py" line="168"/>
+        <source>That PIN is not right. Please try again.</source>
+        <translation>Diese PIN ist nicht richtig. Bitte versuchen Sie es erneut.</translation>
     </message>
 </context>
 <context>
@@ -623,459 +1139,487 @@
 <context>
     <name>SettingsDialog</name>
     <message>
-        <location filename="../../desktop_uploader/gui/settings_dialog.py" line="77"/>
-        <location filename="../../desktop_uploader/gui/settings_dialog.py" line="79"/>
+        <location filename="../../desktop_uploader/gui/settings_dialog.py" line="83"/>
+        <location filename="../../desktop_uploader/gui/settings_dialog.py" line="85"/>
         <source>Settings</source>
         <translation>Einstellungen</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/settings_dialog.py" line="87"/>
+        <location filename="../../desktop_uploader/gui/settings_dialog.py" line="93"/>
         <source>&amp;Destinations:</source>
         <translation>&amp;Ziele:</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/settings_dialog.py" line="89"/>
+        <location filename="../../desktop_uploader/gui/settings_dialog.py" line="95"/>
         <source>Destinations</source>
         <translation>Ziele</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/settings_dialog.py" line="94"/>
+        <location filename="../../desktop_uploader/gui/settings_dialog.py" line="100"/>
         <source>&amp;Add</source>
         <translation>&amp;Hinzufügen</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/settings_dialog.py" line="95"/>
+        <location filename="../../desktop_uploader/gui/settings_dialog.py" line="101"/>
         <source>Remo&amp;ve</source>
         <translation>Ent&amp;fernen</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/settings_dialog.py" line="96"/>
+        <location filename="../../desktop_uploader/gui/settings_dialog.py" line="102"/>
         <source>Use by &amp;default</source>
         <translation>Als &amp;Standard</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/settings_dialog.py" line="111"/>
+        <location filename="../../desktop_uploader/gui/settings_dialog.py" line="117"/>
         <source>Test &amp;connection</source>
         <translation>&amp;Verbindung testen</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/settings_dialog.py" line="112"/>
+        <location filename="../../desktop_uploader/gui/settings_dialog.py" line="118"/>
         <source>Upload a tiny test file with these settings (not saved yet) and remove it again where allowed.</source>
         <translation>Mit diesen (noch nicht gespeicherten) Einstellungen eine kleine Testdatei hochladen und, wo erlaubt, wieder entfernen.</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/settings_dialog.py" line="118"/>
+        <location filename="../../desktop_uploader/gui/settings_dialog.py" line="124"/>
         <source>Connection test result</source>
         <translation>Ergebnis des Verbindungstests</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/settings_dialog.py" line="127"/>
+        <location filename="../../desktop_uploader/gui/settings_dialog.py" line="133"/>
         <source>Problem with the settings</source>
         <translation>Problem mit den Einstellungen</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/settings_dialog.py" line="158"/>
+        <location filename="../../desktop_uploader/gui/settings_dialog.py" line="164"/>
         <source>Destination name</source>
         <translation>Name des Ziels</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/settings_dialog.py" line="158"/>
+        <location filename="../../desktop_uploader/gui/settings_dialog.py" line="164"/>
         <source>for example: Photos archive</source>
         <translation>zum Beispiel: Fotoarchiv</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/settings_dialog.py" line="159"/>
+        <location filename="../../desktop_uploader/gui/settings_dialog.py" line="165"/>
         <source>&amp;Name:</source>
         <translation>&amp;Name:</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/settings_dialog.py" line="161"/>
+        <location filename="../../desktop_uploader/gui/settings_dialog.py" line="167"/>
         <source>How uploads are authorised</source>
         <translation>Wie Uploads autorisiert werden</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/settings_dialog.py" line="162"/>
+        <location filename="../../desktop_uploader/gui/settings_dialog.py" line="168"/>
         <source>Signing service (recommended)</source>
         <translation>Signierdienst (empfohlen)</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/settings_dialog.py" line="163"/>
+        <location filename="../../desktop_uploader/gui/settings_dialog.py" line="169"/>
         <source>Access keys on this computer</source>
         <translation>Zugangsschlüssel auf diesem Computer</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/settings_dialog.py" line="164"/>
+        <location filename="../../desktop_uploader/gui/settings_dialog.py" line="170"/>
         <source>&amp;Authorisation:</source>
         <translation>&amp;Autorisierung:</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/settings_dialog.py" line="171"/>
+        <location filename="../../desktop_uploader/gui/settings_dialog.py" line="177"/>
         <source>Signing service address</source>
         <translation>Adresse des Signierdienstes</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/settings_dialog.py" line="172"/>
+        <location filename="../../desktop_uploader/gui/settings_dialog.py" line="178"/>
         <source>Service &amp;URL:</source>
         <translation>Dienst-&amp;URL:</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/settings_dialog.py" line="174"/>
+        <location filename="../../desktop_uploader/gui/settings_dialog.py" line="180"/>
         <source>Protocol</source>
         <translation>Protokoll</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/settings_dialog.py" line="175"/>
+        <location filename="../../desktop_uploader/gui/settings_dialog.py" line="181"/>
         <source>Simple (one link per file)</source>
         <translation>Einfach (ein Link pro Datei)</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/settings_dialog.py" line="176"/>
+        <location filename="../../desktop_uploader/gui/settings_dialog.py" line="182"/>
         <source>Uppy Companion</source>
         <translation>Uppy Companion</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/settings_dialog.py" line="177"/>
+        <location filename="../../desktop_uploader/gui/settings_dialog.py" line="183"/>
         <source>&amp;Protocol:</source>
         <translation>&amp;Protokoll:</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/settings_dialog.py" line="179"/>
+        <location filename="../../desktop_uploader/gui/settings_dialog.py" line="185"/>
         <source>Request method</source>
         <translation>Anfragemethode</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/settings_dialog.py" line="181"/>
+        <location filename="../../desktop_uploader/gui/settings_dialog.py" line="187"/>
         <source>Request &amp;method:</source>
         <translation>Anfrage&amp;methode:</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/settings_dialog.py" line="182"/>
+        <location filename="../../desktop_uploader/gui/settings_dialog.py" line="188"/>
         <source>Parameter name for the object key</source>
         <translation>Parametername für den Objektschlüssel</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/settings_dialog.py" line="183"/>
+        <location filename="../../desktop_uploader/gui/settings_dialog.py" line="189"/>
         <source>&amp;Key parameter:</source>
         <translation>&amp;Schlüsselparameter:</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/settings_dialog.py" line="184"/>
+        <location filename="../../desktop_uploader/gui/settings_dialog.py" line="190"/>
         <source>Parameter name for the content type</source>
         <translation>Parametername für den Inhaltstyp</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/settings_dialog.py" line="185"/>
+        <location filename="../../desktop_uploader/gui/settings_dialog.py" line="191"/>
         <source>Content &amp;type parameter:</source>
         <translation>Inhalts&amp;typ-Parameter:</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/settings_dialog.py" line="186"/>
+        <location filename="../../desktop_uploader/gui/settings_dialog.py" line="192"/>
         <source>Field of the answer that holds the link</source>
         <translation>Feld der Antwort, das den Link enthält</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/settings_dialog.py" line="187"/>
+        <location filename="../../desktop_uploader/gui/settings_dialog.py" line="193"/>
         <source>&amp;Link field:</source>
         <translation>&amp;Linkfeld:</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/settings_dialog.py" line="189"/>
+        <location filename="../../desktop_uploader/gui/settings_dialog.py" line="195"/>
         <source>Secret headers</source>
         <translation>Geheime Header</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/settings_dialog.py" line="190"/>
+        <location filename="../../desktop_uploader/gui/settings_dialog.py" line="196"/>
         <source>Header</source>
         <translation>Header</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/settings_dialog.py" line="190"/>
+        <location filename="../../desktop_uploader/gui/settings_dialog.py" line="196"/>
         <source>Value (keychain)</source>
         <translation>Wert (Schlüsselbund)</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/settings_dialog.py" line="196"/>
+        <location filename="../../desktop_uploader/gui/settings_dialog.py" line="202"/>
         <source>Add &amp;header</source>
         <translation>Header &amp;hinzufügen</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/settings_dialog.py" line="197"/>
+        <location filename="../../desktop_uploader/gui/settings_dialog.py" line="203"/>
         <source>Remove header</source>
         <translation>Header entfernen</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/settings_dialog.py" line="206"/>
+        <location filename="../../desktop_uploader/gui/settings_dialog.py" line="212"/>
         <source>Secret &amp;headers:</source>
         <translation>Geheime &amp;Header:</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/settings_dialog.py" line="214"/>
+        <location filename="../../desktop_uploader/gui/settings_dialog.py" line="220"/>
         <source>Bucket</source>
         <translation>Bucket</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/settings_dialog.py" line="215"/>
+        <location filename="../../desktop_uploader/gui/settings_dialog.py" line="221"/>
         <source>&amp;Bucket:</source>
         <translation>&amp;Bucket:</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/settings_dialog.py" line="216"/>
+        <location filename="../../desktop_uploader/gui/settings_dialog.py" line="222"/>
         <source>Region</source>
         <translation>Region</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/settings_dialog.py" line="217"/>
+        <location filename="../../desktop_uploader/gui/settings_dialog.py" line="223"/>
         <source>&amp;Region:</source>
         <translation>&amp;Region:</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/settings_dialog.py" line="218"/>
+        <location filename="../../desktop_uploader/gui/settings_dialog.py" line="224"/>
         <source>S3-compatible server address</source>
         <translation>Adresse des S3-kompatiblen Servers</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/settings_dialog.py" line="219"/>
+        <location filename="../../desktop_uploader/gui/settings_dialog.py" line="225"/>
         <source>empty for Amazon S3; e.g. https://s3.example.org</source>
         <translation>leer für Amazon S3; z. B. https://s3.example.org</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/settings_dialog.py" line="220"/>
+        <location filename="../../desktop_uploader/gui/settings_dialog.py" line="226"/>
         <source>S3 &amp;server URL:</source>
         <translation>S3-&amp;Server-URL:</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/settings_dialog.py" line="222"/>
+        <location filename="../../desktop_uploader/gui/settings_dialog.py" line="228"/>
         <source>Addressing style</source>
         <translation>Adressierungsart</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/settings_dialog.py" line="225"/>
+        <location filename="../../desktop_uploader/gui/settings_dialog.py" line="231"/>
         <source>Addressing st&amp;yle:</source>
         <translation>Adressierungs&amp;art:</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/settings_dialog.py" line="226"/>
-        <location filename="../../desktop_uploader/gui/settings_dialog.py" line="422"/>
-        <location filename="../../desktop_uploader/gui/settings_dialog.py" line="480"/>
+        <location filename="../../desktop_uploader/gui/settings_dialog.py" line="232"/>
+        <location filename="../../desktop_uploader/gui/settings_dialog.py" line="459"/>
+        <location filename="../../desktop_uploader/gui/settings_dialog.py" line="517"/>
         <source>Saved in the keychain; type to replace</source>
         <translation>Im Schlüsselbund gespeichert; zum Ersetzen eintippen</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/settings_dialog.py" line="227"/>
+        <location filename="../../desktop_uploader/gui/settings_dialog.py" line="233"/>
         <source>Access key ID</source>
         <translation>Zugangsschlüssel-ID</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/settings_dialog.py" line="228"/>
+        <location filename="../../desktop_uploader/gui/settings_dialog.py" line="234"/>
         <source>Access key &amp;ID:</source>
         <translation>Zugangsschlüssel-&amp;ID:</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/settings_dialog.py" line="229"/>
+        <location filename="../../desktop_uploader/gui/settings_dialog.py" line="235"/>
         <source>Secret access key</source>
         <translation>Geheimer Zugangsschlüssel</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/settings_dialog.py" line="231"/>
+        <location filename="../../desktop_uploader/gui/settings_dialog.py" line="237"/>
         <source>&amp;Secret access key:</source>
         <translation>&amp;Geheimer Zugangsschlüssel:</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/settings_dialog.py" line="232"/>
+        <location filename="../../desktop_uploader/gui/settings_dialog.py" line="238"/>
         <source>Keys are stored in the system keychain only and are never shown again.</source>
         <translation>Schlüssel werden nur im Schlüsselbund des Systems gespeichert und nie wieder angezeigt.</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/settings_dialog.py" line="238"/>
+        <location filename="../../desktop_uploader/gui/settings_dialog.py" line="244"/>
         <source>Allow unencrypted http to other computers (not recommended)</source>
         <translation>Unverschlüsseltes http zu anderen Computern erlauben (nicht empfohlen)</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/settings_dialog.py" line="242"/>
+        <location filename="../../desktop_uploader/gui/settings_dialog.py" line="248"/>
         <source>&amp;Destination</source>
         <translation>&amp;Ziel</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/settings_dialog.py" line="248"/>
+        <location filename="../../desktop_uploader/gui/settings_dialog.py" line="254"/>
         <source>Folder in the bucket</source>
         <translation>Ordner im Bucket</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/settings_dialog.py" line="248"/>
+        <location filename="../../desktop_uploader/gui/settings_dialog.py" line="254"/>
         <source>optional, e.g. incoming/</source>
         <translation>optional, z. B. eingang/</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/settings_dialog.py" line="249"/>
+        <location filename="../../desktop_uploader/gui/settings_dialog.py" line="255"/>
         <source>&amp;Folder in the bucket:</source>
         <translation>&amp;Ordner im Bucket:</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/settings_dialog.py" line="250"/>
+        <location filename="../../desktop_uploader/gui/settings_dialog.py" line="256"/>
         <source>Key template</source>
         <translation>Namensvorlage</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/settings_dialog.py" line="251"/>
+        <location filename="../../desktop_uploader/gui/settings_dialog.py" line="257"/>
         <source>Name &amp;template:</source>
         <translation>Namens&amp;vorlage:</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/settings_dialog.py" line="252"/>
+        <location filename="../../desktop_uploader/gui/settings_dialog.py" line="258"/>
         <source>Placeholders: {names}</source>
         <translation>Platzhalter: {names}</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/settings_dialog.py" line="258"/>
+        <location filename="../../desktop_uploader/gui/settings_dialog.py" line="264"/>
         <source>Example destination</source>
         <translation>Beispielziel</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/settings_dialog.py" line="260"/>
+        <location filename="../../desktop_uploader/gui/settings_dialog.py" line="266"/>
         <source>Example:</source>
         <translation>Beispiel:</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/settings_dialog.py" line="263"/>
+        <location filename="../../desktop_uploader/gui/settings_dialog.py" line="269"/>
         <source>File &amp;names</source>
         <translation>Datei&amp;namen</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/settings_dialog.py" line="271"/>
+        <location filename="../../desktop_uploader/gui/settings_dialog.py" line="277"/>
         <source>Files sent at the same time</source>
         <translation>Gleichzeitig gesendete Dateien</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/settings_dialog.py" line="272"/>
-        <source>Takes effect the next time the app starts.</source>
-        <translation>Wirkt ab dem nächsten Start der App.</translation>
+        <location filename="../../desktop_uploader/gui/settings_dialog.py" line="278"/>
+        <source>Applies at once; when lowered, files already on their way finish first.</source>
+        <translation>Gilt sofort; wird der Wert gesenkt, werden Dateien, die schon unterwegs sind, noch fertig übertragen.</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/settings_dialog.py" line="273"/>
+        <location filename="../../desktop_uploader/gui/settings_dialog.py" line="280"/>
         <source>Files sent at the &amp;same time:</source>
         <translation>&amp;Gleichzeitig gesendete Dateien:</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/settings_dialog.py" line="277"/>
+        <location filename="../../desktop_uploader/gui/settings_dialog.py" line="284"/>
         <source>Send larger files in parts above</source>
         <translation>Größere Dateien in Teilen senden ab</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/settings_dialog.py" line="278"/>
+        <location filename="../../desktop_uploader/gui/settings_dialog.py" line="285"/>
         <source>Send in &amp;parts above:</source>
         <translation>In &amp;Teilen senden ab:</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/settings_dialog.py" line="279"/>
+        <location filename="../../desktop_uploader/gui/settings_dialog.py" line="286"/>
         <source>&amp;Transfers</source>
         <translation>&amp;Übertragung</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/settings_dialog.py" line="288"/>
+        <location filename="../../desktop_uploader/gui/settings_dialog.py" line="295"/>
         <source>No limit</source>
         <translation>Keine Begrenzung</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/settings_dialog.py" line="289"/>
+        <location filename="../../desktop_uploader/gui/settings_dialog.py" line="296"/>
         <source>Bandwidth limit</source>
         <translation>Bandbreitenbegrenzung</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/settings_dialog.py" line="290"/>
+        <location filename="../../desktop_uploader/gui/settings_dialog.py" line="297"/>
         <source>Applies at once, also to uploads already running.</source>
         <translation>Gilt sofort, auch für Uploads, die gerade laufen.</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/settings_dialog.py" line="292"/>
+        <location filename="../../desktop_uploader/gui/settings_dialog.py" line="301"/>
         <source>&amp;Bandwidth limit:</source>
         <translation>&amp;Bandbreitenbegrenzung:</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/settings_dialog.py" line="293"/>
+        <location filename="../../desktop_uploader/gui/settings_dialog.py" line="302"/>
         <source>Keep uploading in the background when the window is closed</source>
         <translation>Beim Schließen des Fensters im Hintergrund weiter hochladen</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/settings_dialog.py" line="296"/>
+        <location filename="../../desktop_uploader/gui/settings_dialog.py" line="307"/>
         <source>&amp;General</source>
         <translation>&amp;Allgemein</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/settings_dialog.py" line="303"/>
+        <location filename="../../desktop_uploader/gui/settings_dialog.py" line="314"/>
         <source> (default)</source>
         <translation> (Standard)</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/settings_dialog.py" line="341"/>
+        <location filename="../../desktop_uploader/gui/settings_dialog.py" line="333"/>
+        <source>Set by your administrator; it cannot be changed here.</source>
+        <translation>Von Ihrer Administration festgelegt; kann hier nicht geändert werden.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_uploader/gui/settings_dialog.py" line="373"/>
         <source>New destination</source>
         <translation>Neues Ziel</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/settings_dialog.py" line="386"/>
+        <location filename="../../desktop_uploader/gui/settings_dialog.py" line="418"/>
         <source>Queued uploads refer to the destination by its name, so it cannot be renamed.</source>
         <translation>Uploads in der Warteschlange verweisen über den Namen auf das Ziel; es kann daher nicht umbenannt werden.</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/settings_dialog.py" line="417"/>
+        <location filename="../../desktop_uploader/gui/settings_dialog.py" line="454"/>
         <source>Header name</source>
         <translation>Header-Name</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/settings_dialog.py" line="420"/>
+        <location filename="../../desktop_uploader/gui/settings_dialog.py" line="457"/>
         <source>Header value</source>
         <translation>Header-Wert</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/settings_dialog.py" line="423"/>
+        <location filename="../../desktop_uploader/gui/settings_dialog.py" line="460"/>
         <source>Value</source>
         <translation>Wert</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/settings_dialog.py" line="510"/>
+        <location filename="../../desktop_uploader/gui/settings_dialog.py" line="549"/>
         <source>This template cannot be used: {error}</source>
         <translation>Diese Vorlage kann nicht verwendet werden: {error}</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/settings_dialog.py" line="513"/>
+        <location filename="../../desktop_uploader/gui/settings_dialog.py" line="552"/>
         <source>“beach photo.jpg” from the dropped folder “Pictures/Holiday 2024” is stored as:
 {key}</source>
         <translation>„beach photo.jpg“ aus dem abgelegten Ordner „Pictures/Holiday 2024“ wird gespeichert als:
 {key}</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/settings_dialog.py" line="532"/>
+        <location filename="../../desktop_uploader/gui/settings_dialog.py" line="571"/>
         <source>Testing…</source>
         <translation>Wird getestet…</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/settings_dialog.py" line="540"/>
+        <location filename="../../desktop_uploader/gui/settings_dialog.py" line="579"/>
         <source>The connection works: a test file was uploaded in {seconds} s.</source>
         <translation>Die Verbindung funktioniert: Eine Testdatei wurde in {seconds} s hochgeladen.</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/settings_dialog.py" line="545"/>
+        <location filename="../../desktop_uploader/gui/settings_dialog.py" line="584"/>
         <source>The connection test failed.</source>
         <translation>Der Verbindungstest ist fehlgeschlagen.</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/settings_dialog.py" line="552"/>
+        <location filename="../../desktop_uploader/gui/settings_dialog.py" line="591"/>
         <source>The connection test could not run: {error}</source>
         <translation>Der Verbindungstest konnte nicht ausgeführt werden: {error}</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/settings_dialog.py" line="594"/>
+        <location filename="../../desktop_uploader/gui/settings_dialog.py" line="633"/>
         <source>Enter the access key ID and the secret access key.</source>
         <translation>Geben Sie die Zugangsschlüssel-ID und den geheimen Zugangsschlüssel ein.</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/settings_dialog.py" line="624"/>
+        <location filename="../../desktop_uploader/gui/settings_dialog.py" line="663"/>
         <source>Settings not saved</source>
         <translation>Einstellungen nicht gespeichert</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/settings_dialog.py" line="625"/>
+        <location filename="../../desktop_uploader/gui/settings_dialog.py" line="664"/>
         <source>The settings file could not be written: {error}</source>
         <translation>Die Einstellungsdatei konnte nicht geschrieben werden: {error}</translation>
+    </message>
+</context>
+<context>
+    <name>SystemNetwork</name>
+    <message>
+        <location filename="../../desktop_uploader/gui/kiosk_network.py" line="23"/>
+        <source>wired</source>
+        <translation>kabelgebunden</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_uploader/gui/kiosk_network.py" line="24"/>
+        <source>Wi-Fi</source>
+        <translation>WLAN</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_uploader/gui/kiosk_network.py" line="25"/>
+        <source>mobile data</source>
+        <translation>mobile Daten</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_uploader/gui/kiosk_network.py" line="26"/>
+        <source>Bluetooth</source>
+        <translation>Bluetooth</translation>
     </message>
 </context>
 </TS>

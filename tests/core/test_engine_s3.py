@@ -513,3 +513,62 @@ def test_metadata_fixed_at_queue_time_and_paused_adding(tmp_path: Path, seaweed:
         engine.close()
     head = seaweed.client().head_object(Bucket=bucket, Key="shot.jpg")
     assert head["Metadata"] == {"operator": "ana", "device": "kiosk-2"}
+
+
+def test_concurrency_changes_while_uploading(tmp_path: Path, seaweed: Any, bucket: str,
+                                             reference_endpoint: Any) -> None:
+    """More files start at once when the number goes up; when it goes down, the extra workers stop."""
+    lock = threading.Condition()
+    signing = 0
+    most = 0
+    release = threading.Event()
+
+    class Gate:
+        def __init__(self, inner: Signer) -> None:
+            self.inner = inner
+            self.name = inner.name
+
+        def sign_put(self, target: UploadTarget) -> SignedRequest:
+            nonlocal signing, most
+            with lock:
+                signing += 1
+                most = max(most, signing)
+                lock.notify_all()
+            try:
+                assert release.wait(30)
+                return self.inner.sign_put(target)
+            finally:
+                with lock:
+                    signing -= 1
+
+        def describe(self) -> dict[str, str]:
+            return self.inner.describe()
+
+        def close(self) -> None:
+            self.inner.close()
+
+    for i in range(6):
+        (tmp_path / f"f{i}.txt").write_text(str(i))
+    profile = endpoint_profile(reference_endpoint.sign_url)
+    engine, _ = make_engine(tmp_path / "q.db", [profile], wrap=Gate,
+                            settings=EngineSettings(concurrency=1, retry=FAST_RETRY))
+    try:
+        engine.add_paths([tmp_path / f"f{i}.txt" for i in range(6)], profile.name)
+        engine.start()
+        with lock:
+            assert lock.wait_for(lambda: signing == 1, timeout=30)
+        engine.set_concurrency(3)
+        with lock:
+            assert lock.wait_for(lambda: signing == 3, timeout=30)  # two more started without a restart
+        release.set()
+        assert engine.wait_idle(60)
+        engine.set_concurrency(1)
+        with engine._cond:
+            assert engine._cond.wait_for(lambda: engine._worker_slots == {0}, timeout=30)
+        jobs = engine.jobs()
+    finally:
+        engine.close()
+    assert most == 3
+    assert [j.state for j in jobs] == [JobState.DONE] * 6
+    assert {o["Key"] for o in seaweed.client().list_objects_v2(Bucket=bucket)["Contents"]} >= \
+        {f"f{i}.txt" for i in range(6)}

@@ -6,8 +6,8 @@ import json
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDialog, QDialogButtonBox
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QApplication, QDialog, QDialogButtonBox
 from pytestqt.qtbot import QtBot
 
 from desktop_uploader.core.config import Config, Profile, config_path
@@ -240,3 +240,28 @@ def test_main_window_uploads_with_the_locked_values(qtbot: QtBot, memory_keyring
         assert seaweed.client().get_object(Bucket=bucket, Key="locked/a.txt")["Body"].read() == b"a"
     finally:
         close_window(window)
+
+
+def test_settings_saved_from_the_window_reach_the_running_engine(qtbot: QtBot, memory_keyring: Any,
+                                                                 window_factory: Any,
+                                                                 endpoint_profile: Profile) -> None:
+    window = window_factory(endpoint_profile, concurrency=2)
+    assert window.engine._worker_slots == {0, 1}
+
+    def change_and_save() -> None:
+        dialog = QApplication.activeModalWidget()
+        try:
+            assert isinstance(dialog, SettingsDialog)
+            dialog.concurrency_spin.setValue(5)
+            dialog.rate_spin.setValue(300)
+            _save(qtbot, dialog)
+        finally:
+            if isinstance(dialog, QDialog) and dialog.isVisible():
+                dialog.reject()
+
+    QTimer.singleShot(0, change_and_save)
+    assert window.open_settings()
+    # Without a restart: five files at once from now on, and the new bandwidth limit.
+    assert window.engine.settings.concurrency == 5
+    assert window.engine._worker_slots == set(range(5))
+    assert window.engine.settings.rate_limit == 300 * 1024
