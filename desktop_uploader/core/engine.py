@@ -276,6 +276,12 @@ class Engine:
     def job(self, job_id: int) -> Job | None:
         return self.store.get(job_id)
 
+    def history(self, search: str = "", *, limit: int = 1000) -> list[Job]:
+        """Uploaded files, newest first; *search* matches part of the path or the key (case-insensitive
+        for ASCII letters). The history may hold far more files than a window should load at once."""
+        return self.store.list_jobs((JobState.DONE,), search=search.strip() or None, limit=limit,
+                                    newest_first=True)
+
     def counts(self) -> dict[JobState, int]:
         return self.store.counts()
 

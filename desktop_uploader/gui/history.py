@@ -52,9 +52,15 @@ class HistoryEntry:
         return os.path.basename(self.path) or self.path
 
 
+# The window shows at most this many finished uploads; older ones are found by searching the database.
+# A kiosk sends thousands of photos a day, and the whole history would cost seconds and megabytes.
+HISTORY_LIMIT = 1000
+
+
 class HistoryModel(QAbstractTableModel):
-    def __init__(self, parent: QObject | None = None) -> None:
+    def __init__(self, parent: QObject | None = None, *, limit: int | None = None) -> None:
         super().__init__(parent)
+        self.limit = limit or HISTORY_LIMIT
         self._entries: list[HistoryEntry] = []
         self._ids: set[int] = set()
 
@@ -104,7 +110,7 @@ class HistoryModel(QAbstractTableModel):
 
     def set_entries(self, entries: Sequence[HistoryEntry]) -> None:
         self.beginResetModel()
-        self._entries = sorted(entries, key=lambda e: (e.finished_at, e.job_id), reverse=True)
+        self._entries = sorted(entries, key=lambda e: (e.finished_at, e.job_id), reverse=True)[:self.limit]
         self._ids = {e.job_id for e in self._entries}
         self.endResetModel()
 
@@ -117,6 +123,11 @@ class HistoryModel(QAbstractTableModel):
         self._entries[0:0] = fresh
         self._ids.update(e.job_id for e in fresh)
         self.endInsertRows()
+        if len(self._entries) > self.limit:  # the oldest make room; a search still finds them
+            self.beginRemoveRows(QModelIndex(), self.limit, len(self._entries) - 1)
+            self._ids.difference_update(e.job_id for e in self._entries[self.limit:])
+            del self._entries[self.limit:]
+            self.endRemoveRows()
 
     def remove_ids(self, job_ids: set[int]) -> None:
         if not job_ids & self._ids:

@@ -8,7 +8,7 @@ import os
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, QPoint, Qt, QUrl, Signal
+from PySide6.QtCore import QModelIndex, QPoint, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import (
     QAction,
     QCloseEvent,
@@ -145,7 +145,7 @@ class MainWindow(QMainWindow):
         self.bridge.events.connect(self._on_events)
         self.bridge.progress.connect(self._on_progress)
         self.adds.busy_changed.connect(self._on_adding)
-        self.ops.submit(self.engine.jobs, on_result=self._on_loaded, on_error=self._on_task_error)
+        self.ops.submit(self._read_queue_and_history, on_result=self._on_loaded, on_error=self._on_task_error)
         self._update_status()
         self._update_actions()
 
@@ -285,8 +285,19 @@ class MainWindow(QMainWindow):
         self.history_search.setPlaceholderText(self.tr("Search uploaded files by name or destination"))
         self.history_search.setAccessibleName(self.tr("Search history"))
         self.history_search.setClearButtonEnabled(True)
-        self.history_search.textChanged.connect(self.history_filter.set_search)
+        self.history_search.textChanged.connect(self._history_search_changed)
         history_layout.addWidget(self.history_search)
+        self.history_note = QLabel()
+        self.history_note.setWordWrap(True)
+        self.history_note.setVisible(False)
+        history_layout.addWidget(self.history_note)
+        # Searching the whole history waits for a pause in typing, so each keystroke stays instant.
+        self._history_timer = QTimer(self)
+        self._history_timer.setSingleShot(True)
+        self._history_timer.setInterval(250)
+        self._history_timer.timeout.connect(self._search_all_history)
+        self._history_total = 0  # uploads in the database, of which the newest few are loaded
+        self._history_searched = False  # the loaded entries are a search result, not the newest uploads
         self.history_view = QTableView()
         self.history_view.setObjectName("historyView")
         self.history_view.setAccessibleName(self.tr("Uploaded files"))
@@ -452,9 +463,18 @@ class MainWindow(QMainWindow):
         self.add_paths(paths)
 
     # -- engine events ------------------------------------------------------------------------------
-    def _on_loaded(self, jobs: list[Job]) -> None:
-        self.model.add_jobs([j for j in jobs if j.state is not JobState.DONE])
-        self.history_model.set_entries([HistoryEntry.from_job(j) for j in jobs if j.state is JobState.DONE])
+    def _read_queue_and_history(self) -> tuple[list[Job], list[Job], int]:
+        # Runs off the GUI thread: every unfinished job, but only the newest of the uploaded ones.
+        unfinished = self.engine.jobs([s for s in JobState if s is not JobState.DONE])
+        history = self.engine.history(limit=self.history_model.limit)
+        return unfinished, history, self.engine.counts().get(JobState.DONE, 0)
+
+    def _on_loaded(self, loaded: tuple[list[Job], list[Job], int]) -> None:
+        unfinished, history, done_total = loaded
+        self.model.add_jobs(unfinished)
+        self.history_model.set_entries([HistoryEntry.from_job(j) for j in history])
+        self._history_total = done_total
+        self._update_history_note()
         self.is_loaded = True
         self._update_status()
         self.loaded.emit()
@@ -462,8 +482,10 @@ class MainWindow(QMainWindow):
     def _on_events(self, events: list[Event]) -> None:
         done, unknown = self.model.apply_events(events)
         if done:
+            self._history_total += len(done)
             self.history_model.prepend([HistoryEntry(r.job_id, r.path, r.size, r.key, r.profile,
                                                      r.finished_at or 0.0) for r in done])
+            self._update_history_note()
         removed = {e.job_id for e in events if e.kind is EventKind.REMOVED and e.job_id is not None}
         if removed:
             self.history_model.remove_ids(removed)
@@ -663,6 +685,36 @@ class MainWindow(QMainWindow):
         menu.popup(self.view.viewport().mapToGlobal(pos))
 
     # -- history ------------------------------------------------------------------------------------
+    def _history_search_changed(self, text: str) -> None:
+        self.history_filter.set_search(text)  # at once, over what is loaded
+        if self._history_total > self.history_model.rowCount() or self._history_searched:
+            self._history_timer.start()  # then over the whole history
+
+    def _search_all_history(self) -> None:
+        text = self.history_search.text().strip()
+        self.ops.submit(lambda: self.engine.history(text, limit=self.history_model.limit),
+                        on_result=lambda jobs: self._on_history_found(text, jobs), on_error=self._on_task_error)
+
+    def _on_history_found(self, text: str, jobs: list[Job]) -> None:
+        if text != self.history_search.text().strip():
+            return  # typing went on; a newer search is on its way
+        self.history_model.set_entries([HistoryEntry.from_job(j) for j in jobs])
+        self._history_searched = bool(text)
+        self._update_history_note()
+
+    def _update_history_note(self) -> None:
+        shown = self.history_model.rowCount()
+        truncated = self._history_total > shown and not self._history_searched
+        if truncated:
+            self.history_note.setText(
+                self.tr("Showing the newest {shown} of {total} uploaded files; the search looks through all "
+                        "of them.").format(shown=shown, total=self._history_total))
+        elif self._history_searched and shown >= self.history_model.limit:
+            self.history_note.setText(
+                self.tr("Showing the first {shown} matches; type more of the name to narrow the search.")
+                .format(shown=shown))
+        self.history_note.setVisible(truncated or (self._history_searched and shown >= self.history_model.limit))
+
     def selected_history(self) -> list[HistoryEntry]:
         selection = self.history_view.selectionModel()
         rows = sorted({self.history_filter.mapToSource(i).row() for i in selection.selectedRows()})

@@ -148,22 +148,22 @@
 <context>
     <name>HistoryModel</name>
     <message>
-        <location filename="../../desktop_uploader/gui/history.py" line="72"/>
+        <location filename="../../desktop_uploader/gui/history.py" line="78"/>
         <source>File</source>
         <translation>Datei</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/history.py" line="73"/>
+        <location filename="../../desktop_uploader/gui/history.py" line="79"/>
         <source>Size</source>
         <translation>Größe</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/history.py" line="74"/>
+        <location filename="../../desktop_uploader/gui/history.py" line="80"/>
         <source>Uploaded</source>
         <translation>Hochgeladen</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/history.py" line="75"/>
+        <location filename="../../desktop_uploader/gui/history.py" line="81"/>
         <source>Destination</source>
         <translation>Ziel</translation>
     </message>
@@ -522,13 +522,13 @@
     </message>
     <message>
         <location filename="../../desktop_uploader/gui/kiosk_window.py" line="137"/>
-        <location filename="../../desktop_uploader/gui/kiosk_window.py" line="278"/>
+        <location filename="../../desktop_uploader/gui/kiosk_window.py" line="277"/>
         <source>Settings</source>
         <translation>Einstellungen</translation>
     </message>
     <message>
         <location filename="../../desktop_uploader/gui/kiosk_window.py" line="139"/>
-        <location filename="../../desktop_uploader/gui/kiosk_window.py" line="264"/>
+        <location filename="../../desktop_uploader/gui/kiosk_window.py" line="263"/>
         <source>Leave full screen</source>
         <translation>Vollbild verlassen</translation>
     </message>
@@ -548,27 +548,27 @@
         <translation>Gerät: {name}</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/kiosk_window.py" line="240"/>
+        <location filename="../../desktop_uploader/gui/kiosk_window.py" line="239"/>
         <source>Enter the admin PIN to quit. Files not sent yet are kept and sent after the next start.</source>
         <translation>Geben Sie die Admin-PIN ein, um die App zu beenden. Noch nicht gesendete Dateien bleiben erhalten und werden nach dem nächsten Start gesendet.</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/kiosk_window.py" line="244"/>
+        <location filename="../../desktop_uploader/gui/kiosk_window.py" line="243"/>
         <source>Enter the admin PIN to open the settings.</source>
         <translation>Geben Sie die Admin-PIN ein, um die Einstellungen zu öffnen.</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/kiosk_window.py" line="248"/>
+        <location filename="../../desktop_uploader/gui/kiosk_window.py" line="247"/>
         <source>Enter the admin PIN to leave full screen.</source>
         <translation>Geben Sie die Admin-PIN ein, um das Vollbild zu verlassen.</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/kiosk_window.py" line="259"/>
+        <location filename="../../desktop_uploader/gui/kiosk_window.py" line="258"/>
         <source>Full screen</source>
         <translation>Vollbild</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/kiosk_window.py" line="385"/>
+        <location filename="../../desktop_uploader/gui/kiosk_window.py" line="384"/>
         <source>Kiosk mode cannot start</source>
         <translation>Der Kioskmodus kann nicht starten</translation>
     </message>
@@ -577,7 +577,7 @@
     <name>MainWindow</name>
     <message>
         <location filename="../../desktop_uploader/gui/main_window.py" line="126"/>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="357"/>
+        <location filename="../../desktop_uploader/gui/main_window.py" line="368"/>
         <source>Desktop Uploader</source>
         <translation>Desktop Uploader</translation>
     </message>
@@ -588,7 +588,7 @@
     </message>
     <message>
         <location filename="../../desktop_uploader/gui/main_window.py" line="169"/>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="415"/>
+        <location filename="../../desktop_uploader/gui/main_window.py" line="426"/>
         <source>Choose files to upload</source>
         <translation>Dateien zum Hochladen auswählen</translation>
     </message>
@@ -599,7 +599,7 @@
     </message>
     <message>
         <location filename="../../desktop_uploader/gui/main_window.py" line="171"/>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="419"/>
+        <location filename="../../desktop_uploader/gui/main_window.py" line="430"/>
         <source>Choose a folder to upload</source>
         <translation>Ordner zum Hochladen auswählen</translation>
     </message>
@@ -772,147 +772,157 @@
         <translation>Verlauf durchsuchen</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="292"/>
+        <location filename="../../desktop_uploader/gui/main_window.py" line="303"/>
         <source>Uploaded files</source>
         <translation>Hochgeladene Dateien</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="301"/>
+        <location filename="../../desktop_uploader/gui/main_window.py" line="312"/>
         <source>&amp;History</source>
         <translation>&amp;Verlauf</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="306"/>
+        <location filename="../../desktop_uploader/gui/main_window.py" line="317"/>
         <source>Total progress</source>
         <translation>Gesamtfortschritt</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="311"/>
+        <location filename="../../desktop_uploader/gui/main_window.py" line="322"/>
         <source>Upload status</source>
         <translation>Upload-Status</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="348"/>
+        <location filename="../../desktop_uploader/gui/main_window.py" line="359"/>
         <source>Show window</source>
         <translation>Fenster anzeigen</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="388"/>
+        <location filename="../../desktop_uploader/gui/main_window.py" line="399"/>
         <source>Adding {count} item(s)…</source>
         <translation>{count} Element(e) werden hinzugefügt…</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="401"/>
+        <location filename="../../desktop_uploader/gui/main_window.py" line="412"/>
         <source>{count} item(s) were skipped. Hover here for the list.</source>
         <translation>{count} Element(e) wurden übersprungen. Für die Liste hier verweilen.</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="406"/>
+        <location filename="../../desktop_uploader/gui/main_window.py" line="417"/>
         <source>Added {count} file(s).</source>
         <translation>{count} Datei(en) hinzugefügt.</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="411"/>
+        <location filename="../../desktop_uploader/gui/main_window.py" line="422"/>
         <source>Adding files…</source>
         <translation>Dateien werden hinzugefügt…</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="412"/>
+        <location filename="../../desktop_uploader/gui/main_window.py" line="423"/>
         <source>Drop files or folders here to upload them</source>
         <translation>Dateien oder Ordner zum Hochladen hierher ziehen</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="427"/>
+        <location filename="../../desktop_uploader/gui/main_window.py" line="438"/>
         <source>The clipboard holds no files to upload.</source>
         <translation>Die Zwischenablage enthält keine Dateien zum Hochladen.</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="498"/>
+        <location filename="../../desktop_uploader/gui/main_window.py" line="520"/>
         <source>Some uploads failed</source>
         <translation>Einige Uploads sind fehlgeschlagen</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="499"/>
+        <location filename="../../desktop_uploader/gui/main_window.py" line="521"/>
         <source>{done} uploaded, {failed} failed. Open the window for details.</source>
         <translation>{done} hochgeladen, {failed} fehlgeschlagen. Details im Fenster.</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="503"/>
+        <location filename="../../desktop_uploader/gui/main_window.py" line="525"/>
         <source>Uploads finished</source>
         <translation>Uploads abgeschlossen</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="504"/>
+        <location filename="../../desktop_uploader/gui/main_window.py" line="526"/>
         <source>{done} file(s) uploaded.</source>
         <translation>{done} Datei(en) hochgeladen.</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="517"/>
+        <location filename="../../desktop_uploader/gui/main_window.py" line="539"/>
         <source>Something went wrong</source>
         <translation>Etwas ist schiefgegangen</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="529"/>
+        <location filename="../../desktop_uploader/gui/main_window.py" line="551"/>
         <source>{done} of {total} uploaded</source>
         <translation>{done} von {total} hochgeladen</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="531"/>
+        <location filename="../../desktop_uploader/gui/main_window.py" line="553"/>
         <source>{failed} failed</source>
         <translation>{failed} fehlgeschlagen</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="533"/>
+        <location filename="../../desktop_uploader/gui/main_window.py" line="555"/>
         <source>{paused} paused</source>
         <translation>{paused} angehalten</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="537"/>
+        <location filename="../../desktop_uploader/gui/main_window.py" line="559"/>
         <source>about {time} left</source>
         <translation>noch etwa {time}</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="539"/>
+        <location filename="../../desktop_uploader/gui/main_window.py" line="561"/>
         <source>{sent} of {total}</source>
         <translation>{sent} von {total}</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="546"/>
+        <location filename="../../desktop_uploader/gui/main_window.py" line="568"/>
         <source>Desktop Uploader – {percent} %: {status}</source>
         <translation>Desktop Uploader – {percent} %: {status}</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="599"/>
+        <location filename="../../desktop_uploader/gui/main_window.py" line="621"/>
         <source>Cancel all uploads?</source>
         <translation>Alle Uploads abbrechen?</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="600"/>
+        <location filename="../../desktop_uploader/gui/main_window.py" line="622"/>
         <source>Stop every upload that has not finished?</source>
         <translation>Alle nicht abgeschlossenen Uploads abbrechen?</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="682"/>
+        <location filename="../../desktop_uploader/gui/main_window.py" line="710"/>
+        <source>Showing the newest {shown} of {total} uploaded files; the search looks through all of them.</source>
+        <translation>Die neuesten {shown} von {total} hochgeladenen Dateien werden angezeigt; die Suche durchsucht alle.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_uploader/gui/main_window.py" line="714"/>
+        <source>Showing the first {shown} matches; type more of the name to narrow the search.</source>
+        <translation>Die ersten {shown} Treffer werden angezeigt; geben Sie mehr vom Namen ein, um die Suche einzugrenzen.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_uploader/gui/main_window.py" line="734"/>
         <source>No address can be worked out for uploads made through a signing service.</source>
         <translation>Für Uploads über einen Signierdienst lässt sich keine Adresse ermitteln.</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="740"/>
+        <location filename="../../desktop_uploader/gui/main_window.py" line="792"/>
         <source>Uploads are still running</source>
         <translation>Es laufen noch Uploads</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="741"/>
+        <location filename="../../desktop_uploader/gui/main_window.py" line="793"/>
         <source>Quit anyway? Unfinished uploads are kept and continue the next time you open the app.</source>
         <translation>Trotzdem beenden? Unfertige Uploads bleiben erhalten und werden beim nächsten Start fortgesetzt.</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="761"/>
+        <location filename="../../desktop_uploader/gui/main_window.py" line="813"/>
         <source>Still uploading</source>
         <translation>Upload läuft weiter</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="762"/>
+        <location filename="../../desktop_uploader/gui/main_window.py" line="814"/>
         <source>Uploads continue in the background. Use the tray icon to open the window or quit.</source>
         <translation>Die Uploads laufen im Hintergrund weiter. Über das Symbol im Infobereich öffnen Sie das Fenster oder beenden die App.</translation>
     </message>

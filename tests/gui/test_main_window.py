@@ -13,7 +13,10 @@ from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from desktop_uploader.core.config import Profile
-from desktop_uploader.core.models import JobState
+from desktop_uploader.core.models import JobState, NewJob
+from desktop_uploader.core.paths import queue_db_path
+from desktop_uploader.core.store import JobStore
+from desktop_uploader.gui import history
 from desktop_uploader.gui.details_dialog import DetailsDialog
 from desktop_uploader.gui.queue_model import Column
 from tests.gui.conftest import WindowFactory, close_window
@@ -296,7 +299,10 @@ import os
 import sys
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
-from desktop_uploader.core.models import JobState
+from desktop_uploader.core.models import JobState, NewJob
+from desktop_uploader.core.paths import queue_db_path
+from desktop_uploader.core.store import JobStore
+from desktop_uploader.gui import history
 from desktop_uploader.gui.app import application, run_gui
 from desktop_uploader.gui.main_window import MainWindow
 
@@ -347,3 +353,34 @@ def test_run_gui_opens_the_window_with_paths_queued(endpoint_profile: Profile, s
     assert "keys ['one.txt', 'two/three.txt']" in done.stdout  # a dropped folder keeps its own name
     listing = seaweed.client().list_objects_v2(Bucket=bucket)
     assert len(listing.get("Contents", [])) == 2
+
+
+def test_history_loads_the_newest_uploads_and_searches_all_of_them(
+        qtbot: QtBot, window_factory: WindowFactory, endpoint_profile: Profile,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(history, "HISTORY_LIMIT", 10)
+    store = JobStore(queue_db_path())
+    store.add_jobs([NewJob(path=f"/data/site/photo-{i:03d}.jpg", size=10, mtime_ns=1, key=f"site/photo-{i:03d}.jpg",
+                           content_type="image/jpeg", profile=endpoint_profile.name, batch="earlier",
+                           metadata={}, state=JobState.QUEUED) for i in range(30)])
+    store.set_many(None, JobState.DONE, expect=(JobState.QUEUED,))
+    store.close()
+
+    window = window_factory(endpoint_profile, start=False)
+
+    def names() -> set[str]:
+        return {window.history_filter.index(i, 0).data() for i in range(window.history_filter.rowCount())}
+
+    assert names() == {f"photo-{i:03d}.jpg" for i in range(20, 30)}
+    assert not window.history_note.isHidden()
+    assert "10" in window.history_note.text() and "30" in window.history_note.text()
+    # An upload older than the loaded ten is found in the database.
+    window.history_search.setText("PHOTO-003")
+    qtbot.waitUntil(lambda: names() == {"photo-003.jpg"}, timeout=10_000)
+    window.history_view.selectRow(0)
+    window.act_history_copy_key.trigger()
+    assert QGuiApplication.clipboard().text() == "site/photo-003.jpg"
+    # Clearing the search brings back the newest ones.
+    window.history_search.clear()
+    qtbot.waitUntil(lambda: names() == {f"photo-{i:03d}.jpg" for i in range(20, 30)}, timeout=10_000)
+    assert not window.history_note.isHidden()
