@@ -14,8 +14,9 @@ from typing import Any
 import pytest
 
 from desktop_uploader.cli.main import COMMANDS, build_parser, main
-from desktop_uploader.core.config import Config, Profile
+from desktop_uploader.core.config import Config
 from desktop_uploader.core.secrets import SecretStore
+from tests.core.helpers import lock_field_profile
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -145,12 +146,7 @@ def test_upload_uses_the_admins_locked_values(tmp_path: Path, seaweed: Any, buck
                                                reference_endpoint: Any, monkeypatch: pytest.MonkeyPatch,
                                                capsys: pytest.CaptureFixture[str]) -> None:
     # The user's own profile points nowhere and names keys their way; the admin's lock wins.
-    config = Config.load()
-    config.put(Profile(name="field", endpoint_url="http://127.0.0.1:9/sign", prefix="mine/"))
-    config.save()
-    locked = tmp_path / "locked.json"
-    locked.write_text(json.dumps({"version": 1, "profiles": {
-        "field": {"endpoint_url": reference_endpoint.sign_url, "prefix": "locked/"}}}))
+    locked = lock_field_profile(tmp_path, reference_endpoint.sign_url, own_prefix="mine/", locked_prefix="locked/")
     monkeypatch.setenv("DESKTOP_UPLOADER_LOCKED_CONFIG", str(locked))
     (tmp_path / "site.csv").write_text("a,b\n")
 

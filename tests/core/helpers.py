@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import threading
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -86,3 +87,15 @@ def states(jobs: list[Job]) -> dict[str, JobState]:
 
 __all__ = ["FAST_RETRY", "Config", "Recorder", "endpoint_profile", "local_profile", "make_engine", "run_all",
            "states", "store_credentials"]
+
+
+def lock_field_profile(tmp_path: Path, sign_url: str, *, own_prefix: str, locked_prefix: str) -> Path:
+    """Save the user's profile 'field' (pointing nowhere) and write an admin's locked configuration that
+    gives it a working endpoint and another prefix; return the locked file's path."""
+    config = Config.load()
+    config.put(Profile(name="field", endpoint_url="http://127.0.0.1:9/sign", prefix=own_prefix))
+    config.save()
+    locked = tmp_path / "locked.json"
+    locked.write_text(json.dumps({"version": 1, "profiles": {
+        "field": {"endpoint_url": sign_url, "prefix": locked_prefix}}}))
+    return locked

@@ -14,6 +14,7 @@ from desktop_uploader.core.config import Config, Profile, config_path
 from desktop_uploader.core.lockdown import effective_config, load_locked
 from desktop_uploader.core.secrets import SecretStore
 from desktop_uploader.gui.settings_dialog import SettingsDialog
+from tests.core.helpers import lock_field_profile
 
 
 def _save(qtbot: QtBot, dialog: SettingsDialog) -> None:
@@ -223,13 +224,8 @@ def test_main_window_uploads_with_the_locked_values(qtbot: QtBot, memory_keyring
     from desktop_uploader.gui.app import create_window
     from tests.gui.conftest import close_window
 
-    config = Config.load()
-    config.put(Profile(name="field", endpoint_url="http://127.0.0.1:9/sign", prefix="mine"))
-    config.save()
-    path = tmp_path / "locked.json"
-    path.write_text(json.dumps({"version": 1, "profiles": {
-        "field": {"endpoint_url": reference_endpoint.sign_url, "prefix": "locked"}}}))
-    window = create_window(config, locked=load_locked(path))
+    path = lock_field_profile(tmp_path, reference_endpoint.sign_url, own_prefix="mine", locked_prefix="locked")
+    window = create_window(Config.load(), locked=load_locked(path))
     try:
         qtbot.waitUntil(lambda: window.is_loaded, timeout=10_000)
         window.engine.start()
