@@ -25,7 +25,6 @@ import requests
 from desktop_uploader.core import failure as f
 from desktop_uploader.core.budget import ConnectionBudget
 from desktop_uploader.core.config import DEFAULT_CONCURRENCY, MAX_CONCURRENCY
-from desktop_uploader.core.explain import preflight
 from desktop_uploader.core.failure import Failure, UploadError
 from desktop_uploader.core.http import make_session
 from desktop_uploader.core.keepawake import KeepAwake
@@ -563,6 +562,8 @@ class Engine:
             # Sending a small file costs about as much as checking its link, and a failure is explained
             # from the same evidence afterwards.
             return headers
+        from desktop_uploader.core.explain.findings import preflight  # loaded only when a big file is sent
+
         findings = preflight(signed, method=signed.method, key=job.key, bucket=None, headers_to_send=headers,
                              size=job.size, now=time.time())
         blocking = [finding for finding in findings if finding.blocking]
