@@ -173,6 +173,7 @@ class KioskWindow(QMainWindow):
         if not has_pin:
             self.new_pin_dialog = NewPinDialog(self.pins, self, cancellable=False)
             self.new_pin_dialog.accepted.connect(self._ask_operator)
+            self.new_pin_dialog.finished.connect(self.new_pin_dialog.deleteLater)
             self.new_pin_dialog.open()
         else:
             self._ask_operator()
@@ -183,6 +184,7 @@ class KioskWindow(QMainWindow):
             return
         dialog = OperatorDialog(self.controller.identity.operator, self, cancellable=False)
         dialog.name_chosen.connect(self._operator_chosen)
+        dialog.finished.connect(dialog.deleteLater)  # asked every shift: closed prompts must not pile up
         self.operator_dialog = dialog
         dialog.open()
 
@@ -195,6 +197,7 @@ class KioskWindow(QMainWindow):
         """A new shift: the next files carry the new name. No PIN needed."""
         dialog = OperatorDialog(self.controller.identity.operator, self, cancellable=True)
         dialog.name_chosen.connect(self._operator_chosen)
+        dialog.finished.connect(dialog.deleteLater)
         self.operator_dialog = dialog
         dialog.open()
 

@@ -18,8 +18,9 @@ from desktop_uploader.core.config import Config, Profile
 from desktop_uploader.core.lockdown import LockedConfig, apply_locked, kiosk_settings, load_locked
 from desktop_uploader.core.models import JobState
 from desktop_uploader.endpoint import serve_in_thread
-from desktop_uploader.gui.kiosk_dialogs import PinDialog
+from desktop_uploader.gui.kiosk_dialogs import OperatorDialog, PinDialog
 from desktop_uploader.gui.kiosk_network import SystemNetwork
+from desktop_uploader.gui.kiosk_settings import KioskSettingsDialog
 from desktop_uploader.gui.kiosk_window import KioskWindow
 from tests.kiosk.conftest import PIN, KioskFactory, shut
 from tests.kiosk.helpers import FakeClock, free_port
@@ -359,3 +360,24 @@ def test_locked_admin_pin_applies(qtbot: QtBot, kiosk_factory: KioskFactory, end
     with qtbot.waitSignal(window.quit_requested, timeout=5000):
         window.quit_button.click()
         enter_pin(qtbot, window, "8080")
+
+
+def test_closed_prompts_are_freed_over_a_long_day(qtbot: QtBot, kiosk_factory: KioskFactory,
+                                                  endpoint_profile: Profile) -> None:
+    window = kiosk_factory(endpoint_profile)
+    for shift in ("Bo", "Cy", "Di"):
+        window.operator_button.click()
+        dialog = window.operator_dialog
+        assert dialog is not None
+        dialog.field.setText(shift)
+        dialog.ok_button.click()
+        window.request_settings()
+        enter_pin(qtbot, window, PIN)
+        qtbot.waitUntil(lambda: window.settings_dialog is not None and window.settings_dialog.isVisible(),
+                        timeout=5000)
+        assert window.settings_dialog is not None
+        window.settings_dialog.reject()
+    assert window.controller.identity.operator == "Di"
+    # Each prompt was deleted once closed, not kept as a hidden child of the window.
+    qtbot.waitUntil(lambda: not window.findChildren(OperatorDialog) and not window.findChildren(PinDialog)
+                    and not window.findChildren(KioskSettingsDialog), timeout=5000)
