@@ -192,12 +192,15 @@ class Engine:
         # out, so every frontend sees a job's events in the order they happened.
         with self._cond:
             jobs = self.store.add_jobs(new_jobs)
-            if requeue:
-                self.store.set_many(requeue, JobState.QUEUED, expect=(JobState.FAILED, JobState.PAUSED),
-                                    reset_attempts=True)
+            requeued = set(self.store.set_many(requeue, JobState.QUEUED, expect=(JobState.FAILED, JobState.PAUSED),
+                                               reset_attempts=True)) if requeue else set()
             for job in jobs:
                 self._emit(Event(EventKind.PAUSED if paused else EventKind.QUEUED, job.id, job.path, job.key,
                                  total=job.size, extra={"batch": batch}))
+            for job in resumed:
+                if job.id in requeued:  # a failed or paused file dropped again waits once more
+                    self._emit(Event(EventKind.QUEUED, job.id, job.path, job.key, total=job.size,
+                                     extra={"batch": job.batch}))
             self._cond.notify_all()
         return AddResult(jobs=jobs, problems=problems, resumed=resumed)
 

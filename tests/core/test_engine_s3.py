@@ -423,6 +423,22 @@ def test_same_file_queued_again_resumes_instead_of_duplicating(tmp_path: Path) -
     assert [j.id for j in second.resumed] == [first.jobs[0].id]
 
 
+def test_a_failed_file_dropped_again_is_queued_again_and_says_so(tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text("x")
+    engine, events = make_engine(tmp_path / "q.db", [endpoint_profile("http://127.0.0.1:9/sign")])
+    try:
+        job_id = engine.add_paths([tmp_path / "a.txt"], "ep").jobs[0].id
+        engine.store.set_state(job_id, JobState.FAILED, error={"code": "Timeout"})
+        again = engine.add_paths([tmp_path / "a.txt"], "ep")
+        job = engine.job(job_id)
+    finally:
+        engine.close()
+    assert [j.id for j in again.resumed] == [job_id]
+    assert job is not None and job.state is JobState.QUEUED and job.attempts == 0
+    # Frontends showing the failed row learn that it waits again.
+    assert [e.kind for e in events.events if e.job_id == job_id] == [EventKind.QUEUED, EventKind.QUEUED]
+
+
 @pytest.mark.parametrize("action", ["pause", "cancel"])
 def test_pause_and_cancel_stop_a_running_upload(tmp_path: Path, seaweed: Any, bucket: str,
                                                 reference_endpoint: Any, action: str) -> None:
