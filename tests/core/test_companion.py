@@ -150,8 +150,9 @@ def test_vanished_upload_starts_over(seaweed: SeaweedServer, bucket: str, refere
 def test_cancel_through_companion_aborts(seaweed: SeaweedServer, bucket: str, reference_endpoint: EndpointFixture,
                                          secrets: SecretStore, store: JobStore, tmp_path: Path) -> None:
     write_random(tmp_path / "big.iso", 30 * MiB)
+    # Slow enough that the cancel surely comes before the last part, however busy the machine.
     engine, _ = make_engine(store, companion_profile(reference_endpoint), secrets,
-                            Settings(multipart_threshold=8 * MiB, retry=FAST_RETRY, rate_limit=12 * MiB))
+                            Settings(multipart_threshold=8 * MiB, retry=FAST_RETRY, rate_limit=4 * MiB))
     [job] = engine.add_paths([tmp_path / "big.iso"], "comp").jobs
     engine.start()
     try:

@@ -313,14 +313,15 @@ def test_logind_refusal_falls_back_to_screensaver(private_bus: str, monkeypatch:
 def test_a_service_that_never_answers_does_not_hold_up_acquire(
     private_bus: str, monkeypatch: pytest.MonkeyPatch, no_system_bus: None
 ) -> None:
-    monkeypatch.setattr(keepawake, "DBUS_TIMEOUT", 0.3)
+    # The same timeout also bounds connecting to the bus, which must succeed here even on a busy machine.
+    monkeypatch.setattr(keepawake, "DBUS_TIMEOUT", 2.0)
     monkeypatch.setenv("DBUS_SESSION_BUS_ADDRESS", private_bus)
     with fake_service(private_bus, "org.freedesktop.ScreenSaver", lambda msg: None):
         awake = KeepAwake(platform="linux")
         started = time.monotonic()
         assert awake.acquire() is False
-        assert time.monotonic() - started < 5
-        assert awake.describe().endswith("ScreenSaver: no answer within 0.3 s")
+        assert time.monotonic() - started < 15
+        assert awake.describe().endswith("ScreenSaver: no answer within 2 s")
 
 
 class MuteBus:

@@ -365,13 +365,14 @@ def test_resume_after_shutdown_sends_only_missing_parts(seaweed: SeaweedServer, 
 def test_cancel_aborts_the_upload_on_the_server(seaweed: SeaweedServer, bucket: str, secrets: SecretStore,
                                                 store: JobStore, tmp_path: Path) -> None:
     write_random(tmp_path / "survey.zip", 30 * MiB)
+    # Slow enough that the cancel surely comes before the last part, however busy the machine.
     engine, _ = make_engine(store, local_profile(seaweed, bucket), secrets,
-                            Settings(multipart_threshold=8 * MiB, retry=FAST_RETRY, rate_limit=12 * MiB))
+                            Settings(multipart_threshold=8 * MiB, retry=FAST_RETRY, rate_limit=4 * MiB))
     [job] = engine.add_paths([tmp_path / "survey.zip"], "big").jobs
     engine.start()
     try:
         wait_for(lambda: len(store.parts(job.id)) >= 1, what="a committed part")
-        assert len(open_uploads(seaweed, bucket)) == 1
+        assert store.get_multipart(job.id) is not None
         engine.cancel([job.id])
         wait_for(lambda: (j := store.get(job.id)) is not None and j.state is JobState.CANCELLED,
                  what="the job to be cancelled")
@@ -387,7 +388,7 @@ def test_pause_keeps_the_upload_for_later(seaweed: SeaweedServer, bucket: str, s
     data = write_random(tmp_path / "clip.mov", 30 * MiB)
     profile = local_profile(seaweed, bucket)
     engine, _ = make_engine(store, profile, secrets,
-                            Settings(multipart_threshold=8 * MiB, retry=FAST_RETRY, rate_limit=12 * MiB))
+                            Settings(multipart_threshold=8 * MiB, retry=FAST_RETRY, rate_limit=4 * MiB))
     [job] = engine.add_paths([tmp_path / "clip.mov"], "big").jobs
     engine.start()
     try:
@@ -397,8 +398,7 @@ def test_pause_keeps_the_upload_for_later(seaweed: SeaweedServer, bucket: str, s
                  what="the job to be paused")
         assert store.get_multipart(job.id) is not None
         assert len(open_uploads(seaweed, bucket)) == 1
-        settings = engine.settings
-        settings.rate_limit = None  # the shared limiter follows the setting
+        engine.set_rate_limit(None)
         engine.resume([job.id])
         assert engine.wait_idle(60)
     finally:
@@ -568,7 +568,7 @@ def test_kill_9_mid_upload_then_restart_completes(seaweed: SeaweedServer, bucket
     size, part = 80 * MiB, 8 * MiB  # above the command's 64 MiB threshold, its default 8 MiB parts
     total = size // part
     data = write_random(tmp_path / "field.tar", size)
-    proxy = S3Proxy(seaweed.endpoint_url, rate=24 * MiB)  # slow enough to kill it halfway
+    proxy = S3Proxy(seaweed.endpoint_url, rate=8 * MiB)  # slow enough to kill it halfway, even when busy
     home, xdg = tmp_path / "home", tmp_path / "xdg-data"
     try:
         env = {**os.environ, "DESKTOP_UPLOADER_HOME": str(home), "XDG_DATA_HOME": str(xdg),

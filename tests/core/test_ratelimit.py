@@ -99,7 +99,9 @@ def test_threads_share_one_bucket() -> None:
         w.join(30)
     elapsed = time.monotonic() - start
     expected = (blocks * 4 * threads * block) / rate - BURST_SECONDS
-    assert expected * 0.95 <= elapsed <= expected + 1.5
+    # The lower bound is the check; the upper one only catches a limiter that is far too slow (a busy
+    # machine adds its own delays).
+    assert expected * 0.95 <= elapsed <= expected + 10
 
 
 def test_a_stop_request_ends_the_wait() -> None:

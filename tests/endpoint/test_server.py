@@ -256,4 +256,4 @@ def test_startup_is_quick(offline_s3: S3Client) -> None:
     started = time.perf_counter()
     with serve_in_thread(OFFLINE, s3_client=offline_s3):
         pass
-    assert time.perf_counter() - started < 2
+    assert time.perf_counter() - started < 10  # seconds at most, even on a busy machine; not a hang

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 import socket
 import threading
 import time
@@ -25,7 +26,19 @@ class FakeClock:
 
 
 def free_port() -> int:
-    """A loopback port nothing listens on (yet)."""
+    """A loopback port nothing listens on (yet), for a server a test starts later.
+
+    Drawn at random below the kernel's range for outgoing connections (and above the test S3 server's
+    ports), so no connection made meanwhile is likely to take it; a port from bind(0) would be exactly one
+    the kernel hands out next."""
+    for _ in range(200):
+        port = 23_000 + secrets.randbelow(9_000)
+        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+            try:
+                sock.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])

@@ -151,7 +151,10 @@ def test_file_still_being_written_is_not_sent_early(qtbot: QtBot, kiosk_factory:
                                                     tmp_path: Path) -> None:
     inbox = tmp_path / "inbox"
     inbox.mkdir()
-    window = kiosk_factory(endpoint_profile, watch=[inbox], kiosk={"stable_seconds": 0.5,
+    # The writer pauses 0.15 s between blocks; a stability window far above that keeps a busy machine's
+    # scheduling delays from looking like a finished file.
+    stable = 2.0
+    window = kiosk_factory(endpoint_profile, watch=[inbox], kiosk={"stable_seconds": stable,
                                                                    "key_template": "{relpath}"})
     target = inbox / "interview.wav"
     finished = threading.Event()
@@ -180,7 +183,7 @@ def test_file_still_being_written_is_not_sent_early(qtbot: QtBot, kiosk_factory:
         finished.wait(20)
         writer.join()
     job = window.model.job_at(0)
-    assert job.created_at >= last_write[0] + 0.5 - 0.05
+    assert job.created_at >= last_write[0] + stable - 0.05
     assert job.size == 16 * 4096
     body = seaweed.client().get_object(Bucket=bucket, Key="interview.wav")["Body"].read()
     assert body == target.read_bytes()
