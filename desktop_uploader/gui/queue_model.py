@@ -307,7 +307,9 @@ class QueueModel(QAbstractTableModel):
     def apply_events(self, events: Sequence[Event]) -> tuple[list[Row], list[int]]:
         """Apply state changes; return the rows that finished uploading, and job ids not shown yet."""
         now = time.time()
-        new_rows: list[Row] = []
+        # Rows first seen in this batch; a tiny file's QUEUED, STARTED and DONE often arrive together, and
+        # the later events must reach the new row too.
+        new_rows: dict[int, Row] = {}
         unknown: list[int] = []
         done: list[Row] = []
         changed: list[int] = []
@@ -318,9 +320,17 @@ class QueueModel(QAbstractTableModel):
                 continue
             i = self._index.get(jid)
             if i is None:
-                if event.kind is EventKind.QUEUED and event.path:
-                    new_rows.append(Row(job_id=jid, path=event.path, size=event.total, key=event.key or "",
-                                        state=JobState.QUEUED, batch=str(event.extra.get("batch", ""))))
+                fresh = new_rows.get(jid)
+                if fresh is not None:
+                    if event.kind is EventKind.REMOVED:
+                        del new_rows[jid]
+                        continue
+                    self._apply(fresh, event, now)
+                    if fresh.state is JobState.DONE and event.kind is EventKind.DONE:
+                        done.append(fresh)
+                elif event.kind is EventKind.QUEUED and event.path:
+                    new_rows[jid] = Row(job_id=jid, path=event.path, size=event.total, key=event.key or "",
+                                        state=JobState.QUEUED, batch=str(event.extra.get("batch", "")))
                 elif event.kind is not EventKind.REMOVED:
                     unknown.append(jid)
                 continue
@@ -335,7 +345,7 @@ class QueueModel(QAbstractTableModel):
                 done.append(row)
             changed.append(i)
         if new_rows:
-            self.add_rows(new_rows)
+            self.add_rows(list(new_rows.values()))
         self._rows_changed(changed)
         if removed:
             self.remove_ids(removed)

@@ -324,7 +324,8 @@ timer.start(50)
 def give_up():
     for window in QApplication.topLevelWidgets():
         if isinstance(window, MainWindow):
-            print("gave up:", [(r.key, r.state.value, r.summary) for r in window.model.rows()], flush=True)
+            print("gave up:", [(r.key, r.state.value, r.summary) for r in window.model.rows()],
+                  "queue:", [(j.key, j.state.value, j.attempts) for j in window.engine.jobs()], flush=True)
     os._exit(3)
 
 QTimer.singleShot(60_000, give_up)
