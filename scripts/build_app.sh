@@ -71,6 +71,8 @@ echo "upload --help: ok"
 echo "integrate install --dry-run: ok"
 "$APP" kiosk --help >/dev/null
 echo "kiosk --help: ok"
+# A real upload through the built program (servers started from the source tree).
+PYTHONPATH="$PWD" "$PY" scripts/smoke_upload.py "$APP"
 
 # The window: start it offscreen with a destination set up (so no first-run dialog waits for input), wait
 # until it answers a second launch over the single-instance socket, then close it.
