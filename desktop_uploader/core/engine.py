@@ -196,11 +196,11 @@ class Engine:
                                                reset_attempts=True)) if requeue else set()
             for job in jobs:
                 self._emit(Event(EventKind.PAUSED if paused else EventKind.QUEUED, job.id, job.path, job.key,
-                                 total=job.size, extra={"batch": batch}))
+                                 total=job.size, extra={"batch": batch, "profile": profile}))
             for job in resumed:
                 if job.id in requeued:  # a failed or paused file dropped again waits once more
                     self._emit(Event(EventKind.QUEUED, job.id, job.path, job.key, total=job.size,
-                                     extra={"batch": job.batch}))
+                                     extra={"batch": job.batch, "profile": job.profile}))
             self._cond.notify_all()
         return AddResult(jobs=jobs, problems=problems, resumed=resumed)
 

@@ -16,6 +16,8 @@ from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from desktop_uploader.core.engine import Engine
 from desktop_uploader.core.models import Event, EventKind
 
+MAX_CHANGES_PER_FLUSH = 1000  # state changes handed to the window in one go
+
 
 class EngineBridge(QObject):
     events = Signal(object)  # list[Event], every event but PROGRESS, in the order the engine sent them
@@ -55,9 +57,23 @@ class EngineBridge(QObject):
 
     def flush(self) -> None:
         with self._lock:
-            batch, self._pending = self._pending, []
-            self._scheduled = False
+            # A big drop queues thousands of files at once: hand them over in slices, so the window
+            # repaints and answers input in between instead of freezing while it builds every row.
+            # Progress is reduced to one value per job anyway, so only state changes count towards a slice.
+            cut = len(self._pending)
+            changes = 0
+            for i, event in enumerate(self._pending):
+                if event.kind is not EventKind.PROGRESS:
+                    changes += 1
+                    if changes > MAX_CHANGES_PER_FLUSH:
+                        cut = i
+                        break
+            batch, self._pending = self._pending[:cut], self._pending[cut:]
+            more = bool(self._pending)
+            self._scheduled = more
         self._last_flush = time.monotonic()
+        if more:
+            self._timer.start(0)
         if not batch:
             return
         ordered: list[Event] = []

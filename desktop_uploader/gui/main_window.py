@@ -402,9 +402,9 @@ class MainWindow(QMainWindow):
         return True
 
     def _on_added(self, result: AddResult) -> None:
-        # Rows usually exist already (from the QUEUED events); this fills in their profile.
-        self.bridge.flush()
-        self.model.add_jobs([*result.jobs, *result.resumed])
+        # New files get their rows from the QUEUED events, slice by slice; files queued before (a failed
+        # file dropped again) are refreshed here in case they are not shown yet.
+        self.model.add_jobs(result.resumed)
         self.last_problems = list(result.problems)
         if result.problems:
             names = "\n".join(f"{p.path}: {p.reason}" for p in result.problems[:20])

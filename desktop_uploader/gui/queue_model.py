@@ -330,7 +330,8 @@ class QueueModel(QAbstractTableModel):
                         done.append(fresh)
                 elif event.kind is EventKind.QUEUED and event.path:
                     new_rows[jid] = Row(job_id=jid, path=event.path, size=event.total, key=event.key or "",
-                                        state=JobState.QUEUED, batch=str(event.extra.get("batch", "")))
+                                        state=JobState.QUEUED, batch=str(event.extra.get("batch", "")),
+                                        profile=str(event.extra.get("profile", "")))
                 elif event.kind is not EventKind.REMOVED:
                     unknown.append(jid)
                 continue

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from pytestqt.qtbot import QtBot
 
 from desktop_uploader.core.models import Event, EventKind
-from desktop_uploader.gui.bridge import EngineBridge
+from desktop_uploader.gui.bridge import MAX_CHANGES_PER_FLUSH, EngineBridge
 
 
 class FakeEngine:
@@ -50,3 +50,20 @@ def test_progress_is_coalesced_and_state_changes_kept_in_order(qtbot: QtBot) -> 
     bridge.close()
     engine.emit(Event(EventKind.QUEUED, 2, "/g", "g"))
     assert engine.subscribers == []
+
+
+def test_a_big_burst_of_state_changes_arrives_in_slices_in_order(qtbot: QtBot) -> None:
+    # Dropping a folder of thousands of files: the window gets them in slices and repaints in between.
+    engine = FakeEngine()
+    bridge = EngineBridge(engine, interval_ms=100)  # type: ignore[arg-type]
+    slices: list[list[Event]] = []
+    bridge.events.connect(slices.append)
+    count = 2 * MAX_CHANGES_PER_FLUSH + 10
+    thread = threading.Thread(target=lambda: [engine.emit(Event(EventKind.QUEUED, i, f"/f{i}", f"f{i}"))
+                                              for i in range(count)])
+    thread.start()
+    thread.join()
+    qtbot.waitUntil(lambda: sum(len(s) for s in slices) == count, timeout=5_000)
+    assert [len(s) for s in slices] == [MAX_CHANGES_PER_FLUSH, MAX_CHANGES_PER_FLUSH, 10]
+    assert [e.job_id for s in slices for e in s] == list(range(count))
+    bridge.close()
