@@ -155,13 +155,15 @@ class Engine:
         wanted: list[tuple[Any, str]] = []
         problems = list(scan.problems)
         try:
-            template: KeyTemplate | None = KeyTemplate(keys.template)  # parsed once for the whole batch
+            template = KeyTemplate(keys.template)  # parsed once for the whole batch
         except ValueError as exc:
-            template, template_error = None, exc
-        for found in scan.files:
+            problems.extend(ScanProblem(found.path, f"No valid name could be made for it: {exc}")
+                            for found in scan.files)
+            files = []
+        else:
+            files = scan.files
+        for found in files:
             try:
-                if template is None:
-                    raise template_error
                 # A dropped folder keeps its own name in the key, as file managers copy folders.
                 root = found.root.parent if found.root is not None else None
                 key = template.render(path=found.path, root=root, prefix=keys.prefix, now=now,

@@ -112,6 +112,7 @@ class MainWindow(QMainWindow):
         self.engine = engine
         self.config = config  # the user's own settings, which Settings edits and saves
         self.locked = locked or LockedConfig()  # the admin's values, which win over the user's
+        self._effective = effective_config(config, self.locked)  # both laid together; renewed on Settings
         self.secrets = secrets or SecretStore()
         self._profile_name = profile
         self._quitting = False
@@ -372,7 +373,7 @@ class MainWindow(QMainWindow):
     # -- profile ------------------------------------------------------------------------------------
     def effective_config(self) -> Config:
         """What uploads use: the user's settings with the admin's locked values laid over them."""
-        return effective_config(self.config, self.locked)
+        return self._effective
 
     def current_profile(self) -> Profile | None:
         try:
@@ -704,16 +705,15 @@ class MainWindow(QMainWindow):
 
     def _update_history_note(self) -> None:
         shown = self.history_model.rowCount()
-        truncated = self._history_total > shown and not self._history_searched
-        if truncated:
-            self.history_note.setText(
-                self.tr("Showing the newest {shown} of {total} uploaded files; the search looks through all "
-                        "of them.").format(shown=shown, total=self._history_total))
+        text = ""
+        if self._history_total > shown and not self._history_searched:
+            text = self.tr("Showing the newest {shown} of {total} uploaded files; the search looks through all "
+                           "of them.").format(shown=shown, total=self._history_total)
         elif self._history_searched and shown >= self.history_model.limit:
-            self.history_note.setText(
-                self.tr("Showing the first {shown} matches; type more of the name to narrow the search.")
-                .format(shown=shown))
-        self.history_note.setVisible(truncated or (self._history_searched and shown >= self.history_model.limit))
+            text = self.tr("Showing the first {shown} matches; type more of the name to narrow the search.") \
+                .format(shown=shown)
+        self.history_note.setText(text)
+        self.history_note.setVisible(bool(text))
 
     def selected_history(self) -> list[HistoryEntry]:
         selection = self.history_view.selectionModel()
@@ -754,7 +754,7 @@ class MainWindow(QMainWindow):
         if accepted:
             # Signers hold credentials and URLs; the next upload must use the saved ones.
             self.ops.submit(self.engine.reload_signers)
-            effective = self.effective_config()
+            self._effective = effective = effective_config(self.config, self.locked)
             rate_kib = int(effective.settings.get(SETTING_RATE_LIMIT, 0) or 0)
             self.engine.set_rate_limit(rate_kib * 1024 if rate_kib > 0 else None)
             if self._profile_name and self._profile_name not in effective.profiles:
@@ -769,7 +769,7 @@ class MainWindow(QMainWindow):
     # -- window and tray ----------------------------------------------------------------------------
     @property
     def close_to_tray(self) -> bool:
-        return bool(self.config.settings.get(SETTING_CLOSE_TO_TRAY, True))
+        return bool(self._effective.settings.get(SETTING_CLOSE_TO_TRAY, True))
 
     def show_window(self) -> None:
         self.showNormal()

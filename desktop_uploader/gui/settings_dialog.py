@@ -71,7 +71,7 @@ class SettingsDialog(QDialog):
         # The admin's locked values are shown, and cannot be changed or removed here.
         self._locked = locked or LockedConfig()
         self._own_tooltips: dict[int, str] = {}  # widget id -> its tooltip when not locked
-        shown = effective_config(config, self._locked)
+        self._shown = shown = effective_config(config, self._locked)
         self._profiles: dict[str, Profile] = {n: copy.deepcopy(p) for n, p in shown.profiles.items()}
         self._new: set[str] = set()
         self._removed: set[str] = set()
@@ -295,13 +295,11 @@ class SettingsDialog(QDialog):
         self.rate_spin.setSpecialValueText(self.tr("No limit"))
         self.rate_spin.setAccessibleName(self.tr("Bandwidth limit"))
         self.rate_spin.setToolTip(self.tr("Applies at once, also to uploads already running."))
-        self.rate_spin.setValue(int(effective_config(self._config, self._locked).settings.get(
-            SETTING_RATE_LIMIT, 0) or 0))
+        self.rate_spin.setValue(int(self._shown.settings.get(SETTING_RATE_LIMIT, 0) or 0))
         self._lock_widget(self.rate_spin, SETTING_RATE_LIMIT in self._locked.locked_settings())
         form.addRow(self.tr("&Bandwidth limit:"), self.rate_spin)
         self.tray_check = QCheckBox(self.tr("Keep uploading in the background when the window is closed"))
-        self.tray_check.setChecked(bool(effective_config(self._config, self._locked).settings.get(
-            SETTING_CLOSE_TO_TRAY, True)))
+        self.tray_check.setChecked(bool(self._shown.settings.get(SETTING_CLOSE_TO_TRAY, True)))
         self._lock_widget(self.tray_check, SETTING_CLOSE_TO_TRAY in self._locked.locked_settings())
         form.addRow(self.tray_check)
         self.tabs.addTab(page, self.tr("&General"))

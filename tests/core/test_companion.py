@@ -32,8 +32,9 @@ from tests.core.test_multipart import (
     make_engine,
     open_uploads,
     run_to_end,
+    start_slow_multipart,
     stop_after_parts,
-    wait_for,
+    wait_for_state,
     write_random,
 )
 from tests.plugins.endpoint import EndpointFactory, EndpointFixture
@@ -149,17 +150,11 @@ def test_vanished_upload_starts_over(seaweed: SeaweedServer, bucket: str, refere
 
 def test_cancel_through_companion_aborts(seaweed: SeaweedServer, bucket: str, reference_endpoint: EndpointFixture,
                                          secrets: SecretStore, store: JobStore, tmp_path: Path) -> None:
-    write_random(tmp_path / "big.iso", 30 * MiB)
-    # Slow enough that the cancel surely comes before the last part, however busy the machine.
-    engine, _ = make_engine(store, companion_profile(reference_endpoint), secrets,
-                            Settings(multipart_threshold=8 * MiB, retry=FAST_RETRY, rate_limit=4 * MiB))
-    [job] = engine.add_paths([tmp_path / "big.iso"], "comp").jobs
-    engine.start()
+    engine, job, _ = start_slow_multipart(store, companion_profile(reference_endpoint), secrets,
+                                          tmp_path / "big.iso")
     try:
-        wait_for(lambda: len(store.parts(job.id)) >= 1, what="a committed part")
         engine.cancel([job.id])
-        wait_for(lambda: (j := store.get(job.id)) is not None and j.state is JobState.CANCELLED,
-                 what="the job to be cancelled")
+        wait_for_state(store, job.id, JobState.CANCELLED)
     finally:
         engine.close()
     assert open_uploads(seaweed, bucket) == []

@@ -594,3 +594,18 @@ def test_concurrency_changes_while_uploading(tmp_path: Path, seaweed: Any, bucke
     assert [j.state for j in jobs] == [JobState.DONE] * 6
     assert {o["Key"] for o in seaweed.client().list_objects_v2(Bucket=bucket)["Contents"]} >= \
         {f"f{i}.txt" for i in range(6)}
+
+
+def test_a_bad_key_template_queues_nothing_and_names_every_file(tmp_path: Path) -> None:
+    for name in ("a.txt", "b.txt"):
+        (tmp_path / name).write_text(name)
+    engine, _ = make_engine(tmp_path / "q.db", [endpoint_profile("http://127.0.0.1:9/sign")])
+    try:
+        result = engine.add_paths([tmp_path / "a.txt", tmp_path / "b.txt"], "ep",
+                                  keys=KeyOptions(template="{nope}/{filename}"))
+        queued = engine.jobs()
+    finally:
+        engine.close()
+    assert result.jobs == [] and queued == []
+    assert sorted(p.path.name for p in result.problems) == ["a.txt", "b.txt"]
+    assert all("No valid name could be made" in p.reason and "nope" in p.reason for p in result.problems)

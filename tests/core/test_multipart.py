@@ -154,6 +154,27 @@ def stop_after_parts(engine: Engine, store: JobStore, job_id: int, count: int) -
         engine.close()
 
 
+def start_slow_multipart(store: JobStore, profile: Profile, secrets: SecretStore, path: Path,
+                         size: int = 30 * MiB) -> tuple[Engine, Any, bytes]:
+    """Start a multipart upload of a new *size* file, slow enough that a pause or cancel surely lands
+    before its last part however busy the machine, and wait for its first committed part."""
+    data = write_random(path, size)
+    engine, _ = make_engine(store, profile, secrets,
+                            Settings(multipart_threshold=8 * MiB, retry=FAST_RETRY, rate_limit=4 * MiB))
+    [job] = engine.add_paths([path], profile.name).jobs
+    engine.start()
+    try:
+        wait_for(lambda: len(store.parts(job.id)) >= 1, what="a committed part")
+    except BaseException:
+        engine.close()
+        raise
+    return engine, job, data
+
+
+def wait_for_state(store: JobStore, job_id: int, state: JobState) -> None:
+    wait_for(lambda: (j := store.get(job_id)) is not None and j.state is state, what=f"the job to be {state}")
+
+
 def run_to_end(engine: Engine, timeout: float = 120.0) -> None:
     engine.start()
     try:
@@ -364,18 +385,11 @@ def test_resume_after_shutdown_sends_only_missing_parts(seaweed: SeaweedServer, 
 
 def test_cancel_aborts_the_upload_on_the_server(seaweed: SeaweedServer, bucket: str, secrets: SecretStore,
                                                 store: JobStore, tmp_path: Path) -> None:
-    write_random(tmp_path / "survey.zip", 30 * MiB)
-    # Slow enough that the cancel surely comes before the last part, however busy the machine.
-    engine, _ = make_engine(store, local_profile(seaweed, bucket), secrets,
-                            Settings(multipart_threshold=8 * MiB, retry=FAST_RETRY, rate_limit=4 * MiB))
-    [job] = engine.add_paths([tmp_path / "survey.zip"], "big").jobs
-    engine.start()
+    engine, job, _ = start_slow_multipart(store, local_profile(seaweed, bucket), secrets, tmp_path / "survey.zip")
     try:
-        wait_for(lambda: len(store.parts(job.id)) >= 1, what="a committed part")
         assert store.get_multipart(job.id) is not None
         engine.cancel([job.id])
-        wait_for(lambda: (j := store.get(job.id)) is not None and j.state is JobState.CANCELLED,
-                 what="the job to be cancelled")
+        wait_for_state(store, job.id, JobState.CANCELLED)
     finally:
         engine.close()
     assert open_uploads(seaweed, bucket) == []
@@ -385,17 +399,10 @@ def test_cancel_aborts_the_upload_on_the_server(seaweed: SeaweedServer, bucket: 
 
 def test_pause_keeps_the_upload_for_later(seaweed: SeaweedServer, bucket: str, secrets: SecretStore,
                                           store: JobStore, tmp_path: Path) -> None:
-    data = write_random(tmp_path / "clip.mov", 30 * MiB)
-    profile = local_profile(seaweed, bucket)
-    engine, _ = make_engine(store, profile, secrets,
-                            Settings(multipart_threshold=8 * MiB, retry=FAST_RETRY, rate_limit=4 * MiB))
-    [job] = engine.add_paths([tmp_path / "clip.mov"], "big").jobs
-    engine.start()
+    engine, job, data = start_slow_multipart(store, local_profile(seaweed, bucket), secrets, tmp_path / "clip.mov")
     try:
-        wait_for(lambda: len(store.parts(job.id)) >= 1, what="a committed part")
         engine.pause([job.id])
-        wait_for(lambda: (j := store.get(job.id)) is not None and j.state is JobState.PAUSED,
-                 what="the job to be paused")
+        wait_for_state(store, job.id, JobState.PAUSED)
         assert store.get_multipart(job.id) is not None
         assert len(open_uploads(seaweed, bucket)) == 1
         engine.set_rate_limit(None)
