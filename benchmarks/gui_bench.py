@@ -223,7 +223,6 @@ def main() -> int:
                 window._quitting = True
                 window.shutdown()
                 engine.close()
-                engine.store.close()
         finally:
             server.stop()
     return 0

@@ -150,7 +150,6 @@ def main() -> int:
                 window._quitting = True
                 window.shutdown()
                 engine.close(timeout=2)
-                engine.store.close()
                 window.close()
         finally:
             proxy.close()

@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import getpass
 import sys
+from typing import TYPE_CHECKING
 
 from desktop_uploader.core.config import Config, ConfigError, Profile, ProfileError
+
+if TYPE_CHECKING:
+    from desktop_uploader.core.locked import LockedConfig
 
 EXIT_OK = 0
 EXIT_FAILED = 1
@@ -23,14 +27,25 @@ def load_config() -> Config:
         raise UsageError(str(exc)) from None
 
 
-def load_effective_config() -> Config:
-    """The settings to upload with: the user's, with the admin's locked values (if any) laid over them.
-    Not for saving: commands that change settings use load_config()."""
-    from desktop_uploader.core.lockdown import LockdownError, effective_config, load_locked, locked_config_path
+def load_config_and_lock() -> tuple[Config, LockedConfig]:
+    """The user's settings and the admin's locked configuration (an empty one when there is none)."""
+    from desktop_uploader.core.locked import LockdownError, load_locked, locked_config_path
 
     config = load_config()
     try:
-        return effective_config(config, load_locked(locked_config_path()))
+        return config, load_locked(locked_config_path())
+    except LockdownError as exc:
+        raise UsageError(str(exc)) from None
+
+
+def load_effective_config() -> Config:
+    """The settings to upload with: the user's, with the admin's locked values (if any) laid over them.
+    Not for saving: commands that change settings use load_config()."""
+    from desktop_uploader.core.locked import LockdownError, effective_config
+
+    config, locked = load_config_and_lock()
+    try:
+        return effective_config(config, locked)
     except LockdownError as exc:
         raise UsageError(str(exc)) from None
 

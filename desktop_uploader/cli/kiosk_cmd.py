@@ -19,19 +19,17 @@ from typing import Any
 
 from desktop_uploader.cli.common import EXIT_OK, UsageError, eprint, load_config, read_secret
 from desktop_uploader.core.config import KIND_LOCAL, Config, ConfigError, ProfileError
-from desktop_uploader.core.identity import IdentityStore
-from desktop_uploader.core.lockdown import (
+from desktop_uploader.core.locked import (
     LOCKED_CONFIG_ENV,
     LockdownError,
     LockedConfig,
     apply_locked,
-    export_profiles,
-    import_profiles,
-    kiosk_settings,
-    load_locked,
     locked_config_path,
 )
-from desktop_uploader.core.pin import PinError, PinStore, check_pin_format, hash_pin
+from desktop_uploader.core.profile_export import export_profiles, import_profiles
+from desktop_uploader.kiosk.identity import IdentityStore
+from desktop_uploader.kiosk.pin import PinError, PinStore, check_pin_format, hash_pin
+from desktop_uploader.kiosk.settings import kiosk_settings, load_kiosk_locked
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -84,7 +82,7 @@ def _locked_option(parser: argparse.ArgumentParser) -> None:
 
 def _locked(args: argparse.Namespace) -> LockedConfig:
     try:
-        return load_locked(locked_config_path(getattr(args, "locked_config", None)))
+        return load_kiosk_locked(locked_config_path(getattr(args, "locked_config", None)))
     except LockdownError as exc:
         raise UsageError(str(exc)) from None
 
@@ -92,7 +90,7 @@ def _locked(args: argparse.Namespace) -> LockedConfig:
 def starts_in_kiosk(locked_config: str | None = None) -> bool:
     """True if the settings say the app should open in kiosk mode when started without a command."""
     try:
-        locked = load_locked(locked_config_path(locked_config))
+        locked = load_kiosk_locked(locked_config_path(locked_config))
         return kiosk_settings(apply_locked(Config.load(), locked)).enabled
     except (ConfigError, ProfileError, LockdownError):
         # The kiosk reports these itself; without it the normal window starts.
@@ -100,7 +98,7 @@ def starts_in_kiosk(locked_config: str | None = None) -> bool:
 
 
 def run_kiosk_cmd(args: argparse.Namespace) -> int:
-    from desktop_uploader.gui.kiosk_window import run_kiosk  # Qt loads only when the window is wanted
+    from desktop_uploader.gui.kiosk.window import run_kiosk  # Qt loads only when the window is wanted
 
     return run_kiosk(profile=args.profile, watch=list(args.watch or []), locked_path=args.locked_config)
 

@@ -15,10 +15,11 @@ from dataclasses import replace
 from types import FrameType
 from typing import Any, TextIO
 
-from desktop_uploader.cli.common import EXIT_FAILED, EXIT_OK, UsageError, load_effective_config
+from desktop_uploader.cli.common import EXIT_FAILED, EXIT_OK, UsageError, load_config_and_lock
 from desktop_uploader.core.config import KIND_ENDPOINT, KIND_LOCAL, Config, ConfigError, Profile, ProfileError
-from desktop_uploader.core.engine import EngineSettings, KeyOptions
-from desktop_uploader.core.factory import open_engine
+from desktop_uploader.core.engine import KeyOptions
+from desktop_uploader.core.factory import EngineOptions, open_engine
+from desktop_uploader.core.locked import effective_config
 from desktop_uploader.core.models import Event, EventKind, JobState
 
 _JSON_EVENTS = {EventKind.QUEUED, EventKind.STARTED, EventKind.PROGRESS, EventKind.RETRY, EventKind.DONE,
@@ -175,11 +176,11 @@ def json_event(event: Event) -> dict[str, Any]:
 def run(args: argparse.Namespace, *, out: TextIO | None = None, err: TextIO | None = None) -> int:
     out = out or sys.stdout
     err = err or sys.stderr
-    config = load_effective_config()
-    profile, adhoc = resolve_profile(args, config)
-    settings = EngineSettings(concurrency=profile.concurrency, multipart_threshold=profile.multipart_threshold,
-                              rate_limit=args.limit_rate, verify_md5=not args.skip_checksum)
-    engine = open_engine(config, settings=settings, profiles=[profile.name],
+    config, locked = load_config_and_lock()
+    profile, adhoc = resolve_profile(args, effective_config(config, locked))
+    options = EngineOptions(rate_limit=args.limit_rate, verify_md5=not args.skip_checksum,
+                            concurrency=args.concurrency)
+    engine = open_engine(config, locked=locked, profile=profile.name, options=options, profiles=[profile.name],
                          extra={profile.name: profile} if adhoc else None)
     ids: set[int] = set()
     batch = uuid.uuid4().hex[:12]
@@ -215,7 +216,6 @@ def run(args: argparse.Namespace, *, out: TextIO | None = None, err: TextIO | No
     finally:
         signal.signal(signal.SIGINT, previous)
         engine.close()
-        engine.store.close()
 
 
 def _report_problem(json_mode: bool, out: TextIO, err: TextIO, path: str, reason: str) -> None:

@@ -90,8 +90,10 @@ class KeyOptions:
 class Engine:
     def __init__(self, store: JobStore, signer_factory: SignerFactory, *,
                  settings: EngineSettings | None = None, explainer: Explainer | None = None,
-                 profiles: Iterable[str] | None = None, session: requests.Session | None = None) -> None:
+                 profiles: Iterable[str] | None = None, session: requests.Session | None = None,
+                 owns_store: bool = False) -> None:
         self.store = store
+        self._owns_store = owns_store  # close() closes it too
         self.settings = settings or EngineSettings()
         self._signer_factory = signer_factory
         self._explainer = explainer
@@ -354,6 +356,13 @@ class Engine:
                 signer.close()
             self._signers.clear()
         self.session.close()
+        if self._owns_store:
+            self.store.close()
+
+    @property
+    def rate_limit(self) -> int | None:
+        """The bandwidth limit the transfers obey now, in bytes per second; None = unlimited."""
+        return self._limiter.rate
 
     def set_rate_limit(self, bytes_per_second: int | None) -> None:
         """Change the bandwidth limit over all transfers, including those running now; None = unlimited."""

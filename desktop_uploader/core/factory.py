@@ -1,13 +1,15 @@
-"""Wiring: profiles + keychain -> signers -> an Engine over the queue database."""
+"""Wiring: configuration + locked settings + keychain -> signers -> an Engine over the queue database."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 import requests
 
 from desktop_uploader.core import failure as f
+from desktop_uploader.core import settings as spec
 from desktop_uploader.core.config import (
     KIND_LOCAL,
     PROTOCOL_COMPANION,
@@ -18,8 +20,9 @@ from desktop_uploader.core.config import (
 )
 from desktop_uploader.core.engine import Engine, EngineSettings, SignerFactory
 from desktop_uploader.core.failure import Failure, UploadError
-from desktop_uploader.core.lockdown import LockedConfig, effective_config
+from desktop_uploader.core.locked import LockedConfig, effective_config
 from desktop_uploader.core.paths import queue_db_path
+from desktop_uploader.core.retry import RetryPolicy
 from desktop_uploader.core.secrets import SecretStore
 from desktop_uploader.core.signers.base import SignedRequest, Signer
 from desktop_uploader.core.signers.companion import CompanionSigner
@@ -70,13 +73,67 @@ def signer_factory(config: Config, secrets: SecretStore,
     return factory
 
 
-def open_engine(config: Config, *, secrets: SecretStore | None = None, settings: EngineSettings | None = None,
-                profiles: Iterable[str] | None = None, extra: Mapping[str, Profile] | None = None,
-                store: JobStore | None = None, locked: LockedConfig | None = None) -> Engine:
+@dataclass(frozen=True)
+class EngineOptions:
+    """What a frontend may choose beyond the saved settings (the command line's flags, a test's policy).
+
+    ``rate_limit`` may only slow uploads further: when the admin has locked a limit, the lower one wins."""
+
+    rate_limit: int | None = None  # bytes per second
+    verify_md5: bool = True
+    retry: RetryPolicy | None = None
+    concurrency: int | None = None
+
+
+def engine_settings(effective: Config, profile: Profile | None, locked: LockedConfig | None = None,
+                    options: EngineOptions | None = None) -> EngineSettings:
+    """The engine's settings from the effective configuration (the user's with the locked values laid over
+    them), the chosen profile and the frontend's options."""
+    options = options or EngineOptions()
+    settings = EngineSettings(verify_md5=options.verify_md5, retry=options.retry or RetryPolicy())
+    if profile is not None:
+        settings.concurrency = profile.concurrency
+        settings.multipart_threshold = profile.multipart_threshold
+    if options.concurrency is not None:
+        settings.concurrency = options.concurrency
+    app = spec.read(spec.SECTION_APP, effective.settings)
+    saved = app[spec.RATE_LIMIT_KIB] * 1024 or None
+    admin_locked = locked is not None and spec.RATE_LIMIT_KIB in locked.settings
+    if options.rate_limit is None:
+        settings.rate_limit = saved
+    elif admin_locked and saved is not None:
+        settings.rate_limit = min(options.rate_limit, saved)
+    else:
+        settings.rate_limit = options.rate_limit
+    return settings
+
+
+def open_engine(config: Config, *, locked: LockedConfig | None = None, profile: str | None = None,
+                secrets: SecretStore | None = None, options: EngineOptions | None = None,
+                settings: EngineSettings | None = None, profiles: Iterable[str] | None = None,
+                extra: Mapping[str, Profile] | None = None, store: JobStore | None = None) -> Engine:
+    """The one recipe that builds the engine for the window, kiosk mode and the command line.
+
+    ``config`` is the user's own configuration and ``locked`` the admin's; the engine's settings follow from
+    both and the chosen ``profile`` (an ``extra`` profile that lives only for this run counts too) unless a
+    caller passes ``settings`` whole. The engine owns the queue database it opens here and closes it in
+    ``Engine.close()``; a ``store`` passed in stays the caller's to close."""
+    if settings is None:
+        effective = effective_config(config, locked)
+        chosen = (extra or {}).get(profile or "") or _profile_or_none(effective, profile)
+        settings = engine_settings(effective, chosen, locked, options)
     return Engine(
         store or JobStore(queue_db_path()),
         signer_factory(config, secrets or SecretStore(), extra, locked),
         settings=settings,
         explainer=explain_failure,
         profiles=profiles,
+        owns_store=store is None,
     )
+
+
+def _profile_or_none(config: Config, name: str | None) -> Profile | None:
+    try:
+        return config.get(name)
+    except ConfigError:
+        return None

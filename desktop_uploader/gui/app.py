@@ -14,20 +14,14 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from desktop_uploader import __version__
 from desktop_uploader.core.config import Config, ConfigError, ProfileError
-from desktop_uploader.core.engine import Engine, EngineSettings
+from desktop_uploader.core.engine import Engine
 from desktop_uploader.core.factory import open_engine
-from desktop_uploader.core.lockdown import (
-    LockdownError,
-    LockedConfig,
-    effective_config,
-    load_locked,
-    locked_config_path,
-)
+from desktop_uploader.core.locked import LockdownError, LockedConfig, effective_config, load_locked, locked_config_path
 from desktop_uploader.core.secrets import SecretStore
 from desktop_uploader.gui.main_window import MainWindow
 from desktop_uploader.gui.qtcompat import protect_singletons
 from desktop_uploader.gui.resources import icon, install_translator
-from desktop_uploader.gui.settings_dialog import SETTING_RATE_LIMIT, SettingsDialog
+from desktop_uploader.gui.settings_dialog import SettingsDialog
 from desktop_uploader.gui.single_instance import InstanceServer, claim_or_hand_off
 
 log = logging.getLogger(__name__)
@@ -49,28 +43,13 @@ def application() -> QApplication:
     return app
 
 
-def engine_settings(config: Config, profile: str | None) -> EngineSettings:
-    settings = EngineSettings()
-    try:
-        chosen = config.get(profile)
-    except ConfigError:
-        chosen = None
-    if chosen is not None:
-        settings.concurrency = chosen.concurrency
-        settings.multipart_threshold = chosen.multipart_threshold
-    rate = int(config.settings.get(SETTING_RATE_LIMIT, 0) or 0)
-    settings.rate_limit = rate * 1024 if rate > 0 else None
-    return settings
-
-
 def create_window(config: Config, *, profile: str | None = None, secrets: SecretStore | None = None,
                   engine: Engine | None = None, locked: LockedConfig | None = None) -> MainWindow:
     """The main window over an engine for ``config`` (opened here unless given); ``locked`` holds the
     admin's values, which win over the user's."""
     secrets = secrets or SecretStore()
     if engine is None:
-        engine = open_engine(config, secrets=secrets, locked=locked,
-                             settings=engine_settings(effective_config(config, locked), profile))
+        engine = open_engine(config, locked=locked, profile=profile, secrets=secrets)
     return MainWindow(engine, config, secrets=secrets, profile=profile, locked=locked)
 
 
@@ -129,7 +108,6 @@ def _run(app: QApplication, instance: InstanceServer, paths: Sequence[str], prof
     finally:
         window.shutdown()
         engine.close()
-        engine.store.close()
 
 
 def _quit_on_termination_signals(app: QApplication, window: MainWindow) -> QTimer:

@@ -44,7 +44,7 @@ from PySide6.QtWidgets import (
 
 from desktop_uploader.core.config import Config, ConfigError, Profile
 from desktop_uploader.core.engine import AddResult, Engine, KeyOptions
-from desktop_uploader.core.lockdown import LockedConfig, effective_config
+from desktop_uploader.core.locked import LockedConfig, effective_config
 from desktop_uploader.core.models import Event, EventKind, Job, JobState
 from desktop_uploader.core.secrets import SecretStore
 from desktop_uploader.gui.bridge import EngineBridge

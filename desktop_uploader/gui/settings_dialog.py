@@ -51,7 +51,7 @@ from desktop_uploader.core.config import (
 )
 from desktop_uploader.core.http import make_session
 from desktop_uploader.core.keys import PLACEHOLDERS, render_key
-from desktop_uploader.core.lockdown import LockedConfig, effective_config
+from desktop_uploader.core.locked import LockedConfig, effective_config
 from desktop_uploader.gui.qtcompat import protect_singletons
 from desktop_uploader.gui.resources import icon
 from desktop_uploader.gui.tasks import TaskRunner

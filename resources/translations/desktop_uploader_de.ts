@@ -4,22 +4,22 @@
 <context>
     <name>App</name>
     <message>
-        <location filename="../../desktop_uploader/gui/app.py" line="45"/>
+        <location filename="../../desktop_uploader/gui/app.py" line="39"/>
         <source>Desktop Uploader</source>
         <translation>Desktop Uploader</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/app.py" line="99"/>
+        <location filename="../../desktop_uploader/gui/app.py" line="78"/>
         <source>Settings cannot be read</source>
         <translation>Die Einstellungen können nicht gelesen werden</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/app.py" line="107"/>
+        <location filename="../../desktop_uploader/gui/app.py" line="86"/>
         <source>Unknown destination</source>
         <translation>Unbekanntes Ziel</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/app.py" line="108"/>
+        <location filename="../../desktop_uploader/gui/app.py" line="87"/>
         <source>There is no destination named “{name}”.</source>
         <translation>Es gibt kein Ziel mit dem Namen „{name}“.</translation>
     </message>
@@ -171,7 +171,7 @@
 <context>
     <name>KioskController</name>
     <message>
-        <location filename="../../desktop_uploader/gui/kiosk_controller.py" line="173"/>
+        <location filename="../../desktop_uploader/gui/kiosk/controller.py" line="173"/>
         <source>Kiosk mode needs a destination: {error}</source>
         <translation>Der Kioskmodus braucht ein Ziel: {error}</translation>
     </message>
@@ -179,7 +179,7 @@
 <context>
     <name>KioskDialogs</name>
     <message>
-        <location filename="../../desktop_uploader/gui/kiosk_dialogs.py" line="51"/>
+        <location filename="../../desktop_uploader/gui/kiosk/dialogs.py" line="51"/>
         <source>Cancel</source>
         <translation>Abbrechen</translation>
     </message>
@@ -187,22 +187,22 @@
 <context>
     <name>KioskFileModel</name>
     <message>
-        <location filename="../../desktop_uploader/gui/kiosk_model.py" line="48"/>
+        <location filename="../../desktop_uploader/gui/kiosk/model.py" line="48"/>
         <source>File</source>
         <translation>Datei</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/kiosk_model.py" line="48"/>
+        <location filename="../../desktop_uploader/gui/kiosk/model.py" line="48"/>
         <source>State</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/kiosk_model.py" line="105"/>
+        <location filename="../../desktop_uploader/gui/kiosk/model.py" line="105"/>
         <source>Connection trouble, trying again in {seconds} s</source>
         <translation>Verbindungsproblem, neuer Versuch in {seconds} s</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/kiosk_model.py" line="106"/>
+        <location filename="../../desktop_uploader/gui/kiosk/model.py" line="106"/>
         <source>Trying again</source>
         <translation>Wird erneut versucht</translation>
     </message>
@@ -210,62 +210,62 @@
 <context>
     <name>KioskFileState</name>
     <message>
-        <location filename="../../desktop_uploader/gui/kiosk_controller.py" line="401"/>
+        <location filename="../../desktop_uploader/gui/kiosk/controller.py" line="401"/>
         <source>Waiting for network</source>
         <translation>Wartet auf Netzwerk</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/kiosk_controller.py" line="402"/>
+        <location filename="../../desktop_uploader/gui/kiosk/controller.py" line="402"/>
         <source>Waiting for Wi-Fi</source>
         <translation>Wartet auf WLAN</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/kiosk_controller.py" line="408"/>
+        <location filename="../../desktop_uploader/gui/kiosk/controller.py" line="408"/>
         <source>Waiting to send</source>
         <translation>Wartet auf Versand</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/kiosk_controller.py" line="410"/>
+        <location filename="../../desktop_uploader/gui/kiosk/controller.py" line="410"/>
         <source>Getting ready to send</source>
         <translation>Wird zum Senden vorbereitet</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/kiosk_controller.py" line="415"/>
+        <location filename="../../desktop_uploader/gui/kiosk/controller.py" line="415"/>
         <source>Sending…</source>
         <translation>Wird gesendet…</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/kiosk_controller.py" line="416"/>
+        <location filename="../../desktop_uploader/gui/kiosk/controller.py" line="416"/>
         <source>Sending… {percent} %</source>
         <translation>Wird gesendet… {percent} %</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/kiosk_controller.py" line="419"/>
+        <location filename="../../desktop_uploader/gui/kiosk/controller.py" line="419"/>
         <source>Sent</source>
         <translation>Gesendet</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/kiosk_controller.py" line="421"/>
+        <location filename="../../desktop_uploader/gui/kiosk/controller.py" line="421"/>
         <source>Sent at {time}</source>
         <translation>Gesendet um {time}</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/kiosk_controller.py" line="424"/>
+        <location filename="../../desktop_uploader/gui/kiosk/controller.py" line="424"/>
         <source>Will try again shortly</source>
         <translation>Neuer Versuch in Kürze</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/kiosk_controller.py" line="428"/>
+        <location filename="../../desktop_uploader/gui/kiosk/controller.py" line="428"/>
         <source>Needs attention</source>
         <translation>Aufmerksamkeit erforderlich</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/kiosk_controller.py" line="429"/>
+        <location filename="../../desktop_uploader/gui/kiosk/controller.py" line="429"/>
         <source>Needs attention: {reason}</source>
         <translation>Aufmerksamkeit erforderlich: {reason}</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/kiosk_controller.py" line="430"/>
+        <location filename="../../desktop_uploader/gui/kiosk/controller.py" line="430"/>
         <source>Not sent</source>
         <translation>Nicht gesendet</translation>
     </message>
@@ -273,138 +273,138 @@
 <context>
     <name>KioskSettingsDialog</name>
     <message>
-        <location filename="../../desktop_uploader/gui/kiosk_settings.py" line="40"/>
+        <location filename="../../desktop_uploader/gui/kiosk/settings.py" line="34"/>
         <source>Set by your administrator&apos;s locked configuration; it cannot be changed here.</source>
         <translation>Von der gesperrten Konfiguration Ihrer Administration festgelegt; kann hier nicht geändert werden.</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/kiosk_settings.py" line="45"/>
+        <location filename="../../desktop_uploader/gui/kiosk/settings.py" line="39"/>
         <source>Leave the file where it is</source>
         <translation>Datei an ihrem Ort lassen</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/kiosk_settings.py" line="46"/>
+        <location filename="../../desktop_uploader/gui/kiosk/settings.py" line="40"/>
         <source>Copy it to the sent folder</source>
         <translation>In den Ordner für Gesendetes kopieren</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/kiosk_settings.py" line="47"/>
+        <location filename="../../desktop_uploader/gui/kiosk/settings.py" line="41"/>
         <source>Move it to the sent folder</source>
         <translation>In den Ordner für Gesendetes verschieben</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/kiosk_settings.py" line="61"/>
+        <location filename="../../desktop_uploader/gui/kiosk/settings.py" line="55"/>
         <source>Kiosk settings</source>
         <translation>Kiosk-Einstellungen</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/kiosk_settings.py" line="76"/>
+        <location filename="../../desktop_uploader/gui/kiosk/settings.py" line="70"/>
         <source>Send to</source>
         <translation>Senden an</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/kiosk_settings.py" line="85"/>
+        <location filename="../../desktop_uploader/gui/kiosk/settings.py" line="79"/>
         <source>Add folder…</source>
         <translation>Ordner hinzufügen…</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/kiosk_settings.py" line="87"/>
+        <location filename="../../desktop_uploader/gui/kiosk/settings.py" line="81"/>
         <source>Remove</source>
         <translation>Entfernen</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/kiosk_settings.py" line="92"/>
+        <location filename="../../desktop_uploader/gui/kiosk/settings.py" line="86"/>
         <source>Watch folders</source>
         <translation>Überwachte Ordner</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/kiosk_settings.py" line="97"/>
+        <location filename="../../desktop_uploader/gui/kiosk/settings.py" line="91"/>
         <source> s</source>
         <comment>unit suffix for seconds</comment>
         <translation> s</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/kiosk_settings.py" line="99"/>
+        <location filename="../../desktop_uploader/gui/kiosk/settings.py" line="93"/>
         <source>Send a file once unchanged for</source>
         <translation>Datei senden, wenn unverändert seit</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/kiosk_settings.py" line="105"/>
+        <location filename="../../desktop_uploader/gui/kiosk/settings.py" line="99"/>
         <source>After sending</source>
         <translation>Nach dem Senden</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/kiosk_settings.py" line="108"/>
+        <location filename="../../desktop_uploader/gui/kiosk/settings.py" line="102"/>
         <source>Sent folder</source>
         <translation>Ordner für Gesendetes</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/kiosk_settings.py" line="110"/>
+        <location filename="../../desktop_uploader/gui/kiosk/settings.py" line="104"/>
         <source>Send only over Wi-Fi or wired networks (not mobile data)</source>
         <translation>Nur über WLAN oder kabelgebundene Netzwerke senden (keine mobilen Daten)</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/kiosk_settings.py" line="112"/>
+        <location filename="../../desktop_uploader/gui/kiosk/settings.py" line="106"/>
         <source>Connection</source>
         <translation>Verbindung</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/kiosk_settings.py" line="115"/>
+        <location filename="../../desktop_uploader/gui/kiosk/settings.py" line="109"/>
         <source>the computer&apos;s name</source>
         <translation>der Name des Computers</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/kiosk_settings.py" line="116"/>
+        <location filename="../../desktop_uploader/gui/kiosk/settings.py" line="110"/>
         <source>Device name</source>
         <translation>Gerätename</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/kiosk_settings.py" line="119"/>
+        <location filename="../../desktop_uploader/gui/kiosk/settings.py" line="113"/>
         <source>the destination&apos;s own naming</source>
         <translation>die Benennung des Ziels</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/kiosk_settings.py" line="120"/>
+        <location filename="../../desktop_uploader/gui/kiosk/settings.py" line="114"/>
         <source>Name on the server</source>
         <translation>Name auf dem Server</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/kiosk_settings.py" line="122"/>
+        <location filename="../../desktop_uploader/gui/kiosk/settings.py" line="116"/>
         <source>Ask for the operator&apos;s name at the start of each shift</source>
         <translation>Zu Beginn jeder Schicht nach dem Namen der Bedienperson fragen</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/kiosk_settings.py" line="124"/>
+        <location filename="../../desktop_uploader/gui/kiosk/settings.py" line="118"/>
         <source>Shift</source>
         <translation>Schicht</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/kiosk_settings.py" line="126"/>
+        <location filename="../../desktop_uploader/gui/kiosk/settings.py" line="120"/>
         <source>Open in kiosk mode when the app starts</source>
         <translation>Beim Start der App im Kioskmodus öffnen</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/kiosk_settings.py" line="128"/>
+        <location filename="../../desktop_uploader/gui/kiosk/settings.py" line="122"/>
         <source>Start-up</source>
         <translation>Programmstart</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/kiosk_settings.py" line="130"/>
+        <location filename="../../desktop_uploader/gui/kiosk/settings.py" line="124"/>
         <source>Change admin PIN…</source>
         <translation>Admin-PIN ändern…</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/kiosk_settings.py" line="141"/>
+        <location filename="../../desktop_uploader/gui/kiosk/settings.py" line="135"/>
         <source>Cancel</source>
         <translation>Abbrechen</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/kiosk_settings.py" line="143"/>
+        <location filename="../../desktop_uploader/gui/kiosk/settings.py" line="137"/>
         <source>Save</source>
         <translation>Speichern</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/kiosk_settings.py" line="168"/>
+        <location filename="../../desktop_uploader/gui/kiosk/settings.py" line="162"/>
         <source>Folder to watch</source>
         <translation>Zu überwachender Ordner</translation>
     </message>
@@ -412,63 +412,63 @@
 <context>
     <name>KioskStatus</name>
     <message>
-        <location filename="../../desktop_uploader/gui/kiosk_controller.py" line="94"/>
+        <location filename="../../desktop_uploader/gui/kiosk/controller.py" line="94"/>
         <source>Sending 1 file…</source>
         <translation>1 Datei wird gesendet…</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/kiosk_controller.py" line="95"/>
+        <location filename="../../desktop_uploader/gui/kiosk/controller.py" line="95"/>
         <source>Sending {count} files…</source>
         <translation>{count} Dateien werden gesendet…</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/kiosk_controller.py" line="97"/>
+        <location filename="../../desktop_uploader/gui/kiosk/controller.py" line="97"/>
         <source>1 file waiting for network</source>
         <translation>1 Datei wartet auf das Netzwerk</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/kiosk_controller.py" line="98"/>
+        <location filename="../../desktop_uploader/gui/kiosk/controller.py" line="98"/>
         <source>{count} files waiting for network</source>
         <translation>{count} Dateien warten auf das Netzwerk</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/kiosk_controller.py" line="101"/>
+        <location filename="../../desktop_uploader/gui/kiosk/controller.py" line="101"/>
         <source>1 file waiting for Wi-Fi or a wired network</source>
         <translation>1 Datei wartet auf WLAN oder ein kabelgebundenes Netzwerk</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/kiosk_controller.py" line="103"/>
+        <location filename="../../desktop_uploader/gui/kiosk/controller.py" line="103"/>
         <source>{count} files waiting for Wi-Fi or a wired network</source>
         <translation>{count} Dateien warten auf WLAN oder ein kabelgebundenes Netzwerk</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/kiosk_controller.py" line="106"/>
+        <location filename="../../desktop_uploader/gui/kiosk/controller.py" line="106"/>
         <source>1 needs attention</source>
         <translation>1 erfordert Aufmerksamkeit</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/kiosk_controller.py" line="107"/>
+        <location filename="../../desktop_uploader/gui/kiosk/controller.py" line="107"/>
         <source>{count} need attention</source>
         <translation>{count} erfordern Aufmerksamkeit</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/kiosk_controller.py" line="110"/>
+        <location filename="../../desktop_uploader/gui/kiosk/controller.py" line="110"/>
         <source>Ready. New files are sent by themselves.</source>
         <translation>Bereit. Neue Dateien werden automatisch gesendet.</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/kiosk_controller.py" line="115"/>
+        <location filename="../../desktop_uploader/gui/kiosk/controller.py" line="115"/>
         <source>All sent at {time}</source>
         <translation>Alles gesendet um {time}</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/kiosk_controller.py" line="117"/>
+        <location filename="../../desktop_uploader/gui/kiosk/controller.py" line="117"/>
         <source>dd MMM</source>
         <comment>date pattern for QDate::toString</comment>
         <translation>dd. MMM</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/kiosk_controller.py" line="119"/>
+        <location filename="../../desktop_uploader/gui/kiosk/controller.py" line="119"/>
         <source>All sent on {date} at {time}</source>
         <translation>Alles gesendet am {date} um {time}</translation>
     </message>
@@ -476,99 +476,99 @@
 <context>
     <name>KioskWindow</name>
     <message>
-        <location filename="../../desktop_uploader/gui/kiosk_window.py" line="72"/>
+        <location filename="../../desktop_uploader/gui/kiosk/window.py" line="59"/>
         <source>Checking the connection…</source>
         <translation>Verbindung wird geprüft…</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/kiosk_window.py" line="73"/>
+        <location filename="../../desktop_uploader/gui/kiosk/window.py" line="60"/>
         <source>Connected</source>
         <translation>Verbunden</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/kiosk_window.py" line="74"/>
+        <location filename="../../desktop_uploader/gui/kiosk/window.py" line="61"/>
         <source>No connection to the server</source>
         <translation>Keine Verbindung zum Server</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/kiosk_window.py" line="75"/>
+        <location filename="../../desktop_uploader/gui/kiosk/window.py" line="62"/>
         <source>Metered connection: waiting for Wi-Fi or a wired network</source>
         <translation>Getaktete Verbindung: Warten auf WLAN oder ein kabelgebundenes Netzwerk</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/kiosk_window.py" line="97"/>
+        <location filename="../../desktop_uploader/gui/kiosk/window.py" line="84"/>
         <source>Desktop Uploader — kiosk</source>
         <translation>Desktop Uploader — Kiosk</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/kiosk_window.py" line="118"/>
+        <location filename="../../desktop_uploader/gui/kiosk/window.py" line="105"/>
         <source>Files</source>
         <translation>Dateien</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/kiosk_window.py" line="132"/>
+        <location filename="../../desktop_uploader/gui/kiosk/window.py" line="119"/>
         <source>Try again</source>
         <translation>Erneut versuchen</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/kiosk_window.py" line="133"/>
+        <location filename="../../desktop_uploader/gui/kiosk/window.py" line="120"/>
         <source>Send the files that need attention once more</source>
         <translation>Die Dateien, die Aufmerksamkeit erfordern, noch einmal senden</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/kiosk_window.py" line="135"/>
+        <location filename="../../desktop_uploader/gui/kiosk/window.py" line="122"/>
         <source>Change operator</source>
         <translation>Bedienperson wechseln</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/kiosk_window.py" line="137"/>
-        <location filename="../../desktop_uploader/gui/kiosk_window.py" line="277"/>
+        <location filename="../../desktop_uploader/gui/kiosk/window.py" line="124"/>
+        <location filename="../../desktop_uploader/gui/kiosk/window.py" line="267"/>
         <source>Settings</source>
         <translation>Einstellungen</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/kiosk_window.py" line="139"/>
-        <location filename="../../desktop_uploader/gui/kiosk_window.py" line="263"/>
+        <location filename="../../desktop_uploader/gui/kiosk/window.py" line="126"/>
+        <location filename="../../desktop_uploader/gui/kiosk/window.py" line="253"/>
         <source>Leave full screen</source>
         <translation>Vollbild verlassen</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/kiosk_window.py" line="141"/>
+        <location filename="../../desktop_uploader/gui/kiosk/window.py" line="128"/>
         <source>Quit</source>
         <translation>Beenden</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/kiosk_window.py" line="211"/>
+        <location filename="../../desktop_uploader/gui/kiosk/window.py" line="201"/>
         <source>Operator: {name}</source>
         <translation>Bedienperson: {name}</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/kiosk_window.py" line="212"/>
+        <location filename="../../desktop_uploader/gui/kiosk/window.py" line="202"/>
         <source>Device: {name}</source>
         <translation>Gerät: {name}</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/kiosk_window.py" line="239"/>
+        <location filename="../../desktop_uploader/gui/kiosk/window.py" line="229"/>
         <source>Enter the admin PIN to quit. Files not sent yet are kept and sent after the next start.</source>
         <translation>Geben Sie die Admin-PIN ein, um die App zu beenden. Noch nicht gesendete Dateien bleiben erhalten und werden nach dem nächsten Start gesendet.</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/kiosk_window.py" line="243"/>
+        <location filename="../../desktop_uploader/gui/kiosk/window.py" line="233"/>
         <source>Enter the admin PIN to open the settings.</source>
         <translation>Geben Sie die Admin-PIN ein, um die Einstellungen zu öffnen.</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/kiosk_window.py" line="247"/>
+        <location filename="../../desktop_uploader/gui/kiosk/window.py" line="237"/>
         <source>Enter the admin PIN to leave full screen.</source>
         <translation>Geben Sie die Admin-PIN ein, um das Vollbild zu verlassen.</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/kiosk_window.py" line="258"/>
+        <location filename="../../desktop_uploader/gui/kiosk/window.py" line="248"/>
         <source>Full screen</source>
         <translation>Vollbild</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/kiosk_window.py" line="384"/>
+        <location filename="../../desktop_uploader/gui/kiosk/window.py" line="336"/>
         <source>Kiosk mode cannot start</source>
         <translation>Der Kioskmodus kann nicht starten</translation>
     </message>
@@ -576,318 +576,318 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="126"/>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="368"/>
+        <location filename="../../desktop_uploader/gui/main_window.py" line="127"/>
+        <location filename="../../desktop_uploader/gui/main_window.py" line="369"/>
         <source>Desktop Uploader</source>
         <translation>Desktop Uploader</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="167"/>
+        <location filename="../../desktop_uploader/gui/main_window.py" line="168"/>
         <source>Add &amp;files…</source>
         <translation>&amp;Dateien hinzufügen…</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="169"/>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="426"/>
+        <location filename="../../desktop_uploader/gui/main_window.py" line="170"/>
+        <location filename="../../desktop_uploader/gui/main_window.py" line="427"/>
         <source>Choose files to upload</source>
         <translation>Dateien zum Hochladen auswählen</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="170"/>
+        <location filename="../../desktop_uploader/gui/main_window.py" line="171"/>
         <source>Add f&amp;older…</source>
         <translation>&amp;Ordner hinzufügen…</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="171"/>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="430"/>
+        <location filename="../../desktop_uploader/gui/main_window.py" line="172"/>
+        <location filename="../../desktop_uploader/gui/main_window.py" line="431"/>
         <source>Choose a folder to upload</source>
         <translation>Ordner zum Hochladen auswählen</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="172"/>
+        <location filename="../../desktop_uploader/gui/main_window.py" line="173"/>
         <source>&amp;Paste files</source>
         <translation>Dateien &amp;einfügen</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="174"/>
+        <location filename="../../desktop_uploader/gui/main_window.py" line="175"/>
         <source>Upload files copied in your file manager</source>
         <translation>Im Dateimanager kopierte Dateien hochladen</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="175"/>
+        <location filename="../../desktop_uploader/gui/main_window.py" line="176"/>
         <source>&amp;Settings…</source>
         <translation>E&amp;instellungen…</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="179"/>
+        <location filename="../../desktop_uploader/gui/main_window.py" line="180"/>
         <source>&amp;Quit</source>
         <translation>&amp;Beenden</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="183"/>
+        <location filename="../../desktop_uploader/gui/main_window.py" line="184"/>
         <source>Pause all</source>
         <translation>Alle anhalten</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="184"/>
+        <location filename="../../desktop_uploader/gui/main_window.py" line="185"/>
         <source>Pause every waiting and running upload</source>
         <translation>Alle wartenden und laufenden Uploads anhalten</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="185"/>
+        <location filename="../../desktop_uploader/gui/main_window.py" line="186"/>
         <source>Resume all</source>
         <translation>Alle fortsetzen</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="186"/>
+        <location filename="../../desktop_uploader/gui/main_window.py" line="187"/>
         <source>Continue every paused upload</source>
         <translation>Alle angehaltenen Uploads fortsetzen</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="187"/>
+        <location filename="../../desktop_uploader/gui/main_window.py" line="188"/>
         <source>Retry failed</source>
         <translation>Fehlgeschlagene wiederholen</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="188"/>
+        <location filename="../../desktop_uploader/gui/main_window.py" line="189"/>
         <source>Try every failed upload again</source>
         <translation>Alle fehlgeschlagenen Uploads erneut versuchen</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="189"/>
+        <location filename="../../desktop_uploader/gui/main_window.py" line="190"/>
         <source>Cancel all</source>
         <translation>Alle abbrechen</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="190"/>
+        <location filename="../../desktop_uploader/gui/main_window.py" line="191"/>
         <source>Stop every upload that has not finished</source>
         <translation>Alle nicht abgeschlossenen Uploads abbrechen</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="191"/>
+        <location filename="../../desktop_uploader/gui/main_window.py" line="192"/>
         <source>Clear finished</source>
         <translation>Fertige entfernen</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="192"/>
+        <location filename="../../desktop_uploader/gui/main_window.py" line="193"/>
         <source>Take uploaded and cancelled files off the list</source>
         <translation>Hochgeladene und abgebrochene Dateien aus der Liste nehmen</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="194"/>
+        <location filename="../../desktop_uploader/gui/main_window.py" line="195"/>
         <source>&amp;Details…</source>
         <translation>&amp;Details…</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="196"/>
+        <location filename="../../desktop_uploader/gui/main_window.py" line="197"/>
         <source>&amp;Pause</source>
         <translation>&amp;Anhalten</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="197"/>
+        <location filename="../../desktop_uploader/gui/main_window.py" line="198"/>
         <source>&amp;Resume</source>
         <translation>&amp;Fortsetzen</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="198"/>
+        <location filename="../../desktop_uploader/gui/main_window.py" line="199"/>
         <source>&amp;Try again</source>
         <translation>&amp;Erneut versuchen</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="199"/>
+        <location filename="../../desktop_uploader/gui/main_window.py" line="200"/>
         <source>&amp;Cancel upload</source>
         <translation>Upload a&amp;bbrechen</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="200"/>
+        <location filename="../../desktop_uploader/gui/main_window.py" line="201"/>
         <source>Re&amp;move from list</source>
         <translation>Aus der Liste &amp;entfernen</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="202"/>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="213"/>
+        <location filename="../../desktop_uploader/gui/main_window.py" line="203"/>
+        <location filename="../../desktop_uploader/gui/main_window.py" line="214"/>
         <source>&amp;Open containing folder</source>
         <translation>Enthaltenden &amp;Ordner öffnen</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="204"/>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="210"/>
+        <location filename="../../desktop_uploader/gui/main_window.py" line="205"/>
+        <location filename="../../desktop_uploader/gui/main_window.py" line="211"/>
         <source>Copy &amp;destination key</source>
         <translation>&amp;Zielschlüssel kopieren</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="206"/>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="212"/>
+        <location filename="../../desktop_uploader/gui/main_window.py" line="207"/>
+        <location filename="../../desktop_uploader/gui/main_window.py" line="213"/>
         <source>Copy object &amp;address</source>
         <translation>Objekt&amp;adresse kopieren</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="217"/>
+        <location filename="../../desktop_uploader/gui/main_window.py" line="218"/>
         <source>&amp;File</source>
         <translation>&amp;Datei</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="224"/>
+        <location filename="../../desktop_uploader/gui/main_window.py" line="225"/>
         <source>&amp;Uploads</source>
         <translation>&amp;Uploads</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="229"/>
+        <location filename="../../desktop_uploader/gui/main_window.py" line="230"/>
         <source>&amp;Selected</source>
         <translation>Au&amp;swahl</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="232"/>
+        <location filename="../../desktop_uploader/gui/main_window.py" line="233"/>
         <source>Main toolbar</source>
         <translation>Hauptwerkzeugleiste</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="253"/>
+        <location filename="../../desktop_uploader/gui/main_window.py" line="254"/>
         <source>No upload destination is set up yet. Open Settings to add one.</source>
         <translation>Es ist noch kein Upload-Ziel eingerichtet. Öffnen Sie die Einstellungen, um eines hinzuzufügen.</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="260"/>
+        <location filename="../../desktop_uploader/gui/main_window.py" line="261"/>
         <source>Uploads</source>
         <translation>Uploads</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="265"/>
+        <location filename="../../desktop_uploader/gui/main_window.py" line="266"/>
         <source>Upload queue</source>
         <translation>Upload-Warteschlange</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="279"/>
+        <location filename="../../desktop_uploader/gui/main_window.py" line="280"/>
         <source>&amp;Queue</source>
         <translation>&amp;Warteschlange</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="285"/>
+        <location filename="../../desktop_uploader/gui/main_window.py" line="286"/>
         <source>Search uploaded files by name or destination</source>
         <translation>Hochgeladene Dateien nach Name oder Ziel durchsuchen</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="286"/>
+        <location filename="../../desktop_uploader/gui/main_window.py" line="287"/>
         <source>Search history</source>
         <translation>Verlauf durchsuchen</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="303"/>
+        <location filename="../../desktop_uploader/gui/main_window.py" line="304"/>
         <source>Uploaded files</source>
         <translation>Hochgeladene Dateien</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="312"/>
+        <location filename="../../desktop_uploader/gui/main_window.py" line="313"/>
         <source>&amp;History</source>
         <translation>&amp;Verlauf</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="317"/>
+        <location filename="../../desktop_uploader/gui/main_window.py" line="318"/>
         <source>Total progress</source>
         <translation>Gesamtfortschritt</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="322"/>
+        <location filename="../../desktop_uploader/gui/main_window.py" line="323"/>
         <source>Upload status</source>
         <translation>Upload-Status</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="359"/>
+        <location filename="../../desktop_uploader/gui/main_window.py" line="360"/>
         <source>Show window</source>
         <translation>Fenster anzeigen</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="399"/>
+        <location filename="../../desktop_uploader/gui/main_window.py" line="400"/>
         <source>Adding {count} item(s)…</source>
         <translation>{count} Element(e) werden hinzugefügt…</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="412"/>
+        <location filename="../../desktop_uploader/gui/main_window.py" line="413"/>
         <source>{count} item(s) were skipped. Hover here for the list.</source>
         <translation>{count} Element(e) wurden übersprungen. Für die Liste hier verweilen.</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="417"/>
+        <location filename="../../desktop_uploader/gui/main_window.py" line="418"/>
         <source>Added {count} file(s).</source>
         <translation>{count} Datei(en) hinzugefügt.</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="422"/>
+        <location filename="../../desktop_uploader/gui/main_window.py" line="423"/>
         <source>Adding files…</source>
         <translation>Dateien werden hinzugefügt…</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="423"/>
+        <location filename="../../desktop_uploader/gui/main_window.py" line="424"/>
         <source>Drop files or folders here to upload them</source>
         <translation>Dateien oder Ordner zum Hochladen hierher ziehen</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="438"/>
+        <location filename="../../desktop_uploader/gui/main_window.py" line="439"/>
         <source>The clipboard holds no files to upload.</source>
         <translation>Die Zwischenablage enthält keine Dateien zum Hochladen.</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="520"/>
+        <location filename="../../desktop_uploader/gui/main_window.py" line="521"/>
         <source>Some uploads failed</source>
         <translation>Einige Uploads sind fehlgeschlagen</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="521"/>
+        <location filename="../../desktop_uploader/gui/main_window.py" line="522"/>
         <source>{done} uploaded, {failed} failed. Open the window for details.</source>
         <translation>{done} hochgeladen, {failed} fehlgeschlagen. Details im Fenster.</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="525"/>
+        <location filename="../../desktop_uploader/gui/main_window.py" line="526"/>
         <source>Uploads finished</source>
         <translation>Uploads abgeschlossen</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="526"/>
+        <location filename="../../desktop_uploader/gui/main_window.py" line="527"/>
         <source>{done} file(s) uploaded.</source>
         <translation>{done} Datei(en) hochgeladen.</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="539"/>
+        <location filename="../../desktop_uploader/gui/main_window.py" line="540"/>
         <source>Something went wrong</source>
         <translation>Etwas ist schiefgegangen</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="551"/>
+        <location filename="../../desktop_uploader/gui/main_window.py" line="552"/>
         <source>{done} of {total} uploaded</source>
         <translation>{done} von {total} hochgeladen</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="553"/>
+        <location filename="../../desktop_uploader/gui/main_window.py" line="554"/>
         <source>{failed} failed</source>
         <translation>{failed} fehlgeschlagen</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="555"/>
+        <location filename="../../desktop_uploader/gui/main_window.py" line="556"/>
         <source>{paused} paused</source>
         <translation>{paused} angehalten</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="559"/>
+        <location filename="../../desktop_uploader/gui/main_window.py" line="560"/>
         <source>about {time} left</source>
         <translation>noch etwa {time}</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="561"/>
+        <location filename="../../desktop_uploader/gui/main_window.py" line="562"/>
         <source>{sent} of {total}</source>
         <translation>{sent} von {total}</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="568"/>
+        <location filename="../../desktop_uploader/gui/main_window.py" line="569"/>
         <source>Desktop Uploader – {percent} %: {status}</source>
         <translation>Desktop Uploader – {percent} %: {status}</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="621"/>
+        <location filename="../../desktop_uploader/gui/main_window.py" line="622"/>
         <source>Cancel all uploads?</source>
         <translation>Alle Uploads abbrechen?</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="622"/>
+        <location filename="../../desktop_uploader/gui/main_window.py" line="623"/>
         <source>Stop every upload that has not finished?</source>
         <translation>Alle nicht abgeschlossenen Uploads abbrechen?</translation>
     </message>
@@ -897,7 +897,7 @@
         <translation>Die neuesten {shown} von {total} hochgeladenen Dateien werden angezeigt; die Suche durchsucht alle.</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="714"/>
+        <location filename="../../desktop_uploader/gui/main_window.py" line="713"/>
         <source>Showing the first {shown} matches; type more of the name to narrow the search.</source>
         <translation>Die ersten {shown} Treffer werden angezeigt; geben Sie mehr vom Namen ein, um die Suche einzugrenzen.</translation>
     </message>
@@ -930,32 +930,32 @@
 <context>
     <name>NewPinDialog</name>
     <message>
-        <location filename="../../desktop_uploader/gui/kiosk_dialogs.py" line="179"/>
+        <location filename="../../desktop_uploader/gui/kiosk/dialogs.py" line="179"/>
         <source>Set the admin PIN</source>
         <translation>Admin-PIN festlegen</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/kiosk_dialogs.py" line="183"/>
+        <location filename="../../desktop_uploader/gui/kiosk/dialogs.py" line="183"/>
         <source>Choose the admin PIN that protects settings and quitting. Field staff should not know it.</source>
         <translation>Wählen Sie die Admin-PIN, die die Einstellungen und das Beenden schützt. Das Personal vor Ort sollte sie nicht kennen.</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/kiosk_dialogs.py" line="190"/>
+        <location filename="../../desktop_uploader/gui/kiosk/dialogs.py" line="190"/>
         <source>New PIN</source>
         <translation>Neue PIN</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/kiosk_dialogs.py" line="190"/>
+        <location filename="../../desktop_uploader/gui/kiosk/dialogs.py" line="190"/>
         <source>The same PIN again</source>
         <translation>Dieselbe PIN noch einmal</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/kiosk_dialogs.py" line="201"/>
+        <location filename="../../desktop_uploader/gui/kiosk/dialogs.py" line="201"/>
         <source>Save PIN</source>
         <translation>PIN speichern</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/kiosk_dialogs.py" line="211"/>
+        <location filename="../../desktop_uploader/gui/kiosk/dialogs.py" line="211"/>
         <source>The two PINs are not the same.</source>
         <translation>Die beiden PINs stimmen nicht überein.</translation>
     </message>
@@ -963,23 +963,23 @@
 <context>
     <name>OperatorDialog</name>
     <message>
-        <location filename="../../desktop_uploader/gui/kiosk_dialogs.py" line="240"/>
+        <location filename="../../desktop_uploader/gui/kiosk/dialogs.py" line="240"/>
         <source>Start of shift</source>
         <translation>Schichtbeginn</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/kiosk_dialogs.py" line="244"/>
+        <location filename="../../desktop_uploader/gui/kiosk/dialogs.py" line="244"/>
         <source>Who is working this shift?</source>
         <translation>Wer arbeitet in dieser Schicht?</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/kiosk_dialogs.py" line="248"/>
-        <location filename="../../desktop_uploader/gui/kiosk_dialogs.py" line="249"/>
+        <location filename="../../desktop_uploader/gui/kiosk/dialogs.py" line="248"/>
+        <location filename="../../desktop_uploader/gui/kiosk/dialogs.py" line="249"/>
         <source>Your name</source>
         <translation>Ihr Name</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/kiosk_dialogs.py" line="257"/>
+        <location filename="../../desktop_uploader/gui/kiosk/dialogs.py" line="257"/>
         <source>Start shift</source>
         <translation>Schicht beginnen</translation>
     </message>
@@ -987,53 +987,53 @@
 <context>
     <name>PinDialog</name>
     <message>
-        <location filename="../../desktop_uploader/gui/kiosk_dialogs.py" line="64"/>
+        <location filename="../../desktop_uploader/gui/kiosk/dialogs.py" line="64"/>
         <source>{count} minutes</source>
         <translation>{count} Minuten</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/kiosk_dialogs.py" line="66"/>
+        <location filename="../../desktop_uploader/gui/kiosk/dialogs.py" line="66"/>
         <source>1 second</source>
         <translation>1 Sekunde</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/kiosk_dialogs.py" line="67"/>
+        <location filename="../../desktop_uploader/gui/kiosk/dialogs.py" line="67"/>
         <source>{count} seconds</source>
         <translation>{count} Sekunden</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/kiosk_dialogs.py" line="76"/>
-        <location filename="../../desktop_uploader/gui/kiosk_dialogs.py" line="87"/>
+        <location filename="../../desktop_uploader/gui/kiosk/dialogs.py" line="76"/>
+        <location filename="../../desktop_uploader/gui/kiosk/dialogs.py" line="87"/>
         <source>Admin PIN</source>
         <translation>Admin-PIN</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/kiosk_dialogs.py" line="100"/>
+        <location filename="../../desktop_uploader/gui/kiosk/dialogs.py" line="100"/>
         <source>Clear</source>
         <translation>Löschen</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/kiosk_dialogs.py" line="106"/>
+        <location filename="../../desktop_uploader/gui/kiosk/dialogs.py" line="106"/>
         <source>Delete last digit</source>
         <translation>Letzte Ziffer löschen</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/kiosk_dialogs.py" line="111"/>
+        <location filename="../../desktop_uploader/gui/kiosk/dialogs.py" line="111"/>
         <source>Cancel</source>
         <translation>Abbrechen</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/kiosk_dialogs.py" line="113"/>
+        <location filename="../../desktop_uploader/gui/kiosk/dialogs.py" line="113"/>
         <source>OK</source>
         <translation>OK</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/kiosk_dialogs.py" line="143"/>
+        <location filename="../../desktop_uploader/gui/kiosk/dialogs.py" line="143"/>
         <source>Too many wrong PINs. Try again in {wait}.</source>
         <translation>Zu viele falsche PINs. Versuchen Sie es in {wait} erneut.</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/kiosk_dialogs.py" line="168"/>
+        <location filename="../../desktop_uploader/gui/kiosk/dialogs.py" line="168"/>
         <source>That PIN is not right. Please try again.</source>
         <translation>Diese PIN ist nicht richtig. Bitte versuchen Sie es erneut.</translation>
     </message>
@@ -1141,7 +1141,7 @@
         <translation>Eingabetaste drücken für Details.</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/queue_model.py" line="363"/>
+        <location filename="../../desktop_uploader/gui/queue_model.py" line="374"/>
         <source>Trying again in {seconds} s</source>
         <translation>Neuer Versuch in {seconds} s</translation>
     </message>
@@ -1381,8 +1381,8 @@
     </message>
     <message>
         <location filename="../../desktop_uploader/gui/settings_dialog.py" line="232"/>
-        <location filename="../../desktop_uploader/gui/settings_dialog.py" line="459"/>
-        <location filename="../../desktop_uploader/gui/settings_dialog.py" line="517"/>
+        <location filename="../../desktop_uploader/gui/settings_dialog.py" line="457"/>
+        <location filename="../../desktop_uploader/gui/settings_dialog.py" line="515"/>
         <source>Saved in the keychain; type to replace</source>
         <translation>Im Schlüsselbund gespeichert; zum Ersetzen eintippen</translation>
     </message>
@@ -1512,99 +1512,99 @@
         <translation>Gilt sofort, auch für Uploads, die gerade laufen.</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/settings_dialog.py" line="301"/>
+        <location filename="../../desktop_uploader/gui/settings_dialog.py" line="300"/>
         <source>&amp;Bandwidth limit:</source>
         <translation>&amp;Bandbreitenbegrenzung:</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/settings_dialog.py" line="302"/>
+        <location filename="../../desktop_uploader/gui/settings_dialog.py" line="301"/>
         <source>Keep uploading in the background when the window is closed</source>
         <translation>Beim Schließen des Fensters im Hintergrund weiter hochladen</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/settings_dialog.py" line="307"/>
+        <location filename="../../desktop_uploader/gui/settings_dialog.py" line="305"/>
         <source>&amp;General</source>
         <translation>&amp;Allgemein</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/settings_dialog.py" line="314"/>
+        <location filename="../../desktop_uploader/gui/settings_dialog.py" line="312"/>
         <source> (default)</source>
         <translation> (Standard)</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/settings_dialog.py" line="333"/>
+        <location filename="../../desktop_uploader/gui/settings_dialog.py" line="331"/>
         <source>Set by your administrator; it cannot be changed here.</source>
         <translation>Von Ihrer Administration festgelegt; kann hier nicht geändert werden.</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/settings_dialog.py" line="373"/>
+        <location filename="../../desktop_uploader/gui/settings_dialog.py" line="371"/>
         <source>New destination</source>
         <translation>Neues Ziel</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/settings_dialog.py" line="418"/>
+        <location filename="../../desktop_uploader/gui/settings_dialog.py" line="416"/>
         <source>Queued uploads refer to the destination by its name, so it cannot be renamed.</source>
         <translation>Uploads in der Warteschlange verweisen über den Namen auf das Ziel; es kann daher nicht umbenannt werden.</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/settings_dialog.py" line="454"/>
+        <location filename="../../desktop_uploader/gui/settings_dialog.py" line="452"/>
         <source>Header name</source>
         <translation>Header-Name</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/settings_dialog.py" line="457"/>
+        <location filename="../../desktop_uploader/gui/settings_dialog.py" line="455"/>
         <source>Header value</source>
         <translation>Header-Wert</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/settings_dialog.py" line="460"/>
+        <location filename="../../desktop_uploader/gui/settings_dialog.py" line="458"/>
         <source>Value</source>
         <translation>Wert</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/settings_dialog.py" line="549"/>
+        <location filename="../../desktop_uploader/gui/settings_dialog.py" line="547"/>
         <source>This template cannot be used: {error}</source>
         <translation>Diese Vorlage kann nicht verwendet werden: {error}</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/settings_dialog.py" line="552"/>
+        <location filename="../../desktop_uploader/gui/settings_dialog.py" line="550"/>
         <source>“beach photo.jpg” from the dropped folder “Pictures/Holiday 2024” is stored as:
 {key}</source>
         <translation>„beach photo.jpg“ aus dem abgelegten Ordner „Pictures/Holiday 2024“ wird gespeichert als:
 {key}</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/settings_dialog.py" line="571"/>
+        <location filename="../../desktop_uploader/gui/settings_dialog.py" line="569"/>
         <source>Testing…</source>
         <translation>Wird getestet…</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/settings_dialog.py" line="579"/>
+        <location filename="../../desktop_uploader/gui/settings_dialog.py" line="577"/>
         <source>The connection works: a test file was uploaded in {seconds} s.</source>
         <translation>Die Verbindung funktioniert: Eine Testdatei wurde in {seconds} s hochgeladen.</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/settings_dialog.py" line="584"/>
+        <location filename="../../desktop_uploader/gui/settings_dialog.py" line="582"/>
         <source>The connection test failed.</source>
         <translation>Der Verbindungstest ist fehlgeschlagen.</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/settings_dialog.py" line="591"/>
+        <location filename="../../desktop_uploader/gui/settings_dialog.py" line="589"/>
         <source>The connection test could not run: {error}</source>
         <translation>Der Verbindungstest konnte nicht ausgeführt werden: {error}</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/settings_dialog.py" line="633"/>
+        <location filename="../../desktop_uploader/gui/settings_dialog.py" line="631"/>
         <source>Enter the access key ID and the secret access key.</source>
         <translation>Geben Sie die Zugangsschlüssel-ID und den geheimen Zugangsschlüssel ein.</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/settings_dialog.py" line="663"/>
+        <location filename="../../desktop_uploader/gui/settings_dialog.py" line="661"/>
         <source>Settings not saved</source>
         <translation>Einstellungen nicht gespeichert</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/settings_dialog.py" line="664"/>
+        <location filename="../../desktop_uploader/gui/settings_dialog.py" line="662"/>
         <source>The settings file could not be written: {error}</source>
         <translation>Die Einstellungsdatei konnte nicht geschrieben werden: {error}</translation>
     </message>
@@ -1612,22 +1612,22 @@
 <context>
     <name>SystemNetwork</name>
     <message>
-        <location filename="../../desktop_uploader/gui/kiosk_network.py" line="23"/>
+        <location filename="../../desktop_uploader/gui/kiosk/network.py" line="23"/>
         <source>wired</source>
         <translation>kabelgebunden</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/kiosk_network.py" line="24"/>
+        <location filename="../../desktop_uploader/gui/kiosk/network.py" line="24"/>
         <source>Wi-Fi</source>
         <translation>WLAN</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/kiosk_network.py" line="25"/>
+        <location filename="../../desktop_uploader/gui/kiosk/network.py" line="25"/>
         <source>mobile data</source>
         <translation>mobile Daten</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/kiosk_network.py" line="26"/>
+        <location filename="../../desktop_uploader/gui/kiosk/network.py" line="26"/>
         <source>Bluetooth</source>
         <translation>Bluetooth</translation>
     </message>

@@ -77,6 +77,5 @@ def close_window(window: MainWindow) -> None:
     window._quitting = True
     window.shutdown()
     window.engine.close()
-    window.engine.store.close()
     window.close()
     window.deleteLater()

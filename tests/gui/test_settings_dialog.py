@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QApplication, QDialog, QDialogButtonBox
 from pytestqt.qtbot import QtBot
 
 from desktop_uploader.core.config import Config, Profile, config_path
-from desktop_uploader.core.lockdown import effective_config, load_locked
+from desktop_uploader.core.locked import effective_config, load_locked
 from desktop_uploader.core.secrets import SecretStore
 from desktop_uploader.gui.settings_dialog import SettingsDialog
 from tests.core.helpers import lock_field_profile

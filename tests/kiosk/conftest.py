@@ -13,14 +13,16 @@ import pytest
 from pytestqt.qtbot import QtBot
 
 from desktop_uploader.core.config import Config, Profile
-from desktop_uploader.core.identity import IdentityStore
-from desktop_uploader.core.lockdown import LockedConfig, apply_locked, kiosk_settings
-from desktop_uploader.core.network import Reachability, probe_url
-from desktop_uploader.core.pin import LockoutPolicy, PinStore
+from desktop_uploader.core.factory import EngineOptions, open_engine
+from desktop_uploader.core.locked import LockedConfig, apply_locked
 from desktop_uploader.core.retry import RetryPolicy
-from desktop_uploader.gui.kiosk_controller import KioskController
-from desktop_uploader.gui.kiosk_network import SystemNetwork
-from desktop_uploader.gui.kiosk_window import KioskWindow, kiosk_engine
+from desktop_uploader.gui.kiosk.controller import KioskController
+from desktop_uploader.gui.kiosk.network import SystemNetwork
+from desktop_uploader.gui.kiosk.window import KioskWindow
+from desktop_uploader.kiosk.identity import IdentityStore
+from desktop_uploader.kiosk.pin import LockoutPolicy, PinStore
+from desktop_uploader.kiosk.reachability import Reachability, probe_url
+from desktop_uploader.kiosk.settings import kiosk_settings
 
 PIN = "2468"
 QUICK_RETRY = RetryPolicy(max_attempts=2, base_delay=0.05, max_delay=0.1)
@@ -47,7 +49,6 @@ def shut(window: KioskWindow) -> None:
     window._test_closed = True  # type: ignore[attr-defined]
     window.controller.shutdown()
     window.controller.engine.close()
-    window.controller.engine.store.close()
     window._quit()
     window.deleteLater()
 
@@ -72,7 +73,8 @@ def kiosk_factory(qtbot: QtBot) -> Iterator[KioskFactory]:
         if opts.pin and not pins.fixed:
             pins.set_pin(opts.pin)
         identity = IdentityStore(device_override=settings.device_name or None)
-        engine = kiosk_engine(effective, settings, identity, retry=QUICK_RETRY)
+        engine = open_engine(config, locked=opts.locked, profile=settings.profile or None,
+                             options=EngineOptions(retry=QUICK_RETRY))
         used = effective.get(settings.profile or None)
         reach = Reachability(probe_url(used), timeout=1.0, min_backoff=0.1, max_backoff=0.4, check_interval=2.0)
         controller = KioskController(engine, effective, settings, identity, reachability=reach,

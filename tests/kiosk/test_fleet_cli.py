@@ -13,7 +13,7 @@ import pytest
 from desktop_uploader.cli import kiosk_cmd
 from desktop_uploader.cli.common import UsageError
 from desktop_uploader.core.config import Config, Profile
-from desktop_uploader.core.pin import PinStore, record_matches
+from desktop_uploader.kiosk.pin import PinStore, record_matches
 
 
 def run(*argv: str, stdin: str = "") -> int:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from desktop_uploader.core.identity import IdentityStore, header_safe, install_id
+from desktop_uploader.kiosk.identity import IdentityStore, header_safe, install_id
 
 
 def test_install_id_is_created_once_and_kept(tmp_path: Path) -> None:

@@ -15,13 +15,14 @@ from PySide6.QtTest import QTest
 from pytestqt.qtbot import QtBot
 
 from desktop_uploader.core.config import Config, Profile
-from desktop_uploader.core.lockdown import LockedConfig, apply_locked, kiosk_settings, load_locked
+from desktop_uploader.core.locked import LockedConfig, apply_locked, load_locked
 from desktop_uploader.core.models import JobState
 from desktop_uploader.endpoint import serve_in_thread
-from desktop_uploader.gui.kiosk_dialogs import OperatorDialog, PinDialog
-from desktop_uploader.gui.kiosk_network import SystemNetwork
-from desktop_uploader.gui.kiosk_settings import KioskSettingsDialog
-from desktop_uploader.gui.kiosk_window import KioskWindow
+from desktop_uploader.gui.kiosk.dialogs import OperatorDialog, PinDialog
+from desktop_uploader.gui.kiosk.network import SystemNetwork
+from desktop_uploader.gui.kiosk.settings import KioskSettingsDialog
+from desktop_uploader.gui.kiosk.window import KioskWindow
+from desktop_uploader.kiosk.settings import kiosk_settings
 from tests.kiosk.conftest import PIN, KioskFactory, shut
 from tests.kiosk.helpers import FakeClock, free_port
 from tests.plugins.endpoint import seaweed_endpoint_config
@@ -356,7 +357,7 @@ def test_no_pin_yet_asks_for_one_first(qtbot: QtBot, kiosk_factory: KioskFactory
 
 def test_locked_admin_pin_applies(qtbot: QtBot, kiosk_factory: KioskFactory, endpoint_profile: Profile,
                                   tmp_path: Path) -> None:
-    from desktop_uploader.core.pin import hash_pin
+    from desktop_uploader.kiosk.pin import hash_pin
 
     locked = LockedConfig(path=tmp_path / "locked.json", admin_pin=hash_pin("8080"))
     window = kiosk_factory(endpoint_profile, locked=locked)

@@ -9,18 +9,11 @@ from typing import Any
 import pytest
 
 from desktop_uploader.core.config import Config, Profile
-from desktop_uploader.core.lockdown import (
-    KioskSettings,
-    LockdownError,
-    apply_locked,
-    export_profiles,
-    import_profiles,
-    kiosk_settings,
-    load_locked,
-    locked_config_path,
-    save_kiosk_settings,
-)
-from desktop_uploader.core.pin import hash_pin
+from desktop_uploader.core.locked import LockdownError, apply_locked, load_locked, locked_config_path
+from desktop_uploader.kiosk.settings import load_kiosk_locked
+from desktop_uploader.core.profile_export import export_profiles, import_profiles
+from desktop_uploader.kiosk.pin import hash_pin
+from desktop_uploader.kiosk.settings import KioskSettings, kiosk_settings, save_kiosk_settings
 
 
 def write(path: Path, data: Any) -> Path:
@@ -84,7 +77,7 @@ def test_saving_never_writes_locked_values(tmp_path: Path) -> None:
 ])
 def test_bad_locked_files_are_refused(tmp_path: Path, data: dict[str, Any], message: str) -> None:
     with pytest.raises(LockdownError, match=message):
-        load_locked(write(tmp_path / "locked.json", data))
+        load_kiosk_locked(write(tmp_path / "locked.json", data))
 
 
 def test_missing_locked_file_is_an_error_not_silence(tmp_path: Path) -> None:
@@ -150,7 +143,7 @@ def test_kiosk_settings_validation() -> None:
 
 
 def test_command_line_choices_apply_only_where_not_locked(tmp_path: Path) -> None:
-    from desktop_uploader.gui.kiosk_window import load_kiosk_config
+    from desktop_uploader.gui.kiosk.window import load_kiosk_config
 
     user_config()
     _, _, _, settings = load_kiosk_config(profile="field", watch=[str(tmp_path / "cam")])

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from desktop_uploader.core.config import Profile
-from desktop_uploader.core.network import Reachability, probe_url
+from desktop_uploader.kiosk.reachability import Reachability, probe_url
 from tests.kiosk.helpers import free_port, wait_for
 
 

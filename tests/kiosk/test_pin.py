@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from desktop_uploader.core.pin import LockoutPolicy, PinError, PinStore, hash_pin, record_matches
+from desktop_uploader.kiosk.pin import LockoutPolicy, PinError, PinStore, hash_pin, record_matches
 from tests.kiosk.helpers import FakeClock
 
 POLICY = LockoutPolicy(free_attempts=2, base_seconds=10, factor=2, max_seconds=40)

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from desktop_uploader.core.watch import AFTER_COPY, AFTER_MOVE, FolderWatcher, SeenFiles, template_for
+from desktop_uploader.kiosk.watch import AFTER_COPY, AFTER_MOVE, FolderWatcher, SeenFiles, template_for
 from tests.kiosk.helpers import FakeClock, wait_for
 
 

@@ -22,8 +22,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_uploader.core.identity import clean_name
-from desktop_uploader.core.pin import PinError, PinStore, check_pin_format
+from desktop_uploader.kiosk.identity import clean_name
+from desktop_uploader.kiosk.pin import PinError, PinStore, check_pin_format
 
 TOUCH_HEIGHT = 64  # px: comfortably larger than a fingertip
 BIG_FONT = 1.6  # times the application's font size

@@ -9,7 +9,7 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
 
 from desktop_uploader.core.models import Event, EventKind, Job, JobState
-from desktop_uploader.gui.kiosk_controller import KioskController, KioskStatus, NetState, describe_job
+from desktop_uploader.gui.kiosk.controller import KioskController, KioskStatus, NetState, describe_job
 
 COLUMN_FILE = 0
 COLUMN_STATE = 1

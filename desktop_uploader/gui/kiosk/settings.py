@@ -22,17 +22,11 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_uploader.core.config import Config
-from desktop_uploader.core.lockdown import (
-    KioskSettings,
-    LockdownError,
-    LockedConfig,
-    apply_locked,
-    kiosk_settings,
-    save_kiosk_settings,
-)
-from desktop_uploader.core.pin import PinStore
-from desktop_uploader.core.watch import AFTER_COPY, AFTER_KEEP, AFTER_MOVE
-from desktop_uploader.gui.kiosk_dialogs import NewPinDialog, enlarge, touch_button
+from desktop_uploader.core.locked import LockdownError, LockedConfig, apply_locked
+from desktop_uploader.gui.kiosk.dialogs import NewPinDialog, enlarge, touch_button
+from desktop_uploader.kiosk.pin import PinStore
+from desktop_uploader.kiosk.settings import KioskSettings, kiosk_settings, save_kiosk_settings
+from desktop_uploader.kiosk.watch import AFTER_COPY, AFTER_KEEP, AFTER_MOVE
 
 
 # Functions rather than constants: the texts must be translated when shown, after the translator is installed.

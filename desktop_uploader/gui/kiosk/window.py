@@ -15,7 +15,6 @@ from __future__ import annotations
 import logging
 import os
 from collections.abc import Callable, Sequence
-from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QGuiApplication, QKeyEvent
@@ -32,25 +31,10 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_uploader.core.config import Config, ConfigError, ProfileError
-from desktop_uploader.core.engine import Engine, EngineSettings
-from desktop_uploader.core.factory import explain_failure, signer_factory
-from desktop_uploader.core.identity import Identity, IdentityStore
-from desktop_uploader.core.lockdown import (
-    KioskSettings,
-    LockdownError,
-    LockedConfig,
-    apply_locked,
-    kiosk_settings,
-    load_locked,
-    locked_config_path,
-)
-from desktop_uploader.core.paths import queue_db_path
-from desktop_uploader.core.pin import PinError, PinStore
-from desktop_uploader.core.retry import RetryPolicy
-from desktop_uploader.core.secrets import SecretStore
-from desktop_uploader.core.store import JobStore
-from desktop_uploader.gui.kiosk_controller import KioskController, KioskStatus, NetState
-from desktop_uploader.gui.kiosk_dialogs import (
+from desktop_uploader.core.factory import open_engine
+from desktop_uploader.core.locked import LockdownError, LockedConfig
+from desktop_uploader.gui.kiosk.controller import KioskController, KioskStatus, NetState
+from desktop_uploader.gui.kiosk.dialogs import (
     TOUCH_HEIGHT,
     NewPinDialog,
     OperatorDialog,
@@ -58,10 +42,13 @@ from desktop_uploader.gui.kiosk_dialogs import (
     enlarge,
     touch_button,
 )
-from desktop_uploader.gui.kiosk_model import KioskFileModel
-from desktop_uploader.gui.kiosk_network import SystemNetwork
-from desktop_uploader.gui.kiosk_settings import KioskSettingsDialog
+from desktop_uploader.gui.kiosk.model import KioskFileModel
+from desktop_uploader.gui.kiosk.network import SystemNetwork
+from desktop_uploader.gui.kiosk.settings import KioskSettingsDialog
 from desktop_uploader.gui.resources import install_translator
+from desktop_uploader.kiosk.identity import Identity, IdentityStore
+from desktop_uploader.kiosk.pin import PinError, PinStore
+from desktop_uploader.kiosk.settings import KioskSettings, load_kiosk_config
 
 log = logging.getLogger(__name__)
 
@@ -333,44 +320,6 @@ class KioskWindow(QMainWindow):
 
 
 # -- running it -------------------------------------------------------------------------------------------
-def kiosk_engine(config: Config, settings: KioskSettings, identity: IdentityStore, *,
-                 secrets: SecretStore | None = None, store: JobStore | None = None,
-                 retry: RetryPolicy | None = None) -> Engine:
-    """An engine over the usual queue; each file carries the identity it was captured under as metadata
-    (fixed when it is queued, see KioskController.add_paths)."""
-    profile = config.get(settings.profile or None)
-    engine_settings = EngineSettings(concurrency=profile.concurrency,
-                                     multipart_threshold=profile.multipart_threshold,
-                                     retry=retry or RetryPolicy())
-    rate = int(config.settings.get("rate_limit_kib", 0) or 0)
-    engine_settings.rate_limit = rate * 1024 if rate > 0 else None
-    return Engine(store or JobStore(queue_db_path()),
-                  signer_factory(config, secrets or SecretStore()),
-                  settings=engine_settings, explainer=explain_failure)
-
-
-def load_kiosk_config(*, locked_path: str | os.PathLike[str] | None = None, profile: str | None = None,
-                      watch: Sequence[str] = ()) -> tuple[Config, LockedConfig, Config, KioskSettings]:
-    """(user config, locked config, effective config, kiosk settings) with command-line choices applied
-    where the locked configuration allows them."""
-    locked = load_locked(locked_config_path(locked_path))
-    user_config = Config.load()
-    effective = apply_locked(user_config, locked)
-    settings = kiosk_settings(effective)
-    if profile and "profile" not in locked.kiosk:
-        settings.profile = profile
-    elif profile and profile != settings.profile:
-        log.warning("--profile %s ignored: the locked configuration fixes the profile", profile)
-    if watch and "watch_folders" not in locked.kiosk:
-        settings.watch_folders = [*settings.watch_folders,
-                                  *(str(Path(w).absolute()) for w in watch if str(Path(w).absolute())
-                                    not in settings.watch_folders)]
-    elif watch:
-        log.warning("--watch ignored: the locked configuration fixes the watch folders")
-    settings.validate()
-    return user_config, locked, effective, settings
-
-
 def run_kiosk(*, profile: str | None = None, watch: Sequence[str] = (),
               locked_path: str | os.PathLike[str] | None = None) -> int:
     from desktop_uploader.gui.app import application
@@ -391,7 +340,7 @@ def run_kiosk(*, profile: str | None = None, watch: Sequence[str] = (),
     if instance is None:
         return 0
     identity = IdentityStore(device_override=settings.device_name or None)
-    engine = kiosk_engine(effective, settings, identity)
+    engine = open_engine(user_config, locked=locked, profile=settings.profile or None)
     controller = KioskController(engine, effective, settings, identity, system_network=SystemNetwork())
     window = KioskWindow(controller, pins=pins, user_config=user_config, locked=locked)
     window.quit_requested.connect(app.quit)
@@ -402,6 +351,5 @@ def run_kiosk(*, profile: str | None = None, watch: Sequence[str] = (),
     finally:
         controller.shutdown()
         engine.close()
-        engine.store.close()
         instance.close()
         app.removeEventFilter(window)

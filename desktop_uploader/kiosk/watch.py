@@ -46,13 +46,14 @@ from watchdog.events import (
 from watchdog.observers import Observer
 from watchdog.observers.api import BaseObserver, ObservedWatch
 
-# Re-exported: the watcher's callers name these choices through this module.
-from desktop_uploader.core.after_upload import AFTER_COPY as AFTER_COPY
-from desktop_uploader.core.after_upload import AFTER_KEEP as AFTER_KEEP
-from desktop_uploader.core.after_upload import AFTER_MOVE as AFTER_MOVE
-from desktop_uploader.core.after_upload import AFTER_UPLOAD_CHOICES as AFTER_UPLOAD_CHOICES
 from desktop_uploader.core.paths import data_dir
 from desktop_uploader.core.scan import DEFAULT_SKIP, SkipRule
+
+# Re-exported: the watcher's callers name these choices through this module.
+from desktop_uploader.core.settings import AFTER_COPY as AFTER_COPY
+from desktop_uploader.core.settings import AFTER_KEEP as AFTER_KEEP
+from desktop_uploader.core.settings import AFTER_MOVE as AFTER_MOVE
+from desktop_uploader.core.settings import AFTER_UPLOAD_CHOICES as AFTER_UPLOAD_CHOICES
 
 log = logging.getLogger(__name__)
 

@@ -29,13 +29,13 @@ from PySide6.QtCore import QCoreApplication, QDate, QLocale, QObject, Qt, QTimer
 from desktop_uploader.core import failure as f
 from desktop_uploader.core.config import Config, ConfigError, Profile
 from desktop_uploader.core.engine import Engine, KeyOptions
-from desktop_uploader.core.identity import Identity, IdentityStore
-from desktop_uploader.core.lockdown import KioskSettings
 from desktop_uploader.core.models import Event, EventKind, Job, JobState
-from desktop_uploader.core.network import Reachability, probe_url
-from desktop_uploader.core.watch import FolderWatcher, SeenFiles, template_for
 from desktop_uploader.gui.bridge import EngineBridge
-from desktop_uploader.gui.kiosk_network import SystemNetwork
+from desktop_uploader.gui.kiosk.network import SystemNetwork
+from desktop_uploader.kiosk.identity import Identity, IdentityStore
+from desktop_uploader.kiosk.reachability import Reachability, probe_url
+from desktop_uploader.kiosk.settings import KioskSettings
+from desktop_uploader.kiosk.watch import FolderWatcher, SeenFiles, template_for
 
 log = logging.getLogger(__name__)
 
