@@ -10,10 +10,9 @@ import pytest
 
 from desktop_uploader.core.config import Config, Profile
 from desktop_uploader.core.locked import LockdownError, apply_locked, load_locked, locked_config_path
-from desktop_uploader.kiosk.settings import load_kiosk_locked
 from desktop_uploader.core.profile_export import export_profiles, import_profiles
 from desktop_uploader.kiosk.pin import hash_pin
-from desktop_uploader.kiosk.settings import KioskSettings, kiosk_settings, save_kiosk_settings
+from desktop_uploader.kiosk.settings import KioskSettings, kiosk_settings, load_kiosk_locked, save_kiosk_settings
 
 
 def write(path: Path, data: Any) -> Path:
