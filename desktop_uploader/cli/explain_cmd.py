@@ -13,22 +13,12 @@ from pathlib import Path
 
 from desktop_uploader.cli.common import EXIT_OK, EXIT_USAGE, eprint
 from desktop_uploader.core import failure as fc
-from desktop_uploader.core.explain import (
-    Explanation,
-    body_kind,
-    endpoint_message,
-    explain,
-    inspect_link,
-    link_secrets,
-    load_catalog,
-    parse_link,
-    parse_s3_error,
-    report,
-    scrub_text,
-    split_http_message,
-)
+from desktop_uploader.core.explain import Explanation, explain, inspect_link, load_catalog, report
 from desktop_uploader.core.failure import Failure, ReceivedResponse, SentRequest
-from desktop_uploader.core.signers.base import SignedRequest
+from desktop_uploader.core.models import SignedRequest
+from desktop_uploader.core.protocol.links import link_secrets, parse_link
+from desktop_uploader.core.protocol.responses import body_kind, endpoint_message, parse_s3_error, split_http_message
+from desktop_uploader.core.scrub import scrub_text
 
 MAX_INPUT = 1024 * 1024  # a saved answer is a few KiB; anything larger is not one
 

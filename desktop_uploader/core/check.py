@@ -11,12 +11,15 @@ from typing import Any
 
 import requests
 
+from desktop_uploader.core import failure as f
 from desktop_uploader.core.config import Profile
 from desktop_uploader.core.explain import explain, preflight
 from desktop_uploader.core.failure import Failure, UploadError
+from desktop_uploader.core.form_upload import post_file
 from desktop_uploader.core.keys import join_prefix
+from desktop_uploader.core.models import SignedRequest, UploadTarget
 from desktop_uploader.core.secrets import SecretStore
-from desktop_uploader.core.signers.base import SignedRequest, Signer, UploadTarget
+from desktop_uploader.core.signers.base import FormSigner, ObjectRemover, PutSigner, Signer
 from desktop_uploader.core.transfer import PutResult, headers_to_send, put_file
 
 PROBE_BODY = b"desktop-uploader connection test. This object may be deleted.\n"
@@ -52,12 +55,16 @@ def check_connection(profile: Profile, session: requests.Session, secrets: Secre
         signer = make_signer(profile, session, secrets or SecretStore())
         result.signer = signer.name
         target = UploadTarget(key, "text/plain", len(PROBE_BODY))
-        upload_small = getattr(signer, "upload_small", None)
-        if callable(upload_small):  # form-based signers sign and send in one step
-            put = upload_small(session, target, io.BytesIO(PROBE_BODY), len(PROBE_BODY))
-            result.key = getattr(put, "key", key) or key
+        if isinstance(signer, FormSigner):  # the service names the object itself
+            form = signer.sign_post(target)
+            put = post_file(session, form, io.BytesIO(PROBE_BODY), len(PROBE_BODY),
+                            filename=key.rsplit("/", 1)[-1], content_type=target.content_type)
+            result.key = (form.fields or {}).get("key") or key
             _finish(result, signer, put)
             return result
+        if not isinstance(signer, PutSigner):
+            raise UploadError(Failure(code=f.PROFILE_INVALID, stage=f.STAGE_LOCAL,
+                                      message=f"The signer '{signer.name}' cannot send single files."))
         signed = signer.sign_put(target)
         headers = headers_to_send(signed)
         blocking = [f for f in preflight(signed, method=signed.method, key=key, bucket=None,
@@ -98,15 +105,8 @@ def _explain_into(result: CheckResult, failure: Failure, link: SignedRequest | N
 
 
 def _remove(signer: Signer, key: str) -> bool:
-    client = getattr(signer, "client", None)
-    bucket = getattr(getattr(signer, "profile", None), "bucket", "")
-    if client is None or not bucket:
-        return False  # signing endpoints hand out upload links only
-    try:
-        client.delete_object(Bucket=bucket, Key=key)
-    except Exception:  # no delete permission is a normal, reported outcome
-        return False
-    return True
+    # Signing endpoints hand out upload links only.
+    return isinstance(signer, ObjectRemover) and signer.remove_object(key)
 
 
 def _skew(date_header: str | None) -> float | None:

@@ -24,22 +24,23 @@ import requests
 
 from desktop_uploader.core import failure as f
 from desktop_uploader.core.budget import ConnectionBudget
-from desktop_uploader.core.config import DEFAULT_CONCURRENCY, MAX_CONCURRENCY
+from desktop_uploader.core.config import MAX_CONCURRENCY
+from desktop_uploader.core.engine_settings import EngineSettings as EngineSettings
 from desktop_uploader.core.failure import Failure, UploadError
 from desktop_uploader.core.http import make_session
 from desktop_uploader.core.keepawake import KeepAwake
 from desktop_uploader.core.keys import KeyTemplate, resolve_collisions
 from desktop_uploader.core.mime import content_type_for
-from desktop_uploader.core.models import Event, EventKind, Job, JobState, NewJob
+from desktop_uploader.core.models import Event, EventKind, Job, JobState, NewJob, SignedRequest, UploadTarget
 from desktop_uploader.core.ratelimit import RateLimiter
-from desktop_uploader.core.retry import RetryPolicy
 from desktop_uploader.core.scan import DEFAULT_SKIP, ScanProblem, SkipRule, scan_paths
-from desktop_uploader.core.signers.base import SignedRequest, Signer, UploadTarget, supports_multipart
+from desktop_uploader.core.signers.base import FormSigner, MultipartSigner, PutSigner, Signer
 from desktop_uploader.core.store import JobStore
 from desktop_uploader.core.transfer import (
     Control,
     FileChanged,
     Interrupted,
+    KeyedResult,
     PutResult,
     headers_to_send,
     is_expired_link_failure,
@@ -58,18 +59,15 @@ _STATE_AFTER_STOP = {"pause": JobState.PAUSED, "cancel": JobState.CANCELLED, "sh
                      "remove": JobState.CANCELLED}
 
 
-@dataclass
-class EngineSettings:
-    concurrency: int = DEFAULT_CONCURRENCY
-    retry: RetryPolicy = field(default_factory=RetryPolicy)
-    progress_interval: float = 0.1  # seconds between progress events per job
-    verify_md5: bool = True
-    resign_margin: float = 60.0  # fetch a new link if the current one expires sooner than this
-    multipart_threshold: int = 64 * 1024 * 1024  # larger files go multipart where the signer can
-    rate_limit: int | None = None  # bytes per second over all transfers; None = unlimited
-    part_size: int = 8 * 1024 * 1024  # preferred; raised as needed to stay within 10,000 parts
-    part_concurrency: int = 4  # parts of one file in flight at once
-    max_connections: int = 8  # requests carrying file bytes at once, over all files and parts
+@dataclass(frozen=True)
+class _Send:
+    """One attempt at sending a job's open file."""
+
+    job: Job
+    fh: BinaryIO
+    control: Control
+    progress: Callable[[int], None]
+    throttle: Callable[[int], None] | None
 
 
 @dataclass(frozen=True)
@@ -443,7 +441,7 @@ class Engine:
             self._fail(job, Failure(code=f.UNKNOWN, message=f"Unexpected error: {exc!r}", stage=f.STAGE_LOCAL),
                        None)
             return
-        key = getattr(result, "key", None) or job.key
+        key = (result.key if isinstance(result, KeyedResult) else "") or job.key
         if key != job.key:  # a Companion service names the object itself
             self.store.set_key(job.id, key)
         self.store.set_state(job.id, JobState.DONE, etag=result.etag or "", bytes_sent=size, clear_error=True)
@@ -514,42 +512,67 @@ class Engine:
                 # Edited since it was queued: send the current version, and remember its facts.
                 self.store.update_file_facts(job.id, st.st_size, st.st_mtime_ns)
                 job = replace(job, size=st.st_size, mtime_ns=st.st_mtime_ns)
-            progress = self._progress_callback(job)
-            throttle = self._limiter.throttle(control)
-            if job.size > self.settings.multipart_threshold and supports_multipart(signer):
+            send = _Send(job, fh, control, self._progress_callback(job), self._limiter.throttle(control))
+            if job.size > self.settings.multipart_threshold and isinstance(signer, MultipartSigner):
                 # Parts are signed one by one, just before each is sent.
-                result = self._multipart(job, signer, fh, control, progress, throttle)
-            elif callable(getattr(signer, "upload_small", None)):
-                # Form-based signers (Companion's presigned POST) sign and send in one step.
-                self.store.set_state(job.id, JobState.UPLOADING)
-                target = UploadTarget(job.key, job.content_type, job.size, job.metadata)
-                with self._budget.slot(control):
-                    result = self._guarded(job, None, lambda: signer.upload_small(  # type: ignore[attr-defined]
-                        self.session, target, fh, job.size, on_bytes=progress, control=control,
-                        throttle=throttle, verify_md5=self.settings.verify_md5))
+                result = self._multipart(send, signer)
+            elif isinstance(signer, FormSigner):
+                result = self._send_form(send, signer)
+            elif isinstance(signer, PutSigner):
+                result, signed = self._send_put(send, signer, signed, fresh_claim=fresh_claim)
             else:
-                if signed is None or signed.expires_within(self.settings.resign_margin):
-                    if not fresh_claim:  # claiming the job marked it signing already
-                        self.store.set_state(job.id, JobState.SIGNING)
-                    try:
-                        signed = signer.sign_put(UploadTarget(job.key, job.content_type, job.size, job.metadata))
-                    except UploadError as exc:
-                        self._decorate(exc.failure, job)
-                        if exc.failure.retryable:
-                            raise _Retryable(exc.failure, None) from None
-                        raise
-                headers = self._preflight(job, signed)
-                self.store.set_state(job.id, JobState.UPLOADING)
-                link = signed
-                with self._budget.slot(control):
-                    result = self._guarded(job, link, lambda: put_file(
-                        self.session, link, fh, job.size, on_bytes=progress, control=control,
-                        throttle=throttle, verify_md5=self.settings.verify_md5, headers=headers))
+                raise UploadError(Failure(code=f.PROFILE_INVALID, stage=f.STAGE_LOCAL,
+                                          message=f"The signer '{signer.name}' cannot send single files."))
             after = _stat_or_none(job.path)
             if after is None or after.st_size != st.st_size or after.st_mtime_ns != st.st_mtime_ns:
                 raise _Retryable(self._changed(job), signed)
             self._verify(job, result, signed)
             return result, job.size
+
+    def _send_form(self, send: _Send, signer: FormSigner) -> PutResult:
+        """A presigned POST form, signed afresh for each attempt; the result carries the key the service
+        chose."""
+        from desktop_uploader.core.form_upload import post_file
+
+        job = send.job
+        self.store.set_state(job.id, JobState.UPLOADING)
+        target = UploadTarget(job.key, job.content_type, job.size, job.metadata)
+
+        def sign_and_post() -> PutResult:
+            form = signer.sign_post(target)
+            filename = target.key.rsplit("/", 1)[-1] or "file"
+            result = post_file(self.session, form, send.fh, job.size, filename=filename,
+                               content_type=target.content_type, on_bytes=send.progress, control=send.control,
+                               throttle=send.throttle, verify_md5=self.settings.verify_md5)
+            return KeyedResult(etag=result.etag, md5_hex=result.md5_hex, status=result.status,
+                               encryption=result.encryption, customer_key=result.customer_key,
+                               server_date=result.server_date, key=(form.fields or {})["key"])
+
+        with self._budget.slot(send.control):
+            return self._guarded(job, None, sign_and_post)
+
+    def _send_put(self, send: _Send, signer: PutSigner, signed: SignedRequest | None, *,
+                  fresh_claim: bool) -> tuple[PutResult, SignedRequest]:
+        """A presigned PUT, with the link from an earlier attempt while it is still fresh."""
+        job = send.job
+        if signed is None or signed.expires_within(self.settings.resign_margin):
+            if not fresh_claim:  # claiming the job marked it signing already
+                self.store.set_state(job.id, JobState.SIGNING)
+            try:
+                signed = signer.sign_put(UploadTarget(job.key, job.content_type, job.size, job.metadata))
+            except UploadError as exc:
+                self._decorate(exc.failure, job)
+                if exc.failure.retryable:
+                    raise _Retryable(exc.failure, None) from None
+                raise
+        headers = self._preflight(job, signed)
+        self.store.set_state(job.id, JobState.UPLOADING)
+        link = signed
+        with self._budget.slot(send.control):
+            result = self._guarded(job, link, lambda: put_file(
+                self.session, link, send.fh, job.size, on_bytes=send.progress, control=send.control,
+                throttle=send.throttle, verify_md5=self.settings.verify_md5, headers=headers))
+        return result, link
 
     def _guarded(self, job: Job, link: SignedRequest | None, send: Callable[[], PutResult]) -> PutResult:
         """Run one transfer, sorting its failures into retry, fresh link, or final."""
@@ -592,14 +615,14 @@ class Engine:
             raise _NeedsLink(failure, signed)
         raise UploadError(failure, signed)
 
-    def _multipart(self, job: Job, signer: Signer, fh: BinaryIO, control: Control,
-                   progress: Callable[[int], None], throttle: Callable[[int], None] | None) -> PutResult:
+    def _multipart(self, send: _Send, signer: MultipartSigner) -> PutResult:
         from desktop_uploader.core.multipart import MultipartContext, upload_multipart
 
+        job = send.job
         self.store.set_state(job.id, JobState.UPLOADING)
-        ctx = MultipartContext(store=self.store, session=self.session, job=job, signer=signer, fh=fh,
-                               control=control, on_bytes=progress, settings=self.settings, emit=self._emit,
-                               throttle=throttle, budget=self._budget)
+        ctx = MultipartContext(store=self.store, session=self.session, job=job, signer=signer, fh=send.fh,
+                               control=send.control, on_bytes=send.progress, settings=self.settings,
+                               emit=self._emit, throttle=send.throttle, budget=self._budget)
         return self._guarded(job, None, lambda: upload_multipart(ctx))
 
     def _verify(self, job: Job, result: PutResult, signed: SignedRequest | None) -> None:

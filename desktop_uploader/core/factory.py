@@ -21,10 +21,11 @@ from desktop_uploader.core.config import (
 from desktop_uploader.core.engine import Engine, EngineSettings, SignerFactory
 from desktop_uploader.core.failure import Failure, UploadError
 from desktop_uploader.core.locked import LockedConfig, effective_config
+from desktop_uploader.core.models import SignedRequest
 from desktop_uploader.core.paths import queue_db_path
 from desktop_uploader.core.retry import RetryPolicy
 from desktop_uploader.core.secrets import SecretStore
-from desktop_uploader.core.signers.base import SignedRequest, Signer
+from desktop_uploader.core.signers.base import Signer
 from desktop_uploader.core.signers.companion import CompanionSigner
 from desktop_uploader.core.signers.endpoint import EndpointSigner
 from desktop_uploader.core.store import JobStore

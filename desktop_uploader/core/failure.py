@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 from desktop_uploader.core.redact import redact_headers, redact_text, redact_url
 
 if TYPE_CHECKING:
-    from desktop_uploader.core.signers.base import SignedRequest
+    from desktop_uploader.core.models import SignedRequest
 
 # Local failure codes (S3's own codes are used as they come).
 FILE_VANISHED = "FileVanished"

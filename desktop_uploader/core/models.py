@@ -1,10 +1,15 @@
-"""Plain values the engine hands to its frontends: jobs, their states and the events about them."""
+"""Plain values: the jobs the engine hands to its frontends, their states and the events about them, and
+what signers and uploads exchange (targets, signed requests, uploaded parts)."""
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from desktop_uploader.core.protocol.links import LinkInfo
 
 
 class JobState(StrEnum):
@@ -87,3 +92,45 @@ class Event:
     retry_in: float | None = None
     attempt: int = 0
     extra: dict[str, Any] = field(default_factory=dict)
+
+
+# -- what signers and uploads exchange ------------------------------------------------------------
+@dataclass(frozen=True)
+class UploadTarget:
+    """What the app asks a signer for: one object."""
+
+    key: str
+    content_type: str
+    size: int
+    metadata: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class SignedRequest:
+    """A link to send one file (or, for presigned POST, one form) to.
+
+    ``headers`` are the header values the signer used when signing (e.g. Content-Type, x-amz-acl); the
+    uploader sends exactly the headers named in the link's X-Amz-SignedHeaders, taking values from here
+    first and then from the link's own query.
+    """
+
+    method: str
+    url: str
+    headers: dict[str, str] = field(default_factory=dict)
+    fields: dict[str, str] | None = None  # presigned POST form fields
+    expires_at: float | None = None  # unix time, when known
+    signer: str = ""
+    # The signer's own reading of ``url``, when it made one; saves parsing the link again to send it.
+    link: LinkInfo | None = field(default=None, compare=False, repr=False)
+
+    def expires_within(self, seconds: float, now: float | None = None) -> bool:
+        if self.expires_at is None:
+            return False
+        return self.expires_at - (time.time() if now is None else now) <= seconds
+
+
+@dataclass(frozen=True)
+class UploadedPart:
+    number: int
+    etag: str
+    size: int

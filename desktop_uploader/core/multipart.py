@@ -31,22 +31,17 @@ import requests
 
 from desktop_uploader.core import failure as f
 from desktop_uploader.core.budget import ConnectionBudget
+from desktop_uploader.core.engine_settings import EngineSettings
 from desktop_uploader.core.failure import Failure, UploadError
-from desktop_uploader.core.models import Event, EventKind, Job
+from desktop_uploader.core.models import Event, EventKind, Job, UploadedPart, UploadTarget
 from desktop_uploader.core.retry import RetryPolicy
-from desktop_uploader.core.signers.base import (
-    MultipartSigner,
-    Signer,
-    UploadedPart,
-    UploadTarget,
-    supports_multipart,
-)
+from desktop_uploader.core.signers.base import MultipartSigner, Signer
 from desktop_uploader.core.store import JobStore, UploadRecord
 from desktop_uploader.core.transfer import (
     CHUNK,
     Control,
     Interrupted,
-    PutResult,
+    KeyedResult,
     is_expired_link_failure,
     put_file,
 )
@@ -67,14 +62,6 @@ _GONE_CODES = frozenset({"NoSuchUpload", "no_such_upload"})
 _RETRY_SLICE = 0.2  # how often a part waiting to retry looks whether the whole upload was halted
 
 
-@dataclass(frozen=True)
-class KeyedResult(PutResult):
-    """A finished upload and the object key it was stored under, which a Companion service may have chosen
-    differently from the key the job asked for."""
-
-    key: str = ""
-
-
 @dataclass
 class MultipartContext:
     """Everything one multipart upload needs from the engine."""
@@ -82,11 +69,11 @@ class MultipartContext:
     store: JobStore
     session: requests.Session
     job: Job
-    signer: Signer
+    signer: MultipartSigner
     fh: BinaryIO
     control: Control
     on_bytes: Callable[[int], None]
-    settings: Any  # EngineSettings; typed loosely to avoid an import cycle with the engine
+    settings: EngineSettings
     emit: Callable[[Event], None]
     # The engine's global bandwidth limit (RateLimiter.throttle(control)); None when unlimited.
     throttle: Callable[[int], None] | None = None
@@ -260,8 +247,8 @@ class _Upload:
         self.part_size = part_size
         self.done = done
         self.total = part_count(ctx.job.size, part_size)
-        self.policy: RetryPolicy = getattr(ctx.settings, "retry", None) or RetryPolicy()
-        self.verify = bool(getattr(ctx.settings, "verify_md5", True))
+        self.policy: RetryPolicy = ctx.settings.retry
+        self.verify = ctx.settings.verify_md5
         self.halt = threading.Event()
         self._lock = threading.Lock()
         self._errors: list[BaseException] = []
@@ -275,7 +262,7 @@ class _Upload:
         self.progress.start()
         if not self._todo:
             return
-        workers = min(int(getattr(self.ctx.settings, "part_concurrency", DEFAULT_PART_CONCURRENCY)) or 1,
+        workers = min(self.ctx.settings.part_concurrency or 1,
                       len(self._todo))
         with ThreadPoolExecutor(max_workers=workers, thread_name_prefix=f"part-{self.ctx.job.id}") as pool:
             for future in [pool.submit(self._worker) for _ in range(workers)]:
@@ -403,7 +390,7 @@ class _Upload:
 
 def _start(ctx: MultipartContext, signer: MultipartSigner) -> UploadRecord:
     job = ctx.job
-    part_size = choose_part_size(job.size, int(getattr(ctx.settings, "part_size", DEFAULT_PART_SIZE)))
+    part_size = choose_part_size(job.size, ctx.settings.part_size)
     key, upload_id = signer.create_multipart(UploadTarget(job.key, job.content_type, job.size, job.metadata))
     record = UploadRecord(upload_id=upload_id, key=key, part_size=part_size, file_size=job.size,
                           mtime_ns=job.mtime_ns)
@@ -462,10 +449,7 @@ def upload_multipart(ctx: MultipartContext) -> KeyedResult:
 
     Returns the object's ETag (the server's, or the composite one computed here when the signer cannot
     tell) and its key."""
-    if not supports_multipart(ctx.signer):
-        raise UploadError(Failure(code=f.PROFILE_INVALID, stage=f.STAGE_LOCAL,
-                                  message="This signer cannot do multipart uploads."))
-    signer = cast(MultipartSigner, ctx.signer)
+    signer = ctx.signer
     job = ctx.job
     known = stored_upload(ctx.store, job)
     reason = ctx.control.stop_reason
@@ -529,13 +513,13 @@ def abort_orphan_uploads(store: JobStore, signers: SignerSource) -> int:
     orphans: list[tuple[str, str, str]] = list(store.orphan_uploads())
     for upload_id, key, profile in orphans:
         try:
-            signer = signers(profile) if callable(signers) and not hasattr(signers, "sign_put") else signers
+            signer = signers if isinstance(signers, Signer) else signers(profile)
         except UploadError:
             continue
-        if not supports_multipart(cast(Signer, signer)):
+        if not isinstance(signer, MultipartSigner):
             continue
         try:
-            cast(MultipartSigner, signer).abort_multipart(key, upload_id)
+            signer.abort_multipart(key, upload_id)
         except UploadError as exc:
             if not _upload_gone(exc.failure) and exc.failure.http_status != 404:
                 continue

@@ -13,11 +13,11 @@ from typing import Any, BinaryIO
 import requests
 
 from desktop_uploader.core import failure as f
-from desktop_uploader.core.explain.bodies import parse_s3_error
-from desktop_uploader.core.explain.link import LinkInfo, parse_link
 from desktop_uploader.core.failure import Failure, ReceivedResponse, SentRequest, UploadError
 from desktop_uploader.core.http import CONNECT_TIMEOUT, READ_TIMEOUT, classify_network_error
-from desktop_uploader.core.signers.base import SignedRequest
+from desktop_uploader.core.models import SignedRequest
+from desktop_uploader.core.protocol.links import LinkInfo, parse_link
+from desktop_uploader.core.protocol.responses import parse_s3_error
 
 CHUNK = 1024 * 1024
 SINGLE_PUT_LIMIT = 5 * 1024**3
@@ -144,6 +144,14 @@ class PutResult:
     encryption: str = ""  # x-amz-server-side-encryption: KMS ETags are not MD5s
     customer_key: bool = False  # SSE-C: neither
     server_date: str | None = None  # the answer's Date header, for clock checks
+
+
+@dataclass(frozen=True)
+class KeyedResult(PutResult):
+    """A finished upload and the object key it was stored under, which a Companion service may have chosen
+    differently from the key the job asked for."""
+
+    key: str = ""
 
 
 def put_file(session: requests.Session, signed: SignedRequest, fh: BinaryIO, size: int, *,

@@ -14,11 +14,12 @@ from desktop_uploader.core import secrets as sec
 from desktop_uploader.core.config import KIND_ENDPOINT, PROTOCOL_COMPANION, Profile
 from desktop_uploader.core.factory import make_signer
 from desktop_uploader.core.failure import UploadError
+from desktop_uploader.core.form_upload import post_file
 from desktop_uploader.core.http import make_session
-from desktop_uploader.core.models import EventKind, JobState
+from desktop_uploader.core.models import EventKind, JobState, UploadTarget
 from desktop_uploader.core.multipart import stored_upload
 from desktop_uploader.core.secrets import SecretStore
-from desktop_uploader.core.signers.base import UploadTarget
+from desktop_uploader.core.signers.base import FormSigner, MultipartSigner, PutSigner
 from desktop_uploader.core.signers.companion import CompanionSigner
 from desktop_uploader.core.store import JobStore
 from desktop_uploader.core.transfer import Control, Interrupted
@@ -74,9 +75,9 @@ def test_factory_makes_a_companion_signer(reference_endpoint: EndpointFixture, s
                                           session: requests.Session) -> None:
     signer = make_signer(companion_profile(reference_endpoint), session, secrets)
     assert isinstance(signer, CompanionSigner)
-    with pytest.raises(UploadError) as info:
-        signer.sign_put(UploadTarget("a.txt", "text/plain", 3))
-    assert "POST" in info.value.failure.message
+    # A Companion service hands out forms and multipart uploads, never PUT links for whole files.
+    assert isinstance(signer, FormSigner) and isinstance(signer, MultipartSigner)
+    assert not isinstance(signer, PutSigner)
 
 
 def test_multipart_through_companion(seaweed: SeaweedServer, bucket: str, reference_endpoint: EndpointFixture,
@@ -168,10 +169,11 @@ def test_presigned_post_streams_a_small_file(seaweed: SeaweedServer, bucket: str
     data = write_random(tmp_path / "form.pdf", 3 * MiB + 17)
     signer = CompanionSigner(companion_profile(reference_endpoint), session, secrets)
     seen: list[int] = []
+    form = signer.sign_post(UploadTarget("reports/form.pdf", "application/pdf", len(data)))
     with open(tmp_path / "form.pdf", "rb") as fh:
-        result = signer.upload_small(session, UploadTarget("reports/form.pdf", "application/pdf", len(data)),
-                                     fh, len(data), on_bytes=seen.append, control=Control())
-    key = result.key
+        result = post_file(session, form, fh, len(data), filename="form.pdf", content_type="application/pdf",
+                           on_bytes=seen.append, control=Control())
+    key = (form.fields or {})["key"]
     assert key.endswith("/form.pdf")
     assert result.status == 201
     assert result.etag == result.md5_hex == hashlib.md5(data).hexdigest()
@@ -192,9 +194,10 @@ def test_presigned_post_stops_when_asked(reference_endpoint: EndpointFixture, se
         if sent >= MiB:
             control.stop("pause")
 
+    form = signer.sign_post(UploadTarget("a.bin", "application/octet-stream", len(data)))
     with open(tmp_path / "a.bin", "rb") as fh, pytest.raises(Interrupted) as info:
-        signer.upload_small(session, UploadTarget("a.bin", "application/octet-stream", len(data)), fh,
-                            len(data), on_bytes=progress, control=control)
+        post_file(session, form, fh, len(data), filename="a.bin", content_type="application/octet-stream",
+                  on_bytes=progress, control=control)
     assert info.value.reason == "pause"
 
 

@@ -13,10 +13,10 @@ from typing import Any
 import pytest
 
 from desktop_uploader.core.engine import EngineSettings, KeyOptions
-from desktop_uploader.core.models import EventKind, JobState
+from desktop_uploader.core.models import EventKind, JobState, SignedRequest, UploadTarget
 from desktop_uploader.core.retry import RetryPolicy
 from desktop_uploader.core.secrets import SecretStore
-from desktop_uploader.core.signers.base import SignedRequest, Signer, UploadTarget
+from desktop_uploader.core.signers.base import PutSigner, Signer
 from desktop_uploader.core.signers.local_multipart import LocalMultipartSigner
 from desktop_uploader.core.store import JobStore
 from tests.core.helpers import (
@@ -77,7 +77,7 @@ def test_local_signer_sends_signed_acl_metadata_and_storage_class(
     (tmp_path / "photo.jpg").write_bytes(b"jpeg bytes")
     signed_urls: list[SignedRequest] = []
 
-    class Spy:
+    class Spy(PutSigner):
         def __init__(self, inner: Signer) -> None:
             self.inner = inner
             self.name = inner.name
@@ -248,7 +248,7 @@ def test_expired_link_is_signed_again(tmp_path: Path, seaweed: Any, bucket: str,
     (tmp_path / "late.txt").write_text("late")
     calls: list[SignedRequest] = []
 
-    class ExpiresBeforeUse:
+    class ExpiresBeforeUse(PutSigner):
         """Hands out a link that has already expired the first time, and does not say when it expires,
         so only the server's answer can reveal it. Later links live as long as usual: a one-second link
         signed late in a second could expire on its way on a busy machine."""
@@ -545,7 +545,7 @@ def test_concurrency_changes_while_uploading(tmp_path: Path, seaweed: Any, bucke
     most = 0
     release = threading.Event()
 
-    class Gate:
+    class Gate(PutSigner):
         def __init__(self, inner: Signer) -> None:
             self.inner = inner
             self.name = inner.name

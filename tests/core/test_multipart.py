@@ -31,7 +31,7 @@ from desktop_uploader.core.engine import Engine, EngineSettings
 from desktop_uploader.core.factory import make_signer
 from desktop_uploader.core.failure import UploadError
 from desktop_uploader.core.http import make_session
-from desktop_uploader.core.models import EventKind, JobState
+from desktop_uploader.core.models import EventKind, JobState, SignedRequest, UploadedPart, UploadTarget
 from desktop_uploader.core.multipart import (
     MAX_PARTS,
     MIN_PART_SIZE,
@@ -45,7 +45,6 @@ from desktop_uploader.core.multipart import (
 from desktop_uploader.core.ratelimit import RateLimiter
 from desktop_uploader.core.retry import RetryPolicy
 from desktop_uploader.core.secrets import SecretStore
-from desktop_uploader.core.signers.base import SignedRequest, UploadedPart, UploadTarget
 from desktop_uploader.core.signers.local_multipart import LocalMultipartSigner
 from desktop_uploader.core.store import JobStore, UploadRecord
 from desktop_uploader.devserver import SeaweedServer

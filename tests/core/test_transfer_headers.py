@@ -8,9 +8,9 @@ import boto3
 import botocore.config
 import pytest
 
-from desktop_uploader.core.explain.link import parse_link
 from desktop_uploader.core.failure import UploadError
-from desktop_uploader.core.signers.base import SignedRequest
+from desktop_uploader.core.models import SignedRequest
+from desktop_uploader.core.protocol.links import parse_link
 from desktop_uploader.core.transfer import headers_to_send
 
 

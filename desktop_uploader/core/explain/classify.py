@@ -12,12 +12,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from desktop_uploader.core import failure as fc
-from desktop_uploader.core.explain.bodies import body_kind, endpoint_message, html_text, html_title
 from desktop_uploader.core.explain.catalog import Catalog
 from desktop_uploader.core.explain.findings import SINGLE_PUT_LIMIT, Analysis, iso_time
-from desktop_uploader.core.explain.link import host_of
-from desktop_uploader.core.explain.scrub import scrub_text
 from desktop_uploader.core.failure import Failure
+from desktop_uploader.core.protocol.links import host_of
+from desktop_uploader.core.protocol.responses import body_kind, endpoint_message, html_text, html_title
+from desktop_uploader.core.scrub import scrub_text
 
 FALLBACK_S3 = "S3.unknown"
 FALLBACK_ANY = "Unknown"

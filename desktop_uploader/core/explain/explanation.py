@@ -5,14 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from desktop_uploader.core.explain.bodies import body_kind
 from desktop_uploader.core.explain.catalog import Catalog, load_catalog
 from desktop_uploader.core.explain.classify import FALLBACK_ANY, FALLBACK_S3, classify
 from desktop_uploader.core.explain.findings import Analysis, analyse
-from desktop_uploader.core.explain.link import LinkInfo, host_of
-from desktop_uploader.core.explain.scrub import scrub_headers, scrub_obj, scrub_text, scrub_url
 from desktop_uploader.core.failure import Failure
-from desktop_uploader.core.signers.base import SignedRequest
+from desktop_uploader.core.models import SignedRequest
+from desktop_uploader.core.protocol.links import LinkInfo, host_of
+from desktop_uploader.core.protocol.responses import body_kind
+from desktop_uploader.core.scrub import scrub_headers, scrub_obj, scrub_text, scrub_url
 
 # Elements of S3's error body that only add noise (or encode secrets) in a report.
 _DROP_S3_FIELDS = frozenset({"StringToSignBytes", "CanonicalRequestBytes"})

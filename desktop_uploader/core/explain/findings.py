@@ -16,9 +16,10 @@ from email.utils import parsedate_to_datetime
 from typing import Any
 from urllib.parse import unquote
 
-from desktop_uploader.core.explain.bodies import parse_s3_error
 from desktop_uploader.core.explain.catalog import Catalog, load_catalog
-from desktop_uploader.core.explain.link import (
+from desktop_uploader.core.failure import Failure
+from desktop_uploader.core.models import SignedRequest
+from desktop_uploader.core.protocol.links import (
     EMPTY_CHECKSUMS,
     EMPTY_SHA256_HEX,
     MAX_PRESIGN_SECONDS,
@@ -29,10 +30,9 @@ from desktop_uploader.core.explain.link import (
     parse_amz_date,
     parse_link,
 )
-from desktop_uploader.core.explain.scrub import scrub_text
-from desktop_uploader.core.failure import Failure
+from desktop_uploader.core.protocol.responses import parse_s3_error
 from desktop_uploader.core.redact import REDACTED, SECRET_HEADERS
-from desktop_uploader.core.signers.base import SignedRequest
+from desktop_uploader.core.scrub import scrub_text
 
 ERROR = "error"  # the request will fail (or did fail) because of this
 WARNING = "warning"  # the request may fail, or something is off that an admin should fix

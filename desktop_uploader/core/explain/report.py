@@ -7,8 +7,8 @@ from typing import Any
 
 from desktop_uploader.core.explain.catalog import load_catalog
 from desktop_uploader.core.explain.explanation import Explanation
-from desktop_uploader.core.explain.scrub import scrub_text
 from desktop_uploader.core.failure import Failure
+from desktop_uploader.core.scrub import scrub_text
 
 _INDENT = "  "
 

@@ -1,50 +1,38 @@
 """Signing through a service speaking Uppy Companion's S3 protocol (Companion itself, or the project's
 reference endpoint).
 
-Small files go as one presigned POST form (``GET {base}/s3/params``), streamed as multipart/form-data
-with the file field last; large files as a multipart upload whose parts are signed one at a time
+Small files go as one presigned POST form (``GET {base}/s3/params``, sent by
+:mod:`desktop_uploader.core.form_upload`); large files as a multipart upload whose parts are signed one at a time
 (``/s3/multipart...``). The service chooses the object key itself: the key the app asked for only
 supplies the file name.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
-import re
 import time
-from collections.abc import Callable
 from typing import Any
 from urllib.parse import quote, urlsplit
 
 import requests
-from requests_toolbelt import MultipartEncoder
 
 from desktop_uploader.core import failure as f
 from desktop_uploader.core import secrets as sec
 from desktop_uploader.core.config import Profile, is_loopback_host
-from desktop_uploader.core.explain.link import parse_link
 from desktop_uploader.core.failure import Failure, ReceivedResponse, SentRequest, UploadError
 from desktop_uploader.core.http import CONNECT_TIMEOUT, classify_network_error
-from desktop_uploader.core.multipart import KeyedResult
-from desktop_uploader.core.signers.base import SignedRequest, UploadedPart, UploadTarget
-from desktop_uploader.core.signers.endpoint import RETRYABLE_ENDPOINT_STATUS, SIGN_TIMEOUT, EndpointSigner
-from desktop_uploader.core.transfer import (
-    CHUNK,
-    Control,
-    FileChanged,
-    PutResult,
-    send_body,
-)
+from desktop_uploader.core.models import SignedRequest, UploadedPart, UploadTarget
+from desktop_uploader.core.protocol.links import parse_link
+from desktop_uploader.core.signers.base import FormSigner, MultipartSigner
+from desktop_uploader.core.signers.endpoint import RETRYABLE_ENDPOINT_STATUS, SIGN_TIMEOUT, EndpointClient
 
-_PLAIN_MD5 = re.compile(r"^[0-9a-f]{32}$")
 # The service's error codes that mean the same as S3's, so the uploader reacts alike (start over on a
 # vanished upload, rebuild the part list on a rejected one).
 _ERROR_CODES = {"no_such_upload": "NoSuchUpload", "invalid_part": "InvalidPart",
                 "part_too_small": "EntityTooSmall"}
 
 
-class CompanionSigner(EndpointSigner):
+class CompanionSigner(EndpointClient, FormSigner, MultipartSigner):
     name = "companion"
 
     def __init__(self, profile: Profile, session: requests.Session, store: sec.SecretStore) -> None:
@@ -125,13 +113,6 @@ class CompanionSigner(EndpointSigner):
         return "/s3/multipart/" + "/".join(quote(p, safe="") for p in (upload_id, *tail))
 
     # -- single files: presigned POST ---------------------------------------------------------------------
-    def sign_put(self, target: UploadTarget) -> SignedRequest:
-        raise UploadError(Failure(
-            code=f.PROFILE_INVALID, stage=f.STAGE_SIGN, signer=self.name,
-            message="A Companion service hands out upload forms (POST), not PUT links; this file must be "
-                    "sent with upload_small().",
-        ))
-
     def sign_post(self, target: UploadTarget) -> SignedRequest:
         """``GET /s3/params``: a presigned POST form. The object key is in ``fields["key"]``."""
         params = {"filename": target.key, "type": target.content_type}
@@ -154,18 +135,6 @@ class CompanionSigner(EndpointSigner):
         return SignedRequest(method="POST", url=url, fields={str(k): str(v) for k, v in fields.items()},
                              headers={"content-type": target.content_type}, expires_at=policy_expiry,
                              signer=self.name)
-
-    def upload_small(self, session: requests.Session, target: UploadTarget, fh: Any, size: int, *,
-                     on_bytes: Callable[[int], None] | None = None, control: Control | None = None,
-                     throttle: Callable[[int], None] | None = None, verify_md5: bool = True) -> KeyedResult:
-        """Sign a form and send the file with it; the result carries the key the service chose."""
-        signed = self.sign_post(target)
-        filename = target.key.rsplit("/", 1)[-1] or "file"
-        result = post_file(session, signed, fh, size, filename=filename, content_type=target.content_type,
-                           on_bytes=on_bytes, control=control, throttle=throttle, verify_md5=verify_md5)
-        return KeyedResult(etag=result.etag, md5_hex=result.md5_hex, status=result.status,
-                           encryption=result.encryption, customer_key=result.customer_key,
-                           key=(signed.fields or {})["key"])
 
     # -- multipart ------------------------------------------------------------------------------------------
     def create_multipart(self, target: UploadTarget) -> tuple[str, str]:
@@ -216,72 +185,3 @@ class CompanionSigner(EndpointSigner):
     def describe(self) -> dict[str, str]:
         parts = urlsplit(self.profile.endpoint_url)
         return {"signer": self.name, "endpoint": f"{parts.scheme}://{parts.netloc}", "protocol": "companion"}
-
-
-class _FormFileReader:
-    """The file field of a form: a byte range of an open file, read in 1 MiB blocks with progress, stop
-    checks, bandwidth limit and MD5, handed out in whatever sizes the encoder asks for."""
-
-    def __init__(self, fh: Any, offset: int, length: int, *, on_bytes: Callable[[int], None] | None,
-                 control: Control | None, throttle: Callable[[int], None] | None, md5: bool) -> None:
-        self._fh = fh
-        self._pos = offset
-        self._left = length  # not yet read from the file
-        self._buffer = b""
-        self._on_bytes = on_bytes
-        self._control = control
-        self._throttle = throttle
-        self.md5 = hashlib.md5(usedforsecurity=False) if md5 else None
-        self.sent = 0
-
-    @property
-    def len(self) -> int:  # what requests-toolbelt asks to size the form
-        return self._left + len(self._buffer)
-
-    def read(self, n: int = -1) -> bytes:
-        if not self._buffer and self._left > 0:
-            if self._control is not None:
-                self._control.check()
-            self._fh.seek(self._pos)
-            block = self._fh.read(min(CHUNK, self._left))
-            if not block:
-                raise FileChanged("the file got shorter while it was being sent")
-            if self._throttle is not None:
-                self._throttle(len(block))
-            if self.md5 is not None:
-                self.md5.update(block)
-            self._pos += len(block)
-            self._left -= len(block)
-            self._buffer = block
-        if n is None or n < 0:
-            n = len(self._buffer)
-        out, self._buffer = self._buffer[:n], self._buffer[n:]
-        self.sent += len(out)
-        if out and self._on_bytes is not None:
-            self._on_bytes(self.sent)
-        return out
-
-
-def post_file(session: requests.Session, signed: SignedRequest, fh: Any, size: int, *, filename: str,
-              content_type: str, on_bytes: Callable[[int], None] | None = None, control: Control | None = None,
-              throttle: Callable[[int], None] | None = None, verify_md5: bool = True,
-              offset: int = 0) -> PutResult:
-    """Send *size* bytes of *fh* with a presigned POST form, streaming (constant memory)."""
-    reader = _FormFileReader(fh, offset, size, on_bytes=on_bytes, control=control, throttle=throttle,
-                             md5=verify_md5)
-    # S3 ignores every form field after the file, so the file goes last.
-    fields: list[tuple[str, Any]] = list((signed.fields or {}).items())
-    fields.append(("file", (filename, reader, content_type)))
-    encoder = MultipartEncoder(fields=fields)
-    headers = {"Content-Type": encoder.content_type, "Content-Length": str(encoder.len)}
-    result = send_body(session, signed, "POST", encoder, headers, size, bytes_sent=lambda: reader.sent,
-                       md5_hex=lambda: reader.md5.hexdigest() if reader.md5 is not None else None)
-    encrypted = result.encryption in ("aws:kms", "aws:kms:dsse") or result.customer_key
-    etag, md5_hex = result.etag, result.md5_hex
-    if md5_hex and etag and _PLAIN_MD5.match(etag) and not encrypted and etag != md5_hex:
-        raise UploadError(Failure(
-            code=f.ETAG_MISMATCH, stage=f.STAGE_VERIFY, retryable=True, signer=signed.signer, file_size=size,
-            message=f"The storage server stored different bytes than were sent (its checksum {etag}, "
-                    f"ours {md5_hex}).",
-        ))
-    return result

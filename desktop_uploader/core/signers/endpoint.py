@@ -15,16 +15,20 @@ import requests
 from desktop_uploader.core import failure as f
 from desktop_uploader.core import secrets as sec
 from desktop_uploader.core.config import Profile, is_loopback_host
-from desktop_uploader.core.explain.link import parse_link
 from desktop_uploader.core.failure import Failure, ReceivedResponse, SentRequest, UploadError
 from desktop_uploader.core.http import CONNECT_TIMEOUT, classify_network_error
-from desktop_uploader.core.signers.base import SignedRequest, UploadTarget
+from desktop_uploader.core.models import SignedRequest, UploadTarget
+from desktop_uploader.core.protocol.links import parse_link
+from desktop_uploader.core.signers.base import PutSigner, Signer
 
 SIGN_TIMEOUT = 30.0
 RETRYABLE_ENDPOINT_STATUS = frozenset({408, 429, 500, 502, 503, 504})
 
 
-class EndpointSigner:
+class EndpointClient(Signer):
+    """What every signing-service client shares: the profile, the engine's HTTP session and the secret
+    headers from the keychain."""
+
     name = "endpoint"
 
     def __init__(self, profile: Profile, session: requests.Session, store: sec.SecretStore) -> None:
@@ -45,6 +49,18 @@ class EndpointSigner:
                             f"--header {header}'.",
                 ))
             self._headers[header] = value
+
+    def describe(self) -> dict[str, str]:
+        host = urlsplit(self.profile.endpoint_url).netloc
+        return {"signer": self.name, "endpoint": f"{urlsplit(self.profile.endpoint_url).scheme}://{host}",
+                "protocol": self.profile.protocol}
+
+    def close(self) -> None:
+        """The HTTP session belongs to the engine."""
+
+
+class EndpointSigner(EndpointClient, PutSigner):
+    """The simple protocol: one GET (or POST) with the key and content type, one presigned PUT link back."""
 
     def _fail(self, code: str, message: str, *, target: UploadTarget, request: SentRequest,
               response: requests.Response | None = None, retryable: bool = False) -> UploadError:
@@ -133,15 +149,6 @@ class EndpointSigner:
         method = str(data.get("method") or "PUT").upper()
         return SignedRequest(method=method, url=url, headers=headers, expires_at=expires_at,
                              signer=self.name, link=link)
-
-    def describe(self) -> dict[str, str]:
-        host = urlsplit(self.profile.endpoint_url).netloc
-        return {"signer": self.name, "endpoint": f"{urlsplit(self.profile.endpoint_url).scheme}://{host}",
-                "protocol": self.profile.protocol}
-
-    def close(self) -> None:
-        """The HTTP session belongs to the engine."""
-
 
 def _error_text(body: bytes) -> str:
     """The endpoint's own words: a JSON string, a JSON object's message/error, or the start of the body."""

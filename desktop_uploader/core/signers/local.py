@@ -13,10 +13,11 @@ from desktop_uploader.core import failure as f
 from desktop_uploader.core import secrets as sec
 from desktop_uploader.core.config import Profile
 from desktop_uploader.core.failure import Failure, UploadError
-from desktop_uploader.core.signers.base import SignedRequest, UploadTarget
+from desktop_uploader.core.models import SignedRequest, UploadTarget
+from desktop_uploader.core.signers.base import ObjectRemover, PutSigner
 
 
-class LocalSigner:
+class LocalSigner(PutSigner, ObjectRemover):
     name = "local"
 
     def __init__(self, profile: Profile, store: sec.SecretStore) -> None:
@@ -74,6 +75,13 @@ class LocalSigner:
                                       message=f"The link could not be signed: {exc}")) from None
         return SignedRequest(method="PUT", url=url, headers=headers, expires_at=time.time() + lifetime,
                              signer=self.name)
+
+    def remove_object(self, key: str) -> bool:
+        try:
+            self.client.delete_object(Bucket=self.profile.bucket, Key=key)
+        except Exception:  # no delete permission is a normal, reported outcome
+            return False
+        return True
 
     def describe(self) -> dict[str, str]:
         return {"signer": self.name, "bucket": self.profile.bucket, "region": self.profile.region,

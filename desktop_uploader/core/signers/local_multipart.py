@@ -10,12 +10,13 @@ import botocore.exceptions
 
 from desktop_uploader.core import failure as f
 from desktop_uploader.core.failure import Failure, UploadError
-from desktop_uploader.core.signers.base import SignedRequest, UploadedPart, UploadTarget
+from desktop_uploader.core.models import SignedRequest, UploadedPart, UploadTarget
+from desktop_uploader.core.signers.base import MultipartSigner
 from desktop_uploader.core.signers.local import LocalSigner
 from desktop_uploader.core.transfer import RETRYABLE_S3_CODES, RETRYABLE_STATUS
 
 
-class LocalMultipartSigner(LocalSigner):
+class LocalMultipartSigner(LocalSigner, MultipartSigner):
     """LocalSigner plus the MultipartSigner methods."""
 
     def _error(self, exc: Exception, action: str, *, stage: str = f.STAGE_UPLOAD) -> UploadError:

@@ -9,9 +9,9 @@ from urllib.parse import quote, urlencode
 from xml.sax.saxutils import escape
 
 from desktop_uploader.core import failure as fc
-from desktop_uploader.core.explain import parse_s3_error
 from desktop_uploader.core.failure import Failure, ReceivedResponse, SentRequest
-from desktop_uploader.core.signers.base import SignedRequest
+from desktop_uploader.core.models import SignedRequest
+from desktop_uploader.core.protocol.responses import parse_s3_error
 
 NOW = 1_767_225_600.0  # 2026-01-01 00:00:00 UTC: fixed, so texts and expiry maths are reproducible
 

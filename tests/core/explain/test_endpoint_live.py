@@ -18,8 +18,8 @@ from desktop_uploader.core import failure as fc
 from desktop_uploader.core.config import Profile
 from desktop_uploader.core.explain import explain, report
 from desktop_uploader.core.failure import UploadError
+from desktop_uploader.core.models import UploadTarget
 from desktop_uploader.core.secrets import SecretStore
-from desktop_uploader.core.signers.base import UploadTarget
 from desktop_uploader.core.signers.endpoint import EndpointSigner
 
 _JSON = "application/json"

@@ -16,9 +16,10 @@ import requests
 from botocore.config import Config
 
 from desktop_uploader.core import failure as fc
-from desktop_uploader.core.explain import explain, parse_s3_error, preflight, report
+from desktop_uploader.core.explain import explain, preflight, report
 from desktop_uploader.core.failure import Failure, ReceivedResponse, SentRequest
-from desktop_uploader.core.signers.base import SignedRequest
+from desktop_uploader.core.models import SignedRequest
+from desktop_uploader.core.protocol.responses import parse_s3_error
 
 pytestmark = pytest.mark.s3
 

@@ -17,7 +17,7 @@ def test_every_public_name_resolves() -> None:
 def test_the_link_parser_loads_without_the_rules_and_the_catalog() -> None:
     probe = (
         "import sys\n"
-        "from desktop_uploader.core.explain.link import parse_link\n"
+        "from desktop_uploader.core.protocol.links import parse_link\n"
         "import desktop_uploader.core.engine\n"
         "print(sorted(m for m in ('desktop_uploader.core.explain.findings',"
         " 'desktop_uploader.core.explain.classify', 'desktop_uploader.core.explain.catalog') if m in sys.modules))\n"

@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 
 from desktop_uploader.core.explain import ERROR, WARNING, Finding, inspect_link, preflight
-from desktop_uploader.core.explain.link import EMPTY_CHECKSUMS
-from desktop_uploader.core.signers.base import SignedRequest
+from desktop_uploader.core.models import SignedRequest
+from desktop_uploader.core.protocol.links import EMPTY_CHECKSUMS
 from tests.core.explain.builders import BUCKET, KEY, NOW, TOKEN, link, v2_url, v4_url
 
 GIB = 1024**3

@@ -7,9 +7,10 @@ import json
 import pytest
 
 from desktop_uploader.core import failure as fc
-from desktop_uploader.core.explain import Explanation, explain, report, scrub_text
+from desktop_uploader.core.explain import Explanation, explain, report
 from desktop_uploader.core.failure import Failure, ReceivedResponse, SentRequest
-from desktop_uploader.core.signers.base import SignedRequest
+from desktop_uploader.core.models import SignedRequest
+from desktop_uploader.core.scrub import scrub_text
 from tests.core.explain.builders import (
     ALL_SECRETS,
     API_KEY,

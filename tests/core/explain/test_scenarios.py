@@ -16,9 +16,9 @@ import pytest
 
 from desktop_uploader.core import failure as fc
 from desktop_uploader.core.explain import Finding, diagnose, explain, load_catalog, preflight
-from desktop_uploader.core.explain.link import EMPTY_SHA256_HEX
 from desktop_uploader.core.failure import Failure
-from desktop_uploader.core.signers.base import SignedRequest
+from desktop_uploader.core.models import SignedRequest
+from desktop_uploader.core.protocol.links import EMPTY_SHA256_HEX
 from tests.core.explain.builders import (
     BUCKET,
     HOST,

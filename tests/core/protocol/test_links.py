@@ -8,8 +8,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from desktop_uploader.core.explain import link_secrets, parse_link
-from desktop_uploader.core.explain.link import aws_host_info
+from desktop_uploader.core.protocol.links import aws_host_info, link_secrets, parse_link
 from tests.core.explain.builders import ACCESS_KEY, NOW, SIGNATURE, TOKEN, v2_url, v4_url
 
 

@@ -4,8 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from desktop_uploader.core.explain import body_kind, endpoint_message, parse_s3_error, split_http_message
-from desktop_uploader.core.explain.bodies import html_title
+from desktop_uploader.core.protocol.responses import (
+    body_kind,
+    endpoint_message,
+    html_title,
+    parse_s3_error,
+    split_http_message,
+)
 
 AWS_SDNM = """<?xml version="1.0" encoding="UTF-8"?>
 <Error><Code>SignatureDoesNotMatch</Code><Message>The request signature we calculated does not match the signature

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from urllib.parse import parse_qsl, unquote, urlsplit
 
-from desktop_uploader.core.explain.scrub import scrub_url
+from desktop_uploader.core.scrub import scrub_url
 
 MAX_PRESIGN_SECONDS = 604800  # SigV4 query links live at most 7 days
 SIGV4_ALGORITHM = "AWS4-HMAC-SHA256"
