@@ -78,7 +78,8 @@ def run(args: argparse.Namespace) -> int:
                         upload_args = argparse.Namespace(
                             paths=paths, profile=None, endpoint=endpoint.sign_url, bucket=None, region=None,
                             s3_endpoint_url=None, prefix=None, key_template=None, concurrency=None,
-                            json=args.json, limit_rate=None, skip_checksum=False)
+                            json=args.json, limit_rate=None, skip_checksum=False,
+                            wait_offline=upload_cmd.DEFAULT_WAIT_OFFLINE)
                         code = upload_cmd.run(upload_args)
                     else:
                         code = _window(endpoint.sign_url, paths)

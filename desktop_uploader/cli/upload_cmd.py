@@ -23,13 +23,17 @@ from desktop_uploader.core.locked import effective_config
 from desktop_uploader.core.models import Event, EventKind, JobState
 
 _JSON_EVENTS = {EventKind.QUEUED, EventKind.STARTED, EventKind.PROGRESS, EventKind.RETRY, EventKind.DONE,
-                EventKind.FAILED}
+                EventKind.FAILED, EventKind.DESTINATION}
+EXIT_OFFLINE = 3  # the destination stayed unreachable for --wait-offline; the files stay queued
+DEFAULT_WAIT_OFFLINE = 600.0
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p = sub.add_parser("upload", help="upload files and folders",
-                       description="Upload files and folders (recursively). Exit status: 0 all uploaded, "
-                                   "1 any failed, 2 usage or configuration error.")
+                       description="Upload files and folders (recursively). While the destination cannot be "
+                                   "reached, files wait in the queue instead of failing. Exit status: 0 all "
+                                   "uploaded, 1 any failed, 2 usage or configuration error, 3 the destination "
+                                   "stayed unreachable for --wait-offline (the same command continues later).")
     p.add_argument("paths", nargs="+", metavar="PATH")
     p.add_argument("--profile", help="saved profile to use (default: the default profile)")
     p.add_argument("--endpoint", metavar="URL", help="signing endpoint URL (simple protocol)")
@@ -45,8 +49,24 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
                    help="total bandwidth limit in bytes per second, with K, M or G for KiB, MiB, GiB (e.g. 2M)")
     p.add_argument("--no-verify", dest="skip_checksum", action="store_true",
                    help="skip comparing each object's checksum with the file (saves CPU on slow machines)")
+    p.add_argument("--wait-offline", metavar="DURATION", type=parse_duration, default=DEFAULT_WAIT_OFFLINE,
+                   help="how long to wait while the destination cannot be reached before giving up with exit "
+                        "status 3, e.g. 90s, 10m, 2h (default 10m)")
     p.add_argument("--json", action="store_true", help="one JSON object per event on stdout")
     p.set_defaults(func=run)
+
+
+def parse_duration(text: str) -> float:
+    units = {"s": 1, "m": 60, "h": 3600}
+    value = text.strip().lower()
+    unit = value[-1:] if value[-1:] in units else "s"
+    try:
+        seconds = float(value.removesuffix(unit) if value[-1:] in units else value) * units[unit]
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a duration such as 90s, 10m or 2h") from None
+    if seconds < 0:
+        raise argparse.ArgumentTypeError("the duration cannot be negative")
+    return seconds
 
 
 def parse_rate(text: str) -> int:
@@ -120,6 +140,8 @@ class _Reporter:
                 self.ids.add(event.job_id)
             if event.job_id is not None and event.job_id not in self.ids:
                 return
+            if event.kind is EventKind.QUEUED and event.extra.get("reason") == "destination":
+                return  # waiting for the destination; its own event says so once
             if self.json_mode:
                 if event.kind in _JSON_EVENTS:
                     self.out.write(json.dumps(json_event(event), ensure_ascii=False) + "\n")
@@ -142,6 +164,8 @@ class _Reporter:
         elif event.kind is EventKind.RETRY:
             reason = event.extra.get("reason") or (event.failure or {}).get("message", "")
             self._line(f"retrying  {event.path} in {event.retry_in or 0:.0f} s: {reason}")
+        elif event.kind is EventKind.DESTINATION:
+            self._line(destination_line(event))
         elif event.kind is EventKind.PROGRESS and self.tty and event.total:
             pct = 100 * event.bytes_sent // event.total
             self.err.write(f"\r  {pct:3d}%  {os.path.basename(event.path or '')[:60]:<60}")
@@ -154,7 +178,22 @@ class _Reporter:
         self.err.flush()
 
 
+def destination_line(event: Event) -> str:
+    state = event.extra.get("state")
+    if state == "reachable":
+        return "connected again; continuing"
+    summary = (event.extra.get("explanation") or {}).get("summary") or (event.failure or {}).get("message", "")
+    what = "is slowing uploads down" if state == "slowed" else "cannot be reached"
+    return f"WAITING   the destination {what}; trying again in {event.retry_in or 0:.0f} s. {summary}".rstrip()
+
+
 def json_event(event: Event) -> dict[str, Any]:
+    if event.kind is EventKind.DESTINATION:
+        explanation = event.extra.get("explanation")
+        return {"event": "destination", "profile": event.extra.get("profile"), "state": event.extra.get("state"),
+                "retry_in": event.retry_in, "code": (event.failure or {}).get("code"),
+                "explanation": {k: explanation.get(k) for k in ("summary", "cause", "action")}
+                if explanation else None}
     data: dict[str, Any] = {"event": event.kind.value, "path": event.path, "key": event.key}
     if event.kind is EventKind.PROGRESS:
         data.update(bytes=event.bytes_sent, total=event.total)
@@ -206,6 +245,12 @@ def run(args: argparse.Namespace, *, out: TextIO | None = None, err: TextIO | No
             if interrupted.is_set():
                 err.write("\nInterrupted; unfinished files stay queued and continue next time.\n")
                 return 130
+            down_since = engine.health.down_since(profile.name)
+            if down_since is not None and time.monotonic() - down_since > args.wait_offline:
+                waiting = sum(1 for j in (engine.job(i) for i in ids) if j is not None and not j.state.finished)
+                err.write(f"The destination stayed unreachable for {args.wait_offline:.0f} s; {waiting} file(s) "
+                          "are still queued. Run the same command again to continue them.\n")
+                return EXIT_OFFLINE
         jobs = [j for j in (engine.job(i) for i in ids) if j is not None]
         failed = [j for j in jobs if j.state is not JobState.DONE]
         if not args.json:

@@ -27,6 +27,7 @@ from desktop_uploader.core.budget import ConnectionBudget
 from desktop_uploader.core.config import MAX_CONCURRENCY
 from desktop_uploader.core.engine_settings import EngineSettings as EngineSettings
 from desktop_uploader.core.failure import Failure, UploadError
+from desktop_uploader.core.health import DestinationHealth, DestinationState, HealthChange, destination_trouble
 from desktop_uploader.core.http import make_session
 from desktop_uploader.core.keepawake import KeepAwake
 from desktop_uploader.core.keys import KeyTemplate, resolve_collisions
@@ -116,6 +117,7 @@ class Engine:
         self._awake_lock = threading.Lock()
         self._running = False
         self._closing = False
+        self.health = DestinationHealth()
         self.recovered = self.store.recover_interrupted()
 
     # -- events ---------------------------------------------------------------------------------------
@@ -384,19 +386,21 @@ class Engine:
                     self._worker_slots.discard(index)
                     self._cond.notify_all()  # wait_idle() or set_concurrency() callers may be waiting
                     return
-                job = self.store.claim_next(self._profiles)
+                blocked, next_probe = self.health.blocked()
+                job = self.store.claim_next(self._profiles, exclude_profiles=blocked)
                 if job is None:
                     if not self._active:
                         self._cond.notify_all()  # wake wait_idle()
-                    self._cond.wait(timeout=5.0)
+                    self._cond.wait(timeout=min(5.0, next_probe) if next_probe is not None else 5.0)
                     continue
+                probe = self.health.taken(job.profile)
                 control = Control()
                 self._active[job.id] = control
                 first = len(self._active) == 1
             if first:
                 self._update_awake()
             try:
-                self._run(job, control)
+                self._run(job, control, probe=probe)
             finally:
                 with self._cond:
                     self._active.pop(job.id, None)
@@ -418,11 +422,17 @@ class Engine:
                 self._awake.release()
 
     # -- one job --------------------------------------------------------------------------------------
-    def _run(self, job: Job, control: Control) -> None:
+    def _run(self, job: Job, control: Control, *, probe: bool = False) -> None:
+        """Send one job; ``probe`` says it was let through to test a destination that is down."""
         self._emit(Event(EventKind.STARTED, job.id, job.path, job.key, total=job.size, attempt=job.attempts))
         try:
             result, size = self._upload(job, control)
+        except _DestinationDown as down:
+            self._wait_for_destination(job, down, probe=probe)
+            return
         except Interrupted as stop:
+            if probe:
+                self.health.released(job.profile)
             state = _STATE_AFTER_STOP.get(stop.reason, JobState.QUEUED)
             if stop.reason == "remove":
                 self.store.remove([job.id])
@@ -434,18 +444,53 @@ class Engine:
             self._emit(Event(kind, job.id, job.path, job.key))
             return
         except UploadError as exc:
+            self._answered(job.profile, probe=probe)
             self._fail(job, exc.failure, exc.link)
             return
         except Exception as exc:  # a bug must fail one job, not the worker
+            if probe:
+                self.health.released(job.profile)
             log.exception("unexpected error uploading job %s", job.id)
             self._fail(job, Failure(code=f.UNKNOWN, message=f"Unexpected error: {exc!r}", stage=f.STAGE_LOCAL),
                        None)
             return
+        self._answered(job.profile, probe=probe)
         key = (result.key if isinstance(result, KeyedResult) else "") or job.key
         if key != job.key:  # a Companion service names the object itself
             self.store.set_key(job.id, key)
         self.store.set_state(job.id, JobState.DONE, etag=result.etag or "", bytes_sent=size, clear_error=True)
         self._emit(Event(EventKind.DONE, job.id, job.path, key, bytes_sent=size, total=size, etag=result.etag))
+
+    # -- destination health ---------------------------------------------------------------------------
+    def _answered(self, profile: str, *, probe: bool) -> None:
+        change = self.health.succeeded(profile, probe=probe)
+        if change is not None:
+            self._announce(change)
+            with self._cond:
+                self._cond.notify_all()  # waiting workers may take its files again
+
+    def _wait_for_destination(self, job: Job, down: _DestinationDown, *, probe: bool) -> None:
+        """The destination, not the file, failed: the file waits in the queue, never FAILED for that."""
+        self.store.set_state(job.id, JobState.QUEUED, bytes_sent=0)
+        self._emit(Event(EventKind.QUEUED, job.id, job.path, job.key, total=job.size,
+                         extra={"reason": "destination", "profile": job.profile}))
+        change = self.health.failed(job.profile, down.trouble, down.failure, probe=probe)
+        if change is not None:
+            self._announce(change)
+        with self._cond:
+            self._cond.notify_all()
+
+    def _announce(self, change: HealthChange) -> None:
+        explanation = None
+        if change.failure is not None and self._explainer is not None:
+            try:
+                explanation = self._explainer(change.failure, None)
+            except Exception:
+                log.exception("explaining a destination failure failed")
+        self._emit(Event(EventKind.DESTINATION, retry_in=change.retry_in,
+                         failure=change.failure.to_dict() if change.failure is not None else None,
+                         extra={"profile": change.profile, "state": change.state.value,
+                                "explanation": explanation}))
 
     def _fail(self, job: Job, failure: Failure, link: SignedRequest | None) -> None:
         if failure.explanation is None and self._explainer is not None:
@@ -488,6 +533,9 @@ class Engine:
             except _Retryable as retry:
                 signed = retry.signed
                 failure = retry.failure
+                trouble = destination_trouble(failure)
+                if trouble is not None:
+                    raise _DestinationDown(failure, trouble) from None
                 if attempt >= policy.max_attempts:
                     raise UploadError(failure, signed) from None
                 delay = policy.delay(attempt, failure)
@@ -679,6 +727,13 @@ class _Retryable(Exception):
 
 class _NeedsLink(_Retryable):
     pass
+
+
+class _DestinationDown(Exception):
+    def __init__(self, failure: Failure, trouble: DestinationState) -> None:
+        super().__init__(failure.code)
+        self.failure = failure
+        self.trouble = trouble
 
 
 def _stat_or_none(path: str) -> os.stat_result | None:

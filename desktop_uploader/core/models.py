@@ -77,6 +77,9 @@ class EventKind(StrEnum):
     CANCELLED = "cancelled"
     REMOVED = "removed"
     IDLE = "idle"  # nothing left to do
+    # A destination's health changed: extra has profile, state (reachable | unreachable | slowed) and
+    # explanation; retry_in says when it is tried again.
+    DESTINATION = "destination"
 
 
 @dataclass(frozen=True)

@@ -233,9 +233,11 @@ class JobStore:
         with self._lock:
             return self._conn.execute(sql + " LIMIT 1", args).fetchone() is not None
 
-    def claim_next(self, profiles: Iterable[str] | None = None, exclude: Iterable[int] = ()) -> Job | None:
+    def claim_next(self, profiles: Iterable[str] | None = None, exclude: Iterable[int] = (),
+                   exclude_profiles: Iterable[str] = ()) -> Job | None:
         """Atomically move the oldest queued job to 'signing' and return it."""
         excluded = list(exclude)
+        skipped = list(exclude_profiles)
         sql = f"SELECT {_COLUMNS} FROM jobs WHERE state=?"
         args: list[Any] = [JobState.QUEUED.value]
         if profiles is not None:
@@ -245,6 +247,9 @@ class JobStore:
         if excluded:
             sql += f" AND id NOT IN ({','.join('?' * len(excluded))})"
             args.extend(excluded)
+        if skipped:
+            sql += f" AND profile NOT IN ({','.join('?' * len(skipped))})"
+            args.extend(skipped)
         sql += " ORDER BY id LIMIT 1"
         with self._tx() as conn:
             row = conn.execute(sql, args).fetchone()

@@ -27,15 +27,21 @@ class Recorder:
 
     def __init__(self) -> None:
         self.events: list[Event] = []
-        self._lock = threading.Lock()
+        self._lock = threading.Condition()
 
     def __call__(self, event: Event) -> None:
         with self._lock:
             self.events.append(event)
+            self._lock.notify_all()
 
     def of(self, kind: EventKind, job_id: int | None = None) -> list[Event]:
         with self._lock:
             return [e for e in self.events if e.kind is kind and (job_id is None or e.job_id == job_id)]
+
+    def wait_for(self, predicate: Callable[[list[Event]], bool], timeout: float = 30.0) -> bool:
+        """Block until *predicate* holds for the events so far; False on timeout."""
+        with self._lock:
+            return self._lock.wait_for(lambda: predicate(self.events), timeout)
 
 
 def make_engine(store_path: Path, profiles: Iterable[Profile], *, settings: EngineSettings | None = None,

@@ -13,7 +13,9 @@ from typing import Any
 import pytest
 
 from desktop_uploader.core.engine import EngineSettings, KeyOptions
-from desktop_uploader.core.models import EventKind, JobState, SignedRequest, UploadTarget
+from desktop_uploader.core.failure import Failure, UploadError
+from desktop_uploader.core.health import DestinationHealth
+from desktop_uploader.core.models import Event, EventKind, JobState, SignedRequest, UploadTarget
 from desktop_uploader.core.retry import RetryPolicy
 from desktop_uploader.core.secrets import SecretStore
 from desktop_uploader.core.signers.base import PutSigner, Signer
@@ -21,6 +23,7 @@ from desktop_uploader.core.signers.local_multipart import LocalMultipartSigner
 from desktop_uploader.core.store import JobStore
 from tests.core.helpers import (
     FAST_RETRY,
+    Recorder,
     endpoint_profile,
     local_profile,
     make_engine,
@@ -147,19 +150,16 @@ def test_signed_header_value_from_profile(tmp_path: Path, seaweed: Any, bucket: 
     assert jobs[0].state is JobState.DONE, jobs[0].error
 
 
-@pytest.mark.parametrize(("mode", "code", "retried"), [
-    ("html", "EndpointReturnedHTML", True),
-    ("not-json", "EndpointBadResponse", False),
-    ("no-url", "EndpointMissingURL", False),
-    ("ftp-url", "EndpointBadURL", False),
-    ("wrong-key", "EndpointSignedWrongKey", False),
-    ("error-string", "EndpointError", False),
-    ("error-500", "EndpointError", True),
-    ("gateway-missing-token", "EndpointError", False),
+@pytest.mark.parametrize(("mode", "code"), [
+    ("not-json", "EndpointBadResponse"),
+    ("no-url", "EndpointMissingURL"),
+    ("ftp-url", "EndpointBadURL"),
+    ("wrong-key", "EndpointSignedWrongKey"),
+    ("error-string", "EndpointError"),
+    ("gateway-missing-token", "EndpointError"),
 ])
 def test_bad_endpoint_answers_fail_each_file_clearly(tmp_path: Path, seaweed: Any, bucket: str,
-                                                     reference_endpoint: Any, mode: str, code: str,
-                                                     retried: bool) -> None:
+                                                     reference_endpoint: Any, mode: str, code: str) -> None:
     for name in ("one.txt", "two.txt"):
         (tmp_path / name).write_text(name)
     with legacy_endpoint(reference_endpoint.sign_url, mode) as url:
@@ -173,11 +173,94 @@ def test_bad_endpoint_answers_fail_each_file_clearly(tmp_path: Path, seaweed: An
         assert job.error is not None and job.error["code"] == code
         assert job.error["stage"] == "sign"
         assert job.error["message"]
-    assert bool(events.of(EventKind.RETRY)) is retried
+    assert not events.of(EventKind.RETRY)
     assert _objects(seaweed, bucket) == {}
 
 
-def test_unreachable_endpoint_fails_after_retries(tmp_path: Path) -> None:
+def _down_events(events: Recorder) -> list[Event]:
+    return [e for e in events.of(EventKind.DESTINATION) if e.extra["state"] != "reachable"]
+
+
+def _waits(events: Recorder) -> int:
+    return sum(1 for e in events.of(EventKind.QUEUED) if e.extra.get("reason") == "destination")
+
+
+@pytest.mark.parametrize(("mode", "code"), [
+    ("html", "EndpointReturnedHTML"),  # a Wi-Fi sign-in page answers instead of the endpoint
+    ("error-500", "EndpointError"),
+])
+def test_endpoint_trouble_holds_files_in_the_queue(tmp_path: Path, seaweed: Any, bucket: str,
+                                                   reference_endpoint: Any, mode: str, code: str) -> None:
+    for name in ("one.txt", "two.txt", "three.txt"):
+        (tmp_path / name).write_text(name)
+    with legacy_endpoint(reference_endpoint.sign_url, mode) as url:
+        engine, events = make_engine(tmp_path / "q.db", [endpoint_profile(url)])
+        engine.health = DestinationHealth(min_backoff=0.05, max_backoff=0.2)
+        try:
+            engine.add_paths([tmp_path / n for n in ("one.txt", "two.txt", "three.txt")], "ep")
+            engine.start()
+            # Several probes, one at a time, all refused: the state is announced once.
+            assert events.wait_for(lambda _: _waits(events) >= 5)
+            assert not engine.wait_idle(0.1)
+        finally:
+            engine.close()
+        jobs = engine.jobs()
+    assert [j.state for j in jobs] == [JobState.QUEUED] * 3
+    assert not events.of(EventKind.FAILED) and not events.of(EventKind.RETRY)
+    down = _down_events(events)
+    assert len(down) == 1 and down[0].extra["state"] == "unreachable" and down[0].extra["profile"] == "ep"
+    assert down[0].failure is not None and down[0].failure["code"] == code
+    assert down[0].extra["explanation"]["summary"]
+    assert down[0].retry_in is not None and 0 < down[0].retry_in <= 0.2
+
+
+def test_destination_recovers_and_every_file_arrives(tmp_path: Path, seaweed: Any, bucket: str,
+                                                    reference_endpoint: Any) -> None:
+    outage = threading.Event()
+    outage.set()
+    calls: list[bool] = []
+
+    class Flaky(PutSigner):
+        """The endpoint's network drops while ``outage`` is set."""
+
+        def __init__(self, inner: Signer) -> None:
+            self.inner = inner
+            self.name = inner.name
+
+        def sign_put(self, target: UploadTarget) -> SignedRequest:
+            calls.append(outage.is_set())
+            if outage.is_set():
+                raise UploadError(Failure(code="EndpointUnreachable", stage="sign", retryable=True,
+                                          network_error="ConnectionRefused", message="refused"))
+            return self.inner.sign_put(target)  # type: ignore[attr-defined]
+
+        def describe(self) -> dict[str, str]:
+            return self.inner.describe()
+
+    names = [f"f{i}.txt" for i in range(8)]
+    for name in names:
+        (tmp_path / name).write_text(name)
+    engine, events = make_engine(tmp_path / "q.db", [endpoint_profile(reference_endpoint.sign_url)], wrap=Flaky)
+    engine.health = DestinationHealth(min_backoff=0.05, max_backoff=0.2)
+    try:
+        engine.add_paths([tmp_path / n for n in names], "ep")
+        engine.start()
+        assert events.wait_for(lambda _: _waits(events) >= 12)
+        outage.clear()
+        assert engine.wait_idle(60)
+        jobs = engine.jobs()
+    finally:
+        engine.close()
+    assert [j.state for j in jobs] == [JobState.DONE] * len(names)
+    assert not events.of(EventKind.FAILED)
+    states = [e.extra["state"] for e in events.of(EventKind.DESTINATION)]
+    assert states == ["unreachable", "reachable"]
+    # While it was down, only one file at a time tried: far fewer calls than files times retries.
+    assert calls.count(True) < 12 + engine.settings.concurrency
+    assert set(_objects(seaweed, bucket)) == set(names)
+
+
+def test_unreachable_endpoint_waits_instead_of_failing(tmp_path: Path) -> None:
     import socket
 
     with socket.socket() as sock:  # a port that was free a moment ago: nothing listens there
@@ -186,14 +269,16 @@ def test_unreachable_endpoint_fails_after_retries(tmp_path: Path) -> None:
     (tmp_path / "a.txt").write_text("a")
     engine, events = make_engine(tmp_path / "q.db", [endpoint_profile(f"http://127.0.0.1:{port}/sign")])
     try:
-        jobs = run_all(engine, [tmp_path / "a.txt"], "ep")
+        engine.add_paths([tmp_path / "a.txt"], "ep")
+        engine.start()
+        assert events.wait_for(lambda _: bool(_down_events(events)))
     finally:
         engine.close()
-    assert jobs[0].state is JobState.FAILED
-    assert jobs[0].error is not None
-    assert jobs[0].error["code"] == "EndpointUnreachable"
-    assert jobs[0].error["network_error"] == "ConnectionRefused"
-    assert len(events.of(EventKind.RETRY)) == FAST_RETRY.max_attempts - 1
+    assert engine.jobs()[0].state is JobState.QUEUED
+    down = _down_events(events)
+    assert down[0].failure is not None and down[0].failure["code"] == "EndpointUnreachable"
+    assert down[0].failure["network_error"] == "ConnectionRefused"
+    assert not events.of(EventKind.FAILED) and not events.of(EventKind.RETRY)
 
 
 def test_missing_profile_fails_the_job_clearly(tmp_path: Path) -> None:
