@@ -24,10 +24,11 @@ from desktop_uploader.core.lockdown import (
     locked_config_path,
 )
 from desktop_uploader.core.secrets import SecretStore
+from desktop_uploader.core.settings import RATE_LIMIT_KIB, SECTION_APP, spec
 from desktop_uploader.gui.main_window import MainWindow
 from desktop_uploader.gui.qtcompat import protect_singletons
 from desktop_uploader.gui.resources import icon, install_translator
-from desktop_uploader.gui.settings_dialog import SETTING_RATE_LIMIT, SettingsDialog
+from desktop_uploader.gui.settings import SettingsDialog
 from desktop_uploader.gui.single_instance import InstanceServer, claim_or_hand_off
 
 log = logging.getLogger(__name__)
@@ -58,7 +59,7 @@ def engine_settings(config: Config, profile: str | None) -> EngineSettings:
     if chosen is not None:
         settings.concurrency = chosen.concurrency
         settings.multipart_threshold = chosen.multipart_threshold
-    rate = int(config.settings.get(SETTING_RATE_LIMIT, 0) or 0)
+    rate = int(config.settings.get(RATE_LIMIT_KIB, spec(SECTION_APP, RATE_LIMIT_KIB).default) or 0)
     settings.rate_limit = rate * 1024 if rate > 0 else None
     return settings
 

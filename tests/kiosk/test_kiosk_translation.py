@@ -143,7 +143,7 @@ def lupdate() -> Path:
 
 def test_german_catalogue_matches_the_code(tmp_path: Path) -> None:
     fresh = tmp_path / "fresh_de.ts"
-    sources = sorted(str(p.relative_to(ROOT)) for p in (ROOT / "desktop_uploader" / "gui").glob("*.py"))
+    sources = sorted(str(p.relative_to(ROOT)) for p in (ROOT / "desktop_uploader" / "gui").rglob("*.py"))
     result = subprocess.run([str(lupdate()), *sources, "-ts", str(fresh)], cwd=ROOT, capture_output=True,
                             text=True, timeout=120, check=False)
     assert result.returncode == 0, result.stdout + result.stderr
