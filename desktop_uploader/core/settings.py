@@ -7,6 +7,7 @@ Profile settings (destinations) live in :mod:`desktop_uploader.core.config`.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -51,7 +52,7 @@ class Setting:
             value = list(value)
         elif not isinstance(value, self.type) or (self.type is not bool and isinstance(value, bool)):
             raise SettingError(f"{label} must be {self.type.__name__}, not {type(value).__name__}.")
-        if self.minimum is not None and value < self.minimum or self.maximum is not None and value > self.maximum:
+        if (self.minimum is not None and value < self.minimum) or (self.maximum is not None and value > self.maximum):
             raise SettingError(f"{label} must be between {self.minimum:g} and {self.maximum:g}.")
         if self.choices and value not in self.choices:
             raise SettingError(f"{label} must be one of {', '.join(self.choices)}.")
@@ -110,10 +111,8 @@ def read(section: str, stored: Mapping[str, Any] | None) -> dict[str, Any]:
     for setting in TABLES[section]:
         value = setting.default
         if setting.name in stored:
-            try:
+            with contextlib.suppress(SettingError):
                 value = setting.check(stored[setting.name], where=section)
-            except SettingError:
-                pass
         values[setting.name] = list(value) if isinstance(value, list) else value
     return values
 
