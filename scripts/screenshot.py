@@ -140,7 +140,7 @@ def main() -> int:
                       any(r.state is JobState.UPLOADING and r.fraction > 0.25 for r in rows()))
                 failed = next((r for r in rows() if r.state is JobState.FAILED), None)
                 if failed is not None:
-                    window.select_job(failed.job_id)
+                    window.queue_tab.select_job(failed.job_id)
                 until(lambda: False, 0.6)  # let speeds settle and the last paint land
                 out = Path(args.output)
                 out.parent.mkdir(parents=True, exist_ok=True)

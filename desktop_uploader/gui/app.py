@@ -21,7 +21,7 @@ from desktop_uploader.core.secrets import SecretStore
 from desktop_uploader.gui.main_window import MainWindow
 from desktop_uploader.gui.qtcompat import protect_singletons
 from desktop_uploader.gui.resources import icon, install_translator
-from desktop_uploader.gui.settings_dialog import SettingsDialog
+from desktop_uploader.gui.settings import SettingsDialog
 from desktop_uploader.gui.single_instance import InstanceServer, claim_or_hand_off
 
 log = logging.getLogger(__name__)

@@ -4,8 +4,13 @@ Icons are monochrome SVGs drawn with ``currentColor``; they are rendered in the 
 the size asked for, so they stay sharp on high-DPI screens and readable in light and dark themes.
 
 Translations: ``resources/translations/desktop_uploader_<lang>.ts`` is the editable source, refreshed from
-the code with ``pyside6-lupdate desktop_uploader/gui/*.py -ts resources/translations/desktop_uploader_de.ts``
-and compiled with ``pyside6-lrelease`` into the ``.qm`` file that is loaded at start-up.
+every module of the package, sub-packages included (run from the project folder)::
+
+    pyside6-lupdate $(find desktop_uploader/gui -name '*.py' | sort) -no-obsolete \\
+        -ts resources/translations/desktop_uploader_de.ts
+
+and compiled with ``pyside6-lrelease`` into the ``.qm`` file that is loaded at start-up. When a text moves
+to another class its context changes, and it needs its translation again under the new context.
 """
 
 from __future__ import annotations

@@ -25,6 +25,246 @@
     </message>
 </context>
 <context>
+    <name>DestinationTab</name>
+    <message>
+        <location filename="../../desktop_uploader/gui/settings/destination_tab.py" line="38"/>
+        <source>Destination name</source>
+        <translation>Name des Ziels</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_uploader/gui/settings/destination_tab.py" line="38"/>
+        <source>for example: Photos archive</source>
+        <translation>zum Beispiel: Fotoarchiv</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_uploader/gui/settings/destination_tab.py" line="39"/>
+        <source>&amp;Name:</source>
+        <translation>&amp;Name:</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_uploader/gui/settings/destination_tab.py" line="41"/>
+        <source>How uploads are authorised</source>
+        <translation>Wie Uploads autorisiert werden</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_uploader/gui/settings/destination_tab.py" line="42"/>
+        <source>Signing service (recommended)</source>
+        <translation>Signierdienst (empfohlen)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_uploader/gui/settings/destination_tab.py" line="43"/>
+        <source>Access keys on this computer</source>
+        <translation>Zugangsschlüssel auf diesem Computer</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_uploader/gui/settings/destination_tab.py" line="44"/>
+        <source>&amp;Authorisation:</source>
+        <translation>&amp;Autorisierung:</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_uploader/gui/settings/destination_tab.py" line="52"/>
+        <source>Allow unencrypted http to other computers (not recommended)</source>
+        <translation>Unverschlüsseltes http zu anderen Computern erlauben (nicht empfohlen)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_uploader/gui/settings/destination_tab.py" line="60"/>
+        <source>Signing service address</source>
+        <translation>Adresse des Signierdienstes</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_uploader/gui/settings/destination_tab.py" line="61"/>
+        <source>Service &amp;URL:</source>
+        <translation>Dienst-&amp;URL:</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_uploader/gui/settings/destination_tab.py" line="63"/>
+        <source>Protocol</source>
+        <translation>Protokoll</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_uploader/gui/settings/destination_tab.py" line="64"/>
+        <source>Simple (one link per file)</source>
+        <translation>Einfach (ein Link pro Datei)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_uploader/gui/settings/destination_tab.py" line="65"/>
+        <source>Uppy Companion</source>
+        <translation>Uppy Companion</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_uploader/gui/settings/destination_tab.py" line="66"/>
+        <source>&amp;Protocol:</source>
+        <translation>&amp;Protokoll:</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_uploader/gui/settings/destination_tab.py" line="68"/>
+        <source>Request method</source>
+        <translation>Anfragemethode</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_uploader/gui/settings/destination_tab.py" line="70"/>
+        <source>Request &amp;method:</source>
+        <translation>Anfrage&amp;methode:</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_uploader/gui/settings/destination_tab.py" line="71"/>
+        <source>Parameter name for the object key</source>
+        <translation>Parametername für den Objektschlüssel</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_uploader/gui/settings/destination_tab.py" line="72"/>
+        <source>&amp;Key parameter:</source>
+        <translation>&amp;Schlüsselparameter:</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_uploader/gui/settings/destination_tab.py" line="73"/>
+        <source>Parameter name for the content type</source>
+        <translation>Parametername für den Inhaltstyp</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_uploader/gui/settings/destination_tab.py" line="74"/>
+        <source>Content &amp;type parameter:</source>
+        <translation>Inhalts&amp;typ-Parameter:</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_uploader/gui/settings/destination_tab.py" line="75"/>
+        <source>Field of the answer that holds the link</source>
+        <translation>Feld der Antwort, das den Link enthält</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_uploader/gui/settings/destination_tab.py" line="76"/>
+        <source>&amp;Link field:</source>
+        <translation>&amp;Linkfeld:</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_uploader/gui/settings/destination_tab.py" line="77"/>
+        <source>Secret &amp;headers:</source>
+        <translation>Geheime &amp;Header:</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_uploader/gui/settings/destination_tab.py" line="85"/>
+        <source>Secret headers</source>
+        <translation>Geheime Header</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_uploader/gui/settings/destination_tab.py" line="86"/>
+        <source>Header</source>
+        <translation>Header</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_uploader/gui/settings/destination_tab.py" line="86"/>
+        <source>Value (keychain)</source>
+        <translation>Wert (Schlüsselbund)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_uploader/gui/settings/destination_tab.py" line="92"/>
+        <source>Add &amp;header</source>
+        <translation>Header &amp;hinzufügen</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_uploader/gui/settings/destination_tab.py" line="93"/>
+        <source>Remove header</source>
+        <translation>Header entfernen</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_uploader/gui/settings/destination_tab.py" line="107"/>
+        <source>Bucket</source>
+        <translation>Bucket</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_uploader/gui/settings/destination_tab.py" line="108"/>
+        <source>&amp;Bucket:</source>
+        <translation>&amp;Bucket:</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_uploader/gui/settings/destination_tab.py" line="109"/>
+        <source>Region</source>
+        <translation>Region</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_uploader/gui/settings/destination_tab.py" line="110"/>
+        <source>&amp;Region:</source>
+        <translation>&amp;Region:</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_uploader/gui/settings/destination_tab.py" line="111"/>
+        <source>S3-compatible server address</source>
+        <translation>Adresse des S3-kompatiblen Servers</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_uploader/gui/settings/destination_tab.py" line="112"/>
+        <source>empty for Amazon S3; e.g. https://s3.example.org</source>
+        <translation>leer für Amazon S3; z. B. https://s3.example.org</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_uploader/gui/settings/destination_tab.py" line="113"/>
+        <source>S3 &amp;server URL:</source>
+        <translation>S3-&amp;Server-URL:</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_uploader/gui/settings/destination_tab.py" line="115"/>
+        <source>Addressing style</source>
+        <translation>Adressierungsart</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_uploader/gui/settings/destination_tab.py" line="118"/>
+        <source>Addressing st&amp;yle:</source>
+        <translation>Adressierungs&amp;art:</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_uploader/gui/settings/destination_tab.py" line="119"/>
+        <location filename="../../desktop_uploader/gui/settings/destination_tab.py" line="140"/>
+        <location filename="../../desktop_uploader/gui/settings/destination_tab.py" line="207"/>
+        <source>Saved in the keychain; type to replace</source>
+        <translation>Im Schlüsselbund gespeichert; zum Ersetzen eintippen</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_uploader/gui/settings/destination_tab.py" line="120"/>
+        <source>Access key ID</source>
+        <translation>Zugangsschlüssel-ID</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_uploader/gui/settings/destination_tab.py" line="121"/>
+        <source>Access key &amp;ID:</source>
+        <translation>Zugangsschlüssel-&amp;ID:</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_uploader/gui/settings/destination_tab.py" line="122"/>
+        <source>Secret access key</source>
+        <translation>Geheimer Zugangsschlüssel</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_uploader/gui/settings/destination_tab.py" line="124"/>
+        <source>&amp;Secret access key:</source>
+        <translation>&amp;Geheimer Zugangsschlüssel:</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_uploader/gui/settings/destination_tab.py" line="125"/>
+        <source>Keys are stored in the system keychain only and are never shown again.</source>
+        <translation>Schlüssel werden nur im Schlüsselbund des Systems gespeichert und nie wieder angezeigt.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_uploader/gui/settings/destination_tab.py" line="135"/>
+        <source>Header name</source>
+        <translation>Header-Name</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_uploader/gui/settings/destination_tab.py" line="138"/>
+        <source>Header value</source>
+        <translation>Header-Wert</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_uploader/gui/settings/destination_tab.py" line="141"/>
+        <source>Value</source>
+        <translation>Wert</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_uploader/gui/settings/destination_tab.py" line="168"/>
+        <source>Queued uploads refer to the destination by its name, so it cannot be renamed.</source>
+        <translation>Uploads in der Warteschlange verweisen über den Namen auf das Ziel; es kann daher nicht umbenannt werden.</translation>
+    </message>
+</context>
+<context>
     <name>DetailsDialog</name>
     <message>
         <location filename="../../desktop_uploader/gui/details_dialog.py" line="32"/>
@@ -120,29 +360,63 @@
 <context>
     <name>DropZone</name>
     <message>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="80"/>
+        <location filename="../../desktop_uploader/gui/drop_zone.py" line="15"/>
         <source>Drop zone</source>
         <translation>Ablagefläche</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="81"/>
+        <location filename="../../desktop_uploader/gui/drop_zone.py" line="16"/>
         <source>Drop files or folders anywhere on this window to upload them.</source>
         <translation>Ziehen Sie Dateien oder Ordner irgendwo auf dieses Fenster, um sie hochzuladen.</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="84"/>
+        <location filename="../../desktop_uploader/gui/drop_zone.py" line="19"/>
+        <location filename="../../desktop_uploader/gui/drop_zone.py" line="39"/>
         <source>Drop files or folders here to upload them</source>
         <translation>Dateien oder Ordner zum Hochladen hierher ziehen</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="89"/>
+        <location filename="../../desktop_uploader/gui/drop_zone.py" line="24"/>
         <source>Add &amp;files…</source>
         <translation>&amp;Dateien hinzufügen…</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="90"/>
+        <location filename="../../desktop_uploader/gui/drop_zone.py" line="25"/>
         <source>Add f&amp;older…</source>
         <translation>&amp;Ordner hinzufügen…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_uploader/gui/drop_zone.py" line="38"/>
+        <source>Adding files…</source>
+        <translation>Dateien werden hinzugefügt…</translation>
+    </message>
+</context>
+<context>
+    <name>GeneralTab</name>
+    <message>
+        <location filename="../../desktop_uploader/gui/settings/general_tab.py" line="25"/>
+        <source>No limit</source>
+        <translation>Keine Begrenzung</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_uploader/gui/settings/general_tab.py" line="26"/>
+        <source>Bandwidth limit</source>
+        <translation>Bandbreitenbegrenzung</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_uploader/gui/settings/general_tab.py" line="27"/>
+        <source>Applies at once, also to uploads already running.</source>
+        <translation>Gilt sofort, auch für Uploads, die gerade laufen.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_uploader/gui/settings/general_tab.py" line="30"/>
+        <source>&amp;Bandwidth limit:</source>
+        <translation>&amp;Bandbreitenbegrenzung:</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_uploader/gui/settings/general_tab.py" line="32"/>
+        <source>Keep uploading in the background when the window is closed</source>
+        <translation>Beim Schließen des Fensters im Hintergrund weiter hochladen</translation>
     </message>
 </context>
 <context>
@@ -166,6 +440,54 @@
         <location filename="../../desktop_uploader/gui/history.py" line="81"/>
         <source>Destination</source>
         <translation>Ziel</translation>
+    </message>
+</context>
+<context>
+    <name>HistoryTab</name>
+    <message>
+        <location filename="../../desktop_uploader/gui/history_tab.py" line="38"/>
+        <source>Copy &amp;destination key</source>
+        <translation>&amp;Zielschlüssel kopieren</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_uploader/gui/history_tab.py" line="40"/>
+        <source>Copy object &amp;address</source>
+        <translation>Objekt&amp;adresse kopieren</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_uploader/gui/history_tab.py" line="41"/>
+        <source>&amp;Open containing folder</source>
+        <translation>Enthaltenden &amp;Ordner öffnen</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_uploader/gui/history_tab.py" line="49"/>
+        <source>Search uploaded files by name or destination</source>
+        <translation>Hochgeladene Dateien nach Name oder Ziel durchsuchen</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_uploader/gui/history_tab.py" line="50"/>
+        <source>Search history</source>
+        <translation>Verlauf durchsuchen</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_uploader/gui/history_tab.py" line="65"/>
+        <source>Uploaded files</source>
+        <translation>Hochgeladene Dateien</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_uploader/gui/history_tab.py" line="117"/>
+        <source>Showing the newest {shown} of {total} uploaded files; the search looks through all of them.</source>
+        <translation>Die neuesten {shown} von {total} hochgeladenen Dateien werden angezeigt; die Suche durchsucht alle.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_uploader/gui/history_tab.py" line="120"/>
+        <source>Showing the first {shown} matches; type more of the name to narrow the search.</source>
+        <translation>Die ersten {shown} Treffer werden angezeigt; geben Sie mehr vom Namen ein, um die Suche einzugrenzen.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_uploader/gui/history_tab.py" line="142"/>
+        <source>No address can be worked out for uploads made through a signing service.</source>
+        <translation>Für Uploads über einen Signierdienst lässt sich keine Adresse ermitteln.</translation>
     </message>
 </context>
 <context>
@@ -576,355 +898,201 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="127"/>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="369"/>
+        <location filename="../../desktop_uploader/gui/main_window.py" line="85"/>
         <source>Desktop Uploader</source>
         <translation>Desktop Uploader</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="168"/>
+        <location filename="../../desktop_uploader/gui/main_window.py" line="117"/>
         <source>Add &amp;files…</source>
         <translation>&amp;Dateien hinzufügen…</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="170"/>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="427"/>
+        <location filename="../../desktop_uploader/gui/main_window.py" line="119"/>
+        <location filename="../../desktop_uploader/gui/main_window.py" line="244"/>
         <source>Choose files to upload</source>
         <translation>Dateien zum Hochladen auswählen</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="171"/>
+        <location filename="../../desktop_uploader/gui/main_window.py" line="120"/>
         <source>Add f&amp;older…</source>
         <translation>&amp;Ordner hinzufügen…</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="172"/>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="431"/>
+        <location filename="../../desktop_uploader/gui/main_window.py" line="121"/>
+        <location filename="../../desktop_uploader/gui/main_window.py" line="248"/>
         <source>Choose a folder to upload</source>
         <translation>Ordner zum Hochladen auswählen</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="173"/>
+        <location filename="../../desktop_uploader/gui/main_window.py" line="122"/>
         <source>&amp;Paste files</source>
         <translation>Dateien &amp;einfügen</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="175"/>
+        <location filename="../../desktop_uploader/gui/main_window.py" line="124"/>
         <source>Upload files copied in your file manager</source>
         <translation>Im Dateimanager kopierte Dateien hochladen</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="176"/>
+        <location filename="../../desktop_uploader/gui/main_window.py" line="125"/>
         <source>&amp;Settings…</source>
         <translation>E&amp;instellungen…</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="180"/>
+        <location filename="../../desktop_uploader/gui/main_window.py" line="129"/>
         <source>&amp;Quit</source>
         <translation>&amp;Beenden</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="184"/>
-        <source>Pause all</source>
-        <translation>Alle anhalten</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="185"/>
-        <source>Pause every waiting and running upload</source>
-        <translation>Alle wartenden und laufenden Uploads anhalten</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="186"/>
-        <source>Resume all</source>
-        <translation>Alle fortsetzen</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="187"/>
-        <source>Continue every paused upload</source>
-        <translation>Alle angehaltenen Uploads fortsetzen</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="188"/>
-        <source>Retry failed</source>
-        <translation>Fehlgeschlagene wiederholen</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="189"/>
-        <source>Try every failed upload again</source>
-        <translation>Alle fehlgeschlagenen Uploads erneut versuchen</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="190"/>
-        <source>Cancel all</source>
-        <translation>Alle abbrechen</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="191"/>
-        <source>Stop every upload that has not finished</source>
-        <translation>Alle nicht abgeschlossenen Uploads abbrechen</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="192"/>
-        <source>Clear finished</source>
-        <translation>Fertige entfernen</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="193"/>
-        <source>Take uploaded and cancelled files off the list</source>
-        <translation>Hochgeladene und abgebrochene Dateien aus der Liste nehmen</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="195"/>
-        <source>&amp;Details…</source>
-        <translation>&amp;Details…</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="197"/>
-        <source>&amp;Pause</source>
-        <translation>&amp;Anhalten</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="198"/>
-        <source>&amp;Resume</source>
-        <translation>&amp;Fortsetzen</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="199"/>
-        <source>&amp;Try again</source>
-        <translation>&amp;Erneut versuchen</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="200"/>
-        <source>&amp;Cancel upload</source>
-        <translation>Upload a&amp;bbrechen</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="201"/>
-        <source>Re&amp;move from list</source>
-        <translation>Aus der Liste &amp;entfernen</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="203"/>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="214"/>
-        <source>&amp;Open containing folder</source>
-        <translation>Enthaltenden &amp;Ordner öffnen</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="205"/>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="211"/>
-        <source>Copy &amp;destination key</source>
-        <translation>&amp;Zielschlüssel kopieren</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="207"/>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="213"/>
-        <source>Copy object &amp;address</source>
-        <translation>Objekt&amp;adresse kopieren</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="218"/>
+        <location filename="../../desktop_uploader/gui/main_window.py" line="136"/>
         <source>&amp;File</source>
         <translation>&amp;Datei</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="225"/>
+        <location filename="../../desktop_uploader/gui/main_window.py" line="143"/>
         <source>&amp;Uploads</source>
         <translation>&amp;Uploads</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="230"/>
+        <location filename="../../desktop_uploader/gui/main_window.py" line="148"/>
         <source>&amp;Selected</source>
         <translation>Au&amp;swahl</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="233"/>
+        <location filename="../../desktop_uploader/gui/main_window.py" line="151"/>
         <source>Main toolbar</source>
         <translation>Hauptwerkzeugleiste</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="254"/>
+        <location filename="../../desktop_uploader/gui/main_window.py" line="173"/>
         <source>No upload destination is set up yet. Open Settings to add one.</source>
         <translation>Es ist noch kein Upload-Ziel eingerichtet. Öffnen Sie die Einstellungen, um eines hinzuzufügen.</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="261"/>
+        <location filename="../../desktop_uploader/gui/main_window.py" line="180"/>
         <source>Uploads</source>
         <translation>Uploads</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="266"/>
-        <source>Upload queue</source>
-        <translation>Upload-Warteschlange</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="280"/>
+        <location filename="../../desktop_uploader/gui/main_window.py" line="182"/>
         <source>&amp;Queue</source>
         <translation>&amp;Warteschlange</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="286"/>
-        <source>Search uploaded files by name or destination</source>
-        <translation>Hochgeladene Dateien nach Name oder Ziel durchsuchen</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="287"/>
-        <source>Search history</source>
-        <translation>Verlauf durchsuchen</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="304"/>
-        <source>Uploaded files</source>
-        <translation>Hochgeladene Dateien</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="313"/>
+        <location filename="../../desktop_uploader/gui/main_window.py" line="183"/>
         <source>&amp;History</source>
         <translation>&amp;Verlauf</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="318"/>
-        <source>Total progress</source>
-        <translation>Gesamtfortschritt</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="323"/>
-        <source>Upload status</source>
-        <translation>Upload-Status</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="360"/>
-        <source>Show window</source>
-        <translation>Fenster anzeigen</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="400"/>
+        <location filename="../../desktop_uploader/gui/main_window.py" line="221"/>
         <source>Adding {count} item(s)…</source>
         <translation>{count} Element(e) werden hinzugefügt…</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="413"/>
+        <location filename="../../desktop_uploader/gui/main_window.py" line="234"/>
         <source>{count} item(s) were skipped. Hover here for the list.</source>
         <translation>{count} Element(e) wurden übersprungen. Für die Liste hier verweilen.</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="418"/>
+        <location filename="../../desktop_uploader/gui/main_window.py" line="239"/>
         <source>Added {count} file(s).</source>
         <translation>{count} Datei(en) hinzugefügt.</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="423"/>
-        <source>Adding files…</source>
-        <translation>Dateien werden hinzugefügt…</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="424"/>
-        <source>Drop files or folders here to upload them</source>
-        <translation>Dateien oder Ordner zum Hochladen hierher ziehen</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="439"/>
+        <location filename="../../desktop_uploader/gui/main_window.py" line="256"/>
         <source>The clipboard holds no files to upload.</source>
         <translation>Die Zwischenablage enthält keine Dateien zum Hochladen.</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="521"/>
+        <location filename="../../desktop_uploader/gui/main_window.py" line="334"/>
         <source>Some uploads failed</source>
         <translation>Einige Uploads sind fehlgeschlagen</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="522"/>
+        <location filename="../../desktop_uploader/gui/main_window.py" line="335"/>
         <source>{done} uploaded, {failed} failed. Open the window for details.</source>
         <translation>{done} hochgeladen, {failed} fehlgeschlagen. Details im Fenster.</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="526"/>
+        <location filename="../../desktop_uploader/gui/main_window.py" line="339"/>
         <source>Uploads finished</source>
         <translation>Uploads abgeschlossen</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="527"/>
+        <location filename="../../desktop_uploader/gui/main_window.py" line="340"/>
         <source>{done} file(s) uploaded.</source>
         <translation>{done} Datei(en) hochgeladen.</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="540"/>
+        <location filename="../../desktop_uploader/gui/main_window.py" line="353"/>
         <source>Something went wrong</source>
         <translation>Etwas ist schiefgegangen</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="552"/>
-        <source>{done} of {total} uploaded</source>
-        <translation>{done} von {total} hochgeladen</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="554"/>
-        <source>{failed} failed</source>
-        <translation>{failed} fehlgeschlagen</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="556"/>
-        <source>{paused} paused</source>
-        <translation>{paused} angehalten</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="560"/>
-        <source>about {time} left</source>
-        <translation>noch etwa {time}</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="562"/>
-        <source>{sent} of {total}</source>
-        <translation>{sent} von {total}</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="569"/>
-        <source>Desktop Uploader – {percent} %: {status}</source>
-        <translation>Desktop Uploader – {percent} %: {status}</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="622"/>
-        <source>Cancel all uploads?</source>
-        <translation>Alle Uploads abbrechen?</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="623"/>
-        <source>Stop every upload that has not finished?</source>
-        <translation>Alle nicht abgeschlossenen Uploads abbrechen?</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="710"/>
-        <source>Showing the newest {shown} of {total} uploaded files; the search looks through all of them.</source>
-        <translation>Die neuesten {shown} von {total} hochgeladenen Dateien werden angezeigt; die Suche durchsucht alle.</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="713"/>
-        <source>Showing the first {shown} matches; type more of the name to narrow the search.</source>
-        <translation>Die ersten {shown} Treffer werden angezeigt; geben Sie mehr vom Namen ein, um die Suche einzugrenzen.</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="734"/>
-        <source>No address can be worked out for uploads made through a signing service.</source>
-        <translation>Für Uploads über einen Signierdienst lässt sich keine Adresse ermitteln.</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="792"/>
+        <location filename="../../desktop_uploader/gui/main_window.py" line="402"/>
         <source>Uploads are still running</source>
         <translation>Es laufen noch Uploads</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="793"/>
+        <location filename="../../desktop_uploader/gui/main_window.py" line="403"/>
         <source>Quit anyway? Unfinished uploads are kept and continue the next time you open the app.</source>
         <translation>Trotzdem beenden? Unfertige Uploads bleiben erhalten und werden beim nächsten Start fortgesetzt.</translation>
     </message>
+</context>
+<context>
+    <name>NamesTab</name>
     <message>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="813"/>
-        <source>Still uploading</source>
-        <translation>Upload läuft weiter</translation>
+        <location filename="../../desktop_uploader/gui/settings/names_tab.py" line="22"/>
+        <source>Folder in the bucket</source>
+        <translation>Ordner im Bucket</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="814"/>
-        <source>Uploads continue in the background. Use the tray icon to open the window or quit.</source>
-        <translation>Die Uploads laufen im Hintergrund weiter. Über das Symbol im Infobereich öffnen Sie das Fenster oder beenden die App.</translation>
+        <location filename="../../desktop_uploader/gui/settings/names_tab.py" line="22"/>
+        <source>optional, e.g. incoming/</source>
+        <translation>optional, z. B. eingang/</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_uploader/gui/settings/names_tab.py" line="23"/>
+        <source>&amp;Folder in the bucket:</source>
+        <translation>&amp;Ordner im Bucket:</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_uploader/gui/settings/names_tab.py" line="24"/>
+        <source>Key template</source>
+        <translation>Namensvorlage</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_uploader/gui/settings/names_tab.py" line="25"/>
+        <source>Name &amp;template:</source>
+        <translation>Namens&amp;vorlage:</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_uploader/gui/settings/names_tab.py" line="26"/>
+        <source>Placeholders: {names}</source>
+        <translation>Platzhalter: {names}</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_uploader/gui/settings/names_tab.py" line="32"/>
+        <source>Example destination</source>
+        <translation>Beispielziel</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_uploader/gui/settings/names_tab.py" line="34"/>
+        <source>Example:</source>
+        <translation>Beispiel:</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_uploader/gui/settings/names_tab.py" line="63"/>
+        <source>This template cannot be used: {error}</source>
+        <translation>Diese Vorlage kann nicht verwendet werden: {error}</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_uploader/gui/settings/names_tab.py" line="66"/>
+        <source>“beach photo.jpg” from the dropped folder “Pictures/Holiday 2024” is stored as:
+{key}</source>
+        <translation>„beach photo.jpg“ aus dem abgelegten Ordner „Pictures/Holiday 2024“ wird gespeichert als:
+{key}</translation>
     </message>
 </context>
 <context>
@@ -1147,466 +1315,278 @@
     </message>
 </context>
 <context>
+    <name>QueueTab</name>
+    <message>
+        <location filename="../../desktop_uploader/gui/queue_tab.py" line="40"/>
+        <source>Upload queue</source>
+        <translation>Upload-Warteschlange</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_uploader/gui/queue_tab.py" line="57"/>
+        <source>Pause all</source>
+        <translation>Alle anhalten</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_uploader/gui/queue_tab.py" line="58"/>
+        <source>Pause every waiting and running upload</source>
+        <translation>Alle wartenden und laufenden Uploads anhalten</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_uploader/gui/queue_tab.py" line="59"/>
+        <source>Resume all</source>
+        <translation>Alle fortsetzen</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_uploader/gui/queue_tab.py" line="61"/>
+        <source>Continue every paused upload</source>
+        <translation>Alle angehaltenen Uploads fortsetzen</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_uploader/gui/queue_tab.py" line="62"/>
+        <source>Retry failed</source>
+        <translation>Fehlgeschlagene wiederholen</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_uploader/gui/queue_tab.py" line="63"/>
+        <source>Try every failed upload again</source>
+        <translation>Alle fehlgeschlagenen Uploads erneut versuchen</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_uploader/gui/queue_tab.py" line="64"/>
+        <source>Cancel all</source>
+        <translation>Alle abbrechen</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_uploader/gui/queue_tab.py" line="65"/>
+        <source>Stop every upload that has not finished</source>
+        <translation>Alle nicht abgeschlossenen Uploads abbrechen</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_uploader/gui/queue_tab.py" line="66"/>
+        <source>Clear finished</source>
+        <translation>Fertige entfernen</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_uploader/gui/queue_tab.py" line="67"/>
+        <source>Take uploaded and cancelled files off the list</source>
+        <translation>Hochgeladene und abgebrochene Dateien aus der Liste nehmen</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_uploader/gui/queue_tab.py" line="69"/>
+        <source>&amp;Details…</source>
+        <translation>&amp;Details…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_uploader/gui/queue_tab.py" line="71"/>
+        <source>&amp;Pause</source>
+        <translation>&amp;Anhalten</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_uploader/gui/queue_tab.py" line="72"/>
+        <source>&amp;Resume</source>
+        <translation>&amp;Fortsetzen</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_uploader/gui/queue_tab.py" line="73"/>
+        <source>&amp;Try again</source>
+        <translation>&amp;Erneut versuchen</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_uploader/gui/queue_tab.py" line="74"/>
+        <source>&amp;Cancel upload</source>
+        <translation>Upload a&amp;bbrechen</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_uploader/gui/queue_tab.py" line="75"/>
+        <source>Re&amp;move from list</source>
+        <translation>Aus der Liste &amp;entfernen</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_uploader/gui/queue_tab.py" line="77"/>
+        <source>&amp;Open containing folder</source>
+        <translation>Enthaltenden &amp;Ordner öffnen</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_uploader/gui/queue_tab.py" line="79"/>
+        <source>Copy &amp;destination key</source>
+        <translation>&amp;Zielschlüssel kopieren</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_uploader/gui/queue_tab.py" line="81"/>
+        <source>Copy object &amp;address</source>
+        <translation>Objekt&amp;adresse kopieren</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_uploader/gui/queue_tab.py" line="146"/>
+        <source>Cancel all uploads?</source>
+        <translation>Alle Uploads abbrechen?</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_uploader/gui/queue_tab.py" line="147"/>
+        <source>Stop every upload that has not finished?</source>
+        <translation>Alle nicht abgeschlossenen Uploads abbrechen?</translation>
+    </message>
+</context>
+<context>
     <name>SettingsDialog</name>
     <message>
-        <location filename="../../desktop_uploader/gui/settings_dialog.py" line="83"/>
-        <location filename="../../desktop_uploader/gui/settings_dialog.py" line="85"/>
+        <location filename="../../desktop_uploader/gui/settings/dialog.py" line="58"/>
+        <location filename="../../desktop_uploader/gui/settings/dialog.py" line="60"/>
         <source>Settings</source>
         <translation>Einstellungen</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/settings_dialog.py" line="93"/>
+        <location filename="../../desktop_uploader/gui/settings/dialog.py" line="105"/>
         <source>&amp;Destinations:</source>
         <translation>&amp;Ziele:</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/settings_dialog.py" line="95"/>
+        <location filename="../../desktop_uploader/gui/settings/dialog.py" line="107"/>
         <source>Destinations</source>
         <translation>Ziele</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/settings_dialog.py" line="100"/>
+        <location filename="../../desktop_uploader/gui/settings/dialog.py" line="112"/>
         <source>&amp;Add</source>
         <translation>&amp;Hinzufügen</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/settings_dialog.py" line="101"/>
+        <location filename="../../desktop_uploader/gui/settings/dialog.py" line="113"/>
         <source>Remo&amp;ve</source>
         <translation>Ent&amp;fernen</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/settings_dialog.py" line="102"/>
+        <location filename="../../desktop_uploader/gui/settings/dialog.py" line="114"/>
         <source>Use by &amp;default</source>
         <translation>Als &amp;Standard</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/settings_dialog.py" line="117"/>
+        <location filename="../../desktop_uploader/gui/settings/dialog.py" line="122"/>
         <source>Test &amp;connection</source>
         <translation>&amp;Verbindung testen</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/settings_dialog.py" line="118"/>
+        <location filename="../../desktop_uploader/gui/settings/dialog.py" line="123"/>
         <source>Upload a tiny test file with these settings (not saved yet) and remove it again where allowed.</source>
         <translation>Mit diesen (noch nicht gespeicherten) Einstellungen eine kleine Testdatei hochladen und, wo erlaubt, wieder entfernen.</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/settings_dialog.py" line="124"/>
+        <location filename="../../desktop_uploader/gui/settings/dialog.py" line="129"/>
         <source>Connection test result</source>
         <translation>Ergebnis des Verbindungstests</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/settings_dialog.py" line="133"/>
+        <location filename="../../desktop_uploader/gui/settings/dialog.py" line="83"/>
         <source>Problem with the settings</source>
         <translation>Problem mit den Einstellungen</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/settings_dialog.py" line="164"/>
-        <source>Destination name</source>
-        <translation>Name des Ziels</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_uploader/gui/settings_dialog.py" line="164"/>
-        <source>for example: Photos archive</source>
-        <translation>zum Beispiel: Fotoarchiv</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_uploader/gui/settings_dialog.py" line="165"/>
-        <source>&amp;Name:</source>
-        <translation>&amp;Name:</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_uploader/gui/settings_dialog.py" line="167"/>
-        <source>How uploads are authorised</source>
-        <translation>Wie Uploads autorisiert werden</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_uploader/gui/settings_dialog.py" line="168"/>
-        <source>Signing service (recommended)</source>
-        <translation>Signierdienst (empfohlen)</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_uploader/gui/settings_dialog.py" line="169"/>
-        <source>Access keys on this computer</source>
-        <translation>Zugangsschlüssel auf diesem Computer</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_uploader/gui/settings_dialog.py" line="170"/>
-        <source>&amp;Authorisation:</source>
-        <translation>&amp;Autorisierung:</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_uploader/gui/settings_dialog.py" line="177"/>
-        <source>Signing service address</source>
-        <translation>Adresse des Signierdienstes</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_uploader/gui/settings_dialog.py" line="178"/>
-        <source>Service &amp;URL:</source>
-        <translation>Dienst-&amp;URL:</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_uploader/gui/settings_dialog.py" line="180"/>
-        <source>Protocol</source>
-        <translation>Protokoll</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_uploader/gui/settings_dialog.py" line="181"/>
-        <source>Simple (one link per file)</source>
-        <translation>Einfach (ein Link pro Datei)</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_uploader/gui/settings_dialog.py" line="182"/>
-        <source>Uppy Companion</source>
-        <translation>Uppy Companion</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_uploader/gui/settings_dialog.py" line="183"/>
-        <source>&amp;Protocol:</source>
-        <translation>&amp;Protokoll:</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_uploader/gui/settings_dialog.py" line="185"/>
-        <source>Request method</source>
-        <translation>Anfragemethode</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_uploader/gui/settings_dialog.py" line="187"/>
-        <source>Request &amp;method:</source>
-        <translation>Anfrage&amp;methode:</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_uploader/gui/settings_dialog.py" line="188"/>
-        <source>Parameter name for the object key</source>
-        <translation>Parametername für den Objektschlüssel</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_uploader/gui/settings_dialog.py" line="189"/>
-        <source>&amp;Key parameter:</source>
-        <translation>&amp;Schlüsselparameter:</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_uploader/gui/settings_dialog.py" line="190"/>
-        <source>Parameter name for the content type</source>
-        <translation>Parametername für den Inhaltstyp</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_uploader/gui/settings_dialog.py" line="191"/>
-        <source>Content &amp;type parameter:</source>
-        <translation>Inhalts&amp;typ-Parameter:</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_uploader/gui/settings_dialog.py" line="192"/>
-        <source>Field of the answer that holds the link</source>
-        <translation>Feld der Antwort, das den Link enthält</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_uploader/gui/settings_dialog.py" line="193"/>
-        <source>&amp;Link field:</source>
-        <translation>&amp;Linkfeld:</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_uploader/gui/settings_dialog.py" line="195"/>
-        <source>Secret headers</source>
-        <translation>Geheime Header</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_uploader/gui/settings_dialog.py" line="196"/>
-        <source>Header</source>
-        <translation>Header</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_uploader/gui/settings_dialog.py" line="196"/>
-        <source>Value (keychain)</source>
-        <translation>Wert (Schlüsselbund)</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_uploader/gui/settings_dialog.py" line="202"/>
-        <source>Add &amp;header</source>
-        <translation>Header &amp;hinzufügen</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_uploader/gui/settings_dialog.py" line="203"/>
-        <source>Remove header</source>
-        <translation>Header entfernen</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_uploader/gui/settings_dialog.py" line="212"/>
-        <source>Secret &amp;headers:</source>
-        <translation>Geheime &amp;Header:</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_uploader/gui/settings_dialog.py" line="220"/>
-        <source>Bucket</source>
-        <translation>Bucket</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_uploader/gui/settings_dialog.py" line="221"/>
-        <source>&amp;Bucket:</source>
-        <translation>&amp;Bucket:</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_uploader/gui/settings_dialog.py" line="222"/>
-        <source>Region</source>
-        <translation>Region</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_uploader/gui/settings_dialog.py" line="223"/>
-        <source>&amp;Region:</source>
-        <translation>&amp;Region:</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_uploader/gui/settings_dialog.py" line="224"/>
-        <source>S3-compatible server address</source>
-        <translation>Adresse des S3-kompatiblen Servers</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_uploader/gui/settings_dialog.py" line="225"/>
-        <source>empty for Amazon S3; e.g. https://s3.example.org</source>
-        <translation>leer für Amazon S3; z. B. https://s3.example.org</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_uploader/gui/settings_dialog.py" line="226"/>
-        <source>S3 &amp;server URL:</source>
-        <translation>S3-&amp;Server-URL:</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_uploader/gui/settings_dialog.py" line="228"/>
-        <source>Addressing style</source>
-        <translation>Adressierungsart</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_uploader/gui/settings_dialog.py" line="231"/>
-        <source>Addressing st&amp;yle:</source>
-        <translation>Adressierungs&amp;art:</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_uploader/gui/settings_dialog.py" line="232"/>
-        <location filename="../../desktop_uploader/gui/settings_dialog.py" line="457"/>
-        <location filename="../../desktop_uploader/gui/settings_dialog.py" line="515"/>
-        <source>Saved in the keychain; type to replace</source>
-        <translation>Im Schlüsselbund gespeichert; zum Ersetzen eintippen</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_uploader/gui/settings_dialog.py" line="233"/>
-        <source>Access key ID</source>
-        <translation>Zugangsschlüssel-ID</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_uploader/gui/settings_dialog.py" line="234"/>
-        <source>Access key &amp;ID:</source>
-        <translation>Zugangsschlüssel-&amp;ID:</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_uploader/gui/settings_dialog.py" line="235"/>
-        <source>Secret access key</source>
-        <translation>Geheimer Zugangsschlüssel</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_uploader/gui/settings_dialog.py" line="237"/>
-        <source>&amp;Secret access key:</source>
-        <translation>&amp;Geheimer Zugangsschlüssel:</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_uploader/gui/settings_dialog.py" line="238"/>
-        <source>Keys are stored in the system keychain only and are never shown again.</source>
-        <translation>Schlüssel werden nur im Schlüsselbund des Systems gespeichert und nie wieder angezeigt.</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_uploader/gui/settings_dialog.py" line="244"/>
-        <source>Allow unencrypted http to other computers (not recommended)</source>
-        <translation>Unverschlüsseltes http zu anderen Computern erlauben (nicht empfohlen)</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_uploader/gui/settings_dialog.py" line="248"/>
+        <location filename="../../desktop_uploader/gui/settings/dialog.py" line="70"/>
         <source>&amp;Destination</source>
         <translation>&amp;Ziel</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/settings_dialog.py" line="254"/>
-        <source>Folder in the bucket</source>
-        <translation>Ordner im Bucket</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_uploader/gui/settings_dialog.py" line="254"/>
-        <source>optional, e.g. incoming/</source>
-        <translation>optional, z. B. eingang/</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_uploader/gui/settings_dialog.py" line="255"/>
-        <source>&amp;Folder in the bucket:</source>
-        <translation>&amp;Ordner im Bucket:</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_uploader/gui/settings_dialog.py" line="256"/>
-        <source>Key template</source>
-        <translation>Namensvorlage</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_uploader/gui/settings_dialog.py" line="257"/>
-        <source>Name &amp;template:</source>
-        <translation>Namens&amp;vorlage:</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_uploader/gui/settings_dialog.py" line="258"/>
-        <source>Placeholders: {names}</source>
-        <translation>Platzhalter: {names}</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_uploader/gui/settings_dialog.py" line="264"/>
-        <source>Example destination</source>
-        <translation>Beispielziel</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_uploader/gui/settings_dialog.py" line="266"/>
-        <source>Example:</source>
-        <translation>Beispiel:</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_uploader/gui/settings_dialog.py" line="269"/>
+        <location filename="../../desktop_uploader/gui/settings/dialog.py" line="72"/>
         <source>File &amp;names</source>
         <translation>Datei&amp;namen</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/settings_dialog.py" line="277"/>
-        <source>Files sent at the same time</source>
-        <translation>Gleichzeitig gesendete Dateien</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_uploader/gui/settings_dialog.py" line="278"/>
-        <source>Applies at once; when lowered, files already on their way finish first.</source>
-        <translation>Gilt sofort; wird der Wert gesenkt, werden Dateien, die schon unterwegs sind, noch fertig übertragen.</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_uploader/gui/settings_dialog.py" line="280"/>
-        <source>Files sent at the &amp;same time:</source>
-        <translation>&amp;Gleichzeitig gesendete Dateien:</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_uploader/gui/settings_dialog.py" line="284"/>
-        <source>Send larger files in parts above</source>
-        <translation>Größere Dateien in Teilen senden ab</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_uploader/gui/settings_dialog.py" line="285"/>
-        <source>Send in &amp;parts above:</source>
-        <translation>In &amp;Teilen senden ab:</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_uploader/gui/settings_dialog.py" line="286"/>
+        <location filename="../../desktop_uploader/gui/settings/dialog.py" line="74"/>
         <source>&amp;Transfers</source>
         <translation>&amp;Übertragung</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/settings_dialog.py" line="295"/>
-        <source>No limit</source>
-        <translation>Keine Begrenzung</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_uploader/gui/settings_dialog.py" line="296"/>
-        <source>Bandwidth limit</source>
-        <translation>Bandbreitenbegrenzung</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_uploader/gui/settings_dialog.py" line="297"/>
-        <source>Applies at once, also to uploads already running.</source>
-        <translation>Gilt sofort, auch für Uploads, die gerade laufen.</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_uploader/gui/settings_dialog.py" line="300"/>
-        <source>&amp;Bandwidth limit:</source>
-        <translation>&amp;Bandbreitenbegrenzung:</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_uploader/gui/settings_dialog.py" line="301"/>
-        <source>Keep uploading in the background when the window is closed</source>
-        <translation>Beim Schließen des Fensters im Hintergrund weiter hochladen</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_uploader/gui/settings_dialog.py" line="305"/>
+        <location filename="../../desktop_uploader/gui/settings/dialog.py" line="76"/>
         <source>&amp;General</source>
         <translation>&amp;Allgemein</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/settings_dialog.py" line="312"/>
+        <location filename="../../desktop_uploader/gui/settings/dialog.py" line="141"/>
         <source> (default)</source>
         <translation> (Standard)</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/settings_dialog.py" line="331"/>
+        <location filename="../../desktop_uploader/gui/settings/common.py" line="27"/>
         <source>Set by your administrator; it cannot be changed here.</source>
         <translation>Von Ihrer Administration festgelegt; kann hier nicht geändert werden.</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/settings_dialog.py" line="371"/>
+        <location filename="../../desktop_uploader/gui/settings/dialog.py" line="183"/>
         <source>New destination</source>
         <translation>Neues Ziel</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/settings_dialog.py" line="416"/>
-        <source>Queued uploads refer to the destination by its name, so it cannot be renamed.</source>
-        <translation>Uploads in der Warteschlange verweisen über den Namen auf das Ziel; es kann daher nicht umbenannt werden.</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_uploader/gui/settings_dialog.py" line="452"/>
-        <source>Header name</source>
-        <translation>Header-Name</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_uploader/gui/settings_dialog.py" line="455"/>
-        <source>Header value</source>
-        <translation>Header-Wert</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_uploader/gui/settings_dialog.py" line="458"/>
-        <source>Value</source>
-        <translation>Wert</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_uploader/gui/settings_dialog.py" line="547"/>
-        <source>This template cannot be used: {error}</source>
-        <translation>Diese Vorlage kann nicht verwendet werden: {error}</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_uploader/gui/settings_dialog.py" line="550"/>
-        <source>“beach photo.jpg” from the dropped folder “Pictures/Holiday 2024” is stored as:
-{key}</source>
-        <translation>„beach photo.jpg“ aus dem abgelegten Ordner „Pictures/Holiday 2024“ wird gespeichert als:
-{key}</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_uploader/gui/settings_dialog.py" line="569"/>
+        <location filename="../../desktop_uploader/gui/settings/dialog.py" line="277"/>
         <source>Testing…</source>
         <translation>Wird getestet…</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/settings_dialog.py" line="577"/>
+        <location filename="../../desktop_uploader/gui/settings/dialog.py" line="285"/>
         <source>The connection works: a test file was uploaded in {seconds} s.</source>
         <translation>Die Verbindung funktioniert: Eine Testdatei wurde in {seconds} s hochgeladen.</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/settings_dialog.py" line="582"/>
+        <location filename="../../desktop_uploader/gui/settings/dialog.py" line="290"/>
         <source>The connection test failed.</source>
         <translation>Der Verbindungstest ist fehlgeschlagen.</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/settings_dialog.py" line="589"/>
+        <location filename="../../desktop_uploader/gui/settings/dialog.py" line="297"/>
         <source>The connection test could not run: {error}</source>
         <translation>Der Verbindungstest konnte nicht ausgeführt werden: {error}</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/settings_dialog.py" line="631"/>
+        <location filename="../../desktop_uploader/gui/settings/dialog.py" line="362"/>
         <source>Enter the access key ID and the secret access key.</source>
         <translation>Geben Sie die Zugangsschlüssel-ID und den geheimen Zugangsschlüssel ein.</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/settings_dialog.py" line="661"/>
+        <location filename="../../desktop_uploader/gui/settings/dialog.py" line="345"/>
         <source>Settings not saved</source>
         <translation>Einstellungen nicht gespeichert</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/settings_dialog.py" line="662"/>
+        <location filename="../../desktop_uploader/gui/settings/dialog.py" line="346"/>
         <source>The settings file could not be written: {error}</source>
         <translation>Die Einstellungsdatei konnte nicht geschrieben werden: {error}</translation>
+    </message>
+</context>
+<context>
+    <name>StatusSummary</name>
+    <message>
+        <location filename="../../desktop_uploader/gui/status_summary.py" line="17"/>
+        <source>Total progress</source>
+        <translation>Gesamtfortschritt</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_uploader/gui/status_summary.py" line="22"/>
+        <source>Upload status</source>
+        <translation>Upload-Status</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_uploader/gui/status_summary.py" line="32"/>
+        <source>{done} of {total} uploaded</source>
+        <translation>{done} von {total} hochgeladen</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_uploader/gui/status_summary.py" line="34"/>
+        <source>{failed} failed</source>
+        <translation>{failed} fehlgeschlagen</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_uploader/gui/status_summary.py" line="36"/>
+        <source>{paused} paused</source>
+        <translation>{paused} angehalten</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_uploader/gui/status_summary.py" line="40"/>
+        <source>about {time} left</source>
+        <translation>noch etwa {time}</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_uploader/gui/status_summary.py" line="42"/>
+        <source>{sent} of {total}</source>
+        <translation>{sent} von {total}</translation>
     </message>
 </context>
 <context>
@@ -1630,6 +1610,62 @@
         <location filename="../../desktop_uploader/gui/kiosk/network.py" line="26"/>
         <source>Bluetooth</source>
         <translation>Bluetooth</translation>
+    </message>
+</context>
+<context>
+    <name>TransfersTab</name>
+    <message>
+        <location filename="../../desktop_uploader/gui/settings/transfers_tab.py" line="18"/>
+        <source>Files sent at the same time</source>
+        <translation>Gleichzeitig gesendete Dateien</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_uploader/gui/settings/transfers_tab.py" line="19"/>
+        <source>Applies at once; when lowered, files already on their way finish first.</source>
+        <translation>Gilt sofort; wird der Wert gesenkt, werden Dateien, die schon unterwegs sind, noch fertig übertragen.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_uploader/gui/settings/transfers_tab.py" line="21"/>
+        <source>Files sent at the &amp;same time:</source>
+        <translation>&amp;Gleichzeitig gesendete Dateien:</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_uploader/gui/settings/transfers_tab.py" line="25"/>
+        <source>Send larger files in parts above</source>
+        <translation>Größere Dateien in Teilen senden ab</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_uploader/gui/settings/transfers_tab.py" line="26"/>
+        <source>Send in &amp;parts above:</source>
+        <translation>In &amp;Teilen senden ab:</translation>
+    </message>
+</context>
+<context>
+    <name>Tray</name>
+    <message>
+        <location filename="../../desktop_uploader/gui/tray.py" line="20"/>
+        <source>Show window</source>
+        <translation>Fenster anzeigen</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_uploader/gui/tray.py" line="28"/>
+        <source>Desktop Uploader</source>
+        <translation>Desktop Uploader</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_uploader/gui/tray.py" line="48"/>
+        <source>Desktop Uploader – {percent} %: {status}</source>
+        <translation>Desktop Uploader – {percent} %: {status}</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_uploader/gui/tray.py" line="51"/>
+        <source>Still uploading</source>
+        <translation>Upload läuft weiter</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_uploader/gui/tray.py" line="52"/>
+        <source>Uploads continue in the background. Use the tray icon to open the window or quit.</source>
+        <translation>Die Uploads laufen im Hintergrund weiter. Über das Symbol im Infobereich öffnen Sie das Fenster oder beenden die App.</translation>
     </message>
 </context>
 </TS>

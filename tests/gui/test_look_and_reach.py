@@ -43,7 +43,7 @@ def test_german_translation_is_shipped_and_loads(qtbot: QtBot) -> None:
         model = QueueModel()
         assert model.headerData(Column.NAME, Qt.Orientation.Horizontal) == "Datei"
         assert QCoreApplication.translate("QueueModel", "Uploaded") == "Hochgeladen"
-        assert QCoreApplication.translate("MainWindow", "Pause all") == "Alle anhalten"
+        assert QCoreApplication.translate("QueueTab", "Pause all") == "Alle anhalten"
     finally:
         QCoreApplication.removeTranslator(translator)
     assert QCoreApplication.translate("QueueModel", "Uploaded") == "Uploaded"
@@ -72,7 +72,7 @@ def test_controls_have_names_for_screen_readers(qtbot: QtBot, window_factory: Wi
     # Every action a user can take from the keyboard has a shortcut or lives in a menu.
     assert window.act_add_files.shortcut().toString() == "Ctrl+O"
     assert window.act_paste.shortcut().toString() == "Ctrl+V"
-    assert window.act_remove.shortcut().toString() == "Del"
+    assert window.queue_tab.act_remove.shortcut().toString() == "Del"
 
 
 def test_long_sessions_survive_binding_reference_bug(qtbot: QtBot) -> None:

@@ -41,7 +41,7 @@ def _mime(paths: list[Path]) -> QMimeData:
 def drop(window: Any, paths: list[Path]) -> None:
     """Drag the paths over the window and drop them, as a file manager does."""
     mime = _mime(paths)
-    target = window.view.viewport()
+    target = window.queue_tab.view.viewport()
     pos = QPointF(target.rect().center())
     try:  # newer bindings take the floating-point position and deprecate the integer one
         enter = QDragEnterEvent(pos, Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,  # type: ignore[arg-type,unused-ignore]
@@ -81,14 +81,14 @@ def test_drop_files_and_folder_uploads_them(qtbot: QtBot, window_factory: Window
     by_name = {r.name: r for r in window.model.rows()}
     body = seaweed.client().get_object(Bucket=bucket, Key=by_name["site 4.jpg"].key)["Body"].read()
     assert body == (tmp_path / "photos" / "site 4.jpg").read_bytes()
-    assert window.total_progress.value() == window.total_progress.maximum()
-    assert "3 of 3 uploaded" in window.status_label.text()
+    assert window.status_summary.progress.value() == window.status_summary.progress.maximum()
+    assert "3 of 3 uploaded" in window.status_summary.label.text()
     # Finished uploads are in the history, searchable, and their key can be copied.
-    assert window.history_model.rowCount() == 3
-    window.history_search.setText("site 4")
-    assert window.history_filter.rowCount() == 1
-    window.history_view.selectRow(0)
-    window.act_history_copy_key.trigger()
+    assert window.history_tab.model.rowCount() == 3
+    window.history_tab.search.setText("site 4")
+    assert window.history_tab.filter.rowCount() == 1
+    window.history_tab.view.selectRow(0)
+    window.history_tab.act_copy_key.trigger()
     assert QGuiApplication.clipboard().text() == by_name["site 4.jpg"].key
     # The engine reports idle just after the last file; then the batch notification goes out.
     qtbot.waitUntil(lambda: window.last_notification is not None, timeout=10_000)
@@ -101,7 +101,7 @@ def test_paste_files_queues_them(qtbot: QtBot, window_factory: WindowFactory, en
     window = window_factory(endpoint_profile)
     QGuiApplication.clipboard().setMimeData(_mime(files))
     window.activateWindow()
-    window.view.setFocus()
+    window.queue_tab.view.setFocus()
     window.act_paste.trigger()
     qtbot.waitUntil(lambda: states(window) == [JobState.DONE] * 2, timeout=30_000)
 
@@ -127,12 +127,13 @@ def test_failure_shows_explanation_and_copies_redacted_report(
     assert row.summary in tooltip
 
     # Enter on the row opens the details, whose report goes to the clipboard without the secret.
-    window.view.setFocus()
-    window.select_job(row.job_id)
-    qtbot.keyClick(window.view, Qt.Key.Key_Return)
-    qtbot.waitUntil(lambda: isinstance(getattr(window, "details_dialog", None), DetailsDialog)
-                    and window.details_dialog.isVisible(), timeout=5_000)
-    dialog = window.details_dialog
+    window.queue_tab.view.setFocus()
+    window.queue_tab.select_job(row.job_id)
+    qtbot.keyClick(window.queue_tab.view, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: isinstance(window.queue_tab.details_dialog, DetailsDialog)
+                    and window.queue_tab.details_dialog.isVisible(), timeout=5_000)
+    dialog = window.queue_tab.details_dialog
+    assert dialog is not None
     assert row.summary in dialog.summary_label.text()
     qtbot.mouseClick(dialog.copy_button, Qt.MouseButton.LeftButton)
     report = QGuiApplication.clipboard().text()
@@ -156,13 +157,13 @@ def test_unreachable_endpoint_fails_with_plain_sentence(qtbot: QtBot, window_fac
     qtbot.waitUntil(lambda: states(window) == [JobState.FAILED], timeout=30_000)
     text = window.model.index(0, Column.STATE).data()
     assert text.startswith("Failed: ") and len(text) > len("Failed: ")
-    assert "1 failed" in window.status_label.text()
+    assert "1 failed" in window.status_summary.label.text()
     qtbot.waitUntil(lambda: window.last_notification is not None, timeout=10_000)
     assert window.last_notification is not None and window.last_notification[0] == "Some uploads failed"
     # Try again from the Selected menu: it fails again, but goes through the queue again.
-    window.select_job(window.model.row_at(0).job_id)
-    window._update_actions()
-    assert window.act_retry.isEnabled()
+    window.queue_tab.select_job(window.model.row_at(0).job_id)
+    window.queue_tab.update_actions()
+    assert window.queue_tab.act_retry.isEnabled()
 
 
 def test_pause_and_resume(qtbot: QtBot, window_factory: WindowFactory, endpoint_profile: Profile,
@@ -173,19 +174,18 @@ def test_pause_and_resume(qtbot: QtBot, window_factory: WindowFactory, endpoint_
     qtbot.waitUntil(lambda: window.model.rowCount() == 4, timeout=10_000)
 
     # Pause two rows through the selection, then start the engine: only the others go.
-    window.view.selectRow(0)
-    window.view.selectionModel().select(window.model.index(1, 0),
-                                        window.view.selectionModel().SelectionFlag.Select |
-                                        window.view.selectionModel().SelectionFlag.Rows)
-    window.act_pause.trigger()
+    window.queue_tab.view.selectRow(0)
+    selection = window.queue_tab.view.selectionModel()
+    selection.select(window.model.index(1, 0), selection.SelectionFlag.Select | selection.SelectionFlag.Rows)
+    window.queue_tab.act_pause.trigger()
     qtbot.waitUntil(lambda: states(window)[:2] == [JobState.PAUSED] * 2, timeout=10_000)
-    assert "2 paused" in window.status_label.text()
+    assert "2 paused" in window.status_summary.label.text()
     window.engine.start()
     qtbot.waitUntil(lambda: states(window) == [JobState.PAUSED] * 2 + [JobState.DONE] * 2, timeout=30_000)
     assert window.engine.wait_idle(timeout=5)
     assert states(window)[:2] == [JobState.PAUSED] * 2
 
-    window.act_resume_all.trigger()
+    window.queue_tab.act_resume_all.trigger()
     qtbot.waitUntil(lambda: states(window) == [JobState.DONE] * 4, timeout=30_000)
     listing = seaweed.client().list_objects_v2(Bucket=bucket)
     assert len(listing.get("Contents", [])) == 4
@@ -198,13 +198,13 @@ def test_delete_key_removes_rows_and_cancel(qtbot: QtBot, window_factory: Window
     window.add_paths([str(p) for p in files])
     qtbot.waitUntil(lambda: window.model.rowCount() == 2, timeout=10_000)
     gone = window.model.row_at(1).job_id
-    window.view.setFocus()
-    window.select_job(gone)
-    qtbot.keyClick(window.view, Qt.Key.Key_Delete)
+    window.queue_tab.view.setFocus()
+    window.queue_tab.select_job(gone)
+    qtbot.keyClick(window.queue_tab.view, Qt.Key.Key_Delete)
     qtbot.waitUntil(lambda: window.model.rowCount() == 1, timeout=10_000)
     assert window.engine.job(gone) is None
-    window.select_job(window.model.row_at(0).job_id)
-    window.act_cancel.trigger()
+    window.queue_tab.select_job(window.model.row_at(0).job_id)
+    window.queue_tab.act_cancel.trigger()
     qtbot.waitUntil(lambda: states(window) == [JobState.CANCELLED], timeout=10_000)
 
 
@@ -221,7 +221,7 @@ def test_restart_restores_half_done_queue(qtbot: QtBot, window_factory: WindowFa
     first.add_paths([str(p) for p in files[2:]])
     qtbot.waitUntil(lambda: first.model.rowCount() == 4, timeout=10_000)
     c_id, d_id = first.model.row_at(2).job_id, first.model.row_at(3).job_id
-    first._control("pause", [c_id])
+    first.queue_tab.control("pause", [c_id])
     qtbot.waitUntil(lambda: states(first)[2] is JobState.PAUSED, timeout=10_000)
     # The app dies in the middle of sending d.txt.
     first.engine.store.set_state(d_id, JobState.UPLOADING, bytes_sent=1)
@@ -229,13 +229,13 @@ def test_restart_restores_half_done_queue(qtbot: QtBot, window_factory: WindowFa
 
     second = window_factory(endpoint_profile, start=False)
     assert {r.job_id: r.state for r in second.model.rows()} == {c_id: JobState.PAUSED, d_id: JobState.QUEUED}
-    assert second.history_model.rowCount() == 2
+    assert second.history_tab.model.rowCount() == 2
     second.engine.start()
     qtbot.waitUntil(lambda: second.model.get(d_id) is not None and
                     second.model.get(d_id).state is JobState.DONE, timeout=30_000)  # type: ignore[union-attr]
-    second.act_resume_all.trigger()
+    second.queue_tab.act_resume_all.trigger()
     qtbot.waitUntil(lambda: states(second) == [JobState.DONE] * 2, timeout=30_000)
-    assert second.history_model.rowCount() == 4
+    assert second.history_tab.model.rowCount() == 4
     listing = seaweed.client().list_objects_v2(Bucket=bucket)
     assert len(listing.get("Contents", [])) == 4
 
@@ -270,9 +270,9 @@ def test_ten_thousand_files_without_freezing(qtbot: QtBot, window_factory: Windo
           f"{max(gaps) * 1000:.0f} ms over {len(gaps)} ticks")
     assert added < 60
     assert max(gaps) < 5.0  # generous: only a real freeze (seconds) fails this
-    assert "0 of 10000 uploaded" in window.status_label.text()
+    assert "0 of 10000 uploaded" in window.status_summary.label.text()
     # Pausing them all is one engine call and one repaint, not 10,000.
-    window.act_pause_all.trigger()
+    window.queue_tab.act_pause_all.trigger()
     qtbot.waitUntil(lambda: window.model.totals().counts[JobState.PAUSED] == 10_000, timeout=30_000)
 
 
@@ -370,18 +370,19 @@ def test_history_loads_the_newest_uploads_and_searches_all_of_them(
     window = window_factory(endpoint_profile, start=False)
 
     def names() -> set[str]:
-        return {window.history_filter.index(i, 0).data() for i in range(window.history_filter.rowCount())}
+        shown = window.history_tab.filter
+        return {shown.index(i, 0).data() for i in range(shown.rowCount())}
 
     assert names() == {f"photo-{i:03d}.jpg" for i in range(20, 30)}
-    assert not window.history_note.isHidden()
-    assert "10" in window.history_note.text() and "30" in window.history_note.text()
+    assert not window.history_tab.note.isHidden()
+    assert "10" in window.history_tab.note.text() and "30" in window.history_tab.note.text()
     # An upload older than the loaded ten is found in the database.
-    window.history_search.setText("PHOTO-003")
+    window.history_tab.search.setText("PHOTO-003")
     qtbot.waitUntil(lambda: names() == {"photo-003.jpg"}, timeout=10_000)
-    window.history_view.selectRow(0)
-    window.act_history_copy_key.trigger()
+    window.history_tab.view.selectRow(0)
+    window.history_tab.act_copy_key.trigger()
     assert QGuiApplication.clipboard().text() == "site/photo-003.jpg"
     # Clearing the search brings back the newest ones.
-    window.history_search.clear()
+    window.history_tab.search.clear()
     qtbot.waitUntil(lambda: names() == {f"photo-{i:03d}.jpg" for i in range(20, 30)}, timeout=10_000)
-    assert not window.history_note.isHidden()
+    assert not window.history_tab.note.isHidden()

@@ -13,7 +13,7 @@ from pytestqt.qtbot import QtBot
 from desktop_uploader.core.config import Config, Profile, config_path
 from desktop_uploader.core.locked import effective_config, load_locked
 from desktop_uploader.core.secrets import SecretStore
-from desktop_uploader.gui.settings_dialog import SettingsDialog
+from desktop_uploader.gui.settings import SettingsDialog
 from tests.core.helpers import lock_field_profile
 
 
@@ -28,23 +28,23 @@ def test_local_profile_round_trip_keeps_secret_in_keychain(qtbot: QtBot, memory_
     dialog.show()
     # With no profile yet, the dialog starts a new one for the user to fill in.
     assert dialog.profile_list.count() == 1
-    dialog.name_edit.setText("photos")
-    dialog.kind_combo.setCurrentIndex(dialog.kind_combo.findData("local"))
-    dialog.bucket_edit.setText("team-photos")
-    dialog.region_edit.setText("eu-central-1")
-    dialog.s3_url_edit.setText("https://s3.example.org")
-    dialog.addressing_combo.setCurrentIndex(dialog.addressing_combo.findData("path"))
-    dialog.access_key_edit.setText("AKIDEXAMPLE123")
+    dialog.destination.name_edit.setText("photos")
+    dialog.destination.kind_combo.setCurrentIndex(dialog.destination.kind_combo.findData("local"))
+    dialog.destination.bucket_edit.setText("team-photos")
+    dialog.destination.region_edit.setText("eu-central-1")
+    dialog.destination.s3_url_edit.setText("https://s3.example.org")
+    dialog.destination.addressing_combo.setCurrentIndex(dialog.destination.addressing_combo.findData("path"))
+    dialog.destination.access_key_edit.setText("AKIDEXAMPLE123")
     secret = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
-    dialog.secret_key_edit.setText(secret)
+    dialog.destination.secret_key_edit.setText(secret)
     dialog.tabs.setCurrentIndex(1)
-    qtbot.keyClicks(dialog.template_edit, "")
-    dialog.template_edit.setText("{device}/{date}/{relpath}")
-    dialog.prefix_edit.setText("incoming")
-    assert "incoming/" in dialog.preview_label.text()
-    assert "Holiday 2024/beach photo.jpg" in dialog.preview_label.text()
-    dialog.concurrency_spin.setValue(6)
-    dialog.multipart_spin.setValue(16)
+    qtbot.keyClicks(dialog.names.template_edit, "")
+    dialog.names.template_edit.setText("{device}/{date}/{relpath}")
+    dialog.names.prefix_edit.setText("incoming")
+    assert "incoming/" in dialog.names.preview_label.text()
+    assert "Holiday 2024/beach photo.jpg" in dialog.names.preview_label.text()
+    dialog.transfers.concurrency_spin.setValue(6)
+    dialog.transfers.multipart_spin.setValue(16)
 
     _save(qtbot, dialog)
 
@@ -64,8 +64,8 @@ def test_local_profile_round_trip_keeps_secret_in_keychain(qtbot: QtBot, memory_
     # Opened again, the secret is never shown; saving without retyping keeps it.
     again = SettingsDialog(loaded, SecretStore())
     qtbot.addWidget(again)
-    assert again.secret_key_edit.text() == "" and again.access_key_edit.text() == ""
-    assert again.name_edit.isReadOnly()
+    assert again.destination.secret_key_edit.text() == "" and again.destination.access_key_edit.text() == ""
+    assert again.destination.name_edit.isReadOnly()
     _save(qtbot, again)
     assert again.result() == QDialog.DialogCode.Accepted
     assert memory_keyring.passwords[("desktop-uploader", "photos:secret_access_key")] == secret
@@ -75,10 +75,10 @@ def test_endpoint_secret_header_goes_to_keychain(qtbot: QtBot, memory_keyring: A
     config = Config.load()
     dialog = SettingsDialog(config, SecretStore())
     qtbot.addWidget(dialog)
-    dialog.name_edit.setText("office")
-    dialog.endpoint_url.setText("https://sign.example.org/sign")
-    qtbot.mouseClick(dialog.add_header_button, Qt.MouseButton.LeftButton)
-    name_edit, value_edit = dialog.header_rows()[0]
+    dialog.destination.name_edit.setText("office")
+    dialog.destination.endpoint_url.setText("https://sign.example.org/sign")
+    qtbot.mouseClick(dialog.destination.add_header_button, Qt.MouseButton.LeftButton)
+    name_edit, value_edit = dialog.destination.header_rows()[0]
     name_edit.setText("X-Api-Key")
     value_edit.setText("header-secret-value")
     _save(qtbot, dialog)
@@ -95,31 +95,31 @@ def test_invalid_field_is_named_and_focused(qtbot: QtBot, memory_keyring: Any) -
     qtbot.addWidget(dialog)
     dialog.show()
     qtbot.waitExposed(dialog)
-    dialog.endpoint_url.setText("ftp://nope")
+    dialog.destination.endpoint_url.setText("ftp://nope")
     _save(qtbot, dialog)
     assert dialog.result() != QDialog.DialogCode.Accepted
     assert dialog.error_label.isVisible()
     assert "http" in dialog.error_label.text()
-    assert dialog.focusWidget() is dialog.endpoint_url
+    assert dialog.focusWidget() is dialog.destination.endpoint_url
     assert not config_path().exists()
 
 
 def test_template_preview_reports_bad_template(qtbot: QtBot) -> None:
     dialog = SettingsDialog(Config(), SecretStore())
     qtbot.addWidget(dialog)
-    dialog.template_edit.setText("{nope}")
-    assert "cannot be used" in dialog.preview_label.text()
+    dialog.names.template_edit.setText("{nope}")
+    assert "cannot be used" in dialog.names.preview_label.text()
 
 
 def test_keychain_unavailable_is_reported_and_nothing_saved(qtbot: QtBot) -> None:
     # The autouse fixture leaves keyring on its 'fail' backend: no keychain at all.
     dialog = SettingsDialog(Config(), SecretStore())
     qtbot.addWidget(dialog)
-    dialog.name_edit.setText("nokeys")
-    dialog.kind_combo.setCurrentIndex(dialog.kind_combo.findData("local"))
-    dialog.bucket_edit.setText("b")
-    dialog.access_key_edit.setText("AKID")
-    dialog.secret_key_edit.setText("secret-value-here")
+    dialog.destination.name_edit.setText("nokeys")
+    dialog.destination.kind_combo.setCurrentIndex(dialog.destination.kind_combo.findData("local"))
+    dialog.destination.bucket_edit.setText("b")
+    dialog.destination.access_key_edit.setText("AKID")
+    dialog.destination.secret_key_edit.setText("secret-value-here")
     _save(qtbot, dialog)
     assert dialog.result() != QDialog.DialogCode.Accepted
     assert "keychain" in dialog.error_label.text().lower()
@@ -131,10 +131,10 @@ def test_connection_test_uses_typed_secret_and_reports(qtbot: QtBot, memory_keyr
     endpoint = reference_endpoint_factory(shared_token="typed-but-not-saved")
     dialog = SettingsDialog(Config(), SecretStore())
     qtbot.addWidget(dialog)
-    dialog.name_edit.setText("checked")
-    dialog.endpoint_url.setText(endpoint.sign_url)
-    qtbot.mouseClick(dialog.add_header_button, Qt.MouseButton.LeftButton)
-    name_edit, value_edit = dialog.header_rows()[0]
+    dialog.destination.name_edit.setText("checked")
+    dialog.destination.endpoint_url.setText(endpoint.sign_url)
+    qtbot.mouseClick(dialog.destination.add_header_button, Qt.MouseButton.LeftButton)
+    name_edit, value_edit = dialog.destination.header_rows()[0]
     name_edit.setText("X-Api-Key")
     value_edit.setText("typed-but-not-saved")
     qtbot.mouseClick(dialog.test_button, Qt.MouseButton.LeftButton)
@@ -145,7 +145,7 @@ def test_connection_test_uses_typed_secret_and_reports(qtbot: QtBot, memory_keyr
 
     # A wrong token: the plain-language summary of why, not a stack trace.
     dialog.last_check = None
-    name_edit, value_edit = dialog.header_rows()[0]
+    name_edit, value_edit = dialog.destination.header_rows()[0]
     value_edit.setText("wrong")
     qtbot.mouseClick(dialog.test_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: dialog.last_check is not None, timeout=30_000)
@@ -162,8 +162,8 @@ def test_app_wide_settings_reach_the_engine(qtbot: QtBot, memory_keyring: Any) -
                        multipart_threshold=32 * 1024 * 1024))
     dialog = SettingsDialog(config, SecretStore())
     qtbot.addWidget(dialog)
-    dialog.rate_spin.setValue(512)
-    dialog.tray_check.setChecked(False)
+    dialog.general.rate_spin.setValue(512)
+    dialog.general.tray_check.setChecked(False)
     _save(qtbot, dialog)
     assert dialog.result() == QDialog.DialogCode.Accepted
     settings = engine_settings(Config.load(), None)
@@ -193,17 +193,18 @@ def test_admins_locked_values_are_shown_fixed_and_survive_saving(qtbot: QtBot, m
     assert {dialog.profile_list.item(i).data(Qt.ItemDataRole.UserRole)
             for i in range(dialog.profile_list.count())} == {"field", "own", "admin-only"}
     dialog.select_profile("field")
-    assert dialog.endpoint_url.text() == "https://sign.example.org/sign"
-    assert not dialog.endpoint_url.isEnabled()
-    assert "administrator" in dialog.endpoint_url.toolTip()
-    assert dialog.prefix_edit.isEnabled() and dialog.prefix_edit.text() == "mine"
+    assert dialog.destination.endpoint_url.text() == "https://sign.example.org/sign"
+    assert not dialog.destination.endpoint_url.isEnabled()
+    assert "administrator" in dialog.destination.endpoint_url.toolTip()
+    assert dialog.names.prefix_edit.isEnabled() and dialog.names.prefix_edit.text() == "mine"
     assert not dialog.remove_button.isEnabled() and not dialog.default_button.isEnabled()
-    assert not dialog.rate_spin.isEnabled() and dialog.rate_spin.value() == 256
-    dialog.endpoint_url.setText("https://changed.example.org/sign")  # as if the lock were got around
-    dialog.prefix_edit.setText("field-notes")
+    assert not dialog.general.rate_spin.isEnabled() and dialog.general.rate_spin.value() == 256
+    dialog.destination.endpoint_url.setText("https://changed.example.org/sign")  # as if the lock were got around
+    dialog.names.prefix_edit.setText("field-notes")
     # A profile of the user's own is free again, with its own tooltip back.
     dialog.select_profile("own")
-    assert dialog.endpoint_url.isEnabled() and "administrator" not in dialog.endpoint_url.toolTip()
+    endpoint_url = dialog.destination.endpoint_url
+    assert endpoint_url.isEnabled() and "administrator" not in endpoint_url.toolTip()
     assert dialog.remove_button.isEnabled()
     dialog.remove_profile()
     dialog.select_profile("field")
@@ -248,8 +249,8 @@ def test_settings_saved_from_the_window_reach_the_running_engine(qtbot: QtBot, m
         dialog = QApplication.activeModalWidget()
         try:
             assert isinstance(dialog, SettingsDialog)
-            dialog.concurrency_spin.setValue(5)
-            dialog.rate_spin.setValue(300)
+            dialog.transfers.concurrency_spin.setValue(5)
+            dialog.general.rate_spin.setValue(300)
             _save(qtbot, dialog)
         finally:
             if isinstance(dialog, QDialog) and dialog.isVisible():

@@ -1,0 +1,207 @@
+"""The Queue tab: the files being uploaded, and what can be done to them one by one or all at once."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Sequence
+
+from PySide6.QtCore import QModelIndex, QPoint, Qt, QUrl, Signal
+from PySide6.QtGui import QDesktopServices, QGuiApplication, QKeySequence
+from PySide6.QtWidgets import QMenu, QMessageBox, QTableView, QVBoxLayout, QWidget
+
+from desktop_uploader.core.config import Profile
+from desktop_uploader.core.engine import Engine
+from desktop_uploader.core.models import JobState
+from desktop_uploader.gui.details_dialog import DetailsDialog
+from desktop_uploader.gui.queue_model import Column, ProgressDelegate, QueueModel, Row
+from desktop_uploader.gui.tasks import ErrorCallback, TaskRunner
+from desktop_uploader.gui.urls import object_url
+from desktop_uploader.gui.widgets import make_action, setup_table
+
+
+class QueueTab(QWidget):
+    totals_changed = Signal()  # rows left the list without an event from the engine
+
+    def __init__(self, model: QueueModel, engine: Engine, ops: TaskRunner, *,
+                 profile_of: Callable[[Row], Profile | None], on_error: ErrorCallback,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.model = model
+        self.engine = engine
+        self.ops = ops
+        self._profile_of = profile_of
+        self._on_error = on_error
+        self.details_dialog: DetailsDialog | None = None
+        self._build_actions()
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.view = QTableView()
+        self.view.setObjectName("queueView")
+        self.view.setAccessibleName(self.tr("Upload queue"))
+        self.view.setModel(self.model)
+        self.view.setItemDelegateForColumn(Column.PROGRESS, ProgressDelegate(self.view))
+        setup_table(self.view)
+        header = self.view.horizontalHeader()
+        for column, width in ((Column.NAME, 200), (Column.PROGRESS, 120), (Column.STATE, 380),
+                              (Column.SPEED, 90), (Column.TIME_LEFT, 80)):
+            header.resizeSection(column, width)
+        self.view.activated.connect(lambda _index: self.show_details())
+        self.view.customContextMenuRequested.connect(self._menu)
+        self.view.selectionModel().selectionChanged.connect(lambda *_: self.update_actions())
+        for action in self.row_actions:
+            action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            self.view.addAction(action)
+        layout.addWidget(self.view)
+
+    def _build_actions(self) -> None:
+        self.act_pause_all = make_action(self, "pause", self.tr("Pause all"), lambda: self.control("pause", None),
+                                         tip=self.tr("Pause every waiting and running upload"))
+        self.act_resume_all = make_action(self, "resume", self.tr("Resume all"),
+                                          lambda: self.control("resume", None),
+                                          tip=self.tr("Continue every paused upload"))
+        self.act_retry_failed = make_action(self, "retry", self.tr("Retry failed"), self.retry_failed,
+                                            tip=self.tr("Try every failed upload again"))
+        self.act_cancel_all = make_action(self, "cancel", self.tr("Cancel all"), self.cancel_all,
+                                          tip=self.tr("Stop every upload that has not finished"))
+        self.act_clear_finished = make_action(self, "done", self.tr("Clear finished"), self.clear_finished,
+                                              tip=self.tr("Take uploaded and cancelled files off the list"))
+
+        self.act_details = make_action(self, "details", self.tr("&Details…"), self.show_details)
+        self.act_details.setShortcuts([QKeySequence(Qt.Key.Key_Return), QKeySequence(Qt.Key.Key_Enter)])
+        self.act_pause = make_action(self, "pause", self.tr("&Pause"), lambda: self.control("pause"))
+        self.act_resume = make_action(self, "resume", self.tr("&Resume"), lambda: self.control("resume"))
+        self.act_retry = make_action(self, "retry", self.tr("&Try again"), lambda: self.control("retry"))
+        self.act_cancel = make_action(self, "cancel", self.tr("&Cancel upload"), lambda: self.control("cancel"))
+        self.act_remove = make_action(self, "remove", self.tr("Re&move from list"), self.remove_selected,
+                                      shortcut=QKeySequence.StandardKey.Delete)
+        self.act_open_folder = make_action(self, "open-folder", self.tr("&Open containing folder"),
+                                           self.open_containing_folder)
+        self.act_copy_key = make_action(self, "copy", self.tr("Copy &destination key"), self.copy_keys,
+                                        shortcut=QKeySequence.StandardKey.Copy)
+        self.act_copy_url = make_action(self, "copy", self.tr("Copy object &address"), self.copy_urls)
+        self.row_actions = [self.act_details, self.act_pause, self.act_resume, self.act_retry, self.act_cancel,
+                            self.act_remove, self.act_open_folder, self.act_copy_key, self.act_copy_url]
+
+    def fill_row_menu(self, menu: QMenu) -> None:
+        menu.addAction(self.act_details)
+        menu.addAction(self.act_open_folder)
+        menu.addAction(self.act_copy_key)
+        menu.addAction(self.act_copy_url)
+        menu.addSeparator()
+        for action in (self.act_pause, self.act_resume, self.act_retry, self.act_cancel, self.act_remove):
+            menu.addAction(action)
+
+    def update_actions(self) -> None:
+        rows = self.selected_rows()
+        states = {r.state for r in rows}
+        has = bool(rows)
+        self.act_details.setEnabled(len(rows) == 1)
+        self.act_pause.setEnabled(bool(states & {JobState.QUEUED, JobState.SIGNING, JobState.UPLOADING}))
+        self.act_resume.setEnabled(JobState.PAUSED in states)
+        self.act_retry.setEnabled(bool(states & {JobState.FAILED, JobState.CANCELLED}))
+        self.act_cancel.setEnabled(bool(states - {JobState.DONE, JobState.CANCELLED}))
+        self.act_remove.setEnabled(has)
+        self.act_open_folder.setEnabled(len(rows) == 1)
+        self.act_copy_key.setEnabled(has)
+        self.act_copy_url.setEnabled(has and object_url(self._profile_of(rows[0]), rows[0].key) is not None)
+
+    # -- selection ----------------------------------------------------------------------------------
+    def selected_rows(self) -> list[Row]:
+        selection = self.view.selectionModel()
+        if selection is None:
+            return []
+        indexes = sorted(i.row() for i in selection.selectedRows())
+        if not indexes:
+            current = self.view.currentIndex()
+            if current.isValid() and selection.isSelected(current):
+                indexes = [current.row()]
+        return [self.model.row_at(i) for i in indexes if i < self.model.rowCount()]
+
+    def select_job(self, job_id: int) -> None:
+        row = self.model.row_of(job_id)
+        if row is None:
+            return
+        self.view.selectRow(row)
+        self.view.setCurrentIndex(self.model.index(row, 0))
+
+    # -- what can be done to the uploads ------------------------------------------------------------
+    def control(self, verb: str, job_ids: list[int] | str | None = "selected") -> None:
+        """Pause, resume, retry or cancel the selected uploads, the given ones, or (None) all of them."""
+        ids: list[int] | None
+        if job_ids == "selected":
+            ids = [r.job_id for r in self.selected_rows()]
+            if not ids:
+                return
+        else:
+            ids = job_ids if isinstance(job_ids, list) else None
+        method: Callable[[Sequence[int] | None], list[int]] = getattr(self.engine, verb)
+        self.ops.submit(method, ids, on_error=self._on_error)
+
+    def retry_failed(self) -> None:
+        self.control("retry", self.model.job_ids((JobState.FAILED,)))
+
+    def cancel_all(self) -> None:
+        if self.model.totals().in_flight + self.model.totals().counts[JobState.PAUSED] == 0:
+            return
+        answer = QMessageBox.question(self.window(), self.tr("Cancel all uploads?"),
+                                      self.tr("Stop every upload that has not finished?"))
+        if answer == QMessageBox.StandardButton.Yes:
+            self.control("cancel", None)
+
+    def remove_selected(self) -> None:
+        ids = [r.job_id for r in self.selected_rows()]
+        if ids:
+            self.ops.submit(self.engine.remove, ids, on_error=self._on_error)
+
+    def clear_finished(self) -> None:
+        done = self.model.job_ids((JobState.DONE,))
+        cancelled = self.model.job_ids((JobState.CANCELLED,))
+        # Uploaded files stay in the history (the queue database); cancelled ones are forgotten.
+        self.model.remove_ids(done)
+        if cancelled:
+            self.ops.submit(self.engine.remove, cancelled, on_error=self._on_error)
+        self.totals_changed.emit()
+
+    def show_details(self, job_id: int | None = None) -> DetailsDialog | None:
+        if job_id is None:
+            rows = self.selected_rows()
+            if not rows:
+                current = self.view.currentIndex()
+                if not current.isValid():
+                    return None
+                rows = [self.model.row_at(current.row())]
+            row: Row | None = rows[0]
+        else:
+            row = self.model.get(job_id)
+        if row is None:
+            return None
+        dialog = DetailsDialog(row, self.window())
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.retry_requested.connect(lambda jid: self.control("retry", [jid]))
+        self.details_dialog = dialog
+        dialog.open()
+        return dialog
+
+    def open_containing_folder(self) -> None:
+        rows = self.selected_rows()
+        if rows:
+            QDesktopServices.openUrl(QUrl.fromLocalFile(os.path.dirname(rows[0].path)))
+
+    def copy_keys(self) -> None:
+        rows = self.selected_rows()
+        if rows:
+            QGuiApplication.clipboard().setText("\n".join(r.key for r in rows))
+
+    def copy_urls(self) -> None:
+        urls = [object_url(self._profile_of(r), r.key) for r in self.selected_rows()]
+        if urls and all(urls):
+            QGuiApplication.clipboard().setText("\n".join(u for u in urls if u))
+
+    def _menu(self, pos: QPoint) -> None:
+        index = self.view.indexAt(pos)
+        if index.isValid() and not self.view.selectionModel().isRowSelected(index.row(), QModelIndex()):
+            self.view.selectRow(index.row())
+        self.update_actions()
+        menu = QMenu(self.window())
+        self.fill_row_menu(menu)
+        menu.popup(self.view.viewport().mapToGlobal(pos))

@@ -1,0 +1,39 @@
+"""The General tab: app-wide settings, declared in :mod:`desktop_uploader.core.settings`."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, MutableMapping
+from typing import Any
+
+from PySide6.QtWidgets import QCheckBox, QFormLayout, QSpinBox, QWidget
+
+from desktop_uploader.core.settings import CLOSE_TO_TRAY, RATE_LIMIT_KIB, SECTION_APP, spec
+from desktop_uploader.gui.settings.common import LockMarks
+
+
+class GeneralTab(QWidget):
+    def __init__(self, shown: Mapping[str, Any], locked: frozenset[str], locks: LockMarks,
+                 parent: QWidget | None = None) -> None:
+        """``shown``: the settings in effect; ``locked``: the names of those the admin fixed."""
+        super().__init__(parent)
+        form = QFormLayout(self)
+        rate = spec(SECTION_APP, RATE_LIMIT_KIB)
+        assert rate.minimum is not None and rate.maximum is not None  # the table bounds the limit
+        self.rate_spin = QSpinBox()
+        self.rate_spin.setRange(int(rate.minimum), int(rate.maximum))
+        self.rate_spin.setSuffix(" KiB/s")
+        self.rate_spin.setSpecialValueText(self.tr("No limit"))
+        self.rate_spin.setAccessibleName(self.tr("Bandwidth limit"))
+        self.rate_spin.setToolTip(self.tr("Applies at once, also to uploads already running."))
+        self.rate_spin.setValue(int(shown.get(rate.name, rate.default) or 0))
+        locks.show(self.rate_spin, rate.name in locked)
+        form.addRow(self.tr("&Bandwidth limit:"), self.rate_spin)
+        to_tray = spec(SECTION_APP, CLOSE_TO_TRAY)
+        self.tray_check = QCheckBox(self.tr("Keep uploading in the background when the window is closed"))
+        self.tray_check.setChecked(bool(shown.get(to_tray.name, to_tray.default)))
+        locks.show(self.tray_check, to_tray.name in locked)
+        form.addRow(self.tray_check)
+
+    def save_into(self, settings: MutableMapping[str, Any]) -> None:
+        settings[RATE_LIMIT_KIB] = self.rate_spin.value()
+        settings[CLOSE_TO_TRAY] = self.tray_check.isChecked()
