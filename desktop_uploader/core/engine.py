@@ -338,7 +338,18 @@ class Engine:
                 self._cond.wait(timeout=remaining if remaining is not None else 5.0)
 
     def close(self, timeout: float = 10.0) -> None:
-        """Stop workers; transfers in flight go back to the queue and resume on the next start."""
+        """Stop workers (see stop) and release the signers, the HTTP session and an owned queue database."""
+        self.stop(timeout)
+        with self._signer_lock:
+            for signer in self._signers.values():
+                signer.close()
+            self._signers.clear()
+        self.session.close()
+        if self._owns_store:
+            self.store.close()
+
+    def stop(self, timeout: float = 10.0) -> None:
+        """Stop workers; transfers in flight go back to the queue and resume on the next start()."""
         with self._cond:
             self._closing = True
             controls = list(self._active.values())
@@ -351,13 +362,6 @@ class Engine:
         self._side_threads.clear()
         self._running = False
         self._awake.release()
-        with self._signer_lock:
-            for signer in self._signers.values():
-                signer.close()
-            self._signers.clear()
-        self.session.close()
-        if self._owns_store:
-            self.store.close()
 
     @property
     def rate_limit(self) -> int | None:

@@ -310,6 +310,8 @@ class MainWindow(QMainWindow):
                 self._since_idle["failed"] += 1
             elif event.kind is EventKind.IDLE:
                 self._batch_finished()
+            elif event.kind is EventKind.DESTINATION:
+                self.status_summary.destination_changed(event)
         if unknown and self.is_loaded:
             self.ops.submit(lambda: [j for j in (self.engine.job(i) for i in unknown) if j is not None],
                             on_result=self._on_fetched)

@@ -3,10 +3,12 @@ the time left, and a progress bar over all of them."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QObject
+import time
+
+from PySide6.QtCore import QObject, QTimer
 from PySide6.QtWidgets import QLabel, QProgressBar, QStatusBar
 
-from desktop_uploader.core.models import JobState
+from desktop_uploader.core.models import Event, JobState
 from desktop_uploader.gui.queue_model import Totals, format_duration, format_size, format_speed
 
 
@@ -20,6 +22,16 @@ class StatusSummary(QObject):
         self.progress.setFormat("%p %")
         self.label = QLabel()
         self.label.setAccessibleName(self.tr("Upload status"))
+        # One line while a destination cannot be reached, instead of a column of failed rows.
+        self.destination = QLabel()
+        self.destination.setAccessibleName(self.tr("Destination status"))
+        self.destination.setStyleSheet("font-weight: bold")
+        self.destination.hide()
+        self._down: dict[str, tuple[str, float]] = {}  # profile -> (state, monotonic time of the next try)
+        self._tick = QTimer(self)
+        self._tick.setInterval(1000)
+        self._tick.timeout.connect(self._show_destination)
+        status_bar.addPermanentWidget(self.destination)
         status_bar.addPermanentWidget(self.label, 1)
         status_bar.addPermanentWidget(self.progress)
 
@@ -46,3 +58,29 @@ class StatusSummary(QObject):
         fraction = totals.sent_bytes / totals.total_bytes if totals.total_bytes else (1.0 if done else 0.0)
         self.progress.setValue(int(fraction * 1000))
         return fraction, text
+
+    def destination_changed(self, event: Event) -> None:
+        """A DESTINATION event: show or clear the waiting line for its profile."""
+        profile = str(event.extra.get("profile", ""))
+        state = str(event.extra.get("state", ""))
+        if state == "reachable":
+            self._down.pop(profile, None)
+        else:
+            self._down[profile] = (state, time.monotonic() + (event.retry_in or 0.0))
+        self._show_destination()
+
+    def _show_destination(self) -> None:
+        if not self._down:
+            self.destination.hide()
+            self._tick.stop()
+            return
+        state, at = min(self._down.values(), key=lambda v: v[1])
+        seconds = max(0, round(at - time.monotonic()))
+        if state == "slowed":
+            text = self.tr("The storage asks to slow down — trying again in {seconds} s")
+        else:
+            text = self.tr("Storage not reachable — trying again in {seconds} s")
+        self.destination.setText(text.format(seconds=seconds))
+        self.destination.show()
+        if not self._tick.isActive():
+            self._tick.start()

@@ -1005,37 +1005,37 @@
         <translation>Die Zwischenablage enthält keine Dateien zum Hochladen.</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="334"/>
+        <location filename="../../desktop_uploader/gui/main_window.py" line="336"/>
         <source>Some uploads failed</source>
         <translation>Einige Uploads sind fehlgeschlagen</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="335"/>
+        <location filename="../../desktop_uploader/gui/main_window.py" line="337"/>
         <source>{done} uploaded, {failed} failed. Open the window for details.</source>
         <translation>{done} hochgeladen, {failed} fehlgeschlagen. Details im Fenster.</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="339"/>
+        <location filename="../../desktop_uploader/gui/main_window.py" line="341"/>
         <source>Uploads finished</source>
         <translation>Uploads abgeschlossen</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="340"/>
+        <location filename="../../desktop_uploader/gui/main_window.py" line="342"/>
         <source>{done} file(s) uploaded.</source>
         <translation>{done} Datei(en) hochgeladen.</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="353"/>
+        <location filename="../../desktop_uploader/gui/main_window.py" line="355"/>
         <source>Something went wrong</source>
         <translation>Etwas ist schiefgegangen</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="402"/>
+        <location filename="../../desktop_uploader/gui/main_window.py" line="404"/>
         <source>Uploads are still running</source>
         <translation>Es laufen noch Uploads</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="403"/>
+        <location filename="../../desktop_uploader/gui/main_window.py" line="405"/>
         <source>Quit anyway? Unfinished uploads are kept and continue the next time you open the app.</source>
         <translation>Trotzdem beenden? Unfertige Uploads bleiben erhalten und werden beim nächsten Start fortgesetzt.</translation>
     </message>
@@ -1554,39 +1554,54 @@
 <context>
     <name>StatusSummary</name>
     <message>
-        <location filename="../../desktop_uploader/gui/status_summary.py" line="17"/>
+        <location filename="../../desktop_uploader/gui/status_summary.py" line="19"/>
         <source>Total progress</source>
         <translation>Gesamtfortschritt</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/status_summary.py" line="22"/>
+        <location filename="../../desktop_uploader/gui/status_summary.py" line="24"/>
         <source>Upload status</source>
         <translation>Upload-Status</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/status_summary.py" line="32"/>
+        <location filename="../../desktop_uploader/gui/status_summary.py" line="27"/>
+        <source>Destination status</source>
+        <translation>Status des Ziels</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_uploader/gui/status_summary.py" line="44"/>
         <source>{done} of {total} uploaded</source>
         <translation>{done} von {total} hochgeladen</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/status_summary.py" line="34"/>
+        <location filename="../../desktop_uploader/gui/status_summary.py" line="46"/>
         <source>{failed} failed</source>
         <translation>{failed} fehlgeschlagen</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/status_summary.py" line="36"/>
+        <location filename="../../desktop_uploader/gui/status_summary.py" line="48"/>
         <source>{paused} paused</source>
         <translation>{paused} angehalten</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/status_summary.py" line="40"/>
+        <location filename="../../desktop_uploader/gui/status_summary.py" line="52"/>
         <source>about {time} left</source>
         <translation>noch etwa {time}</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/status_summary.py" line="42"/>
+        <location filename="../../desktop_uploader/gui/status_summary.py" line="54"/>
         <source>{sent} of {total}</source>
         <translation>{sent} von {total}</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_uploader/gui/status_summary.py" line="80"/>
+        <source>The storage asks to slow down — trying again in {seconds} s</source>
+        <translation>Der Speicher bittet um langsameres Senden – neuer Versuch in {seconds} s</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_uploader/gui/status_summary.py" line="82"/>
+        <source>Storage not reachable — trying again in {seconds} s</source>
+        <translation>Speicher nicht erreichbar – neuer Versuch in {seconds} s</translation>
     </message>
 </context>
 <context>

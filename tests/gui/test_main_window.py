@@ -144,14 +144,29 @@ def test_failure_shows_explanation_and_copies_redacted_report(
     dialog.close()
 
 
-def test_unreachable_endpoint_fails_with_plain_sentence(qtbot: QtBot, window_factory: WindowFactory,
-                                                        tmp_path: Path) -> None:
+def test_unreachable_endpoint_shows_one_waiting_line(qtbot: QtBot, window_factory: WindowFactory,
+                                                     tmp_path: Path) -> None:
     import socket
 
     with socket.socket() as s:  # a port nothing listens on
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     window = window_factory(Profile(name="closed", endpoint_url=f"http://127.0.0.1:{port}/sign"))
+    _files(tmp_path, {"x.txt": b"x", "y.txt": b"y"})
+    window.add_paths([str(tmp_path / "x.txt"), str(tmp_path / "y.txt")])
+    line = window.status_summary.destination
+    qtbot.waitUntil(lambda: line.isVisible() and "Storage not reachable" in line.text(), timeout=30_000)
+    assert "trying again in" in line.text() and line.width() > 0
+    # The files wait in the queue: no row turns into a failure while the destination is down.
+    assert JobState.FAILED not in states(window), states(window)
+    assert "failed" not in window.status_summary.label.text()
+
+
+def test_file_refused_by_the_endpoint_fails_with_plain_sentence(qtbot: QtBot, window_factory: WindowFactory,
+                                                               reference_endpoint_factory: Any,
+                                                               tmp_path: Path) -> None:
+    endpoint = reference_endpoint_factory(allowed_content_types=("image/*",))
+    window = window_factory(Profile(name="picky", endpoint_url=endpoint.sign_url))
     _files(tmp_path, {"x.txt": b"x"})
     window.add_paths([str(tmp_path / "x.txt")])
     qtbot.waitUntil(lambda: states(window) == [JobState.FAILED], timeout=30_000)
@@ -217,7 +232,7 @@ def test_restart_restores_half_done_queue(qtbot: QtBot, window_factory: WindowFa
     qtbot.waitUntil(lambda: first.model.rowCount() == 2, timeout=10_000)
     first.engine.start()
     qtbot.waitUntil(lambda: states(first) == [JobState.DONE] * 2, timeout=30_000)
-    first.engine.close()  # no workers: what is queued now stays queued
+    first.engine.stop()  # no workers: what is queued now stays queued
     first.add_paths([str(p) for p in files[2:]])
     qtbot.waitUntil(lambda: first.model.rowCount() == 4, timeout=10_000)
     c_id, d_id = first.model.row_at(2).job_id, first.model.row_at(3).job_id

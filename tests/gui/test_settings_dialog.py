@@ -155,7 +155,7 @@ def test_connection_test_uses_typed_secret_and_reports(qtbot: QtBot, memory_keyr
 
 
 def test_app_wide_settings_reach_the_engine(qtbot: QtBot, memory_keyring: Any) -> None:
-    from desktop_uploader.gui.app import engine_settings
+    from desktop_uploader.core.factory import engine_settings
 
     config = Config()
     config.put(Profile(name="p", endpoint_url="https://sign.example.org/", concurrency=3,
@@ -166,7 +166,8 @@ def test_app_wide_settings_reach_the_engine(qtbot: QtBot, memory_keyring: Any) -
     dialog.general.tray_check.setChecked(False)
     _save(qtbot, dialog)
     assert dialog.result() == QDialog.DialogCode.Accepted
-    settings = engine_settings(Config.load(), None)
+    saved = Config.load()
+    settings = engine_settings(saved, saved.get(None))
     assert (settings.rate_limit, settings.concurrency, settings.multipart_threshold) == \
         (512 * 1024, 3, 32 * 1024 * 1024)
     assert Config.load().settings["close_to_tray"] is False
