@@ -27,6 +27,7 @@ from desktop_uploader.core.explain import (
     scrub_text,
     split_http_message,
 )
+from desktop_uploader.core.explain.report import responder_line
 from desktop_uploader.core.failure import Failure, ReceivedResponse, SentRequest
 from desktop_uploader.core.signers.base import SignedRequest
 
@@ -159,7 +160,7 @@ def _build_failure(
 
 
 def _human(explanation: Explanation) -> str:
-    catalog = load_catalog(str(explanation.details.get("locale", "en")))
+    catalog = load_catalog(str(explanation.details.get("locale") or "") or None)
     labels = catalog.meta.get("labels", {})
 
     def label(name: str) -> str:
@@ -174,6 +175,11 @@ def _human(explanation: Explanation) -> str:
         f"{label('code')}: {explanation.code}",
         f"{label('retryable')}: {catalog.word('yes' if explanation.retryable else 'no')}",
     ]
+    if explanation.fixed_by:
+        lines.append(f"{label('fixed_by')}: {catalog.word('by_' + explanation.fixed_by)}")
+    answered = responder_line(explanation.details.get("responder"), catalog.word)
+    if answered:
+        lines.append(f"{label('responder')}: {answered}")
     others = [f for f in explanation.details.get("findings", []) if isinstance(f, dict) and not f.get("explained")]
     if others:
         lines += ["", f"{label('findings')}:"]

@@ -10,7 +10,15 @@ from pathlib import Path
 import pytest
 
 from desktop_uploader.core.explain import catalog as catalog_mod
-from desktop_uploader.core.explain.catalog import FACTS, TEXT_FIELDS, CatalogError, fill, load_catalog, placeholders
+from desktop_uploader.core.explain.catalog import (
+    FACTS,
+    FIXERS,
+    TEXT_FIELDS,
+    CatalogError,
+    fill,
+    load_catalog,
+    placeholders,
+)
 
 CATALOG_PATH = Path(__file__).resolve().parents[3] / "resources" / "errors" / "en.json"
 
@@ -28,9 +36,9 @@ SAMPLE = {name: "sample" for name in FACTS} | {"skew": "2 hours", "skew_directio
 
 @pytest.fixture
 def fresh_catalog() -> Iterator[None]:
-    load_catalog.cache_clear()
+    catalog_mod.clear_catalog_cache()
     yield
-    load_catalog.cache_clear()
+    catalog_mod.clear_catalog_cache()
 
 
 def test_the_file_is_valid_json_with_the_expected_shape() -> None:
@@ -44,11 +52,12 @@ def test_the_file_is_valid_json_with_the_expected_shape() -> None:
 def test_every_entry_has_all_fields() -> None:
     doc = json.loads(CATALOG_PATH.read_text(encoding="utf-8"))
     for entry_id, entry in doc["entries"].items():
-        assert set(entry) == {*TEXT_FIELDS, "retryable"}, entry_id
+        assert set(entry) == {*TEXT_FIELDS, "retryable", "fixed_by"}, entry_id
         for name in TEXT_FIELDS:
             assert isinstance(entry[name], str) and entry[name].strip(), (entry_id, name)
             assert entry[name] == entry[name].strip(), (entry_id, name)
         assert isinstance(entry["retryable"], bool), entry_id
+        assert entry["fixed_by"] in FIXERS, entry_id
 
 
 def test_every_placeholder_is_a_known_fact() -> None:
