@@ -120,7 +120,8 @@ def _build_failure(
         return Failure(code=code, message="", stage=fc.STAGE_UPLOAD, signed_url=url), link
 
     s3 = parse_s3_error(body) if kind == "xml" else {}
-    from_endpoint = getattr(args, "endpoint", False) or (kind == "json" and not s3)
+    # A JSON answer is the signing service's, unless it answered an upload link (an API in front of storage).
+    from_endpoint = getattr(args, "endpoint", False) or (kind == "json" and not s3 and not url)
     stage = fc.STAGE_SIGN if from_endpoint else fc.STAGE_UPLOAD
     if s3.get("Code"):
         code, message = s3["Code"], s3.get("Message", "")

@@ -18,7 +18,14 @@ from desktop_uploader.core.explain.findings import SINGLE_PUT_LIMIT, Analysis, i
 from desktop_uploader.core.explain.intermediaries import intermediary_entry
 from desktop_uploader.core.explain.link import host_of
 from desktop_uploader.core.explain.providers import message_facts, provider_entry
-from desktop_uploader.core.explain.responders import BLOCK_WORDS, CAPTIVE_PORTAL, PORTAL_WORDS, Responder, identify
+from desktop_uploader.core.explain.responders import (
+    BLOCK_WORDS,
+    CAPTIVE_PORTAL,
+    PORTAL_WORDS,
+    UNKNOWN,
+    Responder,
+    identify,
+)
 from desktop_uploader.core.explain.scrub import scrub_text
 from desktop_uploader.core.failure import Failure
 
@@ -232,6 +239,8 @@ def _intermediary(ctx: _Ctx) -> str | None:
         text = ctx.body[:2000]
         if text.strip():
             ctx.facts["body_excerpt"] = _short(text[:200])
+    if ctx.responder.kind == UNKNOWN and ctx.status == 413:
+        return _s3(ctx, "EntityTooLarge")  # something refused the size without saying who it is
     entry = intermediary_entry(ctx.responder, ctx.status, text)
     if entry == "Network.block_page" and ctx.kind != "html":
         return None

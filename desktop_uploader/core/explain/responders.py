@@ -206,9 +206,10 @@ def _portal_signs(status: int | None, headers: dict[str, str], host: str) -> lis
     if status == 511:
         return ["status 511 Network Authentication Required"]
     location = headers.get("location", "")
-    if status in (301, 302, 303, 307, 308) and location and "amazonaws.com" not in location.lower():
-        target = re.sub(r"^[a-z]+://", "", location.strip(), flags=re.I).split("/", 1)[0].lower()
-        if target and target.split(":")[0] != host:
+    if status in (301, 302, 303, 307, 308) and location:
+        target = re.split(r"[/?#]", re.sub(r"^[a-z]+://", "", location.strip(), flags=re.I), maxsplit=1)[0]
+        target = target.lower().split(":")[0]
+        if target and target != host and not target.endswith("amazonaws.com"):
             return [f"redirect to {target}"]
     return []
 
