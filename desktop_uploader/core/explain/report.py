@@ -28,14 +28,7 @@ def report(failure: Failure, explanation: Explanation) -> str:
         lines.append(f"{label(name)}:")
         lines.append(_INDENT + getattr(explanation, name))
         lines.append("")
-    yes_no = catalog.word("yes" if explanation.retryable else "no")
-    lines.append(f"{label('code')}: {explanation.code}")
-    lines.append(f"{label('retryable')}: {yes_no}")
-    if explanation.fixed_by:
-        lines.append(f"{label('fixed_by')}: {catalog.word('by_' + explanation.fixed_by)}")
-    answered = responder_line(d.get("responder"), catalog.word)
-    if answered:
-        lines.append(f"{label('responder')}: {answered}")
+    lines += _verdict_lines(explanation, catalog.word, label)
 
     findings = [f for f in d.get("findings", []) if isinstance(f, dict) and not f.get("explained")]
     if findings:
@@ -100,6 +93,18 @@ def report(failure: Failure, explanation: Explanation) -> str:
     text = "\n".join(lines).rstrip() + "\n"
     # Every part above is already redacted; this pass guarantees it for the text as a whole.
     return scrub_text(text, explanation.secrets)
+
+
+def _verdict_lines(explanation: Explanation, word: Callable[[str], str], label: Callable[[str], str]) -> list[str]:
+    """Explanation code, whether the app retries, who can fix it and who answered."""
+    lines = [f"{label('code')}: {explanation.code}",
+             f"{label('retryable')}: {word('yes' if explanation.retryable else 'no')}"]
+    if explanation.fixed_by:
+        lines.append(f"{label('fixed_by')}: {word('by_' + explanation.fixed_by)}")
+    answered = responder_line(explanation.details.get("responder"), word)
+    if answered:
+        lines.append(f"{label('responder')}: {answered}")
+    return lines
 
 
 def responder_line(responder: Any, word: Callable[[str], str]) -> str:
