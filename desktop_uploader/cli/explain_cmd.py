@@ -14,6 +14,7 @@ from pathlib import Path
 from desktop_uploader.cli.common import EXIT_OK, EXIT_USAGE, eprint
 from desktop_uploader.core import failure as fc
 from desktop_uploader.core.explain import Explanation, explain, inspect_link, load_catalog, report
+from desktop_uploader.core.explain.report import responder_line
 from desktop_uploader.core.failure import Failure, ReceivedResponse, SentRequest
 from desktop_uploader.core.models import SignedRequest
 from desktop_uploader.core.protocol.links import link_secrets, parse_link
@@ -109,7 +110,8 @@ def _build_failure(
         return Failure(code=code, message="", stage=fc.STAGE_UPLOAD, signed_url=url), link
 
     s3 = parse_s3_error(body) if kind == "xml" else {}
-    from_endpoint = getattr(args, "endpoint", False) or (kind == "json" and not s3)
+    # A JSON answer is the signing service's, unless it answered an upload link (an API in front of storage).
+    from_endpoint = getattr(args, "endpoint", False) or (kind == "json" and not s3 and not url)
     stage = fc.STAGE_SIGN if from_endpoint else fc.STAGE_UPLOAD
     if s3.get("Code"):
         code, message = s3["Code"], s3.get("Message", "")
@@ -149,7 +151,7 @@ def _build_failure(
 
 
 def _human(explanation: Explanation) -> str:
-    catalog = load_catalog(str(explanation.details.get("locale", "en")))
+    catalog = load_catalog(str(explanation.details.get("locale") or "") or None)
     labels = catalog.meta.get("labels", {})
 
     def label(name: str) -> str:
@@ -164,6 +166,11 @@ def _human(explanation: Explanation) -> str:
         f"{label('code')}: {explanation.code}",
         f"{label('retryable')}: {catalog.word('yes' if explanation.retryable else 'no')}",
     ]
+    if explanation.fixed_by:
+        lines.append(f"{label('fixed_by')}: {catalog.word('by_' + explanation.fixed_by)}")
+    answered = responder_line(explanation.details.get("responder"), catalog.word)
+    if answered:
+        lines.append(f"{label('responder')}: {answered}")
     others = [f for f in explanation.details.get("findings", []) if isinstance(f, dict) and not f.get("explained")]
     if others:
         lines += ["", f"{label('findings')}:"]

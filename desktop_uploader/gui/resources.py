@@ -23,6 +23,8 @@ from PySide6.QtCore import QByteArray, QCoreApplication, QLocale, QPoint, QRect,
 from PySide6.QtGui import QColor, QGuiApplication, QIcon, QIconEngine, QPainter, QPalette, QPixmap
 from PySide6.QtSvg import QSvgRenderer
 
+from desktop_uploader.core.explain.catalog import set_ui_locale
+
 
 def resource_dir(name: str) -> Path:
     """``resources/<name>`` of the installed package, else of the source tree."""
@@ -86,6 +88,10 @@ def install_translator(locale: QLocale | None = None) -> QTranslator | None:
     app = QCoreApplication.instance()
     if app is None:
         return None
+    if locale is None:
+        # Failure explanations (core, no Qt) follow the language Qt picked for the window.
+        languages = QLocale().uiLanguages()
+        set_ui_locale(languages[0].replace("-", "_") if languages else None)
     translator = QTranslator(app)
     folder = str(resource_dir("translations"))
     if translator.load(locale or QLocale(), "desktop_uploader", "_", folder):

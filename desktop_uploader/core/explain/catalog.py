@@ -2,15 +2,23 @@
 
 ``resources/errors/<locale>.json`` holds ``{"format": 1, "locale": ..., "meta": {...}, "entries": {id: entry}}``.
 An entry has ``summary``, ``cause``, ``action``, ``admin_action`` (texts with ``{placeholder}`` slots filled
-from the evidence; a part in ``[[double brackets]]`` is left out when any of its slots has no value) and
-``retryable``. Only the English file is complete: other locales may translate any subset
-of texts, and everything missing (including ``retryable``, which is not a matter of language) comes from it.
+from the evidence; a part in ``[[double brackets]]`` is left out when any of its slots has no value),
+``retryable`` and ``fixed_by``: who can remove the cause (one of ``FIXERS``: the person at the computer, nobody
+because the app retries by itself, or the administrator of the storage, of the proxy/CDN/gateway in front of it,
+of the signing service, or of the local network); ``admin_action`` says what that person changes.
+
+English is the base: other locales translate texts (the shipped German file translates every one), and a text
+a translation lacks comes from English, as do ``retryable`` and ``fixed_by``, which are not matters of language.
+The language follows the user interface's (``ui_locale``), which the window sets from Qt's choice.
 """
 
 from __future__ import annotations
 
 import json
+import locale as locale_mod
+import os
 import re
+import sys
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import cache
@@ -19,6 +27,8 @@ from pathlib import Path
 from typing import Any
 
 TEXT_FIELDS = ("summary", "cause", "action", "admin_action")
+# Who can remove a cause. "app": nobody needs to, the app waits and retries by itself.
+FIXERS = ("user", "app", "storage_admin", "proxy_admin", "signing_admin", "network_admin")
 BASE_LOCALE = "en"
 CATALOG_FORMAT = 1
 _PLACEHOLDER_RE = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
@@ -34,6 +44,7 @@ FACTS: dict[str, str] = {
     "argument_name": "S3's ArgumentName",
     "argument_value": "S3's ArgumentValue",
     "body_excerpt": "start of a response body that is not an S3 error (redacted)",
+    "limit_setting": "where the answering product's request-size limit is configured",
     "bucket": "bucket from S3's answer, the app's request or the link",
     "bucket_region": "the bucket's real region (x-amz-bucket-region, Region, redirect)",
     "bytes_sent": "bytes of the body sent before the failure",
@@ -76,6 +87,8 @@ FACTS: dict[str, str] = {
     "problem": "what is malformed in the link",
     "proposed_size": "S3's ProposedSize",
     "request_id": "S3's request id",
+    "responder": "product that wrote the answer (CloudFront, nginx, MinIO...)",
+    "responder_evidence": "the headers or page text that identify who answered",
     "resource": "S3's Resource",
     "retry_after": "how long the server asked to wait",
     "s3_code": "S3's error Code",
@@ -94,8 +107,10 @@ FACTS: dict[str, str] = {
     "skew_direction": "'ahead of' or 'behind'",
     "status": "HTTP status of the answer",
     "time_source": "whose clock judged the link ('the storage server's' or 'this computer's')",
+    "typical_limit": "the answering product's request-size limit out of the box, in words",
     "upload_id": "multipart upload id",
     "valid_in": "how far in the future the link starts",
+    "via": "products the answer passed through (a CDN or proxy in front of the storage)",
 }
 
 
@@ -111,6 +126,7 @@ class Entry:
     action: str
     admin_action: str
     retryable: bool
+    fixed_by: str
 
     def texts(self) -> dict[str, str]:
         return {name: getattr(self, name) for name in TEXT_FIELDS}
@@ -209,6 +225,40 @@ def fill(text: str, facts: dict[str, str], unknown: str) -> str:
     return _PLACEHOLDER_RE.sub(one, text)
 
 
+_ui_locale: str | None = None
+
+
+def set_ui_locale(name: str | None) -> None:
+    """Explanations follow the language the window chose (a Qt locale name such as "de_DE"); None forgets it."""
+    global _ui_locale
+    _ui_locale = name or None
+
+
+def ui_locale() -> str:
+    """The user interface's language: what the window set, else what Qt would pick from the system.
+
+    On Linux Qt takes the first of ``LANGUAGE`` (a colon-separated list), ``LC_ALL``, ``LC_MESSAGES``, ``LANG``;
+    on Windows the user's display language. "C" and "POSIX" mean English.
+    """
+    if _ui_locale:
+        return _ui_locale
+    for var in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"):
+        value = os.environ.get(var, "").split(":")[0].strip()
+        if value:
+            return _plain_locale(value)
+    if sys.platform == "win32":
+        import ctypes
+
+        lcid = ctypes.windll.kernel32.GetUserDefaultUILanguage()
+        return locale_mod.windows_locale.get(lcid, BASE_LOCALE)
+    return _plain_locale(locale_mod.getlocale()[0] or "")
+
+
+def _plain_locale(value: str) -> str:
+    name = value.split(".")[0].split("@")[0]
+    return BASE_LOCALE if name in ("", "C", "POSIX") else name
+
+
 def _candidates(locale: str) -> list[str]:
     norm = locale.replace("-", "_").strip()
     out = []
@@ -247,9 +297,14 @@ def _parse(raw: str, name: str) -> dict[str, Any]:
     return doc
 
 
+def load_catalog(locale: str | None = None) -> Catalog:
+    """The catalog for *locale* (by default the user interface's), falling back per text to the language,
+    then to English."""
+    return _load_catalog(locale or ui_locale())
+
+
 @cache
-def load_catalog(locale: str = BASE_LOCALE) -> Catalog:
-    """The catalog for *locale*, falling back per text to the language, then to English."""
+def _load_catalog(locale: str) -> Catalog:
     base_raw = _read_resource(f"{BASE_LOCALE}.json")
     if base_raw is None:
         raise CatalogError("the English error catalog (resources/errors/en.json) is missing")
@@ -286,5 +341,13 @@ def load_catalog(locale: str = BASE_LOCALE) -> Catalog:
         retryable = raw_entry.get("retryable")
         if not isinstance(retryable, bool):
             raise CatalogError(f"entry {entry_id!r} lacks a true/false 'retryable'")
-        entries[entry_id] = Entry(id=entry_id, retryable=retryable, **texts)
+        fixed_by = raw_entry.get("fixed_by")
+        if fixed_by not in FIXERS:
+            raise CatalogError(f"entry {entry_id!r} has no 'fixed_by' among {', '.join(FIXERS)}")
+        entries[entry_id] = Entry(id=entry_id, retryable=retryable, fixed_by=str(fixed_by), **texts)
     return Catalog(locale=chosen, meta=meta, entries=entries)
+
+
+def clear_catalog_cache() -> None:
+    """Forget loaded catalogs (after the files changed, in tests)."""
+    _load_catalog.cache_clear()

@@ -14,6 +14,16 @@ from dataclasses import dataclass, field
 from desktop_uploader.core import failure as fc
 from desktop_uploader.core.explain.catalog import Catalog
 from desktop_uploader.core.explain.findings import SINGLE_PUT_LIMIT, Analysis, iso_time
+from desktop_uploader.core.explain.intermediaries import intermediary_entry
+from desktop_uploader.core.explain.providers import message_facts, provider_entry
+from desktop_uploader.core.explain.responders import (
+    BLOCK_WORDS,
+    CAPTIVE_PORTAL,
+    PORTAL_WORDS,
+    UNKNOWN,
+    Responder,
+    identify,
+)
 from desktop_uploader.core.failure import Failure
 from desktop_uploader.core.protocol.links import host_of
 from desktop_uploader.core.protocol.responses import body_kind, endpoint_message, html_text, html_title
@@ -51,19 +61,6 @@ _NETWORK_CODES = frozenset(
         fc.ENDPOINT_UNREACHABLE,
     }
 )
-_PORTAL_WORDS = (
-    "captive", "hotspot", "wi-fi", "wifi", "log in", "login", "sign in", "sign-in", "terms of use",
-    "terms and conditions", "terms of service", "accept", "portal", "guest", "voucher", "access code",
-    "connect to the internet", "authenticate", "room number",
-)
-_BLOCK_WORDS = (
-    "blocked", "block page", "web filter", "content filter", "url filter", "not allowed by",
-    "has been denied", "category", "zscaler", "fortiguard", "fortinet", "websense", "forcepoint",
-    "blue coat", "bluecoat", "palo alto", "umbrella", "sophos", "barracuda", "restricted by",
-    "acceptable use", "security policy",
-)
-
-
 @dataclass
 class _Ctx:
     failure: Failure
@@ -74,6 +71,7 @@ class _Ctx:
     kind: str
     headers: dict[str, str]
     facts: dict[str, str]
+    responder: Responder
     used: set[str] = field(default_factory=set)  # findings the chosen explanation already tells
 
     def finding(self, *codes: str) -> bool:
@@ -85,19 +83,47 @@ class _Ctx:
         return True
 
 
-def classify(failure: Failure, an: Analysis, catalog: Catalog) -> tuple[str, dict[str, str], set[str]]:
-    """The catalog entry id for *failure*, the facts (beyond ``an.facts``) it needs, and the codes of the
-    findings it is based on."""
+def classify(
+    failure: Failure, an: Analysis, catalog: Catalog
+) -> tuple[str, dict[str, str], set[str], Responder | None]:
+    """The catalog entry id for *failure*, the facts (beyond ``an.facts``) it needs, the codes of the
+    findings it is based on, and who wrote the answer (None when there was no answer)."""
     resp = failure.response
     status = failure.http_status or (resp.status if resp is not None and resp.status else None)
     body = resp.body if resp is not None else ""
     headers = {k.lower(): v for k, v in (resp.headers if resp is not None else {}).items()}
-    ctx = _Ctx(failure, an, catalog, status, body, body_kind(body, headers.get("content-type")), headers, {})
+    host = (host_of(failure.request.url) if failure.request is not None else "") or (
+        an.info.host if an.info is not None else "")
+    responder = identify(status, headers, body, host=host, s3_code=an.s3.get("Code", ""))
+    ctx = _Ctx(failure, an, catalog, status, body, body_kind(body, headers.get("content-type")), headers, {},
+               responder)
     _base_facts(ctx)
+    _responder_facts(ctx)
     entry = _pick(ctx)
+    if not catalog.has(entry) and "." in entry and entry.split(".")[0] in _INTERMEDIARY_PREFIXES:
+        entry = entry.split(".")[0] + ".other"
     if not catalog.has(entry):
         entry = FALLBACK_S3 if an.s3.get("Code") else FALLBACK_ANY
-    return entry, ctx.facts, ctx.used
+    if entry == "Network.captive_portal" and responder.kind != CAPTIVE_PORTAL:
+        responder = Responder("portal", "", CAPTIVE_PORTAL, via=responder.via, evidence=responder.evidence)
+    return entry, ctx.facts, ctx.used, responder if resp is not None else None
+
+
+_INTERMEDIARY_PREFIXES = frozenset({"CDN", "Proxy", "APIGateway", "WebServer"})
+
+
+def _responder_facts(ctx: _Ctx) -> None:
+    r = ctx.responder
+    if r.name:
+        ctx.facts["responder"] = r.name
+    if r.via:
+        ctx.facts["via"] = ", ".join(r.via)
+    if r.evidence:
+        ctx.facts["responder_evidence"] = "; ".join(r.evidence)
+    if r.limit_setting:
+        ctx.facts["limit_setting"] = r.limit_setting
+    if r.default_limit:
+        ctx.facts["typical_limit"] = ctx.catalog.size(r.default_limit)
 
 
 def _base_facts(ctx: _Ctx) -> None:
@@ -108,7 +134,8 @@ def _base_facts(ctx: _Ctx) -> None:
         facts["status"] = str(ctx.status)
     if s3.get("Code"):
         facts["s3_code"] = s3["Code"]
-        facts["s3_message"] = _short(s3.get("Message", "")) or ctx.catalog.word("no_message")
+        message = " ".join(filter(None, (s3.get("Message", ""), s3.get("Details", ""))))
+        facts["s3_message"] = _short(message) or ctx.catalog.word("no_message")
     for src, dst in (("RequestId", "request_id"), ("HostId", "host_id"), ("Resource", "resource"),
                      ("Endpoint", "endpoint"), ("ArgumentName", "argument_name"),
                      ("ArgumentValue", "argument_value"), ("Header", "s3_header"), ("UploadId", "upload_id"),
@@ -175,6 +202,10 @@ def _pick(ctx: _Ctx) -> str:
     if f.code in _LOCAL_ENTRIES:
         return _LOCAL_ENTRIES[f.code]
     code = ctx.an.s3.get("Code", "")
+    if not code and f.stage != fc.STAGE_SIGN and f.response is not None:
+        entry = _intermediary(ctx)
+        if entry:
+            return entry
     if code.isdigit() and len(code) == 3:
         # SDKs report a bodiless answer (HEAD) as Code "403", Message "Forbidden".
         ctx.status = ctx.status or int(code)
@@ -197,6 +228,27 @@ def _pick(ctx: _Ctx) -> str:
     return FALLBACK_ANY
 
 
+def _intermediary(ctx: _Ctx) -> str | None:
+    """An answer written by a CDN, proxy, gateway or web server in front of the storage."""
+    if ctx.kind == "html":
+        title = html_title(ctx.body)
+        if title:
+            ctx.facts["page_title"] = _short(title)
+        text = title + " " + html_text(ctx.body)
+    else:
+        text = ctx.body[:2000]
+        if text.strip():
+            ctx.facts["body_excerpt"] = _short(text[:200])
+    if ctx.responder.kind == UNKNOWN and ctx.status == 413:
+        return _s3(ctx, "EntityTooLarge")  # something refused the size without saying who it is
+    entry = intermediary_entry(ctx.responder, ctx.status, text)
+    if entry == "Network.block_page" and ctx.kind != "html":
+        return None
+    if entry in ("Network.proxy_auth", "Network.captive_portal") and ctx.kind == "html":
+        return _html(ctx) if entry == "Network.captive_portal" else entry
+    return entry
+
+
 def _looks_like_s3_code(code: str) -> bool:
     return bool(re.fullmatch(r"(KMS\.)?[A-Z][A-Za-z0-9]+", code))
 
@@ -205,6 +257,9 @@ def _looks_like_s3_code(code: str) -> bool:
 
 
 def _s3(ctx: _Ctx, code: str) -> str:
+    special = _provider(ctx, code)
+    if special:
+        return special
     rule = _S3_RULES.get(code)
     cause = rule(ctx) if rule is not None else None
     if cause and ctx.catalog.has(f"{code}.{cause}"):
@@ -214,6 +269,21 @@ def _s3(ctx: _Ctx, code: str) -> str:
     if code.startswith("KMS."):
         return "KMS.other"
     return FALLBACK_S3
+
+
+def _provider(ctx: _Ctx, code: str) -> str | None:
+    """Codes and messages particular to a provider (MinIO, B2, R2, GCS, gateways) or to a refusal that AWS
+    words in a message rather than a code (Object Lock, POST policies, payload hashes)."""
+    s3 = ctx.an.s3
+    message = " ".join(filter(None, (s3.get("Message", ""), s3.get("Details", ""), s3.get("Condition", ""))))
+    entry = provider_entry(code, message, method=ctx.facts.get("method", ""))
+    if not entry or not ctx.catalog.has(entry):
+        return None
+    ctx.facts.update(message_facts(message))
+    if entry == "AccessDenied.expired":
+        ctx.finding("Link.expired")
+        _aws_expiry_facts(ctx)
+    return entry
 
 
 def _msg(ctx: _Ctx) -> str:
@@ -525,9 +595,9 @@ def _html(ctx: _Ctx) -> str:
     location = ctx.headers.get("location")
     if location:
         ctx.facts["portal_host"] = host_of(location)
-    if any(w in words for w in _BLOCK_WORDS):
+    if any(w in words for w in BLOCK_WORDS):
         return "Network.block_page"
-    if any(w in words for w in _PORTAL_WORDS):
+    if any(w in words for w in PORTAL_WORDS):
         return "Network.captive_portal"
     if (ctx.status or 0) in (502, 503, 504):
         return "Network.gateway_html"

@@ -29,6 +29,7 @@ class Explanation:
     action: str
     admin_action: str
     retryable: bool
+    fixed_by: str = ""  # who can remove the cause: one of catalog.FIXERS
     details: dict[str, Any] = field(default_factory=dict)
     # Literal secrets seen in the link; used by report() for a last redaction pass, never serialised.
     secrets: tuple[str, ...] = field(default=(), repr=False, compare=False)
@@ -41,6 +42,7 @@ class Explanation:
             "action": self.action,
             "admin_action": self.admin_action,
             "retryable": self.retryable,
+            "fixed_by": self.fixed_by,
             "details": scrub_obj(self.details, self.secrets),
         }
 
@@ -53,21 +55,23 @@ class Explanation:
             action=str(data.get("action", "")),
             admin_action=str(data.get("admin_action", "")),
             retryable=bool(data.get("retryable", False)),
+            fixed_by=str(data.get("fixed_by", "")),
             details=dict(data.get("details") or {}),
         )
 
 
-def explain(failure: Failure, *, link: SignedRequest | None = None, locale: str = "en") -> Explanation:
-    """Explain *failure*. Never raises for odd evidence: the worst case is an honest generic explanation."""
+def explain(failure: Failure, *, link: SignedRequest | None = None, locale: str | None = None) -> Explanation:
+    """Explain *failure* in *locale* (by default the user interface's language). Never raises for odd
+    evidence: the worst case is an honest generic explanation."""
     catalog = load_catalog(locale)
     diagnosis_error = None
     try:
         an = analyse(failure, link, catalog)
-        entry_id, extra, used = classify(failure, an, catalog)
+        entry_id, extra, used, responder = classify(failure, an, catalog)
     except Exception as exc:  # a diagnosis bug must not hide the failure itself
         diagnosis_error = f"{type(exc).__name__}: {scrub_text(str(exc))}"
         an = Analysis(info=None, findings=[], facts={}, hints={}, s3=dict(failure.s3_error))
-        entry_id, used = (FALLBACK_S3 if an.s3.get("Code") else FALLBACK_ANY), set()
+        entry_id, used, responder = (FALLBACK_S3 if an.s3.get("Code") else FALLBACK_ANY), set(), None
         extra = {
             "failure_code": failure.code,
             "error_detail": scrub_text(failure.message),
@@ -86,11 +90,14 @@ def explain(failure: Failure, *, link: SignedRequest | None = None, locale: str 
         retryable = status >= 500 or status in (408, 429)
 
     details = _details(failure, an, facts, catalog, entry_id, used)
+    if responder is not None:
+        details["responder"] = responder.to_dict()
     if diagnosis_error:
         details["diagnosis_error"] = diagnosis_error
     return Explanation(
         code=entry_id,
         retryable=retryable,
+        fixed_by=entry.fixed_by,
         details=scrub_obj(details, secrets),
         secrets=secrets,
         **texts,

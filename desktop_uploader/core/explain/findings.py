@@ -43,6 +43,7 @@ PART_MAX = 5 * 1024**3
 PART_MIN = 5 * 1024**2
 MAX_PARTS = 10000
 EXPIRES_SOON_SECONDS = 60
+MAX_SESSION_SECONDS = 12 * 3600  # the longest an assumed-role session (and so a link it signs) lives
 _LOOPBACK = ("localhost", "127.0.0.1", "::1", "[::1]")
 _EXPECTING_RE = re.compile(r"expecting\s+'([a-z0-9-]+)'", re.I)
 _WRONG_REGION_RE = re.compile(r"region\s+'([a-z0-9-]+)'\s+is wrong", re.I)
@@ -203,6 +204,8 @@ def _time_checks(ex: _Exchange, col: _Collector) -> None:
         )
     elif info.expires_seconds is not None and info.expires_seconds <= 0:
         col.add("Link.expired", ERROR, expired_ago=cat.duration(0), time_source=source)
+    elif info.has_security_token and (info.expires_seconds or 0) > MAX_SESSION_SECONDS:
+        col.add("Link.outlives_session", WARNING)  # the link dies with the session that signed it
     if ex.now is None:
         return
     if info.expires_at is not None and not col.has("Link.expires_too_long", "Link.expired"):
@@ -376,7 +379,7 @@ def preflight(
     size: int,
     now: float,
     last_part: bool | None = None,
-    locale: str = "en",
+    locale: str | None = None,
 ) -> list[Finding]:
     """Problems visible before sending *link*; blocking ones (``severity == "error"``) will certainly fail.
 
@@ -402,7 +405,7 @@ def preflight(
     return col.findings(_common_facts(info, catalog))
 
 
-def inspect_link(link: SignedRequest, *, now: float | None = None, locale: str = "en") -> list[Finding]:
+def inspect_link(link: SignedRequest, *, now: float | None = None, locale: str | None = None) -> list[Finding]:
     """Problems visible in *link* alone, when the request that will use it is not known.
 
     Checks that need the request (headers, size, method) are skipped rather than guessed.
@@ -420,7 +423,7 @@ def inspect_link(link: SignedRequest, *, now: float | None = None, locale: str =
     return col.findings(_common_facts(info, catalog))
 
 
-def diagnose(failure: Failure, link: SignedRequest | None = None, *, locale: str = "en") -> list[Finding]:
+def diagnose(failure: Failure, link: SignedRequest | None = None, *, locale: str | None = None) -> list[Finding]:
     """Everything the link and the exchange reveal about *failure*, most important first."""
     return analyse(failure, link, load_catalog(locale)).findings
 

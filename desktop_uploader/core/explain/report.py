@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any
 
 from desktop_uploader.core.explain.catalog import load_catalog
@@ -15,7 +16,7 @@ _INDENT = "  "
 
 def report(failure: Failure, explanation: Explanation) -> str:
     """Everything useful about *failure*, redacted. Safe to paste into an e-mail or a ticket."""
-    catalog = load_catalog(str(explanation.details.get("locale", "en")))
+    catalog = load_catalog(str(explanation.details.get("locale") or "") or None)
     labels = catalog.meta.get("labels", {})
 
     def label(name: str) -> str:
@@ -27,9 +28,7 @@ def report(failure: Failure, explanation: Explanation) -> str:
         lines.append(f"{label(name)}:")
         lines.append(_INDENT + getattr(explanation, name))
         lines.append("")
-    yes_no = catalog.word("yes" if explanation.retryable else "no")
-    lines.append(f"{label('code')}: {explanation.code}")
-    lines.append(f"{label('retryable')}: {yes_no}")
+    lines += _verdict_lines(explanation, catalog.word, label)
 
     findings = [f for f in d.get("findings", []) if isinstance(f, dict) and not f.get("explained")]
     if findings:
@@ -94,6 +93,34 @@ def report(failure: Failure, explanation: Explanation) -> str:
     text = "\n".join(lines).rstrip() + "\n"
     # Every part above is already redacted; this pass guarantees it for the text as a whole.
     return scrub_text(text, explanation.secrets)
+
+
+def _verdict_lines(explanation: Explanation, word: Callable[[str], str], label: Callable[[str], str]) -> list[str]:
+    """Explanation code, whether the app retries, who can fix it and who answered."""
+    lines = [f"{label('code')}: {explanation.code}",
+             f"{label('retryable')}: {word('yes' if explanation.retryable else 'no')}"]
+    if explanation.fixed_by:
+        lines.append(f"{label('fixed_by')}: {word('by_' + explanation.fixed_by)}")
+    answered = responder_line(explanation.details.get("responder"), word)
+    if answered:
+        lines.append(f"{label('responder')}: {answered}")
+    return lines
+
+
+def responder_line(responder: Any, word: Callable[[str], str]) -> str:
+    """"nginx (a proxy in front of the storage), through Cloudflare; Server: nginx/1.25" for the report."""
+    if not isinstance(responder, dict) or not responder.get("kind"):
+        return ""
+    kind = word("kind_" + str(responder["kind"]))
+    name = str(responder.get("name") or "")
+    text = f"{name} ({kind})" if name else kind
+    via = responder.get("via") or []
+    if via:
+        text += f", {word('through')} {', '.join(map(str, via))}"
+    evidence = responder.get("evidence") or []
+    if evidence:
+        text += "; " + "; ".join(map(str, evidence))
+    return text
 
 
 def _compact(value: Any) -> str:

@@ -136,6 +136,7 @@ def upload_failure(
     s3_error: dict[str, str] | None = None,
     network_error: str | None = None,
     exact_headers: dict[str, str] | None = None,
+    exact_response_headers: dict[str, str] | None = None,
 ) -> Failure:
     """A Failure the way the engine records one: redacted request and response, the link, the evidence."""
     signed = signed if signed is not None else link()
@@ -147,6 +148,8 @@ def upload_failure(
     if server_time is not None:
         rh["Date"] = http_date(server_time)
     rh.update(response_headers or {})
+    if exact_response_headers is not None:
+        rh = dict(exact_response_headers)
     s3 = s3_error if s3_error is not None else (parse_s3_error(body) if body else {})
     if code is None:
         code = s3.get("Code") or _STATUS_NAMES.get(status or 0, f"HTTP{status}")

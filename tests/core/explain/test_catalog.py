@@ -10,7 +10,15 @@ from pathlib import Path
 import pytest
 
 from desktop_uploader.core.explain import catalog as catalog_mod
-from desktop_uploader.core.explain.catalog import FACTS, TEXT_FIELDS, CatalogError, fill, load_catalog, placeholders
+from desktop_uploader.core.explain.catalog import (
+    FACTS,
+    FIXERS,
+    TEXT_FIELDS,
+    CatalogError,
+    fill,
+    load_catalog,
+    placeholders,
+)
 
 CATALOG_PATH = Path(__file__).resolve().parents[3] / "resources" / "errors" / "en.json"
 
@@ -28,9 +36,9 @@ SAMPLE = {name: "sample" for name in FACTS} | {"skew": "2 hours", "skew_directio
 
 @pytest.fixture
 def fresh_catalog() -> Iterator[None]:
-    load_catalog.cache_clear()
+    catalog_mod.clear_catalog_cache()
     yield
-    load_catalog.cache_clear()
+    catalog_mod.clear_catalog_cache()
 
 
 def test_the_file_is_valid_json_with_the_expected_shape() -> None:
@@ -44,11 +52,12 @@ def test_the_file_is_valid_json_with_the_expected_shape() -> None:
 def test_every_entry_has_all_fields() -> None:
     doc = json.loads(CATALOG_PATH.read_text(encoding="utf-8"))
     for entry_id, entry in doc["entries"].items():
-        assert set(entry) == {*TEXT_FIELDS, "retryable"}, entry_id
+        assert set(entry) == {*TEXT_FIELDS, "retryable", "fixed_by"}, entry_id
         for name in TEXT_FIELDS:
             assert isinstance(entry[name], str) and entry[name].strip(), (entry_id, name)
             assert entry[name] == entry[name].strip(), (entry_id, name)
         assert isinstance(entry["retryable"], bool), entry_id
+        assert entry["fixed_by"] in FIXERS, entry_id
 
 
 def test_every_placeholder_is_a_known_fact() -> None:
@@ -171,3 +180,86 @@ def test_a_broken_catalog_is_reported_clearly(
 def test_catalog_is_found_from_the_source_tree() -> None:
     # During development the package resource does not resolve; the loader falls back to resources/.
     assert catalog_mod._read_resource("en.json") == CATALOG_PATH.read_text(encoding="utf-8")
+
+
+GERMAN_PATH = CATALOG_PATH.with_name("de.json")
+
+
+def _keys(value: object, prefix: str = "") -> set[str]:
+    if not isinstance(value, dict):
+        return {prefix}
+    return {k for name, v in value.items() for k in _keys(v, f"{prefix}/{name}")}
+
+
+def test_german_has_every_english_key_and_the_same_placeholders() -> None:
+    english = json.loads(CATALOG_PATH.read_text(encoding="utf-8"))
+    german = json.loads(GERMAN_PATH.read_text(encoding="utf-8"))
+    assert german["format"] == 1 and german["locale"] == "de"
+    assert _keys(german["meta"]) == _keys(english["meta"])
+    assert set(german["entries"]) == set(english["entries"])
+    for entry_id, entry in german["entries"].items():
+        assert set(entry) == set(TEXT_FIELDS), entry_id  # retryable and fixed_by are not a matter of language
+        for name in TEXT_FIELDS:
+            en_text, de_text = english["entries"][entry_id][name], entry[name]
+            assert sorted(placeholders(de_text)) == sorted(placeholders(en_text)), (entry_id, name)
+            assert de_text.count("[[") == en_text.count("[[") == de_text.count("]]"), (entry_id, name)
+            assert de_text != en_text, (entry_id, name)  # translated, not copied
+
+
+def test_german_is_chosen_for_a_german_interface(fresh_catalog: None) -> None:
+    cat = load_catalog("de_AT")
+    assert cat.locale == "de"
+    assert cat.get("AccessDenied.expired").summary.startswith("Die Zeit des Upload-Links ist abgelaufen.")
+    assert cat.word("yes") == "ja" and cat.duration(3 * 86400) == "3 Tage"
+    assert cat.get("AccessDenied.expired").retryable is True
+    assert cat.get("AccessDenied.expired").fixed_by == "app"
+
+
+def test_a_missing_german_entry_falls_back_to_english(fresh_catalog: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    english = CATALOG_PATH.read_text(encoding="utf-8")
+    german = json.loads(GERMAN_PATH.read_text(encoding="utf-8"))
+    del german["entries"]["NoSuchBucket"]
+    files = {"en.json": english, "de.json": json.dumps(german)}
+    monkeypatch.setattr(catalog_mod, "_read_resource", files.get)
+    cat = load_catalog("de")
+    assert cat.get("NoSuchBucket").summary == json.loads(english)["entries"]["NoSuchBucket"]["summary"]
+    assert cat.get("NoSuchKey").summary.startswith("Die Datei wurde im Speicher nicht gefunden")
+
+
+@pytest.mark.parametrize(
+    ("env", "expected"),
+    [
+        ({"LANGUAGE": "de:en", "LANG": "en_US.UTF-8"}, "de"),
+        ({"LC_ALL": "de_DE.UTF-8", "LANG": "en_US.UTF-8"}, "de_DE"),
+        ({"LC_MESSAGES": "de_CH.UTF-8"}, "de_CH"),
+        ({"LANG": "C.UTF-8"}, "en"),
+        ({"LANG": "de_AT.UTF-8@euro"}, "de_AT"),
+    ],
+)
+def test_the_interface_language_follows_the_environment_like_qt(
+    env: dict[str, str], expected: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for var in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"):
+        monkeypatch.delenv(var, raising=False)
+    for var, value in env.items():
+        monkeypatch.setenv(var, value)
+    assert catalog_mod.ui_locale() == expected
+
+
+def test_the_window_can_set_the_interface_language(fresh_catalog: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("LANG", "en_US.UTF-8")
+    catalog_mod.set_ui_locale("de_DE")
+    try:
+        assert catalog_mod.ui_locale() == "de_DE"
+        assert load_catalog().locale == "de"
+    finally:
+        catalog_mod.set_ui_locale(None)
+    assert load_catalog().locale == "en"
+
+
+def test_a_catalog_entry_without_fixed_by_is_refused(fresh_catalog: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    doc = {"format": 1, "entries": {"X": {"summary": "s", "cause": "c", "action": "a", "admin_action": "d",
+                                          "retryable": True, "fixed_by": "somebody"}}}
+    monkeypatch.setattr(catalog_mod, "_read_resource", lambda name: json.dumps(doc) if name == "en.json" else None)
+    with pytest.raises(CatalogError, match="fixed_by"):
+        load_catalog("en")
