@@ -10,6 +10,15 @@ Simple protocol
     "key"}``. ``headers`` are the signed headers (``content-type``, ``x-amz-acl``, ``x-amz-meta-*``) the
     upload must carry with exactly these values.
 
+    ``POST /sign/batch`` (any path ending in ``/sign/batch``) signs up to 100 files in one round trip. Body:
+    ``{"files": [{"filekey": KEY, "contentType": TYPE, "metadata": {NAME: VALUE}}, ...]}`` (``metadata``
+    optional; a bare JSON list of the same objects is accepted too). Answer: ``{"signed_urls": [...]}``, one
+    object per file in the order given, each exactly what ``GET /sign`` answers for it. All files are checked
+    before any is signed, with the same rules, token, limits and headers as ``GET /sign``; the first file
+    that fails refuses the whole request with the status and error code that file would get from
+    ``GET /sign`` (400, or 403 for a key outside the prefix or a type not allowed), and the error body adds
+    ``"index"`` (counting from 0). More than 100 files: 400 ``too_many_files``.
+
 Uppy Companion S3 protocol
     ``GET /s3/params``, ``POST /s3/multipart``, ``GET /s3/multipart/{uploadId}/batch``,
     ``GET /s3/multipart/{uploadId}/{partNumber}``, ``GET /s3/multipart/{uploadId}``,

@@ -28,8 +28,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m desktop_uploader.endpoint",
         description=(
-            "Serve presigned S3 upload links: GET /sign?filekey=KEY&contentType=TYPE, and Uppy Companion's "
-            "S3 routes under /s3/. Settings come from environment variables (UPLOAD_BUCKET, ...)."
+            "Serve presigned S3 upload links: GET /sign?filekey=KEY&contentType=TYPE, POST /sign/batch, and "
+            "Uppy Companion's S3 routes under /s3/. Settings come from environment variables (UPLOAD_BUCKET, ...)."
         ),
     )
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")

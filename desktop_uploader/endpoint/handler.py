@@ -65,6 +65,8 @@ def resolve(path: str) -> Route | None:
         if last == "complete":
             return Route("multipart_complete", ("POST",), upload_id=upload_id)
         return Route("multipart_part", ("GET",), upload_id=upload_id, part=last)
+    if tail2 == ["sign", "batch"]:
+        return Route("sign_batch", ("POST",))
     return None
 
 
@@ -89,7 +91,9 @@ def handle(
     try:
         route = resolve(path)
         if route is None:
-            raise ApiError(404, "not_found", "There is nothing at this path. Use /sign or the /s3/ routes.")
+            raise ApiError(
+                404, "not_found", "There is nothing at this path. Use /sign, /sign/batch or the /s3/ routes."
+            )
         if method == "OPTIONS":
             return 204, {**base, **_preflight_headers(route, lowered)}, None
         if method not in route.methods:
@@ -117,6 +121,8 @@ def _dispatch(
 ) -> JsonBody:
     if route.name == "sign":
         return simple.sign_put(query, config, s3)
+    if route.name == "sign_batch":
+        return simple.sign_batch(_json_body(body), config, s3)
     if route.name == "params":
         return companion.upload_parameters(query, config, s3)
     if route.name == "multipart_create":

@@ -1,10 +1,18 @@
-"""The simple protocol: one presigned PUT link per ``GET /sign?filekey=KEY&contentType=TYPE``."""
+"""The simple protocol: one presigned PUT link per ``GET /sign?filekey=KEY&contentType=TYPE``, or up to
+:data:`MAX_BATCH` links per ``POST /sign/batch``.
+
+A batch saves a round trip per file on a slow link: ``{"files": [{"filekey", "contentType", "metadata"},
+...]}`` (or the bare list) is answered with ``{"signed_urls": [...]}``, one object per file in the same
+order, each exactly what ``GET /sign`` answers for that file. Every file is checked before anything is
+signed; the first one that fails refuses the whole request with that check's status and code, and the
+error body names it by ``index`` (counting from 0).
+"""
 
 from __future__ import annotations
 
 import calendar
 import time
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
@@ -12,24 +20,75 @@ from .config import EndpointConfig, S3Client
 from .validation import ApiError, bad_request, check_content_type, check_key, check_metadata
 
 META_PREFIX = "meta-"
+MAX_BATCH = 100
 
 
 def sign_put(query: Mapping[str, str], config: EndpointConfig, s3: S3Client) -> dict[str, Any]:
     key = _required(query, "filekey")
     content_type = _required(query, "contentType")
-    check_key(key, config)
-    check_content_type(content_type, config)
-    metadata = check_metadata(
+    metadata = (
         (name[len(META_PREFIX) :], value) for name, value in query.items() if name.lower().startswith(META_PREFIX)
     )
+    return _sign_checked(*_checked(key, content_type, metadata, config), config, s3)
 
+
+def sign_batch(body: Any, config: EndpointConfig, s3: S3Client) -> dict[str, Any]:
+    """``POST /sign/batch``: links for up to :data:`MAX_BATCH` files, all checked before any is signed."""
+    files = body.get("files") if isinstance(body, dict) else body
+    if not isinstance(files, list):
+        raise bad_request("invalid_body", 'The body must be {"files": [...]} or a JSON list of files.')
+    if not files:
+        raise bad_request("invalid_body", "The list of files is empty.")
+    if len(files) > MAX_BATCH:
+        raise bad_request(
+            "too_many_files", f"At most {MAX_BATCH} files can be signed at once; this request has {len(files)}."
+        )
+    checked = [_batch_item(index, item, config) for index, item in enumerate(files)]
+    return {"signed_urls": [_sign_checked(*item, config, s3) for item in checked]}
+
+
+def _batch_item(index: int, item: Any, config: EndpointConfig) -> tuple[str, str, dict[str, str]]:
+    try:
+        if not isinstance(item, dict):
+            raise bad_request("invalid_body", "Each file must be a JSON object with filekey and contentType.")
+        key, content_type = _string_field(item, "filekey"), _string_field(item, "contentType")
+        metadata = item.get("metadata") or {}
+        if not isinstance(metadata, dict):
+            raise bad_request("invalid_metadata", "'metadata' must be a JSON object.")
+        return _checked(key, content_type, metadata.items(), config)
+    except ApiError as exc:
+        raise ApiError(
+            exc.status, exc.code, f"File {index}: {exc.message}", exc.headers, {**exc.details, "index": index}
+        ) from None
+
+
+def _string_field(item: Mapping[str, Any], name: str) -> str:
+    value = item.get(name)
+    if value is None or value == "":
+        raise bad_request("missing_parameter", f"The field {name!r} is required.")
+    if not isinstance(value, str):
+        raise bad_request("invalid_body", f"The field {name!r} must be a string.")
+    return value
+
+
+def _checked(
+    key: str, content_type: str, metadata: Iterable[tuple[str, Any]], config: EndpointConfig
+) -> tuple[str, str, dict[str, str]]:
+    check_key(key, config)
+    check_content_type(content_type, config)
+    return key, content_type, check_metadata(metadata)
+
+
+def _sign_checked(
+    key: str, content_type: str, metadata: Mapping[str, str], config: EndpointConfig, s3: S3Client
+) -> dict[str, Any]:
     params: dict[str, Any] = {"Bucket": config.bucket, "Key": key, "ContentType": content_type}
     values = {"content-type": content_type}
     if config.acl:
         params["ACL"] = config.acl
         values["x-amz-acl"] = config.acl
     if metadata:
-        params["Metadata"] = metadata
+        params["Metadata"] = dict(metadata)
         values.update({f"x-amz-meta-{name}": value for name, value in metadata.items()})
 
     url = presign(s3, "put_object", params, config.expires, "PUT")

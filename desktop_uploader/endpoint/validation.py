@@ -24,17 +24,28 @@ _FILENAME_PUNCTUATION = frozenset(" ._-()+,=@!~'&$[]")
 
 
 class ApiError(Exception):
-    """A request the endpoint refuses; becomes ``{"error": code, "message": message}`` with *status*."""
+    """A request the endpoint refuses; becomes ``{"error": code, "message": message}`` with *status*.
 
-    def __init__(self, status: int, code: str, message: str, headers: Mapping[str, str] | None = None) -> None:
+    *details* are further fields of that body, such as the ``index`` of the file a batch was refused for.
+    """
+
+    def __init__(
+        self,
+        status: int,
+        code: str,
+        message: str,
+        headers: Mapping[str, str] | None = None,
+        details: Mapping[str, Any] | None = None,
+    ) -> None:
         super().__init__(message)
         self.status = status
         self.code = code
         self.message = message
         self.headers = dict(headers or {})
+        self.details = dict(details or {})
 
-    def body(self) -> dict[str, str]:
-        return {"error": self.code, "message": self.message}
+    def body(self) -> dict[str, Any]:
+        return {"error": self.code, "message": self.message, **self.details}
 
 
 def bad_request(code: str, message: str) -> ApiError:

@@ -63,6 +63,7 @@ def test_every_route_reaches_the_handler() -> None:
     expected = {
         ("GET", "/"),
         ("GET", "/sign"),
+        ("POST", "/sign/batch"),
         ("GET", "/s3/params"),
         ("POST", "/s3/multipart"),
         ("GET", "/s3/multipart/{uploadId}"),
