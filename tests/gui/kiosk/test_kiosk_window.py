@@ -23,7 +23,7 @@ from desktop_uploader.gui.kiosk.network import SystemNetwork
 from desktop_uploader.gui.kiosk.settings import KioskSettingsDialog
 from desktop_uploader.gui.kiosk.window import KioskWindow
 from desktop_uploader.kiosk.settings import kiosk_settings
-from tests.kiosk.conftest import PIN, KioskFactory, shut
+from tests.gui.kiosk.conftest import PIN, KioskFactory, shut
 from tests.kiosk.helpers import FakeClock, free_port
 from tests.plugins.endpoint import seaweed_endpoint_config
 
