@@ -16,7 +16,7 @@ import keyring
 import keyring.backends.fail
 import pytest
 
-pytest_plugins = ["tests.plugins.seaweed", "tests.plugins.keychain", "tests.plugins.endpoint"]
+pytest_plugins = ["tests.plugins.seaweed", "tests.plugins.keychain", "tests.plugins.endpoint", "tests.plugins.sqlite"]
 
 
 @pytest.fixture(autouse=True)

@@ -73,10 +73,16 @@ def signer_factory(config: Config, secrets: SecretStore,
 def open_engine(config: Config, *, secrets: SecretStore | None = None, settings: EngineSettings | None = None,
                 profiles: Iterable[str] | None = None, extra: Mapping[str, Profile] | None = None,
                 store: JobStore | None = None, locked: LockedConfig | None = None) -> Engine:
-    return Engine(
-        store or JobStore(queue_db_path()),
-        signer_factory(config, secrets or SecretStore(), extra, locked),
-        settings=settings,
-        explainer=explain_failure,
-        profiles=profiles,
-    )
+    queue = store or JobStore(queue_db_path())
+    try:
+        return Engine(
+            queue,
+            signer_factory(config, secrets or SecretStore(), extra, locked),
+            settings=settings,
+            explainer=explain_failure,
+            profiles=profiles,
+        )
+    except BaseException:
+        if store is None:
+            queue.close()  # opened here and never handed over: the caller cannot close it
+        raise
