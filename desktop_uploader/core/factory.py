@@ -123,14 +123,20 @@ def open_engine(config: Config, *, locked: LockedConfig | None = None, profile: 
         effective = effective_config(config, locked)
         chosen = (extra or {}).get(profile or "") or _profile_or_none(effective, profile)
         settings = engine_settings(effective, chosen, locked, options)
-    return Engine(
-        store or JobStore(queue_db_path()),
-        signer_factory(config, secrets or SecretStore(), extra, locked),
-        settings=settings,
-        explainer=explain_failure,
-        profiles=profiles,
-        owns_store=store is None,
-    )
+    queue = store or JobStore(queue_db_path())
+    try:
+        return Engine(
+            queue,
+            signer_factory(config, secrets or SecretStore(), extra, locked),
+            settings=settings,
+            explainer=explain_failure,
+            profiles=profiles,
+            owns_store=store is None,
+        )
+    except BaseException:
+        if store is None:
+            queue.close()  # opened here and never handed over: the caller cannot close it
+        raise
 
 
 def _profile_or_none(config: Config, name: str | None) -> Profile | None:
