@@ -26,7 +26,9 @@ from desktop_uploader.core.failure import Failure, UploadError
 from desktop_uploader.core.health import DestinationHealth, HealthChange
 from desktop_uploader.core.http import make_session
 from desktop_uploader.core.keepawake import KeepAwake
+from desktop_uploader.core.lookahead import LinkLookahead
 from desktop_uploader.core.models import Event, EventKind, Job, JobState, SignedRequest
+from desktop_uploader.core.pacing import ConcurrencyController, concurrency_range
 from desktop_uploader.core.planning import KeyOptions as KeyOptions
 from desktop_uploader.core.planning import plan_batch
 from desktop_uploader.core.ratelimit import RateLimiter
@@ -89,6 +91,10 @@ class Engine:
         self._running = False
         self._closing = False
         self.health = DestinationHealth()
+        self._pacer = ConcurrencyController(self.settings.concurrency, self.settings.max_concurrency) \
+            if self.settings.adaptive else None
+        self._lookahead = LinkLookahead(self.store, self._signer, depth=lambda: max(8, 2 * self.settings.concurrency),
+                                        margin=self.settings.resign_margin)
         self._sender = JobSender(store=store, session=self.session, settings=self.settings, limiter=self._limiter,
                                  budget=self._budget, emit=self._emit)
         self.recovered = self.store.recover_interrupted()
@@ -106,6 +112,8 @@ class Engine:
         return unsubscribe
 
     def _emit(self, event: Event) -> None:
+        if event.kind is EventKind.RETRY and self._pacer is not None:
+            self._paced(self._pacer.trouble())  # errors rise: fewer at once
         with self._sub_lock:
             subscribers = list(self._subscribers)
         for callback in subscribers:
@@ -251,9 +259,31 @@ class Engine:
             self._threads.append(thread)
 
     def set_concurrency(self, files: int) -> None:
-        """Change how many files are sent at once, now: more start at once, and when there are fewer,
-        the files being sent finish first."""
-        files = max(1, min(MAX_CONCURRENCY, int(files)))
+        """Change how many files are sent at once, now (0: automatic, when the engine adapts): more start at
+        once, and when there are fewer, the files being sent finish first."""
+        if self._pacer is not None:
+            start, cap = concurrency_range(int(files))
+            self.settings.max_concurrency = cap
+            changed = self._pacer.set_cap(cap)
+            if int(files) > 0:  # the user's own number: start there
+                changed = self._pacer.reset(start)
+            self._apply_concurrency(self._pacer.current)
+            if changed is not None:
+                self._emit(Event(EventKind.CONCURRENCY, extra={"files_at_once": self._pacer.current}))
+            return
+        self._apply_concurrency(max(1, min(MAX_CONCURRENCY, int(files))))
+
+    @property
+    def concurrency(self) -> int:
+        """How many files are sent at once now."""
+        return self.settings.concurrency
+
+    def _paced(self, changed: int | None) -> None:
+        if changed is not None:
+            self._apply_concurrency(changed)
+            self._emit(Event(EventKind.CONCURRENCY, extra={"files_at_once": changed}))
+
+    def _apply_concurrency(self, files: int) -> None:
         with self._cond:
             self.settings.concurrency = files
             self._budget.resize(max(self.settings.max_connections, files))
@@ -276,6 +306,7 @@ class Engine:
     def close(self, timeout: float = 10.0) -> None:
         """Stop workers (see stop) and release the signers, the HTTP session and an owned queue database."""
         self.stop(timeout)
+        self._lookahead.close()
         with self._signer_lock:
             for signer in self._signers.values():
                 signer.close()
@@ -339,6 +370,7 @@ class Engine:
                 first = len(self._active) == 1
             if first:
                 self._update_awake()
+            self._lookahead.wanted(job.profile)
             try:
                 self._run(job, control, probe=probe)
             finally:
@@ -366,7 +398,8 @@ class Engine:
         """Send one job; ``probe`` says it was let through to test a destination that is down."""
         self._emit(Event(EventKind.STARTED, job.id, job.path, job.key, total=job.size, attempt=job.attempts))
         try:
-            result, size = self._sender.send(job, self._signer(job.profile), control)
+            result, size = self._sender.send(job, self._signer(job.profile), control,
+                                             link=self._lookahead.take(job.id))
         except DestinationDown as down:
             self._wait_for_destination(job, down, probe=probe)
             return
@@ -395,6 +428,8 @@ class Engine:
                        None)
             return
         self._answered(job.profile, probe=probe)
+        if self._pacer is not None:
+            self._paced(self._pacer.record(size))
         key = (result.key if isinstance(result, KeyedResult) else "") or job.key
         if key != job.key:  # a Companion service names the object itself
             self.store.set_key(job.id, key)
@@ -417,6 +452,8 @@ class Engine:
         change = self.health.failed(job.profile, down.trouble, down.failure, probe=probe)
         if change is not None:
             self._announce(change)
+            if self._pacer is not None:
+                self._paced(self._pacer.trouble())
         with self._cond:
             self._cond.notify_all()
 

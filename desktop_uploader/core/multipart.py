@@ -317,7 +317,8 @@ class _Upload:
                     signed = self.signer.sign_part(record.key, record.upload_id, number, length)
                     result = put_file(ctx.session, signed, reader, length, offset=offset, control=ctx.control,
                                       on_bytes=lambda sent: self.progress.part(number, sent),
-                                      throttle=self.throttle, verify_md5=self.verify)
+                                      throttle=self.throttle, verify_md5=self.verify,
+                                      stall_timeout=ctx.settings.stall_timeout)
                 etag = _norm_etag(result.etag)
                 if not etag:
                     raise UploadError(Failure(

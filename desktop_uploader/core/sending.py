@@ -66,13 +66,14 @@ class JobSender:
         self._budget = budget
         self._emit = emit
 
-    def send(self, job: Job, signer: Signer, control: Control) -> tuple[PutResult, int]:
-        """Send ``job`` until it is uploaded; raises UploadError (final), Interrupted (stopped) or
-        DestinationDown (the destination, not the file, failed)."""
+    def send(self, job: Job, signer: Signer, control: Control, *,
+             link: SignedRequest | None = None) -> tuple[PutResult, int]:
+        """Send ``job`` until it is uploaded, starting with ``link`` when one was fetched ahead; raises
+        UploadError (final), Interrupted (stopped) or DestinationDown (the destination, not the file, failed)."""
         policy = self.settings.retry
         attempt = 0
         resigns = 0
-        signed: SignedRequest | None = None
+        signed: SignedRequest | None = link
         while True:
             attempt += 1
             control.check()
@@ -148,7 +149,8 @@ class JobSender:
             filename = target.key.rsplit("/", 1)[-1] or "file"
             result = post_file(self.session, form, send.fh, job.size, filename=filename,
                                content_type=target.content_type, on_bytes=send.progress, control=send.control,
-                               throttle=send.throttle, verify_md5=self.settings.verify_md5)
+                               throttle=send.throttle, verify_md5=self.settings.verify_md5,
+                               stall_timeout=self.settings.stall_timeout)
             return KeyedResult(etag=result.etag, md5_hex=result.md5_hex, status=result.status,
                                encryption=result.encryption, customer_key=result.customer_key,
                                server_date=result.server_date, key=(form.fields or {})["key"])
@@ -176,7 +178,8 @@ class JobSender:
         with self._budget.slot(send.control):
             result = self._guarded(job, link, lambda: put_file(
                 self.session, link, send.fh, job.size, on_bytes=send.progress, control=send.control,
-                throttle=send.throttle, verify_md5=self.settings.verify_md5, headers=headers))
+                throttle=send.throttle, verify_md5=self.settings.verify_md5, headers=headers,
+                stall_timeout=self.settings.stall_timeout))
         return result, link
 
     def _guarded(self, job: Job, link: SignedRequest | None, send: Callable[[], PutResult]) -> PutResult:

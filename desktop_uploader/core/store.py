@@ -239,6 +239,19 @@ class JobStore:
         with self._lock:
             return self._conn.execute(sql + " LIMIT 1", args).fetchone() is not None
 
+    def peek_queued(self, profile: str, *, limit: int, exclude: Iterable[int] = ()) -> list[Job]:
+        """The next queued jobs of ``profile`` in the order workers take them, without claiming them."""
+        excluded = list(exclude)
+        sql = f"SELECT {_COLUMNS} FROM jobs WHERE state=? AND profile=?"
+        args: list[Any] = [JobState.QUEUED.value, profile]
+        if excluded:
+            sql += f" AND id NOT IN ({','.join('?' * len(excluded))})"
+            args.extend(excluded)
+        sql += " ORDER BY id LIMIT ?"
+        args.append(int(limit))
+        with self._lock:
+            return [_row_to_job(row) for row in self._conn.execute(sql, args).fetchall()]
+
     def claim_next(self, profiles: Iterable[str] | None = None, exclude: Iterable[int] = (),
                    exclude_profiles: Iterable[str] = ()) -> Job | None:
         """Atomically move the oldest queued job to 'signing' and return it."""
