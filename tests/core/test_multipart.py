@@ -94,6 +94,7 @@ class CountingSession(requests.Session):
         self.part_ok = 0
         self.inflight = 0
         self.max_inflight = 0
+        self.signing_paths: list[str] = []  # paths of the GETs asking a Companion service for links
 
     def request(self, method: str | bytes, url: str | bytes, *args: Any, **kwargs: Any) -> requests.Response:
         part = method == "PUT" and "partNumber=" in str(url)
@@ -112,6 +113,13 @@ class CountingSession(requests.Session):
             with self._lock:
                 self.part_ok += 1
         return response
+
+    def send(self, request: requests.PreparedRequest, **kwargs: Any) -> requests.Response:
+        path = urlsplit(request.url or "").path
+        if request.method == "GET" and "/s3/multipart/" in path:
+            with self._lock:
+                self.signing_paths.append(path)
+        return super().send(request, **kwargs)
 
 
 def local_profile(seaweed: SeaweedServer, bucket: str, name: str = "big", endpoint: str | None = None,
