@@ -237,7 +237,8 @@ class SeaweedServer:
     """One ``weed mini`` process with an S3 endpoint on a free loopback port.
 
     Use as a context manager, or call :meth:`start` and :meth:`stop`. Each start uses a fresh data
-    directory, so nothing carries over between runs.
+    directory, so nothing carries over between runs. The server holds at most ``volume_slots`` volumes of
+    ``volume_size_mb`` each (and every bucket needs at least one of its own); size both for a benchmark.
     """
 
     region: ClassVar[str] = "us-east-1"
@@ -253,8 +254,13 @@ class SeaweedServer:
         *,
         readonly_identity: bool = True,
         weed_binary: str | None = None,
+        volume_size_mb: int = 64,
+        volume_slots: int = _VOLUME_SLOTS,
     ) -> None:
         self._workdir_arg = workdir
+        # Capacity is slots x size; once it is used up every PUT gets a 500 InternalError.
+        self._volume_size_mb = volume_size_mb
+        self._volume_slots = volume_slots
         self._weed_binary = weed_binary
         self.admin: S3Identity = _new_identity()
         self.readonly: S3Identity | None = _new_identity() if readonly_identity else None
@@ -490,8 +496,8 @@ class SeaweedServer:
             "-s3.port.iceberg=0",
             "-s3.port.lance=0",
             # Small volumes keep the disk use of a throw-away server low.
-            "-master.volumeSizeLimitMB=64",
-            f"-volume.max={_VOLUME_SLOTS}",
+            f"-master.volumeSizeLimitMB={self._volume_size_mb}",
+            f"-volume.max={self._volume_slots}",
             # Without these two, weed puts its local sockets in /tmp.
             f"-s3.localSocket={socket_dir / 's3.sock'}",
             f"-filer.localSocket={socket_dir / 'filer.sock'}",
