@@ -22,6 +22,7 @@ from desktop_uploader.core import failure as f
 from desktop_uploader.core.budget import ConnectionBudget
 from desktop_uploader.core.config import MAX_CONCURRENCY
 from desktop_uploader.core.engine_settings import EngineSettings as EngineSettings
+from desktop_uploader.core.events import EventHub, Subscriber
 from desktop_uploader.core.failure import Failure, UploadError
 from desktop_uploader.core.health import DestinationHealth, HealthChange
 from desktop_uploader.core.http import make_session
@@ -35,6 +36,7 @@ from desktop_uploader.core.ratelimit import RateLimiter
 from desktop_uploader.core.scan import DEFAULT_SKIP, ScanProblem, SkipRule
 from desktop_uploader.core.sending import DestinationDown, JobSender
 from desktop_uploader.core.signers.base import Signer
+from desktop_uploader.core.signers.cache import SignerCache
 from desktop_uploader.core.store import JobStore
 from desktop_uploader.core.transfer import (
     Control,
@@ -44,7 +46,6 @@ from desktop_uploader.core.transfer import (
 
 log = logging.getLogger(__name__)
 
-Subscriber = Callable[[Event], None]
 SignerFactory = Callable[[str, requests.Session], Signer]
 Explainer = Callable[[Failure, "SignedRequest | None"], dict[str, Any] | None]
 
@@ -67,7 +68,6 @@ class Engine:
         self.store = store
         self._owns_store = owns_store  # close() closes it too
         self.settings = settings or EngineSettings()
-        self._signer_factory = signer_factory
         self._explainer = explainer
         self._profiles = list(profiles) if profiles is not None else None
         self.session = session or make_session(
@@ -76,10 +76,8 @@ class Engine:
         self._limiter = RateLimiter(self.settings.rate_limit)
         # Every worker may hold a connection, so the budget never starves a file of its first one.
         self._budget = ConnectionBudget(max(self.settings.max_connections, self.settings.concurrency))
-        self._signers: dict[str, Signer] = {}
-        self._signer_lock = threading.Lock()
-        self._subscribers: list[Subscriber] = []
-        self._sub_lock = threading.Lock()
+        self._signers = SignerCache(lambda profile: signer_factory(profile, self.session))
+        self._events = EventHub()
         self._cond = threading.Condition()
         self._active: dict[int, Control] = {}
         self._threads: list[threading.Thread] = []
@@ -93,7 +91,8 @@ class Engine:
         self.health = DestinationHealth()
         self._pacer = ConcurrencyController(self.settings.concurrency, self.settings.max_concurrency) \
             if self.settings.adaptive else None
-        self._lookahead = LinkLookahead(self.store, self._signer, depth=lambda: max(8, 2 * self.settings.concurrency),
+        self._lookahead = LinkLookahead(self.store, self._signers.get,
+                                        depth=lambda: max(8, 2 * self.settings.concurrency),
                                         margin=self.settings.resign_margin)
         self._sender = JobSender(store=store, session=self.session, settings=self.settings, limiter=self._limiter,
                                  budget=self._budget, emit=self._emit)
@@ -101,26 +100,12 @@ class Engine:
 
     # -- events ---------------------------------------------------------------------------------------
     def subscribe(self, callback: Subscriber) -> Callable[[], None]:
-        with self._sub_lock:
-            self._subscribers.append(callback)
-
-        def unsubscribe() -> None:
-            with self._sub_lock:
-                if callback in self._subscribers:
-                    self._subscribers.remove(callback)
-
-        return unsubscribe
+        return self._events.subscribe(callback)
 
     def _emit(self, event: Event) -> None:
         if event.kind is EventKind.RETRY and self._pacer is not None:
             self._paced(self._pacer.trouble())  # errors rise: fewer at once
-        with self._sub_lock:
-            subscribers = list(self._subscribers)
-        for callback in subscribers:
-            try:
-                callback(event)
-            except Exception:  # a broken frontend must not stop uploads
-                log.exception("event subscriber failed")
+        self._events.emit(event)
 
     # -- queueing -------------------------------------------------------------------------------------
     def add_paths(self, paths: Iterable[str | os.PathLike[str]], profile: str, *,
@@ -200,17 +185,9 @@ class Engine:
             self._abort_orphans_soon()
 
     def _abort_orphans_soon(self) -> None:
-        thread = threading.Thread(target=self._abort_orphans, name="abort-orphans", daemon=True)
-        self._side_threads.append(thread)
-        thread.start()
+        from desktop_uploader.core.multipart import abort_orphans_in_background
 
-    def _abort_orphans(self) -> None:
-        from desktop_uploader.core.multipart import abort_orphan_uploads
-
-        try:
-            abort_orphan_uploads(self.store, self._signer)
-        except Exception:  # offline or a broken profile: the list is kept and tried again next start
-            log.exception("aborting abandoned multipart uploads failed")
+        self._side_threads.append(abort_orphans_in_background(self.store, self._signers.get))
 
     def _stop_active(self, job_ids: Sequence[int] | None, reason: str) -> list[int]:
         with self._cond:
@@ -307,10 +284,7 @@ class Engine:
         """Stop workers (see stop) and release the signers, the HTTP session and an owned queue database."""
         self.stop(timeout)
         self._lookahead.close()
-        with self._signer_lock:
-            for signer in self._signers.values():
-                signer.close()
-            self._signers.clear()
+        self._signers.clear()
         self.session.close()
         if self._owns_store:
             self.store.close()
@@ -342,10 +316,7 @@ class Engine:
 
     def reload_signers(self) -> None:
         """Forget cached signers (after a profile or its secrets changed)."""
-        with self._signer_lock:
-            for signer in self._signers.values():
-                signer.close()
-            self._signers.clear()
+        self._signers.clear()
 
     def _has_queued(self) -> bool:
         return self.store.has_queued(self._profiles)
@@ -398,7 +369,7 @@ class Engine:
         """Send one job; ``probe`` says it was let through to test a destination that is down."""
         self._emit(Event(EventKind.STARTED, job.id, job.path, job.key, total=job.size, attempt=job.attempts))
         try:
-            result, size = self._sender.send(job, self._signer(job.profile), control,
+            result, size = self._sender.send(job, self._signers.get(job.profile), control,
                                              link=self._lookahead.take(job.id))
         except DestinationDown as down:
             self._wait_for_destination(job, down, probe=probe)
@@ -458,31 +429,23 @@ class Engine:
             self._cond.notify_all()
 
     def _announce(self, change: HealthChange) -> None:
-        explanation = None
-        if change.failure is not None and self._explainer is not None:
-            try:
-                explanation = self._explainer(change.failure, None)
-            except Exception:
-                log.exception("explaining a destination failure failed")
+        explanation = self._explained(change.failure, None) if change.failure is not None else None
         self._emit(Event(EventKind.DESTINATION, retry_in=change.retry_in,
                          failure=change.failure.to_dict() if change.failure is not None else None,
                          extra={"profile": change.profile, "state": change.state.value,
                                 "explanation": explanation}))
 
+    def _explained(self, failure: Failure, link: SignedRequest | None) -> dict[str, Any] | None:
+        try:
+            return self._explainer(failure, link) if self._explainer is not None else None
+        except Exception:
+            log.exception("explaining a failure failed")
+            return None
+
     def _fail(self, job: Job, failure: Failure, link: SignedRequest | None) -> None:
-        if failure.explanation is None and self._explainer is not None:
-            try:
-                failure.explanation = self._explainer(failure, link)
-            except Exception:
-                log.exception("explaining a failure failed")
+        if failure.explanation is None:
+            failure.explanation = self._explained(failure, link)
         data = failure.to_dict()
         self.store.set_state(job.id, JobState.FAILED, error=data)
         self._emit(Event(EventKind.FAILED, job.id, job.path, job.key, failure=data, attempt=job.attempts))
 
-    def _signer(self, profile: str) -> Signer:
-        with self._signer_lock:
-            signer = self._signers.get(profile)
-            if signer is None:
-                signer = self._signer_factory(profile, self.session)
-                self._signers[profile] = signer
-            return signer
