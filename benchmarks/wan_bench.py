@@ -375,7 +375,7 @@ def run_outage(rig: Rig, root: Path, clients: Sequence[str], count: int, seconds
     workload = Workload("outage", TERRESTRIAL, _files(count, 16 * KiB, "o"), "files/s")
     folder = write_folder(root, workload)
     rig.shape(workload.link)
-    results = []
+    results: list[Result] = []
     for client in clients:
         prefix = f"outage/{len(results)}/"
         print(f"  outage, {client} ...", flush=True)
@@ -400,38 +400,52 @@ def _table(headers: Sequence[str], rows: Sequence[Sequence[str]], text_columns: 
     return "\n".join([line(headers), "|" + "|".join("-" * (w + 2) for w in widths) + "|", *(line(r) for r in rows)])
 
 
+def _rows(runs: list[Result], outage: bool) -> list[list[str]]:
+    """Table rows for one workload; outage rows rank by the files that arrived, not by all files."""
+    workload = runs[0].workload
+
+    def rate(r: Result) -> float:
+        return r.stored / r.wall if outage else r.rate(workload.metric)
+
+    peers = [rate(r) for r in runs if r.client in PEERS and (r.ok or (outage and r.wall > 0))]
+    best = max(peers) if peers else None
+    label = workload.label() if not outage else f"outage: {workload.label()}"
+    rows = []
+    for r in runs:
+        if not (r.ok or (outage and r.exit_code is not None)):
+            rows.append([label, r.client, "FAILED" if r.error != "not installed" else r.error, *[""] * 7])
+            continue
+        failed = len(workload.files) - r.stored
+        delivered_bytes = workload.total_bytes * r.stored / len(workload.files)
+        attempts = str(int(r.outage.get("attempts", 0))) if outage else ""
+        rows.append([label, r.client, f"{r.wall:.1f}", f"{r.stored / r.wall:.1f}",
+                     f"{delivered_bytes / MiB / r.wall:.2f}", f"{rate(r) / best:.2f}x" if best else "n/a",
+                     str(r.exit_code), str(failed), attempts, f"{r.rig_cpu:.1f}"])
+    return rows
+
+
 def report(results: list[Result], outage: list[Result], outage_seconds: float) -> str:
-    rows: list[list[str]] = []
     by_workload: dict[str, list[Result]] = {}
     for result in results:
         by_workload.setdefault(result.workload.name, []).append(result)
-    for runs in by_workload.values():
-        workload = runs[0].workload
-        metric = workload.metric
-        peers = [r.rate(metric) for r in runs if r.client in PEERS and r.ok]
-        best = max(peers) if peers else None
-        for r in runs:
-            if not r.ok:
-                rows.append([workload.label(), r.client, "FAILED" if r.error != "not installed" else r.error,
-                             "", "", "", "", ""])
-                continue
-            ratio = f"{r.rate(metric) / best:.2f}x" if best else "n/a"
-            rows.append([workload.label(), r.client, f"{r.wall:.1f}", f"{r.rate('files/s'):.1f}",
-                         f"{r.rate('MiB/s'):.2f}", ratio, metric, f"{r.rig_cpu:.1f}"])
-    lines = [_table(["workload", "client", "wall s", "files/s", "MiB/s", "vs best peer", "ranked by", "rig CPU s"],
-                    rows)]
+    rows = [row for runs in by_workload.values() for row in _rows(runs, outage=False)]
     if outage:
-        lines += ["", f"Outage: {len(outage[0].workload.files)} x 16 KiB @ {TERRESTRIAL.label()}, both links cut "
-                      f"for {outage_seconds:g} s once a third of the bytes went through"]
-        orows = []
+        rows += _rows(outage, outage=True)
+    lines = [_table(["workload", "client", "wall s", "files/s", "MiB/s", "vs best peer", "exit", "files failed",
+                     "dead-link attempts", "rig CPU s"], rows),
+             "vs best peer: the row's rate / the better of aws and rclone, in files/s for small-file sets and "
+             "the outage (files that arrived), in MiB/s for the large set."]
+    if outage:
+        lines.append(f"Outage: both links cut for {outage_seconds:g} s once a third of the bytes went through; "
+                     "dead-link attempts = connections the client opened into the cut links.")
         for r in outage:
             o = r.outage
-            started = f"{o['started']:.1f}" if o.get("started", -1) >= 0 else "never"
-            orows.append([r.client, f"{r.wall:.1f}", str(r.exit_code), str(len(r.workload.files) - r.stored),
-                          str(int(o.get("attempts", 0))), str(int(o.get("cut", 0))), started,
-                          "yes" if o.get("gave_up") else "no"])
-        lines.append(_table(["client", "wall s", "exit", "files failed", "attempts into dead link",
-                             "connections cut", "outage at s", "gave up during outage"], orows, text_columns=1))
+            if o.get("started", -1) < 0:
+                lines.append(f"  {r.client}: finished before the outage began")
+                continue
+            state = "had given up" if o.get("gave_up") else "was still running"
+            lines.append(f"  {r.client}: cut at {o['started']:.1f} s, {int(o.get('cut', 0))} open connections "
+                         f"reset, {state} when the links came back")
     failures = [(r.workload.name, r.client, r.error) for r in results if r.error and r.error != "not installed"]
     lines += [f"FAILED {name} / {client}: {error}" for name, client, error in failures]
     load = os.getloadavg()
