@@ -201,6 +201,8 @@ def _setup_cli(rig: Rig) -> None:
         (["credentials", "set", "--profile", "wan-local"],
          f"{rig.server.admin.access_key}\n{rig.server.admin.secret_key}\n"),
         (["profile", "add", "wan-companion", "--endpoint", rig.endpoint_link.url, "--protocol", "companion"], None),
+        # The reference endpoint signs batches (POST /sign/batch); `check` would tell a user so.
+        (["profile", "add", "wan-simple", "--endpoint", rig.endpoint_link.url + "/sign", "--batch-signing"], None),
     ]
     for args, stdin in steps:
         done = subprocess.run([sys.executable, "-m", "desktop_uploader", *args], input=stdin, env=rig.cli_env,
@@ -253,7 +255,7 @@ def client_command(rig: Rig, client: str, folder: Path, prefix: str) -> tuple[li
     if client == APP_LOCAL:
         return [*app, "--profile", "wan-local"], rig.cli_env
     if client == APP_SIMPLE:
-        return [*app, "--endpoint", rig.endpoint_link.url + "/sign"], rig.cli_env
+        return [*app, "--profile", "wan-simple"], rig.cli_env
     if client == APP_COMPANION:
         return [*app, "--profile", "wan-companion"], rig.cli_env
     secrets = {"AWS_ACCESS_KEY_ID": rig.server.admin.access_key,
