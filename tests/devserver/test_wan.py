@@ -24,7 +24,7 @@ from desktop_uploader.core.models import JobState
 from desktop_uploader.devserver import SeaweedServer
 from desktop_uploader.devserver.tls import TlsIdentity
 from desktop_uploader.devserver.wan import MODE_OUTAGE, MODE_UP, WanError, WanProxy
-from tests.core.helpers import endpoint_profile, make_engine, run_all, states
+from tests.core.helpers import close_engine, endpoint_profile, make_engine, run_all, states
 from tests.plugins.wan import WanFactory
 
 
@@ -302,7 +302,7 @@ def test_the_app_uploads_through_a_far_endpoint_and_a_far_s3(
     try:
         jobs = run_all(engine, [folder], "ep", timeout=120)
     finally:
-        engine.close()
+        close_engine(engine)
     assert states(jobs) == dict.fromkeys(sizes, JobState.DONE)
     stored = {obj["Key"].rpartition("/")[2]: obj["Size"]
               for obj in seaweed.client().list_objects_v2(Bucket=bucket).get("Contents", [])}
