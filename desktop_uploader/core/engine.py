@@ -370,7 +370,8 @@ class Engine:
         self._emit(Event(EventKind.STARTED, job.id, job.path, job.key, total=job.size, attempt=job.attempts))
         try:
             result, size = self._sender.send(job, self._signers.get(job.profile), control,
-                                             link=self._lookahead.take(job.id))
+                                             link=self._lookahead.take(job.id),
+                                             outage=lambda: self.health.strike(job.profile, probe=probe))
         except DestinationDown as down:
             self._wait_for_destination(job, down, probe=probe)
             return

@@ -56,9 +56,13 @@ class HealthChange:
     failure: Failure | None
 
 
+OUTAGE_STRIKES = 3  # failures about the destination in a row, with no success between, that make an outage
+
+
 @dataclass
 class _Destination:
     state: DestinationState = DestinationState.REACHABLE
+    strikes: int = 0  # destination failures in a row while reachable
     failures: int = 0  # probes failed in a row
     next_probe: float = 0.0  # monotonic time
     probing: bool = False
@@ -112,11 +116,25 @@ class DestinationHealth:
             dest.probing = True
             return True
 
+    def strike(self, profile: str, *, probe: bool) -> bool:
+        """A failure about the destination: True when it counts as an outage - the destination is already
+        down, this was its probe, or the failures came :data:`OUTAGE_STRIKES` times in a row. A single reset
+        among many good transfers is retried with the file instead."""
+        with self._lock:
+            dest = self._destinations.setdefault(profile, _Destination())
+            if probe or dest.state is not DestinationState.REACHABLE:
+                return True
+            dest.strikes += 1
+            return dest.strikes >= OUTAGE_STRIKES
+
     def succeeded(self, profile: str, *, probe: bool) -> HealthChange | None:
         """The destination answered about a file (done, or refused for the file's own reasons)."""
         with self._lock:
             dest = self._destinations.get(profile)
-            if dest is None or dest.state is DestinationState.REACHABLE:
+            if dest is None:
+                return None
+            if dest.state is DestinationState.REACHABLE:
+                dest.strikes = 0
                 return None
             if not probe:
                 return None  # only a probe decides: a file that was already on its way cannot flap the state

@@ -66,10 +66,14 @@ class JobSender:
         self._budget = budget
         self._emit = emit
 
-    def send(self, job: Job, signer: Signer, control: Control, *,
-             link: SignedRequest | None = None) -> tuple[PutResult, int]:
+    def send(self, job: Job, signer: Signer, control: Control, *, link: SignedRequest | None = None,
+             outage: Callable[[], bool] = lambda: True) -> tuple[PutResult, int]:
         """Send ``job`` until it is uploaded, starting with ``link`` when one was fetched ahead; raises
-        UploadError (final), Interrupted (stopped) or DestinationDown (the destination, not the file, failed)."""
+        UploadError (final), Interrupted (stopped) or DestinationDown (the destination, not the file, failed).
+
+        ``outage`` is asked after each failure about the destination: True sends the file back to wait with
+        the destination; False retries it here, and a file whose tries run out that way waits all the same,
+        since nothing was wrong with the file itself."""
         policy = self.settings.retry
         attempt = 0
         resigns = 0
@@ -92,7 +96,7 @@ class JobSender:
                 signed = retry.signed
                 failure = retry.failure
                 trouble = destination_trouble(failure)
-                if trouble is not None:
+                if trouble is not None and (outage() or attempt >= policy.max_attempts):
                     raise DestinationDown(failure, trouble) from None
                 if attempt >= policy.max_attempts:
                     raise UploadError(failure, signed) from None
