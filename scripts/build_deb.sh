@@ -4,11 +4,13 @@
 # Usage: bash scripts/build_deb.sh
 #   PYTHON=...          the project's interpreter, to write the file-manager entries (default: the build's
 #                       .venv-X.Y/bin/python, as in build_app.sh)
-#   DEB_MAINTAINER=...  the Maintainer field (default: the project's contributors)
+#   DEB_MAINTAINER=...  the Maintainer field; a release sets the address that answers for the package (the
+#                       default names the contributors at a placeholder address)
 #   DEB_COMPRESSION=... gzip (default: builds in seconds) or xz (a fifth smaller, ten times slower to build)
 #
 # Output: dist/desktop-uploader_<version>_<arch>.deb, with
-#   /usr/lib/desktop-uploader/            the app (PyInstaller's one folder), started by
+#   /usr/lib/desktop-uploader/            the app (PyInstaller's one folder, using Debian's copies of the
+#                                         libraries it bundled: packaging/debian/libraries.py), started by
 #   /usr/bin/desktop-uploader             a symlink to it
 #   /usr/share/applications/              the desktop entry
 #   /usr/share/icons/hicolor/             the icon, as SVG and in the sizes build_app.sh rendered

@@ -75,11 +75,12 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[InstalledApp
 
     home = base / "home"
     work = base / "work"
-    for folder in (home, work):
-        folder.mkdir()
+    runtime = base / "runtime"
+    for folder in (home, work, runtime):
+        folder.mkdir(mode=0o700)
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTHON", "DESKTOP_UPLOADER", "XDG_"))}
-    env.update(HOME=str(home), DESKTOP_UPLOADER_HOME=str(home / "app"), QT_QPA_PLATFORM="offscreen",
-               PYTHON_KEYRING_BACKEND="keyring.backends.fail.Keyring", LANG="C.UTF-8")
+    env.update(HOME=str(home), DESKTOP_UPLOADER_HOME=str(home / "app"), XDG_RUNTIME_DIR=str(runtime),
+               QT_QPA_PLATFORM="offscreen", PYTHON_KEYRING_BACKEND="keyring.backends.fail.Keyring", LANG="C.UTF-8")
     yield InstalledApp(wheel, sdist, python, target / "bin" / "desktop-uploader", work, env)
 
 
