@@ -43,9 +43,9 @@ def main() -> None:
         QCoreApplication.processEvents()
     assert window.is_loaded
 
-    assert window.act_pause_all.text() == "Alle anhalten", window.act_pause_all.text()
+    assert window.queue_tab.act_pause_all.text() == "Alle anhalten", window.queue_tab.act_pause_all.text()
     assert not app.windowIcon().isNull() and opaque_pixels(app.windowIcon()) > 20
-    for action in (window.act_add_files, window.act_pause_all, window.act_settings):
+    for action in (window.act_add_files, window.queue_tab.act_pause_all, window.act_settings):
         assert opaque_pixels(action.icon()) > 5, action.text()
 
     window.shutdown()
