@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian/Ubuntu packages the app and its tests need and that pip cannot provide:
-# Qt's system libraries (offscreen and under Xvfb) and a real Secret Service (D-Bus + GNOME Keyring).
+# Qt's system libraries (offscreen and under Xvfb), a real Secret Service (D-Bus + GNOME Keyring) and the tools
+# that build and check the Debian package.
 # Only missing packages are installed; with everything present it does nothing and needs no root.
 set -euo pipefail
 
@@ -23,6 +24,9 @@ packages=(
     gnome-keyring dbus-daemon dbus
     # gio, to launch the installed desktop entries as a file manager would
     libglib2.0-bin
+    # The Debian package: the Wayland libraries its Qt links against, the tools that fit the app's binaries
+    # for Debian (strip, chrpath) and lintian to check the package
+    libwayland-client0 libwayland-cursor0 libwayland-egl1 binutils chrpath lintian
 )
 
 python_bin="${PYTHON:-python3}"

@@ -2,9 +2,10 @@
 # The whole test run, from a fresh checkout: system packages, then for each supported Python the machine
 # has (scripts/pythons.txt) a virtualenv .venv-X.Y with the project and its test extras and a pytest run;
 # lint, types and import contracts once. CI (.ci/run) runs exactly this.
-#   The newest Python (3.13) runs the whole suite, ruff, mypy, lint-imports and the app build (PyInstaller,
-#   smoke-run); the older ones run the engine, command-line and window tests (OLDER_TESTS below). A listed
-#   version the machine lacks is skipped with a notice; the newest one present always runs.
+#   The newest Python (3.13) runs the whole suite, ruff, mypy, lint-imports, the app build (PyInstaller,
+#   smoke-run) and its Debian package (lintian, then installed, smoke-run and purged); the older ones run the
+#   engine, command-line and window tests (OLDER_TESTS below). A listed version the machine lacks is skipped
+#   with a notice; the newest one present always runs.
 # Usage: bash scripts/test.sh [extra pytest arguments, given to every pytest run]
 #   PYTHONS="3.13"   test only these versions (space-separated) instead of the whole list
 # All checks run even when an earlier one fails, so one run shows every problem; the script then
@@ -115,6 +116,12 @@ done
 # (version, commands, window, handoff).
 if [[ " ${failed[*]} " != *" install (Python $newest) "* ]]; then
     check "build and smoke-run the app (Python $newest)" env PYTHON=".venv-$newest/bin/python" bash scripts/build_app.sh
+    # Its Debian package: built and checked by lintian, then installed, smoke-run and purged without a trace.
+    if command -v dpkg-deb >/dev/null 2>&1; then
+        check "build the Debian package" env PYTHON=".venv-$newest/bin/python" bash scripts/build_deb.sh
+        check "install, smoke-run and purge the Debian package" env PYTHON=".venv-$newest/bin/python" \
+            bash scripts/check_deb.sh
+    fi
 fi
 
 section "Times"

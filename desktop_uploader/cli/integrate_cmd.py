@@ -8,7 +8,7 @@ from dataclasses import asdict
 
 from desktop_uploader.cli.common import EXIT_FAILED, EXIT_OK, eprint
 from desktop_uploader.integration import PLATFORMS, IntegrationError, Report, Target, install, status, uninstall
-from desktop_uploader.integration.plan import INSTALLED, PLANNED, REMOVED
+from desktop_uploader.integration.plan import INSTALLED, PLANNED, REMOVED, SYSTEM_WIDE
 
 _PLATFORM_NAMES = {"linux": "Linux", "windows": "Windows", "macos": "macOS"}
 
@@ -33,13 +33,13 @@ def run(args: argparse.Namespace) -> int:
         target = Target.current_user(platform=args.platform)
         if args.action == "install":
             report = install(target, dry_run=args.dry_run)
-            ok = report.all_in(INSTALLED, PLANNED)
+            ok = report.all_in(INSTALLED, PLANNED, SYSTEM_WIDE)
         elif args.action == "uninstall":
             report = uninstall(target)
             ok = report.all_in(REMOVED) or not report.results
         else:
             report = status(target)
-            ok = report.all_in(INSTALLED)
+            ok = report.all_in(INSTALLED, SYSTEM_WIDE)
     except (IntegrationError, OSError) as exc:
         eprint(f"desktop-uploader: {exc}")
         return EXIT_FAILED

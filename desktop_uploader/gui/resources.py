@@ -16,30 +16,18 @@ to another class its context changes, and it needs its translation again under t
 from __future__ import annotations
 
 import functools
-from importlib import resources as importlib_resources
-from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QCoreApplication, QLocale, QPoint, QRect, QSize, Qt, QTranslator
 from PySide6.QtGui import QColor, QGuiApplication, QIcon, QIconEngine, QPainter, QPalette, QPixmap
 from PySide6.QtSvg import QSvgRenderer
 
+from desktop_uploader import resource_files
 from desktop_uploader.core.explain.catalog import set_ui_locale
-
-
-def resource_dir(name: str) -> Path:
-    """``resources/<name>`` of the installed package, else of the source tree."""
-    try:
-        found = importlib_resources.files("desktop_uploader.resources") / name
-        if found.is_dir():
-            return Path(str(found))
-    except ModuleNotFoundError:
-        pass
-    return Path(__file__).resolve().parents[2] / "resources" / name
 
 
 @functools.cache
 def _svg_text(name: str) -> str:
-    return (resource_dir("icons") / f"{name}.svg").read_text(encoding="utf-8")
+    return resource_files.files("icons", f"{name}.svg").read_text(encoding="utf-8")
 
 
 class _TintedSvgEngine(QIconEngine):
@@ -76,7 +64,7 @@ class _TintedSvgEngine(QIconEngine):
 def icon(name: str) -> QIcon:
     """An icon from ``resources/icons/<name>.svg`` (``app`` keeps its own colours)."""
     if name == "app":
-        return QIcon(str(resource_dir("icons") / "app.svg"))
+        return QIcon(str(resource_files.path("icons", "app.svg")))
     return QIcon(_TintedSvgEngine(name))
 
 
@@ -93,7 +81,7 @@ def install_translator(locale: QLocale | None = None) -> QTranslator | None:
         languages = QLocale().uiLanguages()
         set_ui_locale(languages[0].replace("-", "_") if languages else None)
     translator = QTranslator(app)
-    folder = str(resource_dir("translations"))
+    folder = str(resource_files.path("translations"))
     if translator.load(locale or QLocale(), "desktop_uploader", "_", folder):
         QCoreApplication.installTranslator(translator)
         return translator

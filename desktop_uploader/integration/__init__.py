@@ -7,7 +7,8 @@
 - macOS: a Finder Quick Action in ``~/Library/Services``.
 
 Everything is per user and needs no admin rights. A manifest in the app's data folder records what install
-wrote, so uninstall removes exactly that.
+wrote, so uninstall removes exactly that. On Linux, what a system package already installed for every user
+(see ``linux.SYSTEM_WIDE``) gets no per-user copy.
 """
 
 from __future__ import annotations

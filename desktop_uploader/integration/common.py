@@ -6,8 +6,9 @@ import os
 import shlex
 import sys
 from dataclasses import dataclass
-from importlib import resources as importlib_resources
 from pathlib import Path
+
+from desktop_uploader import resource_files
 
 APP_ID = "desktop-uploader"
 APP_NAME = "Desktop Uploader"
@@ -180,14 +181,8 @@ def _check_text(value: str) -> None:
 
 
 def _icons_dir() -> Path | None:
-    """``resources/icons`` of the installed package, a frozen build or the source tree."""
-    try:
-        found = importlib_resources.files("desktop_uploader.resources") / "icons"
-        if found.is_dir():
-            return Path(str(found))
-    except ModuleNotFoundError:
-        pass
-    path = Path(__file__).resolve().parents[2] / "resources" / "icons"
+    """``resources/icons``, wherever the app was installed from."""
+    path = resource_files.path("icons")
     return path if path.is_dir() else None
 
 

@@ -37,6 +37,7 @@ SKIPPED = "skipped"
 REMOVED = "removed"
 KEPT = "kept"
 PLANNED = "would install"
+SYSTEM_WIDE = "system-wide"  # a system package installed it for every user; no per-user copy is made
 
 
 @dataclass(frozen=True)
@@ -80,6 +81,8 @@ class Plan:
     launcher: tuple[str, ...]
     operations: list[Operation]
     notes: list[str] = field(default_factory=list)
+    # Components a system package already provides for every user, and where: left out of the operations.
+    system_wide: dict[str, str] = field(default_factory=dict)
 
     def components(self) -> list[str]:
         return list(dict.fromkeys(op.component for op in self.operations))
@@ -105,6 +108,10 @@ class Report:
 
     def all_in(self, *states: str) -> bool:
         return bool(self.results) and all(result.state in states for result in self.results)
+
+    def add_system_wide(self, plan: Plan) -> None:
+        for component, where in plan.system_wide.items():
+            self.add(component, SYSTEM_WIDE, [where], "installed for every user by the system package")
 
 
 @dataclass
@@ -292,6 +299,7 @@ class _Installer:
 def install(plan: Plan, env: Environment) -> Report:
     """Carry out ``plan`` after undoing any earlier install, so a re-install replaces exactly that."""
     report = Report(plan.platform, notes=list(plan.notes))
+    report.add_system_wide(plan)
     if Manifest.load(env.manifest_path) is not None:
         uninstall(env)
     manifest = Manifest(plan.platform, list(plan.launcher), datetime.now(UTC).isoformat(timespec="seconds"))
@@ -312,6 +320,7 @@ def install(plan: Plan, env: Environment) -> Report:
 
 def preview(plan: Plan) -> Report:
     report = Report(plan.platform, notes=list(plan.notes))
+    report.add_system_wide(plan)
     for component in plan.components():
         where = []
         for op in plan.operations:
@@ -452,6 +461,7 @@ def status(plan: Plan, env: Environment) -> Report:
     """What of ``plan`` is installed, judged against the manifest of the last install."""
     manifest = Manifest.load(env.manifest_path)
     report = Report(plan.platform, notes=[], manifest=manifest)
+    report.add_system_wide(plan)
     if manifest is None:
         for component in plan.components():
             report.add(component, NOT_INSTALLED)
@@ -471,6 +481,10 @@ def status(plan: Plan, env: Environment) -> Report:
         elif CHANGED in states:
             state = CHANGED
         report.add(component, state, where)
+    duplicated = [component for component in recorded if component in plan.system_wide]
+    if duplicated:
+        report.notes.append(f"The system package now provides {', '.join(duplicated)} for every user; run install "
+                            "again to remove the per-user copies.")
     if manifest.launcher and list(plan.launcher) != manifest.launcher:
         report.notes.append("The app was installed from another place since; run install again to update "
                             "the menu entries.")

@@ -18,14 +18,15 @@ from PySide6.QtWidgets import (
 )
 from pytestqt.qtbot import QtBot
 
+from desktop_uploader import resource_files
 from desktop_uploader.core.config import Profile
 from desktop_uploader.gui.queue_model import Column, QueueModel
-from desktop_uploader.gui.resources import icon, install_translator, resource_dir
+from desktop_uploader.gui.resources import icon, install_translator
 from tests.gui.conftest import WindowFactory
 
 
 def test_every_icon_renders(qtbot: QtBot) -> None:
-    names = sorted(p.stem for p in resource_dir("icons").glob("*.svg"))
+    names = sorted(p.stem for p in resource_files.path("icons").glob("*.svg"))
     assert "app" in names and "pause" in names
     for name in names:
         image = icon(name).pixmap(QSize(48, 48)).toImage()
@@ -35,7 +36,7 @@ def test_every_icon_renders(qtbot: QtBot) -> None:
 
 
 def test_german_translation_is_shipped_and_loads(qtbot: QtBot) -> None:
-    folder = resource_dir("translations")
+    folder = resource_files.path("translations")
     assert (folder / "desktop_uploader_de.ts").is_file()
     translator = install_translator(QLocale(QLocale.Language.German, QLocale.Country.Germany))
     assert translator is not None
@@ -52,7 +53,8 @@ def test_german_translation_is_shipped_and_loads(qtbot: QtBot) -> None:
 def test_desktop_entry_opens_the_window(qtbot: QtBot) -> None:
     entry = Path(__file__).resolve().parents[2] / "resources" / "desktop" / "desktop-uploader.desktop"
     text = entry.read_text("utf-8")
-    assert "Exec=desktop-uploader gui %F" in text and "Type=Application" in text
+    # "--": a file whose name starts with "-" is a file, not an option.
+    assert "Exec=desktop-uploader gui -- %F" in text and "Type=Application" in text
 
 
 def test_controls_have_names_for_screen_readers(qtbot: QtBot, window_factory: WindowFactory,

@@ -21,7 +21,17 @@ def fake_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     system = tmp_path / "etc-xdg"
     system.mkdir()
     monkeypatch.setenv("XDG_CONFIG_DIRS", str(system))
+    # And the system-wide data folders, so a package installed on this machine adds nothing either.
+    monkeypatch.setenv("XDG_DATA_DIRS", str(tmp_path / "usr-share"))
     return home
+
+
+@pytest.fixture
+def system_data(fake_home: Path, tmp_path: Path) -> Path:
+    """The system-wide data folder (``/usr/share`` on a real system) the throwaway user's desktop reads."""
+    folder = tmp_path / "usr-share"
+    folder.mkdir()
+    return folder
 
 
 @pytest.fixture

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from desktop_uploader.cli import integrate_cmd
+from desktop_uploader.integration import linux
 from tests.integration.helpers import tree
 
 
@@ -86,3 +87,20 @@ def test_skipped_component_makes_install_fail(fake_home: Path, capsys: pytest.Ca
     assert "skipped    GNOME Files script" in out and "already exists" in out
     _run(capsys, "uninstall", "--platform", "linux")
     assert script.read_text() == "mine"
+
+
+def test_install_succeeds_beside_the_system_package(fake_home: Path, system_data: Path,
+                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    for relative in linux.SYSTEM_WIDE.values():
+        (system_data / relative).parent.mkdir(parents=True, exist_ok=True)
+        (system_data / relative).write_text("[Desktop Entry]\n", encoding="utf-8")
+
+    code, out, err = _run(capsys, "install", "--platform", "linux")
+    assert code == 0, err
+    assert f"system-wide  Dolphin service menu\n{' ' * 17}{system_data}/kio/servicemenus/" in out
+    assert "thunar -q" not in out
+    code, out, _ = _run(capsys, "status", "--platform", "linux", "--json")
+    assert code == 0
+    assert {c["component"]: c["state"] for c in json.loads(out)["components"]} == {
+        "app icon": "system-wide", "desktop entry": "system-wide", "GNOME Files script": "installed",
+        "Dolphin service menu": "system-wide", "Thunar custom action": "system-wide"}

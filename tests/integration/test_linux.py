@@ -10,10 +10,19 @@ from pathlib import Path
 import pytest
 from pytestqt.qtbot import QtBot
 
-from desktop_uploader.integration import Launcher, Target, common, install, status, uninstall
+from desktop_uploader.integration import Launcher, Target, common, install, linux, status, uninstall
 from desktop_uploader.integration import thunar as uca
-from desktop_uploader.integration.plan import CHANGED, INSTALLED, MISSING, NOT_INSTALLED, REMOVED, SKIPPED
+from desktop_uploader.integration.plan import (
+    CHANGED,
+    INSTALLED,
+    MISSING,
+    NOT_INSTALLED,
+    REMOVED,
+    SKIPPED,
+    SYSTEM_WIDE,
+)
 from tests.integration.helpers import (
+    ROOT,
     StubLauncher,
     expand_exec_by_spec,
     expand_exec_like_glib,
@@ -344,3 +353,70 @@ def test_rendered_icon_sizes_are_installed_when_the_build_has_them(linux_target:
         assert installed.read_bytes() == b"\x89PNG " + str(size).encode()
     uninstall(target)
     assert tree(fake_home) == before
+
+
+# ------------------------------------------------------------------------------- installed for every user
+
+
+def _install_system_package(system_data: Path, program: Path) -> None:
+    """What the Debian package puts under /usr/share, written the way its build writes it."""
+    for relative, text in linux.system_menu_files(str(program)).items():
+        (system_data / relative).parent.mkdir(parents=True, exist_ok=True)
+        (system_data / relative).write_text(text, encoding="utf-8")
+    entry = system_data / linux.SYSTEM_WIDE[linux.DESKTOP_ENTRY]
+    entry.parent.mkdir(parents=True)
+    shutil.copy(ROOT / "resources" / "desktop" / "desktop-uploader.desktop", entry)
+    icon = system_data / linux.SYSTEM_WIDE[linux.ICON]
+    icon.parent.mkdir(parents=True)
+    shutil.copy(ROOT / "resources" / "icons" / "app.svg", icon)
+
+
+def test_what_the_system_package_installed_gets_no_per_user_copy(linux_target: Target, fake_home: Path,
+                                                                 system_data: Path, stub: StubLauncher) -> None:
+    _install_system_package(system_data, stub.path)
+    before = tree(fake_home)
+
+    report = install(linux_target)
+    states = {r.component: (r.state, r.where) for r in report.results}
+    assert states == {
+        "desktop entry": (SYSTEM_WIDE, [str(system_data / "applications/desktop-uploader.desktop")]),
+        "app icon": (SYSTEM_WIDE, [str(system_data / "icons/hicolor/scalable/apps/desktop-uploader.svg")]),
+        "Dolphin service menu": (SYSTEM_WIDE, [str(system_data / "kio/servicemenus/desktop-uploader.desktop")]),
+        "Thunar custom action": (SYSTEM_WIDE, [str(system_data / "Thunar/sendto/desktop-uploader.desktop")]),
+        # GNOME Files reads scripts from the user's folder only.
+        "GNOME Files script": (INSTALLED, [str(fake_home / NAUTILUS)]),
+    }
+    assert _home_files(fake_home) == {NAUTILUS}
+    assert not any("thunar -q" in note for note in report.notes)
+    assert {r.state for r in status(linux_target).results} == {SYSTEM_WIDE, INSTALLED}
+
+    uninstall(linux_target)
+    assert tree(fake_home) == before
+
+
+def test_per_user_copies_made_before_the_package_go_on_the_next_install(linux_target: Target, fake_home: Path,
+                                                                        system_data: Path,
+                                                                        stub: StubLauncher) -> None:
+    install(linux_target)
+    assert _home_files(fake_home) == {APPS, ICON, NAUTILUS, DOLPHIN, THUNAR}
+    _install_system_package(system_data, stub.path)
+
+    notes = status(linux_target).notes
+    assert any("run install again to remove the per-user copies" in note for note in notes)
+
+    install(linux_target)
+    assert _home_files(fake_home) == {NAUTILUS}
+    assert not any("per-user copies" in note for note in status(linux_target).notes)
+
+
+@pytest.mark.parametrize("component", [linux.DOLPHIN, linux.THUNAR])
+def test_system_menu_entries_pass_tricky_names_unchanged(component: str, stub: StubLauncher,
+                                                         tmp_path: Path) -> None:
+    entry = read_desktop_file(linux.system_menu_files(str(stub.path))[linux.SYSTEM_WIDE[component]])
+    exec_line = entry["Desktop Action uploadToS3" if component == linux.DOLPHIN else "Desktop Entry"]["Exec"]
+    files = [str(p) for p in make_tricky_files(tmp_path / "files")]
+    expected = [str(stub.path), "gui", "--", *files]
+    assert expand_exec_by_spec(exec_line, files) == expected
+    assert expand_exec_like_glib(exec_line, files) == expected
+    subprocess.run(expected, check=True, timeout=60)
+    assert [call["argv"] for call in stub.calls()] == [["gui", "--", *files]]

@@ -22,9 +22,9 @@ import sys
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import cache
-from importlib import resources
-from pathlib import Path
 from typing import Any
+
+from desktop_uploader import resource_files
 
 TEXT_FIELDS = ("summary", "cause", "action", "admin_action")
 # Who can remove a cause. "app": nobody needs to, the app waits and retries by itself.
@@ -272,17 +272,7 @@ def _candidates(locale: str) -> list[str]:
 
 
 def _read_resource(name: str) -> str | None:
-    """Read ``errors/<name>`` from the installed package, else from the source tree's resources/ dir."""
-    try:
-        res = resources.files("desktop_uploader.resources") / "errors" / name
-        if res.is_file():
-            return res.read_text(encoding="utf-8")
-    except (ModuleNotFoundError, FileNotFoundError, NotADirectoryError):
-        pass
-    path = Path(__file__).resolve().parents[3] / "resources" / "errors" / name
-    if path.is_file():
-        return path.read_text(encoding="utf-8")
-    return None
+    return resource_files.read_text("errors", name)
 
 
 def _parse(raw: str, name: str) -> dict[str, Any]:

@@ -178,7 +178,7 @@ def test_a_broken_catalog_is_reported_clearly(
 
 
 def test_catalog_is_found_from_the_source_tree() -> None:
-    # During development the package resource does not resolve; the loader falls back to resources/.
+    # In a checkout, the package the catalog is read from is the resources/ folder itself.
     assert catalog_mod._read_resource("en.json") == CATALOG_PATH.read_text(encoding="utf-8")
 
 

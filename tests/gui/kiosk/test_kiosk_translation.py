@@ -14,16 +14,17 @@ from defusedxml import ElementTree
 from PySide6.QtCore import QCoreApplication, QLocale, Qt, QTranslator
 from pytestqt.qtbot import QtBot
 
+from desktop_uploader import resource_files
 from desktop_uploader.core.config import Profile
 from desktop_uploader.core.models import Job, JobState
 from desktop_uploader.gui.kiosk.controller import NetState, describe_job, status_text
-from desktop_uploader.gui.resources import install_translator, resource_dir
+from desktop_uploader.gui.resources import install_translator
 from tests.gui.kiosk.conftest import KioskFactory, shut
 from tests.kiosk.helpers import free_port
 
 ROOT = Path(__file__).resolve().parents[3]
-SHIPPED_TS = resource_dir("translations") / "desktop_uploader_de.ts"
-SHIPPED_QM = resource_dir("translations") / "desktop_uploader_de.qm"
+SHIPPED_TS = resource_files.path("translations") / "desktop_uploader_de.ts"
+SHIPPED_QM = resource_files.path("translations") / "desktop_uploader_de.qm"
 PLACEHOLDER = re.compile(r"\{(\w*)\}")
 
 Message = tuple[str, str, str]  # context, source, disambiguation
