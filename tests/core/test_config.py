@@ -14,7 +14,7 @@ from desktop_uploader.core.config import Config, ConfigError, Profile, ProfileEr
     ({"endpoint_url": "http://signer.example.com/sign"}, "endpoint_url"),
     ({"endpoint_url": "https://u:p@signer.example.com/sign"}, "endpoint_url"),
     ({"endpoint_url": "https://x/sign", "http_method": "PUT"}, "http_method"),
-    ({"endpoint_url": "https://x/sign", "concurrency": 0}, "concurrency"),
+    ({"endpoint_url": "https://x/sign", "concurrency": 33}, "concurrency"),  # 0 is automatic
     ({"endpoint_url": "https://x/sign", "key_template": "{nope}"}, "key_template"),
     ({"kind": "local", "bucket": ""}, "bucket"),
     ({"kind": "local", "bucket": "b", "link_lifetime": 700000}, "link_lifetime"),
