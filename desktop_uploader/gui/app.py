@@ -91,7 +91,7 @@ def _run(app: QApplication, instance: InstanceServer, paths: Sequence[str], prof
         return 2
     window = create_window(config, profile=profile, secrets=secrets, locked=locked)
     engine = window.engine
-    reporter = _status_reporter(engine, config, effective, profile, locked, secrets)
+    reporter = window_status_reporter(engine, config, effective, profile, locked, secrets)
     instance.paths_received.connect(lambda more: _handed_over(window, more))
     window.loaded.connect(engine.start)
     window.show()
@@ -117,7 +117,7 @@ def _run(app: QApplication, instance: InstanceServer, paths: Sequence[str], prof
         engine.close()
 
 
-def _status_reporter(engine: Engine, config: Config, effective: Config, profile: str | None, locked: LockedConfig,
+def window_status_reporter(engine: Engine, config: Config, effective: Config, profile: str | None, locked: LockedConfig,
                      secrets: SecretStore) -> StatusReporter | None:
     """The window reports this device's status to the fleet's admin only when its destination asks for it."""
     try:
