@@ -180,3 +180,10 @@ def test_a_service_that_renames_every_object_turns_reports_off(fleet: Fleet,
         assert not reporter.write_now()
     assert reporter.disabled_reason == "the signing service does not keep the status object's name"
     assert "status reports are off" in caplog.text
+
+
+def test_a_sign_of_life_is_written_every_interval_even_when_nothing_happens(fleet: Fleet) -> None:
+    device = fleet.add("tablet-01", interval=0.2)
+    device.reporter.start()
+    wait_for(lambda: device.reporter.writes >= 3, 30, "three periodic writes")
+    assert device.reporter.skipped == 0
