@@ -109,11 +109,16 @@ class StatusReporter:
             self._unsubscribe = None
         if self._thread is not None:
             self._thread.join(timeout)
+            if self._thread.is_alive():
+                return  # a write still in flight ends by itself; the daemon thread never keeps the app alive
             self._thread = None
-        with self._lock:
-            if self._session is not None:
-                self._session.close()
-                self._session = None
+        if self._lock.acquire(timeout=timeout):
+            try:
+                if self._session is not None:
+                    self._session.close()
+                    self._session = None
+            finally:
+                self._lock.release()
 
     def poke(self) -> None:
         """Something an admin would see changed (an operator took over, settings changed)."""
