@@ -2,8 +2,10 @@
 # Build the one-folder app with PyInstaller, then smoke-run the result.
 #
 # Usage: bash scripts/build_app.sh
-#   PYTHON=...   the interpreter to build with (default: .venv/bin/python, as made by scripts/test.sh); it
-#                needs the app's dependencies and PyInstaller (`$PYTHON -m pip install pyinstaller`).
+#   PYTHON=...   the interpreter to build with; it needs the app's dependencies and PyInstaller
+#                (`$PYTHON -m pip install pyinstaller`). The app is built with the newest Python in
+#                scripts/pythons.txt (3.13), so the default is that one's .venv-X.Y/bin/python, as made
+#                by scripts/test.sh.
 #
 # Output: dist/desktop-uploader/ (and build/pyinstaller/ for intermediate files). Linux only for the
 # smoke run: it starts the built program offscreen, with a throwaway home, so it touches no real settings.
@@ -23,7 +25,8 @@ elapsed() {
     awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.1f", b - a }'
 }
 
-PY="${PYTHON:-.venv/bin/python}"
+BUILD_VERSION=$(grep -Ev '^[[:space:]]*(#|$)' scripts/pythons.txt | tail -n 1)
+PY="${PYTHON:-.venv-$BUILD_VERSION/bin/python}"
 if ! "$PY" -m PyInstaller --version >/dev/null 2>&1; then
     echo "PyInstaller is not installed for $PY; install it with: $PY -m pip install pyinstaller" >&2
     exit 2

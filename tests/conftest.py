@@ -16,7 +16,8 @@ import keyring
 import keyring.backends.fail
 import pytest
 
-pytest_plugins = ["tests.plugins.seaweed", "tests.plugins.keychain", "tests.plugins.endpoint", "tests.plugins.wan"]
+pytest_plugins = ["tests.plugins.seaweed", "tests.plugins.keychain", "tests.plugins.endpoint", "tests.plugins.wan",
+                  "tests.plugins.sqlite"]
 
 
 @pytest.fixture(autouse=True)

@@ -8,7 +8,7 @@ import sys
 from typing import Any
 
 from desktop_uploader.cli.common import EXIT_OK, UsageError, load_config, load_profile
-from desktop_uploader.core.config import DEFAULT_CONCURRENCY, KIND_ENDPOINT, KIND_LOCAL, Profile, ProfileError
+from desktop_uploader.core.config import AUTO_CONCURRENCY, KIND_ENDPOINT, KIND_LOCAL, Profile, ProfileError
 from desktop_uploader.core.secrets import KeychainError, SecretStore
 
 
@@ -39,7 +39,10 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     add.add_argument("--link-lifetime", type=int, default=900, metavar="SECONDS")
     add.add_argument("--prefix", default="")
     add.add_argument("--key-template", default="{relpath}")
-    add.add_argument("--concurrency", type=int, default=DEFAULT_CONCURRENCY)
+    add.add_argument("--concurrency", type=int, default=AUTO_CONCURRENCY,
+                     help="files sent at once, at most; 0 (the default) finds the number by measuring")
+    add.add_argument("--batch-signing", action="store_true",
+                     help="the endpoint also signs many files per POST to its path + /batch ('check' tells)")
     add.add_argument("--allow-insecure-http", action="store_true")
     add.add_argument("--default", action="store_true", help="make it the default profile")
     add.set_defaults(func=run_add)
@@ -78,6 +81,7 @@ def run_add(args: argparse.Namespace) -> int:
         "addressing_style": args.addressing_style, "acl": args.acl, "storage_class": args.storage_class,
         "metadata": _pairs(args.meta, "--meta"), "link_lifetime": args.link_lifetime, "prefix": args.prefix,
         "key_template": args.key_template, "concurrency": args.concurrency,
+        "batch_signing": args.batch_signing,
         "allow_insecure_http": args.allow_insecure_http,
     }
     profile = Profile(name=args.name, **fields)

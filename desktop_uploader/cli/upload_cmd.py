@@ -23,7 +23,7 @@ from desktop_uploader.core.locked import effective_config
 from desktop_uploader.core.models import Event, EventKind, JobState
 
 _JSON_EVENTS = {EventKind.QUEUED, EventKind.STARTED, EventKind.PROGRESS, EventKind.RETRY, EventKind.DONE,
-                EventKind.FAILED, EventKind.DESTINATION}
+                EventKind.FAILED, EventKind.DESTINATION, EventKind.CONCURRENCY}
 EXIT_OFFLINE = 3  # the destination stayed unreachable for --wait-offline; the files stay queued
 DEFAULT_WAIT_OFFLINE = 600.0
 
@@ -188,6 +188,8 @@ def destination_line(event: Event) -> str:
 
 
 def json_event(event: Event) -> dict[str, Any]:
+    if event.kind is EventKind.CONCURRENCY:
+        return {"event": "concurrency", "files_at_once": event.extra.get("files_at_once")}
     if event.kind is EventKind.DESTINATION:
         explanation = event.extra.get("explanation")
         return {"event": "destination", "profile": event.extra.get("profile"), "state": event.extra.get("state"),

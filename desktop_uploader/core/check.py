@@ -19,7 +19,7 @@ from desktop_uploader.core.form_upload import post_file
 from desktop_uploader.core.keys import join_prefix
 from desktop_uploader.core.models import SignedRequest, UploadTarget
 from desktop_uploader.core.secrets import SecretStore
-from desktop_uploader.core.signers.base import FormSigner, ObjectRemover, PutSigner, Signer
+from desktop_uploader.core.signers.base import BatchPutSigner, FormSigner, ObjectRemover, PutSigner, Signer
 from desktop_uploader.core.transfer import PutResult, headers_to_send, put_file
 
 PROBE_BODY = b"desktop-uploader connection test. This object may be deleted.\n"
@@ -38,6 +38,7 @@ class CheckResult:
     notes: list[str] = field(default_factory=list)
     explanation: dict[str, Any] | None = None
     failure: dict[str, Any] | None = None
+    batch_signing: bool | None = None  # whether the endpoint signs many files per request; None: not asked
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -75,6 +76,8 @@ def check_connection(profile: Profile, session: requests.Session, secrets: Secre
             return result
         put = put_file(session, signed, io.BytesIO(PROBE_BODY), len(PROBE_BODY), headers=headers)
         _finish(result, signer, put)
+        if isinstance(signer, BatchPutSigner) and signer.signs_remotely:
+            _ask_for_batches(result, signer, target, profile.batch_signing)
     except UploadError as exc:
         _explain_into(result, exc.failure, exc.link or signed)
     finally:
@@ -94,6 +97,22 @@ def _finish(result: CheckResult, signer: Signer, put: PutResult) -> None:
     if not result.removed:
         result.notes.append(f"The test object {result.key} was left in place: this profile may upload but not "
                             "delete.")
+
+
+def _ask_for_batches(result: CheckResult, signer: BatchPutSigner, target: UploadTarget, enabled: bool) -> None:
+    """Does the endpoint also answer POST <path>/batch? Signing only: nothing is uploaded with those links."""
+    try:
+        [link] = signer.sign_batch([target])
+        result.batch_signing = link.url.startswith(("http://", "https://"))
+    except (UploadError, ValueError):
+        result.batch_signing = False
+    if result.batch_signing and not enabled:
+        result.notes.append("The signing service can sign many files in one request, which speeds up many small "
+                            f"files on slow links: turn on batch signing for '{result.profile}' "
+                            "(profile add ... --batch-signing).")
+    elif enabled and not result.batch_signing:
+        result.notes.append(f"Batch signing is on for '{result.profile}', but the signing service does not "
+                            "answer batch requests; links are then fetched one by one.")
 
 
 def _explain_into(result: CheckResult, failure: Failure, link: SignedRequest | None) -> None:

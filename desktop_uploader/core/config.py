@@ -20,6 +20,7 @@ PROTOCOL_COMPANION = "companion"
 ADDRESSING_STYLES = ("auto", "path", "virtual")
 DEFAULT_CONCURRENCY = 6
 MAX_CONCURRENCY = 32
+AUTO_CONCURRENCY = 0  # a profile's concurrency: found by measuring, up to MAX_CONCURRENCY
 
 
 class ProfileError(ValueError):
@@ -50,6 +51,8 @@ class Profile:
     key_param: str = "filekey"
     type_param: str = "contentType"
     url_field: str = "signed_url"
+    # The endpoint also answers POST <endpoint path>/batch with links for up to 100 files at once.
+    batch_signing: bool = False
     secret_headers: list[str] = field(default_factory=list)  # names; values live in the keychain
     # Values of headers an endpoint signs without telling us (e.g. {"x-amz-acl": "public-read"}).
     signed_header_values: dict[str, str] = field(default_factory=dict)
@@ -65,7 +68,7 @@ class Profile:
     # Common
     prefix: str = ""
     key_template: str = "{relpath}"
-    concurrency: int = DEFAULT_CONCURRENCY
+    concurrency: int = AUTO_CONCURRENCY  # files at once: at most this many, or 0 for automatic
     allow_insecure_http: bool = False
     multipart_threshold: int = 64 * 1024 * 1024
     # Device status reports for the fleet's admin: kiosk mode always writes them, the window when
@@ -102,8 +105,8 @@ class Profile:
                 raise bad("link_lifetime", "must be between 1 and 604800 seconds (7 days, the S3 limit)")
         else:
             raise bad("kind", f"must be '{KIND_ENDPOINT}' or '{KIND_LOCAL}'")
-        if not 1 <= self.concurrency <= MAX_CONCURRENCY:
-            raise bad("concurrency", f"must be between 1 and {MAX_CONCURRENCY}")
+        if not 0 <= self.concurrency <= MAX_CONCURRENCY:
+            raise bad("concurrency", f"must be between 1 and {MAX_CONCURRENCY}, or 0 for automatic")
         if self.multipart_threshold < 5 * 1024 * 1024:
             raise bad("multipart_threshold", "must be at least 5 MiB")
         try:

@@ -9,16 +9,12 @@ from __future__ import annotations
 
 import logging
 import os
-import re
-import socket
 import threading
 import time
 import uuid
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field, replace
-from datetime import datetime
-from pathlib import Path
-from typing import Any, BinaryIO
+from dataclasses import dataclass
+from typing import Any
 
 import requests
 
@@ -26,49 +22,35 @@ from desktop_uploader.core import failure as f
 from desktop_uploader.core.budget import ConnectionBudget
 from desktop_uploader.core.config import MAX_CONCURRENCY
 from desktop_uploader.core.engine_settings import EngineSettings as EngineSettings
+from desktop_uploader.core.events import EventHub, Subscriber
 from desktop_uploader.core.failure import Failure, UploadError
-from desktop_uploader.core.health import DestinationHealth, DestinationState, HealthChange, destination_trouble
+from desktop_uploader.core.health import DestinationHealth, HealthChange
 from desktop_uploader.core.http import make_session
 from desktop_uploader.core.keepawake import KeepAwake
-from desktop_uploader.core.keys import KeyTemplate, resolve_collisions
-from desktop_uploader.core.mime import content_type_for
-from desktop_uploader.core.models import Event, EventKind, Job, JobState, NewJob, SignedRequest, UploadTarget
+from desktop_uploader.core.lookahead import LinkLookahead
+from desktop_uploader.core.models import Event, EventKind, Job, JobState, SignedRequest
+from desktop_uploader.core.pacing import ConcurrencyController, concurrency_range
+from desktop_uploader.core.planning import KeyOptions as KeyOptions
+from desktop_uploader.core.planning import plan_batch
 from desktop_uploader.core.ratelimit import RateLimiter
-from desktop_uploader.core.scan import DEFAULT_SKIP, ScanProblem, SkipRule, scan_paths
-from desktop_uploader.core.signers.base import FormSigner, MultipartSigner, PutSigner, Signer
+from desktop_uploader.core.scan import DEFAULT_SKIP, ScanProblem, SkipRule
+from desktop_uploader.core.sending import DestinationDown, JobSender
+from desktop_uploader.core.signers.base import Signer
+from desktop_uploader.core.signers.cache import SignerCache
 from desktop_uploader.core.store import JobStore
 from desktop_uploader.core.transfer import (
     Control,
-    FileChanged,
     Interrupted,
     KeyedResult,
-    PutResult,
-    headers_to_send,
-    is_expired_link_failure,
-    put_file,
 )
 
 log = logging.getLogger(__name__)
 
-Subscriber = Callable[[Event], None]
 SignerFactory = Callable[[str, requests.Session], Signer]
 Explainer = Callable[[Failure, "SignedRequest | None"], dict[str, Any] | None]
 
-_PLAIN_MD5 = re.compile(r"^[0-9a-f]{32}$")
-PREFLIGHT_MIN_SIZE = 256 * 1024  # links for smaller files are not checked before sending
 _STATE_AFTER_STOP = {"pause": JobState.PAUSED, "cancel": JobState.CANCELLED, "shutdown": JobState.QUEUED,
                      "remove": JobState.CANCELLED}
-
-
-@dataclass(frozen=True)
-class _Send:
-    """One attempt at sending a job's open file."""
-
-    job: Job
-    fh: BinaryIO
-    control: Control
-    progress: Callable[[int], None]
-    throttle: Callable[[int], None] | None
 
 
 @dataclass(frozen=True)
@@ -76,14 +58,6 @@ class AddResult:
     jobs: list[Job]
     problems: list[ScanProblem]
     resumed: list[Job]
-
-
-@dataclass(frozen=True)
-class KeyOptions:
-    template: str = "{relpath}"
-    prefix: str = ""
-    device: str = field(default_factory=lambda: socket.gethostname() or "device")
-    operator: str = ""
 
 
 class Engine:
@@ -94,7 +68,6 @@ class Engine:
         self.store = store
         self._owns_store = owns_store  # close() closes it too
         self.settings = settings or EngineSettings()
-        self._signer_factory = signer_factory
         self._explainer = explainer
         self._profiles = list(profiles) if profiles is not None else None
         self.session = session or make_session(
@@ -103,10 +76,8 @@ class Engine:
         self._limiter = RateLimiter(self.settings.rate_limit)
         # Every worker may hold a connection, so the budget never starves a file of its first one.
         self._budget = ConnectionBudget(max(self.settings.max_connections, self.settings.concurrency))
-        self._signers: dict[str, Signer] = {}
-        self._signer_lock = threading.Lock()
-        self._subscribers: list[Subscriber] = []
-        self._sub_lock = threading.Lock()
+        self._signers = SignerCache(lambda profile: signer_factory(profile, self.session))
+        self._events = EventHub()
         self._cond = threading.Condition()
         self._active: dict[int, Control] = {}
         self._threads: list[threading.Thread] = []
@@ -118,28 +89,23 @@ class Engine:
         self._running = False
         self._closing = False
         self.health = DestinationHealth()
+        self._pacer = ConcurrencyController(self.settings.concurrency, self.settings.max_concurrency) \
+            if self.settings.adaptive else None
+        self._lookahead = LinkLookahead(self.store, self._signers.get,
+                                        depth=lambda: max(8, 2 * self.settings.concurrency),
+                                        margin=self.settings.resign_margin)
+        self._sender = JobSender(store=store, session=self.session, settings=self.settings, limiter=self._limiter,
+                                 budget=self._budget, emit=self._emit)
         self.recovered = self.store.recover_interrupted()
 
     # -- events ---------------------------------------------------------------------------------------
     def subscribe(self, callback: Subscriber) -> Callable[[], None]:
-        with self._sub_lock:
-            self._subscribers.append(callback)
-
-        def unsubscribe() -> None:
-            with self._sub_lock:
-                if callback in self._subscribers:
-                    self._subscribers.remove(callback)
-
-        return unsubscribe
+        return self._events.subscribe(callback)
 
     def _emit(self, event: Event) -> None:
-        with self._sub_lock:
-            subscribers = list(self._subscribers)
-        for callback in subscribers:
-            try:
-                callback(event)
-            except Exception:  # a broken frontend must not stop uploads
-                log.exception("event subscriber failed")
+        if event.kind is EventKind.RETRY and self._pacer is not None:
+            self._paced(self._pacer.trouble())  # errors rise: fewer at once
+        self._events.emit(event)
 
     # -- queueing -------------------------------------------------------------------------------------
     def add_paths(self, paths: Iterable[str | os.PathLike[str]], profile: str, *,
@@ -150,47 +116,10 @@ class Engine:
 
         *metadata* is fixed now and sent with each file whenever it uploads; *paused* files wait for
         resume() (an offline kiosk queues without starting)."""
-        keys = keys or KeyOptions()
-        scan = scan_paths([Path(p) for p in paths], skip)
-        now = datetime.now()
         batch = batch or uuid.uuid4().hex[:12]
-        wanted: list[tuple[Any, str]] = []
-        problems = list(scan.problems)
-        try:
-            template = KeyTemplate(keys.template)  # parsed once for the whole batch
-        except ValueError as exc:
-            problems.extend(ScanProblem(found.path, f"No valid name could be made for it: {exc}")
-                            for found in scan.files)
-            files = []
-        else:
-            files = scan.files
-        for found in files:
-            try:
-                # A dropped folder keeps its own name in the key, as file managers copy folders.
-                root = found.root.parent if found.root is not None else None
-                key = template.render(path=found.path, root=root, prefix=keys.prefix, now=now,
-                                      device=keys.device, operator=keys.operator)
-            except ValueError as exc:
-                problems.append(ScanProblem(found.path, f"No valid name could be made for it: {exc}"))
-                continue
-            wanted.append((found, key))
-        resumed: list[Job] = []
-        fresh: list[tuple[Any, str]] = []
-        unfinished = self.store.unfinished_by_file(profile)
-        for found, key in wanted:
-            existing = unfinished.get((str(found.path.absolute()), key))
-            if existing is not None:
-                resumed.append(existing)
-            else:
-                fresh.append((found, key))
-        taken = {key for _, key in unfinished}
-        final_keys = resolve_collisions([k for _, k in fresh], taken=taken.__contains__)
-        new_jobs = [
-            NewJob(path=str(found.path.absolute()), size=found.size, mtime_ns=found.mtime_ns, key=key,
-                   content_type=content_type_for(found.path), profile=profile, batch=batch,
-                   metadata=dict(metadata or {}), state=JobState.PAUSED if paused else JobState.QUEUED)
-            for (found, _), key in zip(fresh, final_keys, strict=True)
-        ]
+        plan = plan_batch(self.store, paths, profile, keys or KeyOptions(), skip=skip, batch=batch,
+                          metadata=metadata, paused=paused)
+        new_jobs, resumed, problems = plan.new_jobs, plan.resumed, plan.problems
         requeue = [j.id for j in resumed if j.state in (JobState.FAILED, JobState.PAUSED)] if not paused else []
         # Under the workers' lock: no job can be claimed (and fail) before its QUEUED event has gone
         # out, so every frontend sees a job's events in the order they happened.
@@ -256,17 +185,9 @@ class Engine:
             self._abort_orphans_soon()
 
     def _abort_orphans_soon(self) -> None:
-        thread = threading.Thread(target=self._abort_orphans, name="abort-orphans", daemon=True)
-        self._side_threads.append(thread)
-        thread.start()
+        from desktop_uploader.core.multipart import abort_orphans_in_background
 
-    def _abort_orphans(self) -> None:
-        from desktop_uploader.core.multipart import abort_orphan_uploads
-
-        try:
-            abort_orphan_uploads(self.store, self._signer)
-        except Exception:  # offline or a broken profile: the list is kept and tried again next start
-            log.exception("aborting abandoned multipart uploads failed")
+        self._side_threads.append(abort_orphans_in_background(self.store, self._signers.get))
 
     def _stop_active(self, job_ids: Sequence[int] | None, reason: str) -> list[int]:
         with self._cond:
@@ -315,9 +236,31 @@ class Engine:
             self._threads.append(thread)
 
     def set_concurrency(self, files: int) -> None:
-        """Change how many files are sent at once, now: more start at once, and when there are fewer,
-        the files being sent finish first."""
-        files = max(1, min(MAX_CONCURRENCY, int(files)))
+        """Change how many files are sent at once, now (0: automatic, when the engine adapts): more start at
+        once, and when there are fewer, the files being sent finish first."""
+        if self._pacer is not None:
+            start, cap = concurrency_range(int(files))
+            self.settings.max_concurrency = cap
+            changed = self._pacer.set_cap(cap)
+            if int(files) > 0:  # the user's own number: start there
+                changed = self._pacer.reset(start)
+            self._apply_concurrency(self._pacer.current)
+            if changed is not None:
+                self._emit(Event(EventKind.CONCURRENCY, extra={"files_at_once": self._pacer.current}))
+            return
+        self._apply_concurrency(max(1, min(MAX_CONCURRENCY, int(files))))
+
+    @property
+    def concurrency(self) -> int:
+        """How many files are sent at once now."""
+        return self.settings.concurrency
+
+    def _paced(self, changed: int | None) -> None:
+        if changed is not None:
+            self._apply_concurrency(changed)
+            self._emit(Event(EventKind.CONCURRENCY, extra={"files_at_once": changed}))
+
+    def _apply_concurrency(self, files: int) -> None:
         with self._cond:
             self.settings.concurrency = files
             self._budget.resize(max(self.settings.max_connections, files))
@@ -340,10 +283,8 @@ class Engine:
     def close(self, timeout: float = 10.0) -> None:
         """Stop workers (see stop) and release the signers, the HTTP session and an owned queue database."""
         self.stop(timeout)
-        with self._signer_lock:
-            for signer in self._signers.values():
-                signer.close()
-            self._signers.clear()
+        self._lookahead.close()
+        self._signers.clear()
         self.session.close()
         if self._owns_store:
             self.store.close()
@@ -375,10 +316,7 @@ class Engine:
 
     def reload_signers(self) -> None:
         """Forget cached signers (after a profile or its secrets changed)."""
-        with self._signer_lock:
-            for signer in self._signers.values():
-                signer.close()
-            self._signers.clear()
+        self._signers.clear()
 
     def _has_queued(self) -> bool:
         return self.store.has_queued(self._profiles)
@@ -403,6 +341,7 @@ class Engine:
                 first = len(self._active) == 1
             if first:
                 self._update_awake()
+            self._lookahead.wanted(job.profile)
             try:
                 self._run(job, control, probe=probe)
             finally:
@@ -430,8 +369,9 @@ class Engine:
         """Send one job; ``probe`` says it was let through to test a destination that is down."""
         self._emit(Event(EventKind.STARTED, job.id, job.path, job.key, total=job.size, attempt=job.attempts))
         try:
-            result, size = self._upload(job, control)
-        except _DestinationDown as down:
+            result, size = self._sender.send(job, self._signers.get(job.profile), control,
+                                             link=self._lookahead.take(job.id))
+        except DestinationDown as down:
             self._wait_for_destination(job, down, probe=probe)
             return
         except Interrupted as stop:
@@ -459,6 +399,8 @@ class Engine:
                        None)
             return
         self._answered(job.profile, probe=probe)
+        if self._pacer is not None:
+            self._paced(self._pacer.record(size))
         key = (result.key if isinstance(result, KeyedResult) else "") or job.key
         if key != job.key:  # a Companion service names the object itself
             self.store.set_key(job.id, key)
@@ -473,7 +415,7 @@ class Engine:
             with self._cond:
                 self._cond.notify_all()  # waiting workers may take its files again
 
-    def _wait_for_destination(self, job: Job, down: _DestinationDown, *, probe: bool) -> None:
+    def _wait_for_destination(self, job: Job, down: DestinationDown, *, probe: bool) -> None:
         """The destination, not the file, failed: the file waits in the queue, never FAILED for that."""
         self.store.set_state(job.id, JobState.QUEUED, bytes_sent=0)
         self._emit(Event(EventKind.QUEUED, job.id, job.path, job.key, total=job.size,
@@ -481,267 +423,29 @@ class Engine:
         change = self.health.failed(job.profile, down.trouble, down.failure, probe=probe)
         if change is not None:
             self._announce(change)
+            if self._pacer is not None:
+                self._paced(self._pacer.trouble())
         with self._cond:
             self._cond.notify_all()
 
     def _announce(self, change: HealthChange) -> None:
-        explanation = None
-        if change.failure is not None and self._explainer is not None:
-            try:
-                explanation = self._explainer(change.failure, None)
-            except Exception:
-                log.exception("explaining a destination failure failed")
+        explanation = self._explained(change.failure, None) if change.failure is not None else None
         self._emit(Event(EventKind.DESTINATION, retry_in=change.retry_in,
                          failure=change.failure.to_dict() if change.failure is not None else None,
                          extra={"profile": change.profile, "state": change.state.value,
                                 "explanation": explanation}))
 
+    def _explained(self, failure: Failure, link: SignedRequest | None) -> dict[str, Any] | None:
+        try:
+            return self._explainer(failure, link) if self._explainer is not None else None
+        except Exception:
+            log.exception("explaining a failure failed")
+            return None
+
     def _fail(self, job: Job, failure: Failure, link: SignedRequest | None) -> None:
-        if failure.explanation is None and self._explainer is not None:
-            try:
-                failure.explanation = self._explainer(failure, link)
-            except Exception:
-                log.exception("explaining a failure failed")
+        if failure.explanation is None:
+            failure.explanation = self._explained(failure, link)
         data = failure.to_dict()
         self.store.set_state(job.id, JobState.FAILED, error=data)
         self._emit(Event(EventKind.FAILED, job.id, job.path, job.key, failure=data, attempt=job.attempts))
 
-    def _signer(self, profile: str) -> Signer:
-        with self._signer_lock:
-            signer = self._signers.get(profile)
-            if signer is None:
-                signer = self._signer_factory(profile, self.session)
-                self._signers[profile] = signer
-            return signer
-
-    def _upload(self, job: Job, control: Control) -> tuple[PutResult, int]:
-        policy = self.settings.retry
-        signer = self._signer(job.profile)
-        attempt = 0
-        resigns = 0
-        signed: SignedRequest | None = None
-        while True:
-            attempt += 1
-            control.check()
-            try:
-                return self._attempt(job, signer, signed, control, fresh_claim=attempt == 1 and resigns == 0)
-            except _NeedsLink as need:
-                if resigns >= policy.max_resigns:
-                    raise UploadError(need.failure, need.signed) from None
-                resigns += 1
-                attempt -= 1
-                self._emit(Event(EventKind.RETRY, job.id, job.path, job.key, retry_in=0.0, attempt=attempt,
-                                 extra={"reason": "link expired; getting a new one"}))
-                signed = None
-                continue
-            except _Retryable as retry:
-                signed = retry.signed
-                failure = retry.failure
-                trouble = destination_trouble(failure)
-                if trouble is not None:
-                    raise _DestinationDown(failure, trouble) from None
-                if attempt >= policy.max_attempts:
-                    raise UploadError(failure, signed) from None
-                delay = policy.delay(attempt, failure)
-                self._emit(Event(EventKind.RETRY, job.id, job.path, job.key, retry_in=delay, attempt=attempt,
-                                 failure=failure.to_dict()))
-                self.store.set_state(job.id, JobState.UPLOADING, error=failure.to_dict())
-                control.wait(delay)
-
-    def _attempt(self, job: Job, signer: Signer, signed: SignedRequest | None, control: Control, *,
-                 fresh_claim: bool) -> tuple[PutResult, int]:
-        try:
-            fh = open(job.path, "rb")  # noqa: SIM115 - closed below, kept open across sign + send
-        except FileNotFoundError:
-            raise UploadError(Failure(code=f.FILE_VANISHED, stage=f.STAGE_LOCAL,
-                                      message=f"The file {job.path} is no longer there.")) from None
-        except OSError as exc:
-            raise UploadError(Failure(code=f.FILE_UNREADABLE, stage=f.STAGE_LOCAL,
-                                      message=f"The file {job.path} cannot be read: {exc.strerror}")) from None
-        with fh:
-            st = os.fstat(fh.fileno())
-            if st.st_size != job.size or st.st_mtime_ns != job.mtime_ns:
-                # Edited since it was queued: send the current version, and remember its facts.
-                self.store.update_file_facts(job.id, st.st_size, st.st_mtime_ns)
-                job = replace(job, size=st.st_size, mtime_ns=st.st_mtime_ns)
-            send = _Send(job, fh, control, self._progress_callback(job), self._limiter.throttle(control))
-            if job.size > self.settings.multipart_threshold and isinstance(signer, MultipartSigner):
-                # Parts are signed one by one, just before each is sent.
-                result = self._multipart(send, signer)
-            elif isinstance(signer, FormSigner):
-                result = self._send_form(send, signer)
-            elif isinstance(signer, PutSigner):
-                result, signed = self._send_put(send, signer, signed, fresh_claim=fresh_claim)
-            else:
-                raise UploadError(Failure(code=f.PROFILE_INVALID, stage=f.STAGE_LOCAL,
-                                          message=f"The signer '{signer.name}' cannot send single files."))
-            after = _stat_or_none(job.path)
-            if after is None or after.st_size != st.st_size or after.st_mtime_ns != st.st_mtime_ns:
-                raise _Retryable(self._changed(job), signed)
-            self._verify(job, result, signed)
-            return result, job.size
-
-    def _send_form(self, send: _Send, signer: FormSigner) -> PutResult:
-        """A presigned POST form, signed afresh for each attempt; the result carries the key the service
-        chose."""
-        from desktop_uploader.core.form_upload import post_file
-
-        job = send.job
-        self.store.set_state(job.id, JobState.UPLOADING)
-        target = UploadTarget(job.key, job.content_type, job.size, job.metadata)
-
-        def sign_and_post() -> PutResult:
-            form = signer.sign_post(target)
-            filename = target.key.rsplit("/", 1)[-1] or "file"
-            result = post_file(self.session, form, send.fh, job.size, filename=filename,
-                               content_type=target.content_type, on_bytes=send.progress, control=send.control,
-                               throttle=send.throttle, verify_md5=self.settings.verify_md5)
-            return KeyedResult(etag=result.etag, md5_hex=result.md5_hex, status=result.status,
-                               encryption=result.encryption, customer_key=result.customer_key,
-                               server_date=result.server_date, key=(form.fields or {})["key"])
-
-        with self._budget.slot(send.control):
-            return self._guarded(job, None, sign_and_post)
-
-    def _send_put(self, send: _Send, signer: PutSigner, signed: SignedRequest | None, *,
-                  fresh_claim: bool) -> tuple[PutResult, SignedRequest]:
-        """A presigned PUT, with the link from an earlier attempt while it is still fresh."""
-        job = send.job
-        if signed is None or signed.expires_within(self.settings.resign_margin):
-            if not fresh_claim:  # claiming the job marked it signing already
-                self.store.set_state(job.id, JobState.SIGNING)
-            try:
-                signed = signer.sign_put(UploadTarget(job.key, job.content_type, job.size, job.metadata))
-            except UploadError as exc:
-                self._decorate(exc.failure, job)
-                if exc.failure.retryable:
-                    raise _Retryable(exc.failure, None) from None
-                raise
-        headers = self._preflight(job, signed)
-        self.store.set_state(job.id, JobState.UPLOADING)
-        link = signed
-        with self._budget.slot(send.control):
-            result = self._guarded(job, link, lambda: put_file(
-                self.session, link, send.fh, job.size, on_bytes=send.progress, control=send.control,
-                throttle=send.throttle, verify_md5=self.settings.verify_md5, headers=headers))
-        return result, link
-
-    def _guarded(self, job: Job, link: SignedRequest | None, send: Callable[[], PutResult]) -> PutResult:
-        """Run one transfer, sorting its failures into retry, fresh link, or final."""
-        try:
-            return send()
-        except FileChanged:
-            raise _Retryable(self._changed(job), link) from None
-        except UploadError as exc:
-            failure = self._decorate(exc.failure, job)
-            if is_expired_link_failure(failure) and link is not None:
-                raise _NeedsLink(failure, link) from None
-            if failure.retryable:
-                raise _Retryable(failure, link) from None
-            raise UploadError(failure, link or exc.link) from None
-
-    def _preflight(self, job: Job, signed: SignedRequest) -> dict[str, str]:
-        """The headers to send; refuses a link that would certainly be rejected, before any byte goes out."""
-        try:
-            headers = headers_to_send(signed)
-        except UploadError as exc:
-            self._decorate(exc.failure, job)
-            raise UploadError(exc.failure, signed) from None
-        if job.size < PREFLIGHT_MIN_SIZE:
-            # Sending a small file costs about as much as checking its link, and a failure is explained
-            # from the same evidence afterwards.
-            return headers
-        from desktop_uploader.core.explain.findings import preflight  # loaded only when a big file is sent
-
-        findings = preflight(signed, method=signed.method, key=job.key, bucket=None, headers_to_send=headers,
-                             size=job.size, now=time.time())
-        blocking = [finding for finding in findings if finding.blocking]
-        if not blocking:
-            return headers
-        first = blocking[0]
-        failure = self._decorate(Failure(
-            code=first.code, stage=f.STAGE_SIGN, signer=signed.signer, signed_url=signed.url,
-            message=first.cause, explanation=first.to_dict(),
-        ), job)
-        if first.code.startswith("Link.expired"):
-            raise _NeedsLink(failure, signed)
-        raise UploadError(failure, signed)
-
-    def _multipart(self, send: _Send, signer: MultipartSigner) -> PutResult:
-        from desktop_uploader.core.multipart import MultipartContext, upload_multipart
-
-        job = send.job
-        self.store.set_state(job.id, JobState.UPLOADING)
-        ctx = MultipartContext(store=self.store, session=self.session, job=job, signer=signer, fh=send.fh,
-                               control=send.control, on_bytes=send.progress, settings=self.settings,
-                               emit=self._emit, throttle=send.throttle, budget=self._budget)
-        return self._guarded(job, None, lambda: upload_multipart(ctx))
-
-    def _verify(self, job: Job, result: PutResult, signed: SignedRequest | None) -> None:
-        if not (self.settings.verify_md5 and result.md5_hex and result.etag):
-            return
-        etag = result.etag.lower()
-        encrypted = result.encryption in ("aws:kms", "aws:kms:dsse") or result.customer_key
-        if _PLAIN_MD5.match(etag) and not encrypted and etag != result.md5_hex:
-            raise _Retryable(self._decorate(Failure(
-                code=f.ETAG_MISMATCH, stage=f.STAGE_VERIFY, retryable=True,
-                signer=signed.signer if signed else None,
-                message=f"The storage server stored different bytes than were sent (its checksum {etag}, "
-                        f"ours {result.md5_hex}).",
-            ), job), signed)
-
-    def _changed(self, job: Job) -> Failure:
-        return self._decorate(Failure(
-            code=f.FILE_CHANGED, stage=f.STAGE_LOCAL, retryable=True,
-            message=f"The file {job.path} changed while it was being sent; it was not marked as uploaded.",
-        ), job)
-
-    @staticmethod
-    def _decorate(failure: Failure, job: Job) -> Failure:
-        failure.file_size = job.size
-        failure.file_mtime_ns = job.mtime_ns
-        failure.asked = failure.asked or {"key": job.key, "content_type": job.content_type}
-        return failure
-
-    def _progress_callback(self, job: Job) -> Callable[[int], None]:
-        interval = self.settings.progress_interval
-        last_emit = 0.0
-        last_store = time.monotonic()
-
-        def on_bytes(sent: int) -> None:
-            nonlocal last_emit, last_store
-            now = time.monotonic()
-            if now - last_emit >= interval or sent == job.size:
-                last_emit = now
-                self._emit(Event(EventKind.PROGRESS, job.id, job.path, job.key, bytes_sent=sent,
-                                 total=job.size))
-            if now - last_store >= 2.0:
-                last_store = now
-                self.store.update_progress(job.id, sent)
-
-        return on_bytes
-
-
-class _Retryable(Exception):
-    def __init__(self, failure: Failure, signed: SignedRequest | None) -> None:
-        super().__init__(failure.code)
-        self.failure = failure
-        self.signed = signed
-
-
-class _NeedsLink(_Retryable):
-    pass
-
-
-class _DestinationDown(Exception):
-    def __init__(self, failure: Failure, trouble: DestinationState) -> None:
-        super().__init__(failure.code)
-        self.failure = failure
-        self.trouble = trouble
-
-
-def _stat_or_none(path: str) -> os.stat_result | None:
-    try:
-        return os.stat(path)
-    except OSError:
-        return None

@@ -11,6 +11,7 @@ import requests
 from desktop_uploader.core import failure as f
 from desktop_uploader.core import settings as spec
 from desktop_uploader.core.config import (
+    AUTO_CONCURRENCY,
     KIND_LOCAL,
     PROTOCOL_COMPANION,
     Config,
@@ -22,6 +23,7 @@ from desktop_uploader.core.engine import Engine, EngineSettings, SignerFactory
 from desktop_uploader.core.failure import Failure, UploadError
 from desktop_uploader.core.locked import LockedConfig, effective_config
 from desktop_uploader.core.models import SignedRequest
+from desktop_uploader.core.pacing import concurrency_range
 from desktop_uploader.core.paths import queue_db_path
 from desktop_uploader.core.retry import RetryPolicy
 from desktop_uploader.core.secrets import SecretStore
@@ -91,12 +93,11 @@ def engine_settings(effective: Config, profile: Profile | None, locked: LockedCo
     """The engine's settings from the effective configuration (the user's with the locked values laid over
     them), the chosen profile and the frontend's options."""
     options = options or EngineOptions()
-    settings = EngineSettings(verify_md5=options.verify_md5, retry=options.retry or RetryPolicy())
+    settings = EngineSettings(verify_md5=options.verify_md5, retry=options.retry or RetryPolicy(), adaptive=True)
+    chosen = options.concurrency or (profile.concurrency if profile is not None else AUTO_CONCURRENCY)
+    settings.concurrency, settings.max_concurrency = concurrency_range(chosen)
     if profile is not None:
-        settings.concurrency = profile.concurrency
         settings.multipart_threshold = profile.multipart_threshold
-    if options.concurrency is not None:
-        settings.concurrency = options.concurrency
     app = spec.read(spec.SECTION_APP, effective.settings)
     saved = app[spec.RATE_LIMIT_KIB] * 1024 or None
     admin_locked = locked is not None and spec.RATE_LIMIT_KIB in locked.settings
@@ -123,14 +124,20 @@ def open_engine(config: Config, *, locked: LockedConfig | None = None, profile: 
         effective = effective_config(config, locked)
         chosen = (extra or {}).get(profile or "") or _profile_or_none(effective, profile)
         settings = engine_settings(effective, chosen, locked, options)
-    return Engine(
-        store or JobStore(queue_db_path()),
-        signer_factory(config, secrets or SecretStore(), extra, locked),
-        settings=settings,
-        explainer=explain_failure,
-        profiles=profiles,
-        owns_store=store is None,
-    )
+    queue = store or JobStore(queue_db_path())
+    try:
+        return Engine(
+            queue,
+            signer_factory(config, secrets or SecretStore(), extra, locked),
+            settings=settings,
+            explainer=explain_failure,
+            profiles=profiles,
+            owns_store=store is None,
+        )
+    except BaseException:
+        if store is None:
+            queue.close()  # opened here and never handed over: the caller cannot close it
+        raise
 
 
 def _profile_or_none(config: Config, name: str | None) -> Profile | None:

@@ -16,6 +16,7 @@ from requests_toolbelt import MultipartEncoder
 
 from desktop_uploader.core import failure as f
 from desktop_uploader.core.failure import Failure, UploadError
+from desktop_uploader.core.http import STALL_TIMEOUT
 from desktop_uploader.core.models import SignedRequest
 from desktop_uploader.core.transfer import CHUNK, Control, FileChanged, PutResult, send_body
 
@@ -69,7 +70,7 @@ class _FormFileReader:
 def post_file(session: requests.Session, signed: SignedRequest, fh: Any, size: int, *, filename: str,
               content_type: str, on_bytes: Callable[[int], None] | None = None, control: Control | None = None,
               throttle: Callable[[int], None] | None = None, verify_md5: bool = True,
-              offset: int = 0) -> PutResult:
+              offset: int = 0, stall_timeout: float = STALL_TIMEOUT) -> PutResult:
     """Send *size* bytes of *fh* with a presigned POST form, streaming (constant memory)."""
     reader = _FormFileReader(fh, offset, size, on_bytes=on_bytes, control=control, throttle=throttle,
                              md5=verify_md5)
@@ -79,6 +80,7 @@ def post_file(session: requests.Session, signed: SignedRequest, fh: Any, size: i
     encoder = MultipartEncoder(fields=fields)
     headers = {"Content-Type": encoder.content_type, "Content-Length": str(encoder.len)}
     result = send_body(session, signed, "POST", encoder, headers, size, bytes_sent=lambda: reader.sent,
+                       stall_timeout=stall_timeout,
                        md5_hex=lambda: reader.md5.hexdigest() if reader.md5 is not None else None)
     encrypted = result.encryption in ("aws:kms", "aws:kms:dsse") or result.customer_key
     etag, md5_hex = result.etag, result.md5_hex

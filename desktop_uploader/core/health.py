@@ -118,8 +118,8 @@ class DestinationHealth:
             dest = self._destinations.get(profile)
             if dest is None or dest.state is DestinationState.REACHABLE:
                 return None
-            if not probe and dest.probing:
-                return None  # only the probe decides, so a late straggler cannot flap the state
+            if not probe:
+                return None  # only a probe decides: a file that was already on its way cannot flap the state
             self._destinations[profile] = _Destination()
             return HealthChange(profile, DestinationState.REACHABLE, 0.0, None)
 

@@ -13,8 +13,12 @@ from desktop_uploader.core import failure as f
 
 USER_AGENT = f"desktop-uploader/{__version__}"
 CONNECT_TIMEOUT = 15.0
-# Per-read timeout: how long we wait for the server to accept the next block or to answer.
-READ_TIMEOUT = 120.0
+# A transfer that moves no bytes for this long - connecting, sending or waiting for the answer - is abandoned
+# and tried again (EngineSettings.stall_timeout). Python's socket timeout bounds a whole sendall(), so the
+# body goes out in slices of SEND_SLICE: a link that drips fewer than SEND_SLICE bytes per stall timeout
+# (8.5 KiB/s by default) cannot hold a worker for ever either.
+STALL_TIMEOUT = 30.0
+SEND_SLICE = 256 * 1024
 _PROXY_VARIABLES = ("HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy")
 
 

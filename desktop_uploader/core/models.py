@@ -80,6 +80,7 @@ class EventKind(StrEnum):
     # A destination's health changed: extra has profile, state (reachable | unreachable | slowed) and
     # explanation; retry_in says when it is tried again.
     DESTINATION = "destination"
+    CONCURRENCY = "concurrency"  # the number of files sent at once changed: extra["files_at_once"]
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,7 @@ of the file the parts came from, so parts of an older version of a file are neve
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
 import re
 import threading
@@ -45,6 +46,8 @@ from desktop_uploader.core.transfer import (
     is_expired_link_failure,
     put_file,
 )
+
+log = logging.getLogger(__name__)
 
 MiB = 1024 * 1024
 MIN_PART_SIZE = 5 * MiB  # S3's minimum for every part but the last
@@ -317,7 +320,8 @@ class _Upload:
                     signed = self.signer.sign_part(record.key, record.upload_id, number, length)
                     result = put_file(ctx.session, signed, reader, length, offset=offset, control=ctx.control,
                                       on_bytes=lambda sent: self.progress.part(number, sent),
-                                      throttle=self.throttle, verify_md5=self.verify)
+                                      throttle=self.throttle, verify_md5=self.verify,
+                                      stall_timeout=ctx.settings.stall_timeout)
                 etag = _norm_etag(result.etag)
                 if not etag:
                     raise UploadError(Failure(
@@ -503,6 +507,20 @@ def forget_uploads(store: JobStore, job_ids: Iterable[int]) -> int:
 
 
 SignerSource = Signer | Callable[[str], Signer]
+
+
+def abort_orphans_in_background(store: JobStore, signers: SignerSource) -> threading.Thread:
+    """Abort the listed orphan uploads on a thread of their own; returns the started thread."""
+
+    def run() -> None:
+        try:
+            abort_orphan_uploads(store, signers)
+        except Exception:  # offline or a broken profile: the list is kept and tried again next start
+            log.exception("aborting abandoned multipart uploads failed")
+
+    thread = threading.Thread(target=run, name="abort-orphans", daemon=True)
+    thread.start()
+    return thread
 
 
 def abort_orphan_uploads(store: JobStore, signers: SignerSource) -> int:

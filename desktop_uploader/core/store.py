@@ -115,12 +115,17 @@ class JobStore:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._lock = threading.RLock()
         self._conn = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None, timeout=30)
-        self._conn.execute("PRAGMA journal_mode=WAL")
-        # NORMAL is durable across application crashes in WAL mode; only a power cut may drop the last
-        # commits, which resume handles (a job goes back to queued, never disappears).
-        self._conn.execute("PRAGMA synchronous=NORMAL")
-        self._conn.execute("PRAGMA foreign_keys=ON")
-        self._migrate()
+        try:
+            self._conn.execute("PRAGMA journal_mode=WAL")
+            # NORMAL is durable across application crashes in WAL mode; only a power cut may drop the last
+            # commits, which resume handles (a job goes back to queued, never disappears).
+            self._conn.execute("PRAGMA synchronous=NORMAL")
+            self._conn.execute("PRAGMA foreign_keys=ON")
+            self._migrate()
+        except BaseException:
+            # Nobody gets a store to close: a refused or unreadable database must not stay open.
+            self._conn.close()
+            raise
 
     # -- schema ---------------------------------------------------------------------------------------
     def _migrate(self) -> None:
@@ -153,6 +158,7 @@ class JobStore:
             return int(self._conn.execute("PRAGMA user_version").fetchone()[0])
 
     def close(self) -> None:
+        """Close the database; closing again does nothing."""
         with self._lock:
             self._conn.close()
 
@@ -232,6 +238,19 @@ class JobStore:
             args.extend(names)
         with self._lock:
             return self._conn.execute(sql + " LIMIT 1", args).fetchone() is not None
+
+    def peek_queued(self, profile: str, *, limit: int, exclude: Iterable[int] = ()) -> list[Job]:
+        """The next queued jobs of ``profile`` in the order workers take them, without claiming them."""
+        excluded = list(exclude)
+        sql = f"SELECT {_COLUMNS} FROM jobs WHERE state=? AND profile=?"
+        args: list[Any] = [JobState.QUEUED.value, profile]
+        if excluded:
+            sql += f" AND id NOT IN ({','.join('?' * len(excluded))})"
+            args.extend(excluded)
+        sql += " ORDER BY id LIMIT ?"
+        args.append(int(limit))
+        with self._lock:
+            return [_row_to_job(row) for row in self._conn.execute(sql, args).fetchall()]
 
     def claim_next(self, profiles: Iterable[str] | None = None, exclude: Iterable[int] = (),
                    exclude_profiles: Iterable[str] = ()) -> Job | None:

@@ -14,14 +14,14 @@ import requests
 
 from desktop_uploader.core import failure as f
 from desktop_uploader.core.failure import Failure, ReceivedResponse, SentRequest, UploadError
-from desktop_uploader.core.http import CONNECT_TIMEOUT, READ_TIMEOUT, classify_network_error
+from desktop_uploader.core.http import SEND_SLICE, STALL_TIMEOUT, classify_network_error
 from desktop_uploader.core.models import SignedRequest
 from desktop_uploader.core.protocol.links import LinkInfo, parse_link
 from desktop_uploader.core.protocol.responses import parse_s3_error
 
 CHUNK = 1024 * 1024
 SINGLE_PUT_LIMIT = 5 * 1024**3
-SMALL_BODY = 1024 * 1024  # files up to this size are read and sent in one piece
+SMALL_BODY = SEND_SLICE  # files up to this size are read and sent in one piece
 RETRYABLE_S3_CODES = frozenset({"SlowDown", "RequestTimeout", "InternalError", "ServiceUnavailable",
                                 "OperationAborted", "RequestTimeTooSkewed"})
 RETRYABLE_STATUS = frozenset({408, 429, 500, 502, 503, 504})
@@ -99,10 +99,13 @@ class FileBody:
             if self.md5 is not None:
                 self.md5.update(block)
             remaining -= len(block)
-            self.sent += len(block)
-            yield block
-            if self._on_bytes is not None:
-                self._on_bytes(self.sent)
+            view = memoryview(block)
+            for start in range(0, len(block), SEND_SLICE):
+                piece = view[start:start + SEND_SLICE]
+                self.sent += len(piece)
+                yield piece  # type: ignore[misc]  # http.client sends any bytes-like object
+                if self._on_bytes is not None:
+                    self._on_bytes(self.sent)
 
 
 def headers_to_send(signed: SignedRequest, link: LinkInfo | None = None) -> dict[str, str]:
@@ -157,7 +160,8 @@ class KeyedResult(PutResult):
 def put_file(session: requests.Session, signed: SignedRequest, fh: BinaryIO, size: int, *,
              on_bytes: Callable[[int], None] | None = None, control: Control | None = None,
              throttle: Callable[[int], None] | None = None, verify_md5: bool = True,
-             offset: int = 0, headers: dict[str, str] | None = None) -> PutResult:
+             offset: int = 0, headers: dict[str, str] | None = None,
+             stall_timeout: float = STALL_TIMEOUT) -> PutResult:
     """PUT *size* bytes of open file *fh* from *offset* to the signed link; raise UploadError on failure.
 
     *headers* are the ones headers_to_send() chose, when the caller already asked it."""
@@ -170,17 +174,17 @@ def put_file(session: requests.Session, signed: SignedRequest, fh: BinaryIO, siz
     headers["Content-Length"] = str(size)
     if 0 < size <= SMALL_BODY:
         return _put_small(session, signed, fh, offset, size, headers, on_bytes=on_bytes, control=control,
-                          throttle=throttle, verify_md5=verify_md5)
+                          throttle=throttle, verify_md5=verify_md5, stall_timeout=stall_timeout)
     body = FileBody(fh, offset, size, on_bytes=on_bytes, control=control, throttle=throttle, md5=verify_md5)
     empty_md5 = hashlib.md5(b"", usedforsecurity=False).hexdigest() if verify_md5 else None
     return send_body(session, signed, signed.method, body if size else b"", headers, size,
-                     bytes_sent=lambda: body.sent,
+                     bytes_sent=lambda: body.sent, stall_timeout=stall_timeout,
                      md5_hex=lambda: body.md5.hexdigest() if (body.md5 is not None and size) else empty_md5)
 
 
 def _put_small(session: requests.Session, signed: SignedRequest, fh: BinaryIO, offset: int, size: int,
                headers: dict[str, str], *, on_bytes: Callable[[int], None] | None, control: Control | None,
-               throttle: Callable[[int], None] | None, verify_md5: bool) -> PutResult:
+               throttle: Callable[[int], None] | None, verify_md5: bool, stall_timeout: float) -> PutResult:
     # A small file goes in one piece: streaming it block by block costs more CPU than its bytes do, and
     # a folder of small files is where that adds up.
     if control is not None:
@@ -193,7 +197,7 @@ def _put_small(session: requests.Session, signed: SignedRequest, fh: BinaryIO, o
         throttle(size)
     md5 = hashlib.md5(data, usedforsecurity=False).hexdigest() if verify_md5 else None
     result = send_body(session, signed, signed.method, data, headers, size, bytes_sent=lambda: size,
-                       md5_hex=lambda: md5)
+                       md5_hex=lambda: md5, stall_timeout=stall_timeout)
     if on_bytes is not None:
         on_bytes(size)
     return result
@@ -201,12 +205,12 @@ def _put_small(session: requests.Session, signed: SignedRequest, fh: BinaryIO, o
 
 def send_body(session: requests.Session, signed: SignedRequest, method: str, data: Iterable[bytes] | Any,
               headers: dict[str, str], size: int, *, bytes_sent: Callable[[], int],
-              md5_hex: Callable[[], str | None]) -> PutResult:
+              md5_hex: Callable[[], str | None], stall_timeout: float = STALL_TIMEOUT) -> PutResult:
     """Send one request carrying file bytes and turn the answer into a PutResult or an UploadError.
     Shared by presigned PUTs and presigned POST forms."""
     try:
         response = session.request(method, signed.url, data=data, headers=headers,
-                                   timeout=(CONNECT_TIMEOUT, READ_TIMEOUT), allow_redirects=False)
+                                   timeout=(stall_timeout, stall_timeout), allow_redirects=False)
     except (Interrupted, FileChanged):
         raise
     except requests.RequestException as exc:

@@ -233,11 +233,45 @@ def _client_config(*, probe: bool = False) -> Config:
     )
 
 
+def weed_command(weed: str, run_dir: Path, socket_dir: Path, p: dict[str, int], *, volume_size_mb: int = 64,
+                 volume_slots: int = _VOLUME_SLOTS) -> list[str]:
+    """The command line of one throw-away ``weed mini``: every port chosen, loopback only, data and logs
+    in ``run_dir``."""
+    return [
+        weed,
+        f"-logdir={run_dir / 'logs'}",
+        "mini",
+        f"-dir={run_dir / 'data'}",
+        f"-ip={_LOOPBACK}",
+        f"-ip.bind={_LOOPBACK}",
+        f"-s3.port={p['s3']}",
+        f"-master.port={p['master']}",
+        f"-volume.port={p['volume']}",
+        f"-filer.port={p['filer']}",
+        f"-admin.port={p['admin']}",
+        f"-s3.config={run_dir / 's3.json'}",
+        "-master.telemetry=false",
+        "-idleTimeout=2",
+        "-volume.preStopSeconds=0",
+        "-webdav=false",
+        "-admin.ui=false",
+        "-s3.port.iceberg=0",
+        "-s3.port.lance=0",
+        # Small volumes keep the disk use of a throw-away server low.
+        f"-master.volumeSizeLimitMB={volume_size_mb}",
+        f"-volume.max={volume_slots}",
+        # Without these two, weed puts its local sockets in /tmp.
+        f"-s3.localSocket={socket_dir / 's3.sock'}",
+        f"-filer.localSocket={socket_dir / 'filer.sock'}",
+    ]
+
+
 class SeaweedServer:
     """One ``weed mini`` process with an S3 endpoint on a free loopback port.
 
     Use as a context manager, or call :meth:`start` and :meth:`stop`. Each start uses a fresh data
-    directory, so nothing carries over between runs.
+    directory, so nothing carries over between runs. The server holds at most ``volume_slots`` volumes of
+    ``volume_size_mb`` each (and every bucket needs at least one of its own); size both for a benchmark.
     """
 
     region: ClassVar[str] = "us-east-1"
@@ -253,8 +287,13 @@ class SeaweedServer:
         *,
         readonly_identity: bool = True,
         weed_binary: str | None = None,
+        volume_size_mb: int = 64,
+        volume_slots: int = _VOLUME_SLOTS,
     ) -> None:
         self._workdir_arg = workdir
+        # Capacity is slots x size; once it is used up every PUT gets a 500 InternalError.
+        self._volume_size_mb = volume_size_mb
+        self._volume_slots = volume_slots
         self._weed_binary = weed_binary
         self.admin: S3Identity = _new_identity()
         self.readonly: S3Identity | None = _new_identity() if readonly_identity else None
@@ -465,37 +504,9 @@ class SeaweedServer:
                 SeaweedServer._ports_in_use.discard(port + _GRPC_OFFSET)
 
     def _command(self, weed: str) -> list[str]:
-        run_dir = self._run_dir
-        assert run_dir is not None
-        socket_dir = self._socket_dir or run_dir
-        p = self._ports
-        return [
-            weed,
-            f"-logdir={run_dir / 'logs'}",
-            "mini",
-            f"-dir={run_dir / 'data'}",
-            f"-ip={_LOOPBACK}",
-            f"-ip.bind={_LOOPBACK}",
-            f"-s3.port={p['s3']}",
-            f"-master.port={p['master']}",
-            f"-volume.port={p['volume']}",
-            f"-filer.port={p['filer']}",
-            f"-admin.port={p['admin']}",
-            f"-s3.config={run_dir / 's3.json'}",
-            "-master.telemetry=false",
-            "-idleTimeout=2",
-            "-volume.preStopSeconds=0",
-            "-webdav=false",
-            "-admin.ui=false",
-            "-s3.port.iceberg=0",
-            "-s3.port.lance=0",
-            # Small volumes keep the disk use of a throw-away server low.
-            "-master.volumeSizeLimitMB=64",
-            f"-volume.max={_VOLUME_SLOTS}",
-            # Without these two, weed puts its local sockets in /tmp.
-            f"-s3.localSocket={socket_dir / 's3.sock'}",
-            f"-filer.localSocket={socket_dir / 'filer.sock'}",
-        ]
+        assert self._run_dir is not None
+        return weed_command(weed, self._run_dir, self._socket_dir or self._run_dir, self._ports,
+                            volume_size_mb=self._volume_size_mb, volume_slots=self._volume_slots)
 
     def _launch(self, weed: str) -> None:
         run_dir = self._run_dir

@@ -312,6 +312,8 @@ class MainWindow(QMainWindow):
                 self._batch_finished()
             elif event.kind is EventKind.DESTINATION:
                 self.status_summary.destination_changed(event)
+            elif event.kind is EventKind.CONCURRENCY:
+                self.status_summary.concurrency_changed(event)
         if unknown and self.is_loaded:
             self.ops.submit(lambda: [j for j in (self.engine.job(i) for i in unknown) if j is not None],
                             on_result=self._on_fetched)

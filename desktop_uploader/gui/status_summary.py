@@ -28,6 +28,7 @@ class StatusSummary(QObject):
         self.destination.setStyleSheet("font-weight: bold")
         self.destination.hide()
         self._down: dict[str, tuple[str, float]] = {}  # profile -> (state, monotonic time of the next try)
+        self.files_at_once = 0  # as the engine last chose it; 0 until it says
         self._tick = QTimer(self)
         self._tick.setInterval(1000)
         self._tick.timeout.connect(self._show_destination)
@@ -48,6 +49,8 @@ class StatusSummary(QObject):
             parts.append(self.tr("{paused} paused").format(paused=counts[JobState.PAUSED]))
         if totals.speed > 0:
             parts.append(format_speed(totals.speed))
+            if self.files_at_once:
+                parts.append(self.tr("{count} at once").format(count=self.files_at_once))
             left = max(0, totals.total_bytes - totals.sent_bytes) / totals.speed
             parts.append(self.tr("about {time} left").format(time=format_duration(left)))
         elif totals.total_bytes:
@@ -84,3 +87,6 @@ class StatusSummary(QObject):
         self.destination.show()
         if not self._tick.isActive():
             self._tick.start()
+
+    def concurrency_changed(self, event: Event) -> None:
+        self.files_at_once = int(event.extra.get("files_at_once") or 0)

@@ -91,6 +91,13 @@ class SeenFiles:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._lock = threading.Lock()
         self._conn = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None, timeout=30)
+        try:
+            self._create_schema()
+        except BaseException:
+            self._conn.close()  # a damaged file must not leave the connection open
+            raise
+
+    def _create_schema(self) -> None:
         self._conn.execute("PRAGMA journal_mode=WAL")
         self._conn.execute("PRAGMA synchronous=NORMAL")
         self._conn.executescript(

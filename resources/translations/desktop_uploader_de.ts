@@ -620,113 +620,113 @@
         <translation>Kiosk-Einstellungen</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/kiosk/settings.py" line="70"/>
+        <location filename="../../desktop_uploader/gui/kiosk/settings.py" line="76"/>
         <source>Send to</source>
         <translation>Senden an</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/kiosk/settings.py" line="79"/>
+        <location filename="../../desktop_uploader/gui/kiosk/settings.py" line="85"/>
         <source>Add folder…</source>
         <translation>Ordner hinzufügen…</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/kiosk/settings.py" line="81"/>
+        <location filename="../../desktop_uploader/gui/kiosk/settings.py" line="87"/>
         <source>Remove</source>
         <translation>Entfernen</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/kiosk/settings.py" line="86"/>
+        <location filename="../../desktop_uploader/gui/kiosk/settings.py" line="92"/>
         <source>Watch folders</source>
         <translation>Überwachte Ordner</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/kiosk/settings.py" line="91"/>
+        <location filename="../../desktop_uploader/gui/kiosk/settings.py" line="97"/>
         <source> s</source>
         <comment>unit suffix for seconds</comment>
         <translation> s</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/kiosk/settings.py" line="93"/>
+        <location filename="../../desktop_uploader/gui/kiosk/settings.py" line="99"/>
         <source>Send a file once unchanged for</source>
         <translation>Datei senden, wenn unverändert seit</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/kiosk/settings.py" line="99"/>
+        <location filename="../../desktop_uploader/gui/kiosk/settings.py" line="105"/>
         <source>After sending</source>
         <translation>Nach dem Senden</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/kiosk/settings.py" line="102"/>
+        <location filename="../../desktop_uploader/gui/kiosk/settings.py" line="108"/>
         <source>Sent folder</source>
         <translation>Ordner für Gesendetes</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/kiosk/settings.py" line="104"/>
+        <location filename="../../desktop_uploader/gui/kiosk/settings.py" line="112"/>
         <source>Send only over Wi-Fi or wired networks (not mobile data)</source>
         <translation>Nur über WLAN oder kabelgebundene Netzwerke senden (keine mobilen Daten)</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/kiosk/settings.py" line="106"/>
+        <location filename="../../desktop_uploader/gui/kiosk/settings.py" line="114"/>
         <source>Connection</source>
         <translation>Verbindung</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/kiosk/settings.py" line="109"/>
+        <location filename="../../desktop_uploader/gui/kiosk/settings.py" line="117"/>
         <source>the computer&apos;s name</source>
         <translation>der Name des Computers</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/kiosk/settings.py" line="110"/>
+        <location filename="../../desktop_uploader/gui/kiosk/settings.py" line="118"/>
         <source>Device name</source>
         <translation>Gerätename</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/kiosk/settings.py" line="113"/>
+        <location filename="../../desktop_uploader/gui/kiosk/settings.py" line="121"/>
         <source>the destination&apos;s own naming</source>
         <translation>die Benennung des Ziels</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/kiosk/settings.py" line="114"/>
+        <location filename="../../desktop_uploader/gui/kiosk/settings.py" line="122"/>
         <source>Name on the server</source>
         <translation>Name auf dem Server</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/kiosk/settings.py" line="116"/>
+        <location filename="../../desktop_uploader/gui/kiosk/settings.py" line="124"/>
         <source>Ask for the operator&apos;s name at the start of each shift</source>
         <translation>Zu Beginn jeder Schicht nach dem Namen der Bedienperson fragen</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/kiosk/settings.py" line="118"/>
+        <location filename="../../desktop_uploader/gui/kiosk/settings.py" line="126"/>
         <source>Shift</source>
         <translation>Schicht</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/kiosk/settings.py" line="120"/>
+        <location filename="../../desktop_uploader/gui/kiosk/settings.py" line="128"/>
         <source>Open in kiosk mode when the app starts</source>
         <translation>Beim Start der App im Kioskmodus öffnen</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/kiosk/settings.py" line="122"/>
+        <location filename="../../desktop_uploader/gui/kiosk/settings.py" line="130"/>
         <source>Start-up</source>
         <translation>Programmstart</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/kiosk/settings.py" line="124"/>
+        <location filename="../../desktop_uploader/gui/kiosk/settings.py" line="133"/>
         <source>Change admin PIN…</source>
         <translation>Admin-PIN ändern…</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/kiosk/settings.py" line="135"/>
+        <location filename="../../desktop_uploader/gui/kiosk/settings.py" line="144"/>
         <source>Cancel</source>
         <translation>Abbrechen</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/kiosk/settings.py" line="137"/>
+        <location filename="../../desktop_uploader/gui/kiosk/settings.py" line="146"/>
         <source>Save</source>
         <translation>Speichern</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/kiosk/settings.py" line="162"/>
+        <location filename="../../desktop_uploader/gui/kiosk/settings.py" line="170"/>
         <source>Folder to watch</source>
         <translation>Zu überwachender Ordner</translation>
     </message>
@@ -1005,37 +1005,37 @@
         <translation>Die Zwischenablage enthält keine Dateien zum Hochladen.</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="336"/>
+        <location filename="../../desktop_uploader/gui/main_window.py" line="338"/>
         <source>Some uploads failed</source>
         <translation>Einige Uploads sind fehlgeschlagen</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="337"/>
+        <location filename="../../desktop_uploader/gui/main_window.py" line="339"/>
         <source>{done} uploaded, {failed} failed. Open the window for details.</source>
         <translation>{done} hochgeladen, {failed} fehlgeschlagen. Details im Fenster.</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="341"/>
+        <location filename="../../desktop_uploader/gui/main_window.py" line="343"/>
         <source>Uploads finished</source>
         <translation>Uploads abgeschlossen</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="342"/>
+        <location filename="../../desktop_uploader/gui/main_window.py" line="344"/>
         <source>{done} file(s) uploaded.</source>
         <translation>{done} Datei(en) hochgeladen.</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="355"/>
+        <location filename="../../desktop_uploader/gui/main_window.py" line="357"/>
         <source>Something went wrong</source>
         <translation>Etwas ist schiefgegangen</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="404"/>
+        <location filename="../../desktop_uploader/gui/main_window.py" line="406"/>
         <source>Uploads are still running</source>
         <translation>Es laufen noch Uploads</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="405"/>
+        <location filename="../../desktop_uploader/gui/main_window.py" line="407"/>
         <source>Quit anyway? Unfinished uploads are kept and continue the next time you open the app.</source>
         <translation>Trotzdem beenden? Unfertige Uploads bleiben erhalten und werden beim nächsten Start fortgesetzt.</translation>
     </message>
@@ -1569,37 +1569,42 @@
         <translation>Status des Ziels</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/status_summary.py" line="44"/>
+        <location filename="../../desktop_uploader/gui/status_summary.py" line="45"/>
         <source>{done} of {total} uploaded</source>
         <translation>{done} von {total} hochgeladen</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/status_summary.py" line="46"/>
+        <location filename="../../desktop_uploader/gui/status_summary.py" line="47"/>
         <source>{failed} failed</source>
         <translation>{failed} fehlgeschlagen</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/status_summary.py" line="48"/>
+        <location filename="../../desktop_uploader/gui/status_summary.py" line="49"/>
         <source>{paused} paused</source>
         <translation>{paused} angehalten</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/status_summary.py" line="52"/>
+        <location filename="../../desktop_uploader/gui/status_summary.py" line="53"/>
+        <source>{count} at once</source>
+        <translation>{count} gleichzeitig</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_uploader/gui/status_summary.py" line="55"/>
         <source>about {time} left</source>
         <translation>noch etwa {time}</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/status_summary.py" line="54"/>
+        <location filename="../../desktop_uploader/gui/status_summary.py" line="57"/>
         <source>{sent} of {total}</source>
         <translation>{sent} von {total}</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/status_summary.py" line="80"/>
+        <location filename="../../desktop_uploader/gui/status_summary.py" line="83"/>
         <source>The storage asks to slow down — trying again in {seconds} s</source>
         <translation>Der Speicher bittet um langsameres Senden – neuer Versuch in {seconds} s</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/status_summary.py" line="82"/>
+        <location filename="../../desktop_uploader/gui/status_summary.py" line="85"/>
         <source>Storage not reachable — trying again in {seconds} s</source>
         <translation>Speicher nicht erreichbar – neuer Versuch in {seconds} s</translation>
     </message>
@@ -1630,27 +1635,32 @@
 <context>
     <name>TransfersTab</name>
     <message>
-        <location filename="../../desktop_uploader/gui/settings/transfers_tab.py" line="18"/>
+        <location filename="../../desktop_uploader/gui/settings/transfers_tab.py" line="19"/>
+        <source>Automatic</source>
+        <translation>Automatisch</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_uploader/gui/settings/transfers_tab.py" line="20"/>
         <source>Files sent at the same time</source>
         <translation>Gleichzeitig gesendete Dateien</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/settings/transfers_tab.py" line="19"/>
+        <location filename="../../desktop_uploader/gui/settings/transfers_tab.py" line="21"/>
         <source>Applies at once; when lowered, files already on their way finish first.</source>
         <translation>Gilt sofort; wird der Wert gesenkt, werden Dateien, die schon unterwegs sind, noch fertig übertragen.</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/settings/transfers_tab.py" line="21"/>
+        <location filename="../../desktop_uploader/gui/settings/transfers_tab.py" line="23"/>
         <source>Files sent at the &amp;same time:</source>
         <translation>&amp;Gleichzeitig gesendete Dateien:</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/settings/transfers_tab.py" line="25"/>
+        <location filename="../../desktop_uploader/gui/settings/transfers_tab.py" line="27"/>
         <source>Send larger files in parts above</source>
         <translation>Größere Dateien in Teilen senden ab</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/settings/transfers_tab.py" line="26"/>
+        <location filename="../../desktop_uploader/gui/settings/transfers_tab.py" line="28"/>
         <source>Send in &amp;parts above:</source>
         <translation>In &amp;Teilen senden ab:</translation>
     </message>

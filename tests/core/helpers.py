@@ -63,6 +63,12 @@ def make_engine(store_path: Path, profiles: Iterable[Profile], *, settings: Engi
     return engine, recorder
 
 
+def close_engine(engine: Engine) -> None:
+    """Stop an engine made by make_engine and close the queue database it was given, as the app does."""
+    engine.close()
+    engine.store.close()
+
+
 def run_all(engine: Engine, paths: list[Any], profile: str, timeout: float = 60.0, **kw: Any) -> list[Job]:
     result = engine.add_paths(paths, profile, **kw)
     engine.start()
@@ -91,8 +97,8 @@ def states(jobs: list[Job]) -> dict[str, JobState]:
     return {Path(j.path).name: j.state for j in jobs}
 
 
-__all__ = ["FAST_RETRY", "Config", "Recorder", "endpoint_profile", "local_profile", "make_engine", "run_all",
-           "states", "store_credentials"]
+__all__ = ["FAST_RETRY", "Config", "Recorder", "close_engine", "endpoint_profile", "local_profile", "make_engine",
+           "run_all", "states", "store_credentials"]
 
 
 def lock_field_profile(tmp_path: Path, sign_url: str, *, own_prefix: str, locked_prefix: str) -> Path:

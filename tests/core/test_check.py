@@ -9,6 +9,7 @@ from desktop_uploader.core.check import check_connection
 from desktop_uploader.core.config import Config
 from desktop_uploader.core.http import make_session
 from tests.core.helpers import endpoint_profile, local_profile, store_credentials
+from tests.core.legacy_endpoint import legacy_endpoint
 
 
 def test_local_profile_probe_is_uploaded_and_removed(seaweed: Any, bucket: str, memory_keyring: Any) -> None:
@@ -38,6 +39,18 @@ def test_endpoint_profile_keeps_the_probe_and_says_so(seaweed: Any, bucket: str,
         result = check_connection(endpoint_profile(reference_endpoint.sign_url), session)
     assert result.ok and not result.removed
     assert any("left in place" in note for note in result.notes)
+
+
+def test_check_tells_whether_the_endpoint_signs_batches(seaweed: Any, bucket: str, reference_endpoint: Any) -> None:
+    with make_session() as session:
+        result = check_connection(endpoint_profile(reference_endpoint.sign_url), session)
+        assert result.ok and result.batch_signing is True
+        assert any("--batch-signing" in note for note in result.notes)
+        # The classic Lambda answers nothing but GET /sign.
+        with legacy_endpoint(reference_endpoint.sign_url) as classic:
+            turned_on = check_connection(endpoint_profile(classic, batch_signing=True), session)
+    assert turned_on.ok and turned_on.batch_signing is False
+    assert any("does not answer batch requests" in note for note in turned_on.notes)
 
 
 def test_check_command_exit_codes(seaweed: Any, bucket: str, reference_endpoint: Any,

@@ -97,6 +97,8 @@ def test_multipart_through_companion(seaweed: SeaweedServer, bucket: str, refere
     assert body == data
     assert etag == expected_etag(data, PART) == done.etag
     assert counting.part_puts == 5 and counting.max_inflight >= 2
+    # All five part links came in one round trip through the batch route.
+    assert [p.rsplit("/", 1)[-1] for p in counting.signing_paths] == ["batch"]
     assert open_uploads(seaweed, bucket) == []
     assert [e.bytes_sent for e in events.of(EventKind.PROGRESS)][-1] == len(data)
 

@@ -24,6 +24,7 @@ from desktop_uploader.core.store import JobStore
 from tests.core.helpers import (
     FAST_RETRY,
     Recorder,
+    close_engine,
     endpoint_profile,
     local_profile,
     make_engine,
@@ -58,7 +59,7 @@ def test_endpoint_signer_uploads_folder_with_tricky_names(tmp_path: Path, seawee
     try:
         jobs = run_all(engine, [folder], "ep")
     finally:
-        engine.close()
+        close_engine(engine)
     assert set(states(jobs).values()) == {JobState.DONE}
     stored = _objects(seaweed, bucket)
     expected = {"drop/" + n: (folder / n).read_bytes() for n in [*TRICKY_NAMES, "empty.dat"]}
@@ -99,7 +100,7 @@ def test_local_signer_sends_signed_acl_metadata_and_storage_class(
     try:
         jobs = run_all(engine, [tmp_path / "photo.jpg"], profile.name)
     finally:
-        engine.close()
+        close_engine(engine)
     assert jobs[0].state is JobState.DONE, jobs[0].error
     # The link really carried those headers as signed headers, so sending them was required.
     assert "x-amz-acl" in signed_urls[0].url and "x-amz-meta-site" in signed_urls[0].url
@@ -116,7 +117,7 @@ def test_endpoint_acl_header_told_in_response(tmp_path: Path, seaweed: Any, buck
     try:
         jobs = run_all(engine, [tmp_path / "a.txt"], "ep")
     finally:
-        engine.close()
+        close_engine(engine)
     assert jobs[0].state is JobState.DONE, jobs[0].error
 
 
@@ -129,7 +130,7 @@ def test_signed_header_with_unknown_value_fails_before_sending(tmp_path: Path, s
         try:
             jobs = run_all(engine, [tmp_path / "a.txt"], "ep")
         finally:
-            engine.close()
+            close_engine(engine)
     assert jobs[0].state is JobState.FAILED
     assert jobs[0].error is not None and jobs[0].error["code"] == "SignedHeaderValueUnknown"
     assert "x-amz-acl" in jobs[0].error["message"]
@@ -146,7 +147,7 @@ def test_signed_header_value_from_profile(tmp_path: Path, seaweed: Any, bucket: 
         try:
             jobs = run_all(engine, [tmp_path / "a.txt"], "ep")
         finally:
-            engine.close()
+            close_engine(engine)
     assert jobs[0].state is JobState.DONE, jobs[0].error
 
 
@@ -167,7 +168,7 @@ def test_bad_endpoint_answers_fail_each_file_clearly(tmp_path: Path, seaweed: An
         try:
             jobs = run_all(engine, [tmp_path / "one.txt", tmp_path / "two.txt"], "ep")
         finally:
-            engine.close()
+            close_engine(engine)
     assert [j.state for j in jobs] == [JobState.FAILED, JobState.FAILED]
     for job in jobs:
         assert job.error is not None and job.error["code"] == code
@@ -202,9 +203,10 @@ def test_endpoint_trouble_holds_files_in_the_queue(tmp_path: Path, seaweed: Any,
             # Several probes, one at a time, all refused: the state is announced once.
             assert events.wait_for(lambda _: _waits(events) >= 5)
             assert not engine.wait_idle(0.1)
+            engine.stop()
+            jobs = engine.jobs()
         finally:
-            engine.close()
-        jobs = engine.jobs()
+            close_engine(engine)
     assert [j.state for j in jobs] == [JobState.QUEUED] * 3
     assert not events.of(EventKind.FAILED) and not events.of(EventKind.RETRY)
     down = _down_events(events)
@@ -250,7 +252,7 @@ def test_destination_recovers_and_every_file_arrives(tmp_path: Path, seaweed: An
         assert engine.wait_idle(60)
         jobs = engine.jobs()
     finally:
-        engine.close()
+        close_engine(engine)
     assert [j.state for j in jobs] == [JobState.DONE] * len(names)
     assert not events.of(EventKind.FAILED)
     states = [e.extra["state"] for e in events.of(EventKind.DESTINATION)]
@@ -272,9 +274,10 @@ def test_unreachable_endpoint_waits_instead_of_failing(tmp_path: Path) -> None:
         engine.add_paths([tmp_path / "a.txt"], "ep")
         engine.start()
         assert events.wait_for(lambda _: bool(_down_events(events)))
+        engine.stop()
+        assert engine.jobs()[0].state is JobState.QUEUED
     finally:
-        engine.close()
-    assert engine.jobs()[0].state is JobState.QUEUED
+        close_engine(engine)
     down = _down_events(events)
     assert down[0].failure is not None and down[0].failure["code"] == "EndpointUnreachable"
     assert down[0].failure["network_error"] == "ConnectionRefused"
@@ -291,7 +294,7 @@ def test_missing_profile_fails_the_job_clearly(tmp_path: Path) -> None:
         assert engine.wait_idle(30)
         job = engine.jobs()[0]
     finally:
-        engine.close()
+        close_engine(engine)
     assert job.state is JobState.FAILED
     assert job.error is not None and job.error["code"] == "ProfileNotFound"
 
@@ -321,7 +324,7 @@ def test_queued_event_goes_out_before_a_worker_can_take_the_job(tmp_path: Path,
         job_id = engine.add_paths([tmp_path / "a.txt"], "no-such-profile").jobs[0].id
         assert engine.wait_idle(30)
     finally:
-        engine.close()
+        close_engine(engine)
     kinds = [e.kind for e in recorder.events if e.job_id == job_id]
     assert kinds[0] is EventKind.QUEUED
     assert kinds[-1] is EventKind.FAILED
@@ -364,7 +367,7 @@ def test_expired_link_is_signed_again(tmp_path: Path, seaweed: Any, bucket: str,
     try:
         jobs = run_all(engine, [tmp_path / "late.txt"], profile.name)
     finally:
-        engine.close()
+        close_engine(engine)
     assert jobs[0].state is JobState.DONE, jobs[0].error
     assert len(calls) == 2
     retries = events.of(EventKind.RETRY)
@@ -380,7 +383,7 @@ def test_read_only_identity_fails_with_access_denied(tmp_path: Path, seaweed: An
     try:
         jobs = run_all(engine, [tmp_path / "a.txt"], profile.name)
     finally:
-        engine.close()
+        close_engine(engine)
     job = jobs[0]
     assert job.state is JobState.FAILED
     assert job.error is not None
@@ -411,7 +414,7 @@ def test_file_changed_mid_upload_is_not_marked_done(tmp_path: Path, seaweed: Any
     try:
         jobs = run_all(engine, [target], "ep")
     finally:
-        engine.close()
+        close_engine(engine)
     assert jobs[0].state is JobState.FAILED
     assert jobs[0].error is not None and jobs[0].error["code"] == "FileChangedDuringUpload"
     assert [e.failure["code"] for e in events.of(EventKind.RETRY) if e.failure] == ["FileChangedDuringUpload"]
@@ -434,7 +437,7 @@ def test_file_changed_once_is_sent_again_with_new_content(tmp_path: Path, seawee
     try:
         jobs = run_all(engine, [target], "ep")
     finally:
-        engine.close()
+        close_engine(engine)
     assert jobs[0].state is JobState.DONE, jobs[0].error
     assert _objects(seaweed, bucket)["edited.bin"] == b"b" * (2 * 1024 * 1024)
 
@@ -451,7 +454,7 @@ def test_vanished_file_fails_and_queue_goes_on(tmp_path: Path, seaweed: Any, buc
         assert engine.wait_idle(30)
         jobs = {Path(j.path).name: j for j in engine.jobs()}
     finally:
-        engine.close()
+        close_engine(engine)
     assert len(result.jobs) == 2
     assert jobs["gone.txt"].state is JobState.FAILED
     assert jobs["gone.txt"].error is not None and jobs["gone.txt"].error["code"] == "FileVanished"
@@ -466,8 +469,7 @@ def test_jobs_in_flight_at_a_crash_resume_on_next_start(tmp_path: Path, seaweed:
     store = JobStore(db)
     engine, _ = make_engine(db, [endpoint_profile(reference_endpoint.sign_url)])
     added = engine.add_paths([tmp_path / "a.txt"], "ep").jobs
-    engine.close()
-    engine.store.close()
+    close_engine(engine)
     # What a kill leaves behind: the row says it was uploading.
     store.set_state(added[0].id, JobState.UPLOADING, bytes_sent=5)
     store.close()
@@ -480,7 +482,7 @@ def test_jobs_in_flight_at_a_crash_resume_on_next_start(tmp_path: Path, seaweed:
         job = engine.job(added[0].id)
         assert job is not None and job.state is JobState.DONE, job.error
     finally:
-        engine.close()
+        close_engine(engine)
     assert _objects(seaweed, bucket) == {"a.txt": b"resume me"}
 
 
@@ -494,12 +496,13 @@ def test_queue_ten_thousand_files_in_one_go(tmp_path: Path) -> None:
         started = time.perf_counter()
         result = engine.add_paths([folder], "ep", keys=KeyOptions(template="{filename}"))
         elapsed = time.perf_counter() - started
+        counts = engine.store.counts()
     finally:
-        engine.close()
+        close_engine(engine)
     print(f"queued 10,000 files in {elapsed:.2f} s")
     assert len(result.jobs) == 10_000
     assert len({j.key for j in result.jobs}) == 10_000
-    assert engine.store.counts() == {JobState.QUEUED: 10_000}
+    assert counts == {JobState.QUEUED: 10_000}
 
 
 def test_same_file_queued_again_resumes_instead_of_duplicating(tmp_path: Path) -> None:
@@ -509,7 +512,7 @@ def test_same_file_queued_again_resumes_instead_of_duplicating(tmp_path: Path) -
         first = engine.add_paths([tmp_path / "a.txt"], "ep")
         second = engine.add_paths([tmp_path / "a.txt"], "ep")
     finally:
-        engine.close()
+        close_engine(engine)
     assert len(first.jobs) == 1 and second.jobs == []
     assert [j.id for j in second.resumed] == [first.jobs[0].id]
 
@@ -523,7 +526,7 @@ def test_a_failed_file_dropped_again_is_queued_again_and_says_so(tmp_path: Path)
         again = engine.add_paths([tmp_path / "a.txt"], "ep")
         job = engine.job(job_id)
     finally:
-        engine.close()
+        close_engine(engine)
     assert [j.id for j in again.resumed] == [job_id]
     assert job is not None and job.state is JobState.QUEUED and job.attempts == 0
     # Frontends showing the failed row learn that it waits again.
@@ -558,7 +561,7 @@ def test_pause_and_cancel_stop_a_running_upload(tmp_path: Path, seaweed: Any, bu
             assert engine.job(jobs[0].id).state is JobState.DONE  # type: ignore[union-attr]
             assert _objects(seaweed, bucket)["big.bin"] == big.read_bytes()
     finally:
-        engine.close()
+        close_engine(engine)
 
 
 def test_system_kept_awake_only_while_uploading(tmp_path: Path, seaweed: Any, bucket: str,
@@ -599,7 +602,7 @@ def test_system_kept_awake_only_while_uploading(tmp_path: Path, seaweed: Any, bu
         assert held_during and all(held_during)
         assert awake.history[0] is True and awake.held is False
     finally:
-        engine.close()
+        close_engine(engine)
 
 
 def test_metadata_fixed_at_queue_time_and_paused_adding(tmp_path: Path, seaweed: Any, bucket: str,
@@ -617,7 +620,7 @@ def test_metadata_fixed_at_queue_time_and_paused_adding(tmp_path: Path, seaweed:
         assert engine.wait_idle(30)
         assert engine.job(added.jobs[0].id).state is JobState.DONE  # type: ignore[union-attr]
     finally:
-        engine.close()
+        close_engine(engine)
     head = seaweed.client().head_object(Bucket=bucket, Key="shot.jpg")
     assert head["Metadata"] == {"operator": "ana", "device": "kiosk-2"}
 
@@ -674,7 +677,7 @@ def test_concurrency_changes_while_uploading(tmp_path: Path, seaweed: Any, bucke
             assert engine._cond.wait_for(lambda: engine._worker_slots == {0}, timeout=30)
         jobs = engine.jobs()
     finally:
-        engine.close()
+        close_engine(engine)
     assert most == 3
     assert [j.state for j in jobs] == [JobState.DONE] * 6
     assert {o["Key"] for o in seaweed.client().list_objects_v2(Bucket=bucket)["Contents"]} >= \
@@ -690,7 +693,7 @@ def test_a_bad_key_template_queues_nothing_and_names_every_file(tmp_path: Path) 
                                   keys=KeyOptions(template="{nope}/{filename}"))
         queued = engine.jobs()
     finally:
-        engine.close()
+        close_engine(engine)
     assert result.jobs == [] and queued == []
     assert sorted(p.path.name for p in result.problems) == ["a.txt", "b.txt"]
     assert all("No valid name could be made" in p.reason and "nope" in p.reason for p in result.problems)

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import calendar
 import hashlib
-import http.client
 import json
 import os
 import selectors
@@ -16,7 +15,6 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
@@ -42,13 +40,13 @@ from desktop_uploader.core.multipart import (
     part_count,
     stored_upload,
 )
-from desktop_uploader.core.ratelimit import RateLimiter
 from desktop_uploader.core.retry import RetryPolicy
 from desktop_uploader.core.secrets import SecretStore
 from desktop_uploader.core.signers.local_multipart import LocalMultipartSigner
 from desktop_uploader.core.store import JobStore, UploadRecord
 from desktop_uploader.devserver import SeaweedServer
 from tests.core.helpers import Recorder
+from tests.core.s3_proxy import S3Proxy
 from tests.plugins.keychain import MemoryKeyring
 
 MiB = 1024 * 1024
@@ -96,6 +94,7 @@ class CountingSession(requests.Session):
         self.part_ok = 0
         self.inflight = 0
         self.max_inflight = 0
+        self.signing_paths: list[str] = []  # paths of the GETs asking a Companion service for links
 
     def request(self, method: str | bytes, url: str | bytes, *args: Any, **kwargs: Any) -> requests.Response:
         part = method == "PUT" and "partNumber=" in str(url)
@@ -114,6 +113,13 @@ class CountingSession(requests.Session):
             with self._lock:
                 self.part_ok += 1
         return response
+
+    def send(self, request: requests.PreparedRequest, **kwargs: Any) -> requests.Response:
+        path = urlsplit(request.url or "").path
+        if request.method == "GET" and "/s3/multipart/" in path:
+            with self._lock:
+                self.signing_paths.append(path)
+        return super().send(request, **kwargs)
 
 
 def local_profile(seaweed: SeaweedServer, bucket: str, name: str = "big", endpoint: str | None = None,
@@ -194,106 +200,6 @@ def open_uploads(seaweed: SeaweedServer, bucket: str) -> list[str]:
 
 
 # -- a proxy between client and SeaweedFS -----------------------------------------------------------------
-class S3Proxy:
-    """Forwards every request to SeaweedFS unchanged (Host included, so signatures still match), except
-    that it can flip one byte of a chosen part's body and can slow down request bodies."""
-
-    def __init__(self, upstream: str, *, rate: int | None = None) -> None:
-        parts = urlsplit(upstream)
-        self.upstream = (parts.hostname or "127.0.0.1", parts.port or 80)
-        self.corrupt_part: int | None = None
-        self.fail_complete = False  # answer CompleteMultipartUpload with 200 and an <Error> body
-        self.corrupt_times = 0
-        self.corrupted = 0
-        self.limiter = RateLimiter(rate)
-        self.lock = threading.Lock()
-        self.part_ok: list[int] = []  # part numbers the server accepted, in order
-        self.active = 0
-        proxy = self
-
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-
-            def log_message(self, format: str, *args: Any) -> None:
-                pass
-
-            def _forward(self) -> None:
-                with proxy.lock:
-                    proxy.active += 1
-                try:
-                    proxy.forward(self)
-                finally:
-                    with proxy.lock:
-                        proxy.active -= 1
-
-            do_GET = do_PUT = do_POST = do_DELETE = do_HEAD = _forward
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.server.daemon_threads = True
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
-        self.thread = threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.05},
-                                       daemon=True)
-        self.thread.start()
-
-    def forward(self, handler: BaseHTTPRequestHandler) -> None:
-        length = int(handler.headers.get("Content-Length") or 0)
-        chunks: list[bytes] = []
-        remaining = length
-        while remaining > 0:
-            block = handler.rfile.read(min(256 * 1024, remaining))
-            if not block:
-                handler.close_connection = True
-                return  # the client went away mid-body: nothing reaches the server
-            self.limiter.consume(len(block))
-            chunks.append(block)
-            remaining -= len(block)
-        body = b"".join(chunks)
-        query = parse_qs(urlsplit(handler.path).query)
-        number = int(query["partNumber"][0]) if "partNumber" in query else None
-        if number is not None and handler.command == "PUT" and number == self.corrupt_part:
-            with self.lock:
-                flip = self.corrupted < self.corrupt_times
-                self.corrupted += flip
-            if flip:
-                body = body[:100] + bytes([body[100] ^ 0xFF]) + body[101:]
-        if self.fail_complete and handler.command == "POST" and "uploadId" in query:
-            payload = (b'<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>InternalError</Code>'
-                       b"<Message>We encountered an internal error. Please try again.</Message></Error>")
-            handler.send_response(200)
-            handler.send_header("Content-Type", "application/xml")
-            handler.send_header("Content-Length", str(len(payload)))
-            handler.end_headers()
-            handler.wfile.write(payload)
-            return
-        conn = http.client.HTTPConnection(*self.upstream, timeout=60)
-        try:
-            headers = {k: v for k, v in handler.headers.items() if k.lower() not in ("connection", "keep-alive")}
-            conn.request(handler.command, handler.path, body=body if length else None, headers=headers)
-            response = conn.getresponse()
-            payload = response.read()
-            if number is not None and handler.command == "PUT" and response.status == 200:
-                with self.lock:
-                    self.part_ok.append(number)
-        finally:
-            conn.close()
-        try:
-            handler.send_response(response.status)
-            for name, value in response.getheaders():
-                if name.lower() not in ("connection", "keep-alive", "transfer-encoding", "content-length"):
-                    handler.send_header(name, value)
-            handler.send_header("Content-Length", str(len(payload)))
-            handler.end_headers()
-            if handler.command != "HEAD":
-                handler.wfile.write(payload)
-        except OSError:
-            handler.close_connection = True  # the client is gone (killed on purpose)
-
-    def stop(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
-        self.thread.join(10)
-
-
 @pytest.fixture
 def proxy(seaweed: SeaweedServer) -> Iterator[S3Proxy]:
     p = S3Proxy(seaweed.endpoint_url)

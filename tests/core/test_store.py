@@ -1,12 +1,14 @@
 from __future__ import annotations
 
 import sqlite3
+from contextlib import closing
 from pathlib import Path
 
 import pytest
 
 from desktop_uploader.core.models import JobState, NewJob
 from desktop_uploader.core.store import SCHEMA_VERSION, JobStore, StoreError, UploadRecord
+from tests.plugins.sqlite import is_closed
 
 
 def _new(i: int, profile: str = "p") -> NewJob:
@@ -17,17 +19,37 @@ def _new(i: int, profile: str = "p") -> NewJob:
 def test_schema_is_migrated_and_wal(tmp_path: Path) -> None:
     store = JobStore(tmp_path / "q.db")
     assert store.schema_version() == SCHEMA_VERSION
-    mode = sqlite3.connect(tmp_path / "q.db").execute("PRAGMA journal_mode").fetchone()[0]
+    with closing(sqlite3.connect(tmp_path / "q.db")) as conn:
+        mode = conn.execute("PRAGMA journal_mode").fetchone()[0]
     assert mode == "wal"
     store.close()
 
 
-def test_newer_schema_is_refused_with_a_clear_message(tmp_path: Path) -> None:
+def test_newer_schema_is_refused_with_a_clear_message(tmp_path: Path,
+                                                     sqlite_connections: list[sqlite3.Connection]) -> None:
     conn = sqlite3.connect(tmp_path / "q.db")
     conn.execute(f"PRAGMA user_version={SCHEMA_VERSION + 1}")
     conn.close()
     with pytest.raises(StoreError, match="newer version"):
         JobStore(tmp_path / "q.db")
+    # The refused store's own connection is closed too: nobody got a store to close it with.
+    assert len(sqlite_connections) == 2 and is_closed(sqlite_connections[1])
+
+
+def test_a_refused_database_is_closed_again(tmp_path: Path, sqlite_connections: list[sqlite3.Connection]) -> None:
+    (tmp_path / "q.db").write_bytes(b"not a database, just some bytes " * 64)
+    with pytest.raises(sqlite3.DatabaseError):
+        JobStore(tmp_path / "q.db")
+    assert len(sqlite_connections) == 1 and is_closed(sqlite_connections[0])
+
+
+def test_close_closes_the_connection_and_may_be_repeated(tmp_path: Path,
+                                                         sqlite_connections: list[sqlite3.Connection]) -> None:
+    store = JobStore(tmp_path / "q.db")
+    store.add_jobs([_new(1)])
+    store.close()
+    store.close()
+    assert len(sqlite_connections) == 1 and is_closed(sqlite_connections[0])
 
 
 def test_add_claim_and_state_changes_survive_reopen(tmp_path: Path) -> None:

@@ -24,7 +24,7 @@ from desktop_uploader.core.models import JobState
 from desktop_uploader.devserver import SeaweedServer
 from desktop_uploader.devserver.tls import TlsIdentity
 from desktop_uploader.devserver.wan import MODE_OUTAGE, MODE_UP, WanError, WanProxy
-from tests.core.helpers import endpoint_profile, make_engine, run_all, states
+from tests.core.helpers import close_engine, endpoint_profile, make_engine, run_all, states
 from tests.plugins.wan import WanFactory
 
 
@@ -280,9 +280,10 @@ def test_invalid_settings_are_refused() -> None:
         WanProxy("127.0.0.1", 9, rate_bps=0)
 
 
+@pytest.mark.parametrize("protocol", ["simple", "companion"])
 def test_the_app_uploads_through_a_far_endpoint_and_a_far_s3(
     tmp_path: Path, seaweed: SeaweedServer, bucket: str, wan_factory: WanFactory, wan_ca_env: dict[str, str],
-    reference_endpoint_factory: Any,
+    reference_endpoint_factory: Any, protocol: str,
 ) -> None:
     # The set-up of the WAN benchmark: links signed for the S3 proxy, the endpoint behind one of its own.
     s3_link = wan_factory("127.0.0.1", seaweed.port, rtt_ms=40, name="s3")
@@ -290,15 +291,21 @@ def test_the_app_uploads_through_a_far_endpoint_and_a_far_s3(
     endpoint_link = wan_factory("127.0.0.1", endpoint.running.port, rtt_ms=40, name="endpoint")
     folder = tmp_path / "field"
     folder.mkdir()
-    for i in range(3):
-        (folder / f"photo-{i}.jpg").write_bytes(os.urandom(20_000 + i))
-    engine, _ = make_engine(tmp_path / "q.db", [endpoint_profile(endpoint_link.url + "/sign")])
+    sizes = {f"photo-{i}.jpg": 20_000 + i for i in range(3)}
+    if protocol == "companion":
+        # Multipart: the endpoint's own S3 calls (create, complete) cross the S3 link and trust its CA too.
+        sizes["survey.bin"] = 65 * 1024 * 1024
+    for name, size in sizes.items():
+        (folder / name).write_bytes(os.urandom(size))
+    url = endpoint_link.url + ("/sign" if protocol == "simple" else "")
+    engine, _ = make_engine(tmp_path / "q.db", [endpoint_profile(url, protocol=protocol)])
     try:
-        jobs = run_all(engine, [folder], "ep")
+        jobs = run_all(engine, [folder], "ep", timeout=120)
     finally:
-        engine.close()
-    assert states(jobs) == {f"photo-{i}.jpg": JobState.DONE for i in range(3)}
-    for i in range(3):
-        assert _stored(seaweed, bucket, f"field/photo-{i}.jpg") == (folder / f"photo-{i}.jpg").read_bytes()
+        close_engine(engine)
+    assert states(jobs) == dict.fromkeys(sizes, JobState.DONE)
+    stored = {obj["Key"].rpartition("/")[2]: obj["Size"]
+              for obj in seaweed.client().list_objects_v2(Bucket=bucket).get("Contents", [])}
+    assert stored == sizes
     assert endpoint_link.stats().accepted >= 1
-    assert s3_link.stats().bytes_up >= 60_000
+    assert s3_link.stats().bytes_up >= sum(sizes.values())

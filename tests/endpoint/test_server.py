@@ -100,7 +100,7 @@ def test_oversized_body_is_refused_before_reading(endpoint: RunningEndpoint) -> 
     with socket.create_connection((endpoint.host, endpoint.port), timeout=5) as sock:
         sock.sendall(b"POST /s3/multipart HTTP/1.1\r\nHost: x\r\nContent-Length: 999999999\r\n\r\n")
         reply = _read_all(sock)
-    assert reply.startswith(b"HTTP/1.0 413")
+    assert reply.startswith(b"HTTP/1.1 413")
     assert b'"body_too_large"' in reply
 
 
@@ -108,7 +108,7 @@ def test_chunked_body_is_refused(endpoint: RunningEndpoint) -> None:
     with socket.create_connection((endpoint.host, endpoint.port), timeout=5) as sock:
         sock.sendall(b"POST /s3/multipart HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n")
         reply = _read_all(sock)
-    assert reply.startswith(b"HTTP/1.0 411")
+    assert reply.startswith(b"HTTP/1.1 411")
 
 
 def test_malformed_request_gets_a_json_error(endpoint: RunningEndpoint) -> None:
@@ -116,8 +116,53 @@ def test_malformed_request_gets_a_json_error(endpoint: RunningEndpoint) -> None:
         sock.sendall(b"GET /sign?filekey=" + b"a" * 70000 + b" HTTP/1.1\r\n\r\n")
         reply = _read_all(sock)
     head, _, body = reply.partition(b"\r\n\r\n")
-    assert head.startswith(b"HTTP/1.0 414")
+    assert head.startswith(b"HTTP/1.1 414")
     assert json.loads(body)["error"] == "invalid_request"
+
+
+def test_connections_are_kept_alive_between_requests(endpoint: RunningEndpoint) -> None:
+    request = b"GET /sign?filekey=a.txt&contentType=text/plain HTTP/1.1\r\nHost: x\r\n\r\n"
+    with socket.create_connection((endpoint.host, endpoint.port), timeout=5) as sock:
+        answers = []
+        for _ in range(2):
+            sock.sendall(request)
+            answers.append(_read_response(sock))
+    for head, body in answers:
+        assert head.startswith(b"HTTP/1.1 200")
+        assert json.loads(body)["key"] == "a.txt"
+
+
+def test_an_error_before_the_body_is_read_ends_the_connection(endpoint: RunningEndpoint) -> None:
+    with socket.create_connection((endpoint.host, endpoint.port), timeout=5) as sock:
+        sock.sendall(b"POST /s3/multipart HTTP/1.1\r\nHost: x\r\nContent-Length: 999999999\r\n\r\n")
+        head, _ = _read_response(sock)
+        assert b"\r\nConnection: close" in head
+        assert sock.recv(1) == b""
+
+
+def test_stop_ends_kept_alive_connections(offline_s3: S3Client) -> None:
+    running = serve_in_thread(OFFLINE, s3_client=offline_s3)
+    with socket.create_connection((running.host, running.port), timeout=5) as sock:
+        sock.sendall(b"GET /sign?filekey=a.txt&contentType=text/plain HTTP/1.1\r\nHost: x\r\n\r\n")
+        assert _read_response(sock)[0].startswith(b"HTTP/1.1 200")
+        running.stop()
+        assert sock.recv(1) == b""
+
+
+def _read_response(sock: socket.socket) -> tuple[bytes, bytes]:
+    """One response from a kept-alive connection: read the head, then exactly Content-Length bytes."""
+    data = b""
+    while b"\r\n\r\n" not in data:
+        chunk = sock.recv(65536)
+        assert chunk, "the connection closed before a whole response arrived"
+        data += chunk
+    head, _, body = data.partition(b"\r\n\r\n")
+    match = re.search(rb"(?i)\r\ncontent-length: *(\d+)", head)
+    assert match is not None, head
+    length = int(match.group(1))
+    while len(body) < length:
+        body += sock.recv(65536)
+    return head, body
 
 
 def _read_all(sock: socket.socket) -> bytes:

@@ -4,6 +4,7 @@ copied or moved to a sent folder after upload."""
 from __future__ import annotations
 
 import shutil
+import sqlite3
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -12,6 +13,7 @@ import pytest
 
 from desktop_uploader.kiosk.watch import AFTER_COPY, AFTER_MOVE, FolderWatcher, SeenFiles, template_for
 from tests.kiosk.helpers import FakeClock, wait_for
+from tests.plugins.sqlite import is_closed
 
 
 class Collector:
@@ -34,6 +36,14 @@ def seen(tmp_path: Path) -> Iterator[SeenFiles]:
     db = SeenFiles(tmp_path / "seen.sqlite3")
     yield db
     db.close()
+
+
+def test_a_damaged_record_is_refused_and_closed(tmp_path: Path,
+                                                sqlite_connections: list[sqlite3.Connection]) -> None:
+    (tmp_path / "seen.sqlite3").write_bytes(b"not a database, just some bytes " * 64)
+    with pytest.raises(sqlite3.DatabaseError):
+        SeenFiles(tmp_path / "seen.sqlite3")
+    assert len(sqlite_connections) == 1 and is_closed(sqlite_connections[0])
 
 
 def manual(folder: Path, seen: SeenFiles, clock: FakeClock, collector: Collector, **kw: object) -> FolderWatcher:

@@ -214,57 +214,11 @@ def parse_link(url: str, fields: dict[str, str] | None = None) -> LinkInfo:
     path = parts.path or "/"
     bucket, key, style = _bucket_and_key(path, host_bucket, is_aws)
 
-    version = "none"
     algorithm = lower.get("x-amz-algorithm")
-    access_key = scope_date = region = service = None
-    signed_at = expires_at = None
-    expires_seconds: int | None = None
-    signed_headers: tuple[str, ...] = ()
-    post_policy: PostPolicy | None = None
-
-    if fields is not None:
-        version = "post"
-        post_policy = _parse_policy(lower.get("policy"))
-        if post_policy and post_policy.expiration:
-            expires_at = post_policy.expiration
-        if "key" in lower:
-            key = lower["key"]
-    if "x-amz-credential" in lower:
-        version = "v4" if version == "none" else version
-        cred = lower["x-amz-credential"].split("/")
-        if len(cred) >= 5 and cred[-1] == "aws4_request":
-            access_key, scope_date, region, service = cred[0], cred[1], cred[2], cred[3]
-        else:
-            access_key = cred[0] or None
-            problems.append("X-Amz-Credential is not access-key/date/region/service/aws4_request")
-        if algorithm and algorithm != SIGV4_ALGORITHM:
-            problems.append(f"X-Amz-Algorithm is {algorithm}, expected {SIGV4_ALGORITHM}")
-        if "x-amz-date" in lower:
-            signed_at = parse_amz_date(lower["x-amz-date"])
-            if signed_at is None:
-                problems.append("X-Amz-Date is not in the form YYYYMMDDTHHMMSSZ")
-            elif scope_date and signed_at.strftime("%Y%m%d") != scope_date:
-                problems.append("the date in X-Amz-Credential differs from X-Amz-Date")
-        elif version == "v4":
-            problems.append("X-Amz-Date is missing")
-        if "x-amz-expires" in lower:
-            try:
-                expires_seconds = int(lower["x-amz-expires"])
-            except ValueError:
-                problems.append("X-Amz-Expires is not a whole number of seconds")
-        if signed_at is not None and expires_seconds is not None and version == "v4":
-            expires_at = datetime.fromtimestamp(signed_at.timestamp() + expires_seconds, UTC)
-        sh = lower.get("x-amz-signedheaders", "")
-        signed_headers = tuple(h.strip().lower() for h in sh.split(";") if h.strip())
-        if version == "v4" and "x-amz-signature" not in lower:
-            problems.append("X-Amz-Signature is missing")
-    elif "awsaccesskeyid" in lower and "signature" in lower and version == "none":
-        version = "v2"
-        access_key = lower["awsaccesskeyid"]
-        try:
-            expires_at = datetime.fromtimestamp(int(lower["expires"]), UTC)
-        except (KeyError, ValueError, OverflowError, OSError):
-            problems.append("Expires is missing or not a Unix time")
+    auth = _read_auth(lower, algorithm, post=fields is not None, problems=problems)
+    if auth.version == "post" and "key" in lower:
+        key = lower["key"]
+    version, signed_headers = auth.version, auth.signed_headers
 
     params = {k: v for k, v in lower.items() if k not in _AUTH_PARAMS and k != "policy"}
     has_token = "x-amz-security-token" in lower or "x-amz-security-token" in signed_headers
@@ -275,13 +229,13 @@ def parse_link(url: str, fields: dict[str, str] | None = None) -> LinkInfo:
         path=path,
         version=version,
         algorithm=algorithm,
-        access_key=access_key,
-        scope_date=scope_date,
-        region=region,
-        service=service,
-        signed_at=signed_at,
-        expires_seconds=expires_seconds,
-        expires_at=expires_at,
+        access_key=auth.access_key,
+        scope_date=auth.scope_date,
+        region=auth.region,
+        service=auth.service,
+        signed_at=auth.signed_at,
+        expires_seconds=auth.expires_seconds,
+        expires_at=auth.expires_at,
         signed_headers=signed_headers,
         has_security_token=has_token,
         params=params,
@@ -292,9 +246,75 @@ def parse_link(url: str, fields: dict[str, str] | None = None) -> LinkInfo:
         style=style,
         upload_id=lower.get("uploadid"),
         part_number=lower.get("partnumber"),
-        post_policy=post_policy,
+        post_policy=auth.post_policy,
         problems=tuple(problems),
     )
+
+
+@dataclass
+class _Auth:
+    """What a link's query (or form) says about its signature."""
+
+    version: str = "none"
+    access_key: str | None = None
+    scope_date: str | None = None
+    region: str | None = None
+    service: str | None = None
+    signed_at: datetime | None = None
+    expires_seconds: int | None = None
+    expires_at: datetime | None = None
+    signed_headers: tuple[str, ...] = ()
+    post_policy: PostPolicy | None = None
+
+
+def _read_auth(lower: dict[str, str], algorithm: str | None, *, post: bool, problems: list[str]) -> _Auth:
+    auth = _Auth()
+    if post:
+        auth.version = "post"
+        auth.post_policy = _parse_policy(lower.get("policy"))
+        if auth.post_policy and auth.post_policy.expiration:
+            auth.expires_at = auth.post_policy.expiration
+    if "x-amz-credential" in lower:
+        _read_sigv4(auth, lower, algorithm, problems)
+    elif "awsaccesskeyid" in lower and "signature" in lower and auth.version == "none":
+        auth.version = "v2"
+        auth.access_key = lower["awsaccesskeyid"]
+        try:
+            auth.expires_at = datetime.fromtimestamp(int(lower["expires"]), UTC)
+        except (KeyError, ValueError, OverflowError, OSError):
+            problems.append("Expires is missing or not a Unix time")
+    return auth
+
+
+def _read_sigv4(auth: _Auth, lower: dict[str, str], algorithm: str | None, problems: list[str]) -> None:
+    auth.version = "v4" if auth.version == "none" else auth.version
+    cred = lower["x-amz-credential"].split("/")
+    if len(cred) >= 5 and cred[-1] == "aws4_request":
+        auth.access_key, auth.scope_date, auth.region, auth.service = cred[0], cred[1], cred[2], cred[3]
+    else:
+        auth.access_key = cred[0] or None
+        problems.append("X-Amz-Credential is not access-key/date/region/service/aws4_request")
+    if algorithm and algorithm != SIGV4_ALGORITHM:
+        problems.append(f"X-Amz-Algorithm is {algorithm}, expected {SIGV4_ALGORITHM}")
+    if "x-amz-date" in lower:
+        auth.signed_at = parse_amz_date(lower["x-amz-date"])
+        if auth.signed_at is None:
+            problems.append("X-Amz-Date is not in the form YYYYMMDDTHHMMSSZ")
+        elif auth.scope_date and auth.signed_at.strftime("%Y%m%d") != auth.scope_date:
+            problems.append("the date in X-Amz-Credential differs from X-Amz-Date")
+    elif auth.version == "v4":
+        problems.append("X-Amz-Date is missing")
+    if "x-amz-expires" in lower:
+        try:
+            auth.expires_seconds = int(lower["x-amz-expires"])
+        except ValueError:
+            problems.append("X-Amz-Expires is not a whole number of seconds")
+    if auth.signed_at is not None and auth.expires_seconds is not None and auth.version == "v4":
+        auth.expires_at = datetime.fromtimestamp(auth.signed_at.timestamp() + auth.expires_seconds, UTC)
+    signed = lower.get("x-amz-signedheaders", "")
+    auth.signed_headers = tuple(h.strip().lower() for h in signed.split(";") if h.strip())
+    if auth.version == "v4" and "x-amz-signature" not in lower:
+        problems.append("X-Amz-Signature is missing")
 
 
 def _bucket_and_key(path: str, host_bucket: str | None, is_aws: bool) -> tuple[str | None, str | None, str]:

@@ -1,6 +1,7 @@
 """What signers can do, as types: the engine asks ``isinstance`` which way a file can be sent.
 
 - :class:`PutSigner` hands out presigned PUT links (the simple endpoint protocol, local signing);
+  :class:`BatchPutSigner` also many at once (the reference endpoint's ``POST /sign/batch``);
 - :class:`FormSigner` hands out presigned POST forms (Companion's ``/s3/params``);
 - :class:`MultipartSigner` drives S3 multipart uploads, signing each part just before it is sent;
 - :class:`ObjectRemover` can delete an object again (used by the connection check to tidy up).
@@ -12,10 +13,11 @@ A signer only signs: sending belongs to :mod:`desktop_uploader.core.transfer` an
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from collections.abc import Sequence
 
 from desktop_uploader.core.models import SignedRequest, UploadedPart, UploadTarget
 
-__all__ = ["FormSigner", "MultipartSigner", "ObjectRemover", "PutSigner", "SignedRequest", "Signer",
+__all__ = ["BatchPutSigner", "FormSigner", "MultipartSigner", "ObjectRemover", "PutSigner", "SignedRequest", "Signer",
            "UploadTarget", "UploadedPart"]
 
 
@@ -33,8 +35,24 @@ class Signer(ABC):
 
 
 class PutSigner(Signer):
+    # Whether each link costs a round trip to a far service; the engine then fetches links ahead of need.
+    signs_remotely: bool = False
+
     @abstractmethod
     def sign_put(self, target: UploadTarget) -> SignedRequest: ...
+
+
+class BatchPutSigner(PutSigner):
+    """A PutSigner that can also sign many files in one round trip."""
+
+    max_batch: int = 100
+
+    @abstractmethod
+    def sign_batch(self, targets: Sequence[UploadTarget]) -> list[SignedRequest]:
+        """Links for ``targets`` in the same order; raises UploadError when the service refuses the batch."""
+
+    def batch_enabled(self) -> bool:
+        return True
 
 
 class FormSigner(Signer):

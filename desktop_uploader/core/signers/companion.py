@@ -10,6 +10,7 @@ supplies the file name.
 from __future__ import annotations
 
 import json
+import threading
 import time
 from typing import Any
 from urllib.parse import quote, urlsplit
@@ -26,6 +27,10 @@ from desktop_uploader.core.protocol.links import parse_link
 from desktop_uploader.core.signers.base import FormSigner, MultipartSigner
 from desktop_uploader.core.signers.endpoint import RETRYABLE_ENDPOINT_STATUS, SIGN_TIMEOUT, EndpointClient
 
+PART_BATCH = 8  # part links fetched per request: twice the parts one file sends at once
+PART_LINK_MARGIN = 60.0  # a part link that expires sooner than this is fetched again
+MAX_PARTS = 10_000
+
 # The service's error codes that mean the same as S3's, so the uploader reacts alike (start over on a
 # vanished upload, rebuild the part list on a rejected one).
 _ERROR_CODES = {"no_such_upload": "NoSuchUpload", "invalid_part": "InvalidPart",
@@ -38,6 +43,11 @@ class CompanionSigner(EndpointClient, FormSigner, MultipartSigner):
     def __init__(self, profile: Profile, session: requests.Session, store: sec.SecretStore) -> None:
         super().__init__(profile, session, store)
         self.base = profile.endpoint_url.rstrip("/")
+        # Part links fetched ahead through the batch route: (upload id, part number) -> link.
+        self._parts: dict[tuple[str, int], SignedRequest] = {}
+        self._parts_lock = threading.Lock()
+        self._fetch_lock = threading.Lock()
+        self._batch_parts = True  # until the service shows it has no batch route
 
     # -- talking to the service -------------------------------------------------------------------------
     def _call(self, method: str, path: str, action: str, *, params: dict[str, str] | None = None,
@@ -148,6 +158,51 @@ class CompanionSigner(EndpointClient, FormSigner, MultipartSigner):
         return key, upload_id
 
     def sign_part(self, key: str, upload_id: str, part_number: int, size: int) -> SignedRequest:
+        """A part's link: from the batch fetched with an earlier part, else a new batch of the next
+        :data:`PART_BATCH` parts (one round trip instead of one per part)."""
+        # Parts are signed from several threads: the first to miss fetches the batch, the others wait for it.
+        with self._fetch_lock:
+            with self._parts_lock:
+                ready = self._parts.pop((upload_id, part_number), None)
+            if ready is not None and not ready.expires_within(PART_LINK_MARGIN):
+                return ready
+            if self._batch_parts:
+                try:
+                    return self._sign_parts_ahead(key, upload_id, part_number)
+                except UploadError as exc:
+                    if exc.failure.http_status not in (404, 405):
+                        raise
+                    self._batch_parts = False  # an older service: one request per part from now on
+        return self._sign_one_part(key, upload_id, part_number)
+
+    def _sign_parts_ahead(self, key: str, upload_id: str, first: int) -> SignedRequest:
+        numbers = [n for n in range(first, min(first + PART_BATCH, MAX_PARTS + 1))]
+        data = self._call("GET", self._upload_path(upload_id, "batch"), f"sign parts {first} and after",
+                          params={"key": key, "partNumbers": ",".join(map(str, numbers))})
+        urls = data.get("presignedUrls") if isinstance(data, dict) else None
+        if not isinstance(urls, dict) or str(first) not in urls:
+            raise UploadError(Failure(code=f.ENDPOINT_BAD_RESPONSE, stage=f.STAGE_SIGN, signer=self.name,
+                                      message="The signing service's batch of part links has no link for "
+                                              f"part {first}."))
+        links: dict[int, SignedRequest] = {}
+        for number in numbers:
+            if str(number) in urls:
+                url = self._check_url(urls[str(number)], f"sign part {number}")
+                info = parse_link(url)
+                links[number] = SignedRequest(method="PUT", url=url, headers={}, expires_at=info.expires_epoch,
+                                              signer=self.name, link=info)
+        with self._parts_lock:
+            for number, link in links.items():
+                if number != first:
+                    self._parts[(upload_id, number)] = link
+        return links[first]
+
+    def _forget_parts(self, upload_id: str) -> None:
+        with self._parts_lock:
+            for entry in [e for e in self._parts if e[0] == upload_id]:
+                del self._parts[entry]
+
+    def _sign_one_part(self, key: str, upload_id: str, part_number: int) -> SignedRequest:
         action = f"sign part {part_number}"
         data = self._call("GET", self._upload_path(upload_id, str(part_number)), action, params={"key": key})
         url = self._check_url(data.get("url") if isinstance(data, dict) else None, action)
@@ -175,11 +230,13 @@ class CompanionSigner(EndpointClient, FormSigner, MultipartSigner):
         body = {"parts": [{"PartNumber": p.number, "ETag": f'"{p.etag}"'}
                           for p in sorted(parts, key=lambda p: p.number)]}
         # The service answers {location} only; the object's ETag is not known here.
+        self._forget_parts(upload_id)
         self._call("POST", self._upload_path(upload_id, "complete"), "join the uploaded parts into the file",
                    params={"key": key}, body=body)
         return None
 
     def abort_multipart(self, key: str, upload_id: str) -> None:
+        self._forget_parts(upload_id)
         self._call("DELETE", self._upload_path(upload_id), "cancel the multipart upload", params={"key": key})
 
     def describe(self) -> dict[str, str]:

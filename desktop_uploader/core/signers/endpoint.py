@@ -7,8 +7,9 @@ bearer tokens) are read from the keychain.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from typing import Any
-from urllib.parse import unquote, urlsplit
+from urllib.parse import unquote, urlsplit, urlunsplit
 
 import requests
 
@@ -19,7 +20,7 @@ from desktop_uploader.core.failure import Failure, ReceivedResponse, SentRequest
 from desktop_uploader.core.http import CONNECT_TIMEOUT, classify_network_error
 from desktop_uploader.core.models import SignedRequest, UploadTarget
 from desktop_uploader.core.protocol.links import parse_link
-from desktop_uploader.core.signers.base import PutSigner, Signer
+from desktop_uploader.core.signers.base import BatchPutSigner, Signer
 
 SIGN_TIMEOUT = 30.0
 RETRYABLE_ENDPOINT_STATUS = frozenset({408, 429, 500, 502, 503, 504})
@@ -59,8 +60,14 @@ class EndpointClient(Signer):
         """The HTTP session belongs to the engine."""
 
 
-class EndpointSigner(EndpointClient, PutSigner):
-    """The simple protocol: one GET (or POST) with the key and content type, one presigned PUT link back."""
+class EndpointSigner(EndpointClient, BatchPutSigner):
+    """The simple protocol: one GET (or POST) with the key and content type, one presigned PUT link back; with
+    the profile's ``batch_signing``, many links per ``POST <endpoint path>/batch``."""
+
+    signs_remotely = True
+
+    def batch_enabled(self) -> bool:
+        return self.profile.batch_signing
 
     def _fail(self, code: str, message: str, *, target: UploadTarget, request: SentRequest,
               response: requests.Response | None = None, retryable: bool = False) -> UploadError:
@@ -98,17 +105,44 @@ class EndpointSigner(EndpointClient, PutSigner):
         with response:
             return self._read_answer(response, target, sent)
 
-    def _read_answer(self, response: requests.Response, target: UploadTarget,
-                     sent: SentRequest) -> SignedRequest:
-        p = self.profile
+    def sign_batch(self, targets: Sequence[UploadTarget]) -> list[SignedRequest]:
+        if not targets:
+            return []
+        files = [{"filekey": t.key, "contentType": t.content_type, **({"metadata": dict(t.metadata)}
+                                                                      if t.metadata else {})} for t in targets]
+        headers = {"Accept": "application/json", **self._headers}
+        prepared = requests.Request("POST", batch_url(self.profile.endpoint_url), headers=headers,
+                                    json={"files": files}).prepare()
+        sent = SentRequest.build("POST", prepared.url or self.profile.endpoint_url, dict(prepared.headers))
+        try:
+            response = self.session.send(prepared, timeout=(CONNECT_TIMEOUT, SIGN_TIMEOUT), allow_redirects=True)
+        except requests.RequestException as exc:
+            code, message = classify_network_error(exc)
+            error = self._fail(f.ENDPOINT_UNREACHABLE, f"The signing service could not be reached. {message}",
+                               target=targets[0], request=sent, retryable=True)
+            error.failure.network_error = code
+            raise error from None
+        with response:
+            self._check_status(response, targets[0], sent)
+            try:
+                data: Any = json.loads(response.content)
+            except (ValueError, UnicodeDecodeError):
+                data = None
+            links = data.get("signed_urls") if isinstance(data, dict) else None
+            if not isinstance(links, list) or len(links) != len(targets):
+                raise self._fail(f.ENDPOINT_BAD_RESPONSE, "The signing service's answer to a batch has no list "
+                                 "of links, one per file.", target=targets[0], request=sent, response=response)
+            return [self._link_from(item, target, sent, response) for item, target in zip(links, targets,
+                                                                                          strict=True)]
+
+    def _check_status(self, response: requests.Response, target: UploadTarget, sent: SentRequest) -> None:
         content_type = response.headers.get("Content-Type", "").lower()
         body = response.content
         looks_html = "html" in content_type or body.lstrip()[:15].lower().startswith((b"<!doctype", b"<html"))
         if response.status_code >= 400:
-            detail = _error_text(body)
             raise self._fail(
                 f.ENDPOINT_HTML if looks_html else f.ENDPOINT_ERROR,
-                f"The signing service answered {response.status_code}: {detail}",
+                f"The signing service answered {response.status_code}: {_error_text(body)}",
                 target=target, request=sent, response=response,
                 retryable=response.status_code in RETRYABLE_ENDPOINT_STATUS,
             )
@@ -116,11 +150,22 @@ class EndpointSigner(EndpointClient, PutSigner):
             raise self._fail(f.ENDPOINT_HTML, "The signing service answered with a web page instead of a link "
                              "(often a Wi-Fi sign-in page or a network block page).",
                              target=target, request=sent, response=response, retryable=True)
+
+    def _read_answer(self, response: requests.Response, target: UploadTarget,
+                     sent: SentRequest) -> SignedRequest:
+        self._check_status(response, target, sent)
+        body = response.content
         try:
             data: Any = json.loads(body)
         except (ValueError, UnicodeDecodeError):
             raise self._fail(f.ENDPOINT_BAD_RESPONSE, "The signing service's answer is not JSON.",
                              target=target, request=sent, response=response) from None
+        return self._link_from(data, target, sent, response)
+
+    def _link_from(self, data: Any, target: UploadTarget, sent: SentRequest,
+                   response: requests.Response) -> SignedRequest:
+        """One file's answer (a JSON object with the link) as a SignedRequest, checked."""
+        p = self.profile
         url = data.get(p.url_field) if isinstance(data, dict) else None
         if not isinstance(url, str) or not url:
             raise self._fail(f.ENDPOINT_NO_URL, f"The signing service's answer has no '{p.url_field}' field.",
@@ -149,6 +194,12 @@ class EndpointSigner(EndpointClient, PutSigner):
         method = str(data.get("method") or "PUT").upper()
         return SignedRequest(method=method, url=url, headers=headers, expires_at=expires_at,
                              signer=self.name, link=link)
+
+def batch_url(endpoint_url: str) -> str:
+    """``POST <endpoint path>/batch``, keeping the endpoint's own query (some gateways put a key there)."""
+    parts = urlsplit(endpoint_url)
+    return urlunsplit(parts._replace(path=parts.path.rstrip("/") + "/batch"))
+
 
 def _error_text(body: bytes) -> str:
     """The endpoint's own words: a JSON string, a JSON object's message/error, or the start of the body."""

@@ -1,5 +1,10 @@
 """Kiosk mode's brain: watch folders feed the engine, and the network decides when it sends.
 
+The engine itself treats an outage met while sending as the destination's state: files stay queued and it
+probes the destination one file at a time (see core/health.py); the kiosk shows that as "waiting for
+network". What the engine cannot see — the network between uploads, a metered connection — the kiosk
+checks itself, as below.
+
 Offline handling, chosen on purpose: the engine is *paused* while the service is unreachable (or the
 connection is metered and the admin asked for unmetered only) and *resumed* when it comes back, instead of
 letting every file run through its retries. Retries are meant for short hiccups; a field device may be
@@ -144,6 +149,7 @@ class KioskController(QObject):
         self._rescan_seconds = rescan_seconds
         self.watcher: FolderWatcher | None = None
         self._reachable: bool | None = None
+        self._destination_down = False  # the engine found the destination unreachable while sending
         self._net = NetState.UNKNOWN
         self._allowed = True  # read from the watcher thread; a bool assignment is atomic
         self._last_sent_at: float | None = None
@@ -321,7 +327,7 @@ class KioskController(QObject):
 
     def _update_net(self) -> None:
         metered = self.system_network.metered if self.system_network is not None else None
-        if self._reachable is False:
+        if self._reachable is False or self._destination_down:
             net = NetState.OFFLINE
         elif self.settings.unmetered_only and metered:
             net = NetState.METERED
@@ -329,7 +335,9 @@ class KioskController(QObject):
             net = NetState.UNKNOWN
         else:
             net = NetState.ONLINE
-        allowed = net in (NetState.ONLINE, NetState.UNKNOWN)
+        # The engine keeps files queued and probes a destination it found down by itself; holding the queue
+        # back is only for what the engine cannot see (the check between uploads, the metered rule).
+        allowed = self._reachable is not False and net is not NetState.METERED
         changed = allowed != self._allowed
         self._net = net
         self._allowed = allowed
@@ -356,6 +364,9 @@ class KioskController(QObject):
                     self.watcher.notify_uploaded(job.path, job.size, job.mtime_ns)
             elif event.kind in (EventKind.RETRY, EventKind.FAILED) and is_network_failure(event.failure):
                 nudge = True
+            elif event.kind is EventKind.DESTINATION and event.extra.get("profile") == self.profile.name:
+                self._destination_down = event.extra.get("state") != "reachable"
+                self._update_net()
         if nudge and self._allowed:
             self.reachability.nudge()
         self.jobs_changed.emit(events)

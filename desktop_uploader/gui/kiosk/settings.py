@@ -60,7 +60,13 @@ class KioskSettingsDialog(QDialog):
         form = QFormLayout()
         layout.addLayout(form)
         self._editors: dict[str, QWidget] = {}
+        self._build_sending(form, current)
+        self._build_device(form, current)
+        self._build_buttons(layout, pins)
+        self.pin_dialog: NewPinDialog | None = None
 
+    def _build_sending(self, form: QFormLayout, current: KioskSettings) -> None:
+        """Where files go, which folders are watched and what happens to a file once it is sent."""
         self.profile = QComboBox(self)
         for name in sorted(self.effective_config.profiles):
             self.profile.addItem(name)
@@ -101,6 +107,8 @@ class KioskSettingsDialog(QDialog):
         self.sent_folder = QLineEdit(current.sent_folder, self)
         self._add(form, "sent_folder", self.tr("Sent folder"), self.sent_folder)
 
+    def _build_device(self, form: QFormLayout, current: KioskSettings) -> None:
+        """The network, the device's and operator's names, naming on the server and start-up."""
         self.unmetered = QCheckBox(self.tr("Send only over Wi-Fi or wired networks (not mobile data)"), self)
         self.unmetered.setChecked(current.unmetered_only)
         self._add(form, "unmetered_only", self.tr("Connection"), self.unmetered)
@@ -121,6 +129,7 @@ class KioskSettingsDialog(QDialog):
         self.enabled.setChecked(current.enabled)
         self._add(form, "enabled", self.tr("Start-up"), self.enabled)
 
+    def _build_buttons(self, layout: QVBoxLayout, pins: PinStore) -> None:
         self.change_pin = touch_button(self.tr("Change admin PIN…"), self)
         self.change_pin.clicked.connect(self._change_pin)
         if pins.fixed:
@@ -140,7 +149,6 @@ class KioskSettingsDialog(QDialog):
         buttons.addWidget(self.cancel_button)
         buttons.addWidget(self.save_button)
         layout.addLayout(buttons)
-        self.pin_dialog: NewPinDialog | None = None
 
     def _add(self, form: QFormLayout, name: str, label: str, editor: QWidget) -> None:
         self._editors[name] = editor

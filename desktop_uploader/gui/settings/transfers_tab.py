@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QFormLayout, QSpinBox, QWidget
 
-from desktop_uploader.core.config import MAX_CONCURRENCY, Profile
+from desktop_uploader.core.config import AUTO_CONCURRENCY, MAX_CONCURRENCY, Profile
 
 _MIB = 1024 * 1024
 
@@ -14,7 +14,9 @@ class TransfersTab(QWidget):
         super().__init__(parent)
         form = QFormLayout(self)
         self.concurrency_spin = QSpinBox()
-        self.concurrency_spin.setRange(1, MAX_CONCURRENCY)
+        self.concurrency_spin.setRange(AUTO_CONCURRENCY, MAX_CONCURRENCY)
+        # 0: the engine finds the number by measuring what the network gives, up to the maximum.
+        self.concurrency_spin.setSpecialValueText(self.tr("Automatic"))
         self.concurrency_spin.setAccessibleName(self.tr("Files sent at the same time"))
         self.concurrency_spin.setToolTip(self.tr("Applies at once; when lowered, files already on their "
                                                  "way finish first."))

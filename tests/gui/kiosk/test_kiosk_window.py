@@ -15,6 +15,7 @@ from PySide6.QtTest import QTest
 from pytestqt.qtbot import QtBot
 
 from desktop_uploader.core.config import Config, Profile
+from desktop_uploader.core.health import DestinationHealth
 from desktop_uploader.core.locked import LockedConfig, apply_locked, load_locked
 from desktop_uploader.core.models import JobState
 from desktop_uploader.endpoint import serve_in_thread
@@ -23,7 +24,7 @@ from desktop_uploader.gui.kiosk.network import SystemNetwork
 from desktop_uploader.gui.kiosk.settings import KioskSettingsDialog
 from desktop_uploader.gui.kiosk.window import KioskWindow
 from desktop_uploader.kiosk.settings import kiosk_settings
-from tests.kiosk.conftest import PIN, KioskFactory, shut
+from tests.gui.kiosk.conftest import PIN, KioskFactory, shut
 from tests.kiosk.helpers import FakeClock, free_port
 from tests.plugins.endpoint import seaweed_endpoint_config
 
@@ -385,3 +386,26 @@ def test_closed_prompts_are_freed_over_a_long_day(qtbot: QtBot, kiosk_factory: K
     # Each prompt was deleted once closed, not kept as a hidden child of the window.
     qtbot.waitUntil(lambda: not window.findChildren(OperatorDialog) and not window.findChildren(PinDialog)
                     and not window.findChildren(KioskSettingsDialog), timeout=5000)
+
+
+def test_storage_outage_while_sending_shows_waiting_and_then_sends_all(
+        qtbot: QtBot, kiosk_factory: KioskFactory, seaweed: Any, bucket: str, tmp_path: Path,
+        wan_factory: Any, wan_ca_env: dict[str, str], reference_endpoint_factory: Any) -> None:
+    link = wan_factory("127.0.0.1", seaweed.port, rtt_ms=20)
+    endpoint = reference_endpoint_factory(s3_endpoint_url=link.url)
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    window = kiosk_factory(Profile(name="field", endpoint_url=endpoint.sign_url), watch=[inbox],
+                           kiosk={"key_template": "{relpath}"})
+    window.controller.engine.health = DestinationHealth(min_backoff=0.2, max_backoff=0.5)
+    link.outage()  # the storage's link drops; the signing service still answers
+    names = [f"site-{i}.csv" for i in range(6)]
+    for name in names:
+        (inbox / name).write_text(f"{name}\n")
+    qtbot.waitUntil(lambda: window.model.rowCount() == 6, timeout=20_000)
+    qtbot.waitUntil(lambda: window.status_label.text() == "6 files waiting for network", timeout=20_000)
+    assert not any(j.state is JobState.FAILED for j in window.controller.engine.jobs())
+    link.restore()
+    qtbot.waitUntil(lambda: keys_in(seaweed, bucket) == set(names), timeout=30_000)
+    qtbot.waitUntil(lambda: window.status_label.text().startswith("All sent at "), timeout=10_000)
+    assert states(window) == [JobState.DONE] * 6

@@ -18,10 +18,10 @@ from desktop_uploader.core.config import Profile
 from desktop_uploader.core.models import Job, JobState
 from desktop_uploader.gui.kiosk.controller import NetState, describe_job, status_text
 from desktop_uploader.gui.resources import install_translator, resource_dir
-from tests.kiosk.conftest import KioskFactory, shut
+from tests.gui.kiosk.conftest import KioskFactory, shut
 from tests.kiosk.helpers import free_port
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 SHIPPED_TS = resource_dir("translations") / "desktop_uploader_de.ts"
 SHIPPED_QM = resource_dir("translations") / "desktop_uploader_de.qm"
 PLACEHOLDER = re.compile(r"\{(\w*)\}")

@@ -1,0 +1,116 @@
+"""How many files to send at once: found by measuring, not fixed.
+
+On a long round trip one connection sends few small files a second, so more of them in flight pay off; on a
+full link or a struggling server more only add trouble. The controller climbs one file at a time while the
+measured goodput improves (additive increase), steps back when a climb did not pay, and halves when errors
+rise (multiplicative decrease) — always between 1 and a cap: the user's own number when one is given, else
+:data:`AUTO_CAP`. Each change adds or drops one connection at a time, so a drop of thousands of files
+opens connections gradually instead of in a storm, and the ones open are reused.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+AUTO_CAP = 32
+AUTO_START = 6
+# One finished file is worth this many bytes when goodput is scored: small files count by how many arrive,
+# big ones by their bytes.
+FILE_WORTH = 64 * 1024
+IMPROVEMENT = 1.05  # a climb that does not gain 5 % is not worth its connection
+MIN_WINDOW_SECONDS = 1.0
+MIN_WINDOW_FILES = 4
+HOLD_WINDOWS = 3  # after a climb that did not pay, wait this many windows before trying again
+
+
+def concurrency_range(chosen: int) -> tuple[int, int]:
+    """(files at once to start with, the most files at once) for a user's number, or 0 for automatic: a
+    user's number is never exceeded."""
+    if chosen <= 0:
+        return AUTO_START, AUTO_CAP
+    return chosen, chosen
+
+
+@dataclass
+class _Window:
+    started: float
+    files: int = 0
+    bytes: int = 0
+    trouble: bool = False
+
+
+class ConcurrencyController:
+    """Thread-safe; ``record`` and ``trouble`` return the new number when it changed, else None."""
+
+    def __init__(self, start: int, cap: int, *, clock: Callable[[], float] = time.monotonic) -> None:
+        self.cap = max(1, cap)
+        self.current = max(1, min(start, self.cap))
+        self._clock = clock
+        self._lock = threading.Lock()
+        self._window = _Window(clock())
+        self._best: float | None = None  # the score at the current level before the last climb
+        self._climbed = False
+        self._hold = 0
+
+    def set_cap(self, cap: int) -> int | None:
+        with self._lock:
+            self.cap = max(1, cap)
+            return self._set(min(self.current, self.cap))
+
+    def reset(self, start: int) -> int | None:
+        """Start again from ``start`` (the user chose a number)."""
+        with self._lock:
+            self._best, self._climbed, self._hold = None, False, 0
+            self._window = _Window(self._clock())
+            return self._set(start)
+
+    def record(self, size: int) -> int | None:
+        """A file of ``size`` bytes was uploaded."""
+        with self._lock:
+            window = self._window
+            window.files += 1
+            window.bytes += size
+            elapsed = self._clock() - window.started
+            if window.files < max(MIN_WINDOW_FILES, self.current) or elapsed < MIN_WINDOW_SECONDS:
+                return None
+            score = (window.bytes + window.files * FILE_WORTH) / elapsed
+            self._window = _Window(self._clock())
+            if window.trouble:
+                return None  # trouble() already reacted to this window
+            return self._judge(score)
+
+    def trouble(self) -> int | None:
+        """A retry or a destination failure: halve, at most once per window."""
+        with self._lock:
+            if self._window.trouble:
+                return None
+            self._window.trouble = True
+            self._best = None
+            self._climbed = False
+            self._hold = HOLD_WINDOWS
+            return self._set(max(1, self.current // 2))
+
+    def _judge(self, score: float) -> int | None:
+        if self._climbed:
+            self._climbed = False
+            if self._best is not None and score < self._best * IMPROVEMENT:
+                self._hold = HOLD_WINDOWS
+                return self._set(self.current - 1)  # the climb did not pay: step back down
+        self._best = score
+        if self._hold > 0:
+            self._hold -= 1
+            return None
+        if self.current < self.cap:
+            self._climbed = True
+            return self._set(self.current + 1)
+        return None
+
+    def _set(self, value: int) -> int | None:
+        value = max(1, min(self.cap, value))
+        if value == self.current:
+            return None
+        self.current = value
+        return value

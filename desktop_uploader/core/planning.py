@@ -1,0 +1,79 @@
+"""Turning dropped paths into queue rows: expand folders, name each file's key from the template, and tell
+files that are already waiting (resumed, never queued twice) from new ones (whose keys must not collide)."""
+
+from __future__ import annotations
+
+import os
+import socket
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from desktop_uploader.core.keys import KeyTemplate, resolve_collisions
+from desktop_uploader.core.mime import content_type_for
+from desktop_uploader.core.models import Job, JobState, NewJob
+from desktop_uploader.core.scan import FoundFile, ScanProblem, SkipRule, scan_paths
+from desktop_uploader.core.store import JobStore
+
+
+@dataclass(frozen=True)
+class KeyOptions:
+    template: str = "{relpath}"
+    prefix: str = ""
+    device: str = field(default_factory=lambda: socket.gethostname() or "device")
+    operator: str = ""
+
+
+@dataclass(frozen=True)
+class BatchPlan:
+    new_jobs: list[NewJob]
+    resumed: list[Job]  # unfinished rows for the same file and key, reused instead of queued again
+    problems: list[ScanProblem]
+
+
+def plan_batch(store: JobStore, paths: Iterable[str | os.PathLike[str]], profile: str, keys: KeyOptions, *,
+               skip: SkipRule, batch: str, metadata: dict[str, str] | None, paused: bool) -> BatchPlan:
+    scan = scan_paths([Path(p) for p in paths], skip)
+    problems = list(scan.problems)
+    wanted = _named(scan.files, keys, problems)
+    resumed: list[Job] = []
+    fresh: list[tuple[FoundFile, str]] = []
+    unfinished = store.unfinished_by_file(profile)
+    for found, key in wanted:
+        existing = unfinished.get((str(found.path.absolute()), key))
+        if existing is not None:
+            resumed.append(existing)
+        else:
+            fresh.append((found, key))
+    taken = {key for _, key in unfinished}
+    final_keys = resolve_collisions([k for _, k in fresh], taken=taken.__contains__)
+    new_jobs = [
+        NewJob(path=str(found.path.absolute()), size=found.size, mtime_ns=found.mtime_ns, key=key,
+               content_type=content_type_for(found.path), profile=profile, batch=batch,
+               metadata=dict(metadata or {}), state=JobState.PAUSED if paused else JobState.QUEUED)
+        for (found, _), key in zip(fresh, final_keys, strict=True)
+    ]
+    return BatchPlan(new_jobs=new_jobs, resumed=resumed, problems=problems)
+
+
+def _named(files: list[FoundFile], keys: KeyOptions, problems: list[ScanProblem]) -> list[tuple[FoundFile, str]]:
+    """Each file with its key; files no valid key can be made for go to ``problems``."""
+    try:
+        template = KeyTemplate(keys.template)  # parsed once for the whole batch
+    except ValueError as exc:
+        problems.extend(ScanProblem(found.path, f"No valid name could be made for it: {exc}") for found in files)
+        return []
+    now = datetime.now()
+    named: list[tuple[FoundFile, str]] = []
+    for found in files:
+        try:
+            # A dropped folder keeps its own name in the key, as file managers copy folders.
+            root = found.root.parent if found.root is not None else None
+            key = template.render(path=found.path, root=root, prefix=keys.prefix, now=now,
+                                  device=keys.device, operator=keys.operator)
+        except ValueError as exc:
+            problems.append(ScanProblem(found.path, f"No valid name could be made for it: {exc}"))
+            continue
+        named.append((found, key))
+    return named

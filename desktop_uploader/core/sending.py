@@ -1,0 +1,305 @@
+"""Sending one job: open the file, sign, send (a PUT link, a POST form or a multipart upload), retry what is
+worth retrying, fetch a fresh link when one expires, and verify what the storage stored.
+
+The engine decides which job runs and what its outcome means for the queue and the destination; this
+module only sends.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from typing import BinaryIO
+
+import requests
+
+from desktop_uploader.core import failure as f
+from desktop_uploader.core.budget import ConnectionBudget
+from desktop_uploader.core.engine_settings import EngineSettings
+from desktop_uploader.core.failure import Failure, UploadError
+from desktop_uploader.core.health import DestinationState, destination_trouble
+from desktop_uploader.core.models import Event, EventKind, Job, JobState, SignedRequest, UploadTarget
+from desktop_uploader.core.ratelimit import RateLimiter
+from desktop_uploader.core.signers.base import FormSigner, MultipartSigner, PutSigner, Signer
+from desktop_uploader.core.store import JobStore
+from desktop_uploader.core.transfer import (
+    Control,
+    FileChanged,
+    KeyedResult,
+    PutResult,
+    headers_to_send,
+    is_expired_link_failure,
+    put_file,
+)
+
+log = logging.getLogger(__name__)
+
+_PLAIN_MD5 = re.compile(r"^[0-9a-f]{32}$")
+PREFLIGHT_MIN_SIZE = 256 * 1024  # links for smaller files are not checked before sending
+
+
+@dataclass(frozen=True)
+class _Send:
+    """One attempt at sending a job's open file."""
+
+    job: Job
+    fh: BinaryIO
+    control: Control
+    progress: Callable[[int], None]
+    throttle: Callable[[int], None] | None
+
+
+class JobSender:
+    """Sends jobs for an engine, sharing its queue, HTTP session, settings, bandwidth limit and connection
+    budget."""
+
+    def __init__(self, *, store: JobStore, session: requests.Session, settings: EngineSettings,
+                 limiter: RateLimiter, budget: ConnectionBudget, emit: Callable[[Event], None]) -> None:
+        self.store = store
+        self.session = session
+        self.settings = settings
+        self._limiter = limiter
+        self._budget = budget
+        self._emit = emit
+
+    def send(self, job: Job, signer: Signer, control: Control, *,
+             link: SignedRequest | None = None) -> tuple[PutResult, int]:
+        """Send ``job`` until it is uploaded, starting with ``link`` when one was fetched ahead; raises
+        UploadError (final), Interrupted (stopped) or DestinationDown (the destination, not the file, failed)."""
+        policy = self.settings.retry
+        attempt = 0
+        resigns = 0
+        signed: SignedRequest | None = link
+        while True:
+            attempt += 1
+            control.check()
+            try:
+                return self._attempt(job, signer, signed, control, fresh_claim=attempt == 1 and resigns == 0)
+            except _NeedsLink as need:
+                if resigns >= policy.max_resigns:
+                    raise UploadError(need.failure, need.signed) from None
+                resigns += 1
+                attempt -= 1
+                self._emit(Event(EventKind.RETRY, job.id, job.path, job.key, retry_in=0.0, attempt=attempt,
+                                 extra={"reason": "link expired; getting a new one"}))
+                signed = None
+                continue
+            except _Retryable as retry:
+                signed = retry.signed
+                failure = retry.failure
+                trouble = destination_trouble(failure)
+                if trouble is not None:
+                    raise DestinationDown(failure, trouble) from None
+                if attempt >= policy.max_attempts:
+                    raise UploadError(failure, signed) from None
+                delay = policy.delay(attempt, failure)
+                self._emit(Event(EventKind.RETRY, job.id, job.path, job.key, retry_in=delay, attempt=attempt,
+                                 failure=failure.to_dict()))
+                self.store.set_state(job.id, JobState.UPLOADING, error=failure.to_dict())
+                control.wait(delay)
+
+    def _attempt(self, job: Job, signer: Signer, signed: SignedRequest | None, control: Control, *,
+                 fresh_claim: bool) -> tuple[PutResult, int]:
+        try:
+            fh = open(job.path, "rb")  # noqa: SIM115 - closed below, kept open across sign + send
+        except FileNotFoundError:
+            raise UploadError(Failure(code=f.FILE_VANISHED, stage=f.STAGE_LOCAL,
+                                      message=f"The file {job.path} is no longer there.")) from None
+        except OSError as exc:
+            raise UploadError(Failure(code=f.FILE_UNREADABLE, stage=f.STAGE_LOCAL,
+                                      message=f"The file {job.path} cannot be read: {exc.strerror}")) from None
+        with fh:
+            st = os.fstat(fh.fileno())
+            if st.st_size != job.size or st.st_mtime_ns != job.mtime_ns:
+                # Edited since it was queued: send the current version, and remember its facts.
+                self.store.update_file_facts(job.id, st.st_size, st.st_mtime_ns)
+                job = replace(job, size=st.st_size, mtime_ns=st.st_mtime_ns)
+            send = _Send(job, fh, control, self._progress_callback(job), self._limiter.throttle(control))
+            if job.size > self.settings.multipart_threshold and isinstance(signer, MultipartSigner):
+                # Parts are signed one by one, just before each is sent.
+                result = self._multipart(send, signer)
+            elif isinstance(signer, FormSigner):
+                result = self._send_form(send, signer)
+            elif isinstance(signer, PutSigner):
+                result, signed = self._send_put(send, signer, signed, fresh_claim=fresh_claim)
+            else:
+                raise UploadError(Failure(code=f.PROFILE_INVALID, stage=f.STAGE_LOCAL,
+                                          message=f"The signer '{signer.name}' cannot send single files."))
+            after = _stat_or_none(job.path)
+            if after is None or after.st_size != st.st_size or after.st_mtime_ns != st.st_mtime_ns:
+                raise _Retryable(self._changed(job), signed)
+            self._verify(job, result, signed)
+            return result, job.size
+
+    def _send_form(self, send: _Send, signer: FormSigner) -> PutResult:
+        """A presigned POST form, signed afresh for each attempt; the result carries the key the service
+        chose."""
+        from desktop_uploader.core.form_upload import post_file
+
+        job = send.job
+        self.store.set_state(job.id, JobState.UPLOADING)
+        target = UploadTarget(job.key, job.content_type, job.size, job.metadata)
+
+        def sign_and_post() -> PutResult:
+            form = signer.sign_post(target)
+            filename = target.key.rsplit("/", 1)[-1] or "file"
+            result = post_file(self.session, form, send.fh, job.size, filename=filename,
+                               content_type=target.content_type, on_bytes=send.progress, control=send.control,
+                               throttle=send.throttle, verify_md5=self.settings.verify_md5,
+                               stall_timeout=self.settings.stall_timeout)
+            return KeyedResult(etag=result.etag, md5_hex=result.md5_hex, status=result.status,
+                               encryption=result.encryption, customer_key=result.customer_key,
+                               server_date=result.server_date, key=(form.fields or {})["key"])
+
+        with self._budget.slot(send.control):
+            return self._guarded(job, None, sign_and_post)
+
+    def _send_put(self, send: _Send, signer: PutSigner, signed: SignedRequest | None, *,
+                  fresh_claim: bool) -> tuple[PutResult, SignedRequest]:
+        """A presigned PUT, with the link from an earlier attempt while it is still fresh."""
+        job = send.job
+        if signed is None or signed.expires_within(self.settings.resign_margin):
+            if not fresh_claim:  # claiming the job marked it signing already
+                self.store.set_state(job.id, JobState.SIGNING)
+            try:
+                signed = signer.sign_put(UploadTarget(job.key, job.content_type, job.size, job.metadata))
+            except UploadError as exc:
+                self._decorate(exc.failure, job)
+                if exc.failure.retryable:
+                    raise _Retryable(exc.failure, None) from None
+                raise
+        headers = self._preflight(job, signed)
+        self.store.set_state(job.id, JobState.UPLOADING)
+        link = signed
+        with self._budget.slot(send.control):
+            result = self._guarded(job, link, lambda: put_file(
+                self.session, link, send.fh, job.size, on_bytes=send.progress, control=send.control,
+                throttle=send.throttle, verify_md5=self.settings.verify_md5, headers=headers,
+                stall_timeout=self.settings.stall_timeout))
+        return result, link
+
+    def _guarded(self, job: Job, link: SignedRequest | None, send: Callable[[], PutResult]) -> PutResult:
+        """Run one transfer, sorting its failures into retry, fresh link, or final."""
+        try:
+            return send()
+        except FileChanged:
+            raise _Retryable(self._changed(job), link) from None
+        except UploadError as exc:
+            failure = self._decorate(exc.failure, job)
+            if is_expired_link_failure(failure) and link is not None:
+                raise _NeedsLink(failure, link) from None
+            if failure.retryable:
+                raise _Retryable(failure, link) from None
+            raise UploadError(failure, link or exc.link) from None
+
+    def _preflight(self, job: Job, signed: SignedRequest) -> dict[str, str]:
+        """The headers to send; refuses a link that would certainly be rejected, before any byte goes out."""
+        try:
+            headers = headers_to_send(signed)
+        except UploadError as exc:
+            self._decorate(exc.failure, job)
+            raise UploadError(exc.failure, signed) from None
+        if job.size < PREFLIGHT_MIN_SIZE:
+            # Sending a small file costs about as much as checking its link, and a failure is explained
+            # from the same evidence afterwards.
+            return headers
+        from desktop_uploader.core.explain.findings import preflight  # loaded only when a big file is sent
+
+        findings = preflight(signed, method=signed.method, key=job.key, bucket=None, headers_to_send=headers,
+                             size=job.size, now=time.time())
+        blocking = [finding for finding in findings if finding.blocking]
+        if not blocking:
+            return headers
+        first = blocking[0]
+        failure = self._decorate(Failure(
+            code=first.code, stage=f.STAGE_SIGN, signer=signed.signer, signed_url=signed.url,
+            message=first.cause, explanation=first.to_dict(),
+        ), job)
+        if first.code.startswith("Link.expired"):
+            raise _NeedsLink(failure, signed)
+        raise UploadError(failure, signed)
+
+    def _multipart(self, send: _Send, signer: MultipartSigner) -> PutResult:
+        from desktop_uploader.core.multipart import MultipartContext, upload_multipart
+
+        job = send.job
+        self.store.set_state(job.id, JobState.UPLOADING)
+        ctx = MultipartContext(store=self.store, session=self.session, job=job, signer=signer, fh=send.fh,
+                               control=send.control, on_bytes=send.progress, settings=self.settings,
+                               emit=self._emit, throttle=send.throttle, budget=self._budget)
+        return self._guarded(job, None, lambda: upload_multipart(ctx))
+
+    def _verify(self, job: Job, result: PutResult, signed: SignedRequest | None) -> None:
+        if not (self.settings.verify_md5 and result.md5_hex and result.etag):
+            return
+        etag = result.etag.lower()
+        encrypted = result.encryption in ("aws:kms", "aws:kms:dsse") or result.customer_key
+        if _PLAIN_MD5.match(etag) and not encrypted and etag != result.md5_hex:
+            raise _Retryable(self._decorate(Failure(
+                code=f.ETAG_MISMATCH, stage=f.STAGE_VERIFY, retryable=True,
+                signer=signed.signer if signed else None,
+                message=f"The storage server stored different bytes than were sent (its checksum {etag}, "
+                        f"ours {result.md5_hex}).",
+            ), job), signed)
+
+    def _changed(self, job: Job) -> Failure:
+        return self._decorate(Failure(
+            code=f.FILE_CHANGED, stage=f.STAGE_LOCAL, retryable=True,
+            message=f"The file {job.path} changed while it was being sent; it was not marked as uploaded.",
+        ), job)
+
+    @staticmethod
+    def _decorate(failure: Failure, job: Job) -> Failure:
+        failure.file_size = job.size
+        failure.file_mtime_ns = job.mtime_ns
+        failure.asked = failure.asked or {"key": job.key, "content_type": job.content_type}
+        return failure
+
+    def _progress_callback(self, job: Job) -> Callable[[int], None]:
+        interval = self.settings.progress_interval
+        last_emit = 0.0
+        last_store = time.monotonic()
+
+        def on_bytes(sent: int) -> None:
+            nonlocal last_emit, last_store
+            now = time.monotonic()
+            if now - last_emit >= interval or sent == job.size:
+                last_emit = now
+                self._emit(Event(EventKind.PROGRESS, job.id, job.path, job.key, bytes_sent=sent,
+                                 total=job.size))
+            if now - last_store >= 2.0:
+                last_store = now
+                self.store.update_progress(job.id, sent)
+
+        return on_bytes
+
+
+class _Retryable(Exception):
+    def __init__(self, failure: Failure, signed: SignedRequest | None) -> None:
+        super().__init__(failure.code)
+        self.failure = failure
+        self.signed = signed
+
+
+class _NeedsLink(_Retryable):
+    pass
+
+
+class DestinationDown(Exception):
+    """The destination, not the file, failed: the engine puts the file back in the queue."""
+
+    def __init__(self, failure: Failure, trouble: DestinationState) -> None:
+        super().__init__(failure.code)
+        self.failure = failure
+        self.trouble = trouble
+
+
+def _stat_or_none(path: str) -> os.stat_result | None:
+    try:
+        return os.stat(path)
+    except OSError:
+        return None

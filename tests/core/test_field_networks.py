@@ -1,0 +1,324 @@
+"""Field networks, for real: SeaweedFS and the reference endpoint behind an emulated WAN link (delay, TLS,
+outages, stalls, drips), the engine and the command line in front."""
+
+from __future__ import annotations
+
+import json
+import threading
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from desktop_uploader.cli.main import main
+from desktop_uploader.core.engine import Engine, EngineSettings
+from desktop_uploader.core.health import DestinationHealth
+from desktop_uploader.core.models import Event, EventKind, JobState, SignedRequest, UploadTarget
+from desktop_uploader.core.signers.base import BatchPutSigner, Signer
+from desktop_uploader.devserver.wan import WanProxy
+from tests.core.helpers import FAST_RETRY, Recorder, close_engine, endpoint_profile, make_engine
+from tests.core.s3_proxy import S3Proxy
+
+KiB = 1024
+QUICK_HEALTH = {"min_backoff": 0.1, "max_backoff": 0.5}
+
+
+def _files(folder: Path, count: int, size: int = 16 * KiB) -> list[Path]:
+    folder.mkdir(exist_ok=True)
+    paths = []
+    for i in range(count):
+        path = folder / f"f{i:03d}.bin"
+        path.write_bytes(bytes([i % 251]) * size)
+        paths.append(path)
+    return paths
+
+
+def _stored(seaweed: Any, bucket: str) -> dict[str, int]:
+    listing = seaweed.client().list_objects_v2(Bucket=bucket, MaxKeys=1000)
+    return {o["Key"]: o["Size"] for o in listing.get("Contents", [])}
+
+
+def _done(events: Recorder) -> int:
+    return len(events.of(EventKind.DONE))
+
+
+def _states(events: Recorder) -> list[str]:
+    return [e.extra["state"] for e in events.of(EventKind.DESTINATION)]
+
+
+@pytest.fixture
+def storage_link(seaweed: Any, wan_factory: Any, wan_ca_env: dict[str, str]) -> WanProxy:
+    """SeaweedFS behind a TLS link with a 40 ms round trip."""
+    proxy: WanProxy = wan_factory("127.0.0.1", seaweed.port, rtt_ms=40)
+    return proxy
+
+
+@pytest.fixture
+def far_endpoint(reference_endpoint_factory: Any, storage_link: WanProxy) -> Any:
+    """The reference endpoint, signing links for the storage behind the emulated link."""
+    return reference_endpoint_factory(s3_endpoint_url=storage_link.url)
+
+
+def _engine(tmp_path: Path, url: str, *, wrap: Any = None, **settings: Any) -> tuple[Engine, Recorder]:
+    engine, events = make_engine(tmp_path / "q.db", [endpoint_profile(url, **settings.pop("profile", {}))],
+                                 wrap=wrap,
+                                 settings=EngineSettings(concurrency=settings.pop("concurrency", 4), retry=FAST_RETRY,
+                                                         **settings))
+    engine.health = DestinationHealth(**QUICK_HEALTH)
+    return engine, events
+
+
+def test_storage_outage_mid_batch_waits_and_every_file_arrives(tmp_path: Path, seaweed: Any, bucket: str,
+                                                                storage_link: WanProxy, far_endpoint: Any) -> None:
+    paths = _files(tmp_path / "in", 60)
+    engine, events = _engine(tmp_path, far_endpoint.sign_url)
+    try:
+        engine.add_paths(paths, "ep")
+        engine.start()
+        assert events.wait_for(lambda _: _done(events) >= 10)
+        storage_link.outage()  # every connection cut, new ones refused
+        assert events.wait_for(lambda _: "unreachable" in _states(events))
+        refused_before = storage_link.stats().refused
+        # While it is down, files wait: one probe at a time, not one attempt per file.
+        assert events.wait_for(lambda _: sum(1 for e in events.of(EventKind.QUEUED)
+                                             if e.extra.get("reason") == "destination") >= 8)
+        storage_link.restore()
+        assert engine.wait_idle(120)
+        jobs = engine.jobs()
+        attempts_while_down = storage_link.stats().refused - refused_before
+    finally:
+        close_engine(engine)
+    assert [j.state for j in jobs] == [JobState.DONE] * 60
+    assert not events.of(EventKind.FAILED)
+    assert _states(events) == ["unreachable", "reachable"]
+    assert attempts_while_down < 30
+    assert _stored(seaweed, bucket) == {p.name: 16 * KiB for p in paths}
+
+
+def test_storage_refusing_every_file_waits_in_one_state(tmp_path: Path, seaweed: Any, bucket: str,
+                                                        reference_endpoint_factory: Any) -> None:
+    full = S3Proxy(seaweed.endpoint_url)  # a full SeaweedFS answers 500 InternalError to every PUT
+    full.fail_puts = True
+    endpoint = reference_endpoint_factory(s3_endpoint_url=full.url)
+    paths = _files(tmp_path / "in", 12)
+    engine, events = _engine(tmp_path, endpoint.sign_url)
+    try:
+        engine.add_paths(paths, "ep")
+        engine.start()
+        assert events.wait_for(lambda _: "unreachable" in _states(events))
+        assert events.wait_for(lambda _: sum(1 for e in events.of(EventKind.QUEUED)
+                                             if e.extra.get("reason") == "destination") >= 8)
+        refused = full.puts_refused
+        full.fail_puts = False  # space was freed
+        assert engine.wait_idle(120)
+        jobs = engine.jobs()
+    finally:
+        close_engine(engine)
+        full.stop()
+    assert [j.state for j in jobs] == [JobState.DONE] * 12
+    assert not events.of(EventKind.FAILED)
+    assert _states(events) == ["unreachable", "reachable"]
+    [down] = [e for e in events.of(EventKind.DESTINATION) if e.extra["state"] == "unreachable"]
+    assert down.failure is not None and down.failure["http_status"] == 500
+    # Bounded: the files already on their way when it filled up, then one probe at a time - not 12 files
+    # times six retries each.
+    assert refused < 4 + 12
+    assert _stored(seaweed, bucket) == {p.name: 16 * KiB for p in paths}
+
+
+def test_signing_endpoint_down_while_storage_is_up(tmp_path: Path, seaweed: Any, bucket: str,
+                                                   reference_endpoint: Any, wan_factory: Any) -> None:
+    link = wan_factory("127.0.0.1", reference_endpoint.running.port, rtt_ms=20, tls=False)
+    paths = _files(tmp_path / "in", 20)
+    engine, events = _engine(tmp_path, f"{link.url}/sign")
+    try:
+        engine.add_paths(paths, "ep")
+        engine.start()
+        assert events.wait_for(lambda _: _done(events) >= 4)
+        link.outage()
+        assert events.wait_for(lambda _: "unreachable" in _states(events))
+        link.restore()
+        assert engine.wait_idle(120)
+        jobs = engine.jobs()
+    finally:
+        close_engine(engine)
+    assert [j.state for j in jobs] == [JobState.DONE] * 20
+    [down] = [e for e in events.of(EventKind.DESTINATION) if e.extra["state"] == "unreachable"]
+    assert down.failure is not None and down.failure["code"] == "EndpointUnreachable"
+    assert not events.of(EventKind.FAILED)
+
+
+def test_stalled_connection_is_abandoned_and_retried(tmp_path: Path, seaweed: Any, bucket: str,
+                                                     storage_link: WanProxy, far_endpoint: Any) -> None:
+    [path] = _files(tmp_path / "in", 1, size=2 * 1024 * KiB)
+    engine, events = _engine(tmp_path, far_endpoint.sign_url, stall_timeout=1.0)
+    try:
+        storage_link.blackhole()  # connections are accepted, no byte moves
+        engine.add_paths([path], "ep")
+        engine.start()
+        assert events.wait_for(lambda _: "unreachable" in _states(events), timeout=30)
+        storage_link.restore()
+        assert engine.wait_idle(60)
+        [job] = engine.jobs()
+    finally:
+        close_engine(engine)
+    assert job.state is JobState.DONE
+    [down] = [e for e in events.of(EventKind.DESTINATION) if e.extra["state"] == "unreachable"]
+    assert down.failure is not None and down.failure["code"] in ("Timeout", "ConnectionReset", "NetworkError")
+    assert _stored(seaweed, bucket) == {path.name: 2 * 1024 * KiB}
+
+
+def test_dripping_link_cannot_hold_a_worker(tmp_path: Path, seaweed: Any, bucket: str,
+                                            storage_link: WanProxy, far_endpoint: Any) -> None:
+    [path] = _files(tmp_path / "in", 1, size=1024 * KiB)
+    engine, events = _engine(tmp_path, far_endpoint.sign_url, stall_timeout=1.0)
+    try:
+        storage_link.drip(2000)  # a few KB a second: every 256 KiB slice needs minutes
+        engine.add_paths([path], "ep")
+        engine.start()
+        assert events.wait_for(lambda _: "unreachable" in _states(events), timeout=60)
+        storage_link.restore()
+        assert engine.wait_idle(60)
+        [job] = engine.jobs()
+    finally:
+        close_engine(engine)
+    assert job.state is JobState.DONE
+
+
+class _CountingBatch(BatchPutSigner):
+    """The real endpoint signer, counting how links were fetched."""
+
+    def __init__(self, inner: Signer, counts: dict[str, int], lock: threading.Lock) -> None:
+        assert isinstance(inner, BatchPutSigner)
+        self.inner = inner
+        self.name = inner.name
+        self.signs_remotely = inner.signs_remotely
+        self.counts = counts
+        self.lock = lock
+
+    def batch_enabled(self) -> bool:
+        return self.inner.batch_enabled()
+
+    def sign_put(self, target: UploadTarget) -> SignedRequest:
+        with self.lock:
+            self.counts["single"] += 1
+        return self.inner.sign_put(target)
+
+    def sign_batch(self, targets: Any) -> list[SignedRequest]:
+        with self.lock:
+            self.counts["batch"] += 1
+            self.counts["batched"] += len(targets)
+        return self.inner.sign_batch(targets)
+
+    def describe(self) -> dict[str, str]:
+        return self.inner.describe()
+
+
+def test_links_come_ahead_in_batches(tmp_path: Path, seaweed: Any, bucket: str, far_endpoint: Any) -> None:
+    counts = {"single": 0, "batch": 0, "batched": 0}
+    lock = threading.Lock()
+    paths = _files(tmp_path / "in", 40)
+    engine, _ = _engine(tmp_path, far_endpoint.sign_url, profile={"batch_signing": True},
+                             wrap=lambda inner: _CountingBatch(inner, counts, lock))
+    try:
+        engine.add_paths(paths, "ep")
+        engine.start()
+        assert engine.wait_idle(120)
+        jobs = engine.jobs()
+    finally:
+        close_engine(engine)
+    assert [j.state for j in jobs] == [JobState.DONE] * 40
+    assert counts["batch"] >= 1 and counts["batched"] >= 20
+    # Most files found their link ready; only the first few (and any race with the look-ahead) signed alone.
+    assert counts["single"] < 20
+    assert _stored(seaweed, bucket) == {p.name: 16 * KiB for p in paths}
+
+
+def test_links_fetched_ahead_that_expire_are_fetched_again(tmp_path: Path, seaweed: Any, bucket: str,
+                                                           reference_endpoint_factory: Any) -> None:
+    # Links live 2 s; the engine wants 30 s left on a link, so every link fetched ahead is too old to use.
+    endpoint = reference_endpoint_factory(expires=2)
+    paths = _files(tmp_path / "in", 10)
+    engine, events = _engine(tmp_path, endpoint.sign_url, resign_margin=30.0)
+    try:
+        engine.add_paths(paths, "ep")
+        engine.start()
+        assert engine.wait_idle(120)
+        jobs = engine.jobs()
+    finally:
+        close_engine(engine)
+    assert [j.state for j in jobs] == [JobState.DONE] * 10
+    assert not events.of(EventKind.FAILED)
+
+
+def test_files_at_once_rise_on_a_long_round_trip(tmp_path: Path, seaweed: Any, bucket: str,
+                                                 storage_link: WanProxy, far_endpoint: Any) -> None:
+    storage_link.shape(rtt_ms=120, rate_bps=None)
+    paths = _files(tmp_path / "in", 120, size=4 * KiB)
+    engine, events = _engine(tmp_path, far_endpoint.sign_url, concurrency=2, adaptive=True, max_concurrency=16)
+    try:
+        engine.add_paths(paths, "ep")
+        engine.start()
+        assert engine.wait_idle(180)
+        jobs = engine.jobs()
+    finally:
+        close_engine(engine)
+    assert [j.state for j in jobs] == [JobState.DONE] * 120
+    chosen = [e.extra["files_at_once"] for e in events.of(EventKind.CONCURRENCY)]
+    assert chosen and max(chosen) > 2
+    assert max(chosen) <= 16
+
+
+def test_upload_command_waits_through_an_outage_and_exits_zero(
+        tmp_path: Path, seaweed: Any, bucket: str, storage_link: WanProxy, far_endpoint: Any,
+        capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    from desktop_uploader.cli import upload_cmd
+    from desktop_uploader.core import health
+
+    monkeypatch.setattr(health.DestinationHealth, "__init__", _quick_health_init)
+    _files(tmp_path / "in", 30)
+    seen: list[Event] = []
+    real = upload_cmd.open_engine
+
+    def opened(*args: Any, **kwargs: Any) -> Engine:
+        engine = real(*args, **kwargs)
+
+        def cut_once(event: Event) -> None:
+            seen.append(event)
+            if event.kind is EventKind.DONE and len([e for e in seen if e.kind is EventKind.DONE]) == 5:
+                storage_link.outage()
+            if event.kind is EventKind.DESTINATION and event.extra["state"] == "unreachable":
+                threading.Thread(target=storage_link.restore, daemon=True).start()
+
+        engine.subscribe(cut_once)
+        return engine
+
+    monkeypatch.setattr(upload_cmd, "open_engine", opened)
+    code = main(["upload", str(tmp_path / "in"), "--endpoint", far_endpoint.sign_url, "--json"])
+    out = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert code == 0
+    assert not [e for e in out if e["event"] == "failed"]
+    assert [e["state"] for e in out if e["event"] == "destination"] == ["unreachable", "reachable"]
+    assert len([e for e in out if e["event"] == "done"]) == 30
+
+
+def test_upload_command_gives_up_after_wait_offline(tmp_path: Path, seaweed: Any, bucket: str,
+                                                   storage_link: WanProxy, far_endpoint: Any,
+                                                   capsys: pytest.CaptureFixture[str],
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    from desktop_uploader.core import health
+
+    monkeypatch.setattr(health.DestinationHealth, "__init__", _quick_health_init)
+    _files(tmp_path / "in", 5)
+    storage_link.outage()
+    code = main(["upload", str(tmp_path / "in"), "--endpoint", far_endpoint.sign_url, "--wait-offline", "2s"])
+    err = capsys.readouterr().err
+    assert code == 3
+    assert "WAITING" in err and "5 file(s) are still queued" in err and "same command" in err
+
+
+_real_health_init = DestinationHealth.__init__
+
+
+def _quick_health_init(self: DestinationHealth, **kwargs: Any) -> None:
+    _real_health_init(self, **{**kwargs, **QUICK_HEALTH})
