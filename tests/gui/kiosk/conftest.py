@@ -23,7 +23,6 @@ from desktop_uploader.kiosk.identity import IdentityStore
 from desktop_uploader.kiosk.pin import LockoutPolicy, PinStore
 from desktop_uploader.kiosk.reachability import Reachability, probe_url
 from desktop_uploader.kiosk.settings import kiosk_settings
-from tests.kiosk.fleet import fleet  # noqa: F401 - a fixture for the fleet tests
 
 PIN = "2468"
 QUICK_RETRY = RetryPolicy(max_attempts=2, base_delay=0.05, max_delay=0.1)
