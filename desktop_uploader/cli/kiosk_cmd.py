@@ -2,10 +2,12 @@
 
 kiosk                 full-screen kiosk window (watch folders, offline queue, admin PIN)
 fleet export FILE     profiles as JSON for other devices, secrets left out
-fleet import FILE     add exported profiles here (secrets go in with `credentials set`)
+fleet import FILE     add exported profiles here (secrets go in with `credentials set`), or set this device
+                      up from a provisioning file (its key goes to the keychain)
 fleet set-pin         the admin PIN, from a hidden prompt or stdin, never an argument
 fleet identity        this device's install id, device name and current operator
 fleet show-locked     which settings the admin's locked configuration fixes
+fleet status, add-device, revoke-device, enable-device: see cli/fleet_cmd.py
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from desktop_uploader.cli import fleet_cmd
 from desktop_uploader.cli.common import EXIT_OK, UsageError, eprint, load_config, read_secret
 from desktop_uploader.core.config import KIND_LOCAL, Config, ConfigError, ProfileError
 from desktop_uploader.core.locked import (
@@ -29,6 +32,7 @@ from desktop_uploader.core.locked import (
 from desktop_uploader.core.profile_export import export_profiles, import_profiles
 from desktop_uploader.kiosk.identity import IdentityStore
 from desktop_uploader.kiosk.pin import PinError, PinStore, check_pin_format, hash_pin
+from desktop_uploader.kiosk.provisioning import is_provisioning
 from desktop_uploader.kiosk.settings import kiosk_settings, load_kiosk_locked
 
 
@@ -43,7 +47,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     _locked_option(kiosk)
     kiosk.set_defaults(func=run_kiosk_cmd)
 
-    fleet = sub.add_parser("fleet", help="set up field devices: profiles, admin PIN, identity")
+    fleet = sub.add_parser("fleet", help="set up and watch field devices: keys, profiles, admin PIN, status")
     fsub = fleet.add_subparsers(dest="fleet_command", metavar="ACTION", required=True)
     exp = fsub.add_parser("export", help="write profiles to a JSON file, without secrets")
     exp.add_argument("file", metavar="FILE", help="where to write ('-' for standard output)")
@@ -51,9 +55,11 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
                      help="export only this profile (repeatable; default: all)")
     exp.add_argument("--force", action="store_true", help="replace FILE if it exists")
     exp.set_defaults(func=run_export)
-    imp = fsub.add_parser("import", help="add profiles from an exported JSON file")
+    imp = fsub.add_parser("import", help="add profiles from an exported JSON file, or a provisioning file")
     imp.add_argument("file", metavar="FILE", help="the file ('-' for standard input)")
     imp.add_argument("--replace", action="store_true", help="replace profiles that exist here already")
+    imp.add_argument("--write-locked", metavar="FILE",
+                     help="provisioning files: also write their locked configuration to FILE")
     _locked_option(imp)
     imp.set_defaults(func=run_import)
     pin = fsub.add_parser("set-pin", help="set the admin PIN (read from a hidden prompt or stdin)")
@@ -72,6 +78,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     show.add_argument("--json", action="store_true")
     _locked_option(show)
     show.set_defaults(func=run_show_locked)
+    fleet_cmd.register_actions(fsub)
 
 
 def _locked_option(parser: argparse.ArgumentParser) -> None:
@@ -135,6 +142,10 @@ def run_import(args: argparse.Namespace) -> int:
         data: Any = json.loads(text)
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise UsageError(f"The profile file cannot be read: {exc}") from None
+    if is_provisioning(data):
+        return fleet_cmd.import_provisioning(args, data)
+    if args.write_locked:
+        raise UsageError("--write-locked is for provisioning files made by 'fleet add-device'.")
     config = load_config()
     try:
         result = import_profiles(data, config, replace=args.replace, locked=_locked(args))

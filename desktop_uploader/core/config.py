@@ -71,6 +71,10 @@ class Profile:
     concurrency: int = AUTO_CONCURRENCY  # files at once: at most this many, or 0 for automatic
     allow_insecure_http: bool = False
     multipart_threshold: int = 64 * 1024 * 1024
+    # Device status reports for the fleet's admin: kiosk mode always writes them, the window when
+    # status_report is on. Empty status_key: "_devices/{install_id}.json".
+    status_report: bool = False
+    status_key: str = ""
 
     def validate(self) -> None:
         from desktop_uploader.core.keys import KeyTemplateError, validate_template
@@ -112,6 +116,12 @@ class Profile:
         for header in self.secret_headers:
             if not header or any(c in header for c in " :\r\n"):
                 raise bad("secret_headers", f"'{header}' is not a valid header name")
+        if self.status_key:
+            bare = self.status_key.replace("{install_id}", "")
+            if self.status_key.startswith("/") or not self.status_key.endswith(".json") or "{" in bare \
+                    or "}" in bare or not self.status_key.isprintable() or len(self.status_key) > 512:
+                raise bad("status_key", "must be an object name ending in .json, such as "
+                                        "_devices/{install_id}.json ({install_id} is the only placeholder)")
 
     def _check_url(self, name: str, url: str, *, required: bool) -> None:
         if not url:

@@ -24,15 +24,23 @@ Uppy Companion S3 protocol
     ``GET /s3/multipart/{uploadId}/{partNumber}``, ``GET /s3/multipart/{uploadId}``,
     ``POST /s3/multipart/{uploadId}/complete``, ``DELETE /s3/multipart/{uploadId}``.
 
-Errors are ``{"error": "<code>", "message": "<sentence>"}`` with status 400, 401, 403, 404, 405, 413,
-500 or 502.
+Errors are ``{"error": "<code>", "message": "<sentence>"}`` with status 400, 401, 403, 404, 405, 409, 413,
+500, 502 or 503. Tokens: 401 ``unauthorized`` (none sent), 403 ``forbidden`` (not known), 403
+``device_revoked`` (a device key the admin disabled), 403 ``key_not_allowed`` (outside the caller's prefix),
+403 ``upload_not_yours`` (a multipart upload id handed out for another key or token).
+
+One key per device (see :mod:`.devices`): a device table maps the SHA-256 of each device's token to its
+name, its key prefix, its one status key and whether it is enabled. A device token gets links only under
+its prefix and for its status key; disabling it leaves every other device working. Status objects (a
+device's small JSON report, ``STATUS_PREFIX<name>.json``) may always be rewritten and must be JSON.
 
 Settings (environment variables, read by :meth:`EndpointConfig.from_env`):
 
 ``UPLOAD_BUCKET``
     Required. The bucket uploads go to.
 ``UPLOAD_KEY_PREFIX``
-    Keys must start with this (default empty: any key). Generated Companion keys are put under it.
+    Keys must start with this (default empty: any key). Generated Companion keys are put under it. It is a
+    folder: ``uploads`` is read as ``uploads/``, so it never also allows ``uploads-admin/...``.
 ``ALLOWED_CONTENT_TYPES``
     Comma-separated media types, ``image/*`` style wildcards allowed; empty allows any type.
 ``URL_EXPIRES``
@@ -42,6 +50,18 @@ Settings (environment variables, read by :meth:`EndpointConfig.from_env`):
     ``x-amz-acl``.
 ``SHARED_TOKEN``
     Optional. When set, requests must carry ``Authorization: Bearer <token>`` or ``x-api-key: <token>``.
+``SHARED_TOKEN_SECRET``
+    Instead of ``SHARED_TOKEN``: the id or ARN of a Secrets Manager secret holding it, fetched at run time.
+``DEVICE_TABLE_FILE`` / ``DEVICE_TABLE_SECRET``
+    The device table, as a local file (read again when it changes) or a Secrets Manager secret.
+``SECRET_TTL``
+    Seconds a fetched secret is used before it is fetched again (default 60): how long a revocation or a
+    rotated token takes to apply.
+``STATUS_PREFIX``
+    Where device status objects go (default ``_devices/``; empty turns them off).
+``NO_OVERWRITE``
+    ``true`` signs ``If-None-Match: *`` into every link except status objects and completes multipart
+    uploads on the same condition, so an existing object is never replaced (default ``false``).
 ``MAX_UPLOAD_BYTES``
     Largest object a presigned POST form accepts (default 5 GiB).
 ``S3_ENDPOINT_URL``
@@ -51,7 +71,8 @@ Settings (environment variables, read by :meth:`EndpointConfig.from_env`):
 ``S3_ADDRESSING_STYLE``
     ``path``, ``virtual`` or ``auto`` (default).
 ``ALLOWED_ORIGIN``
-    CORS origin (default ``*``); a comma-separated list echoes the matching request origin.
+    CORS origin (default ``*``); a comma-separated list echoes the matching request origin; ``none`` sends
+    no CORS headers (no browser may call). Preflights always answer the same fixed list of headers.
 
 AWS credentials come from boto3's usual chain (the Lambda role, ``AWS_ACCESS_KEY_ID``/... or a profile).
 """

@@ -37,7 +37,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--allow-remote",
         action="store_true",
-        help="allow listening on an address other people's machines can reach (set SHARED_TOKEN too)",
+        help="allow listening on an address other people's machines can reach (set SHARED_TOKEN or a device table too)",
     )
     parser.add_argument("--log-level", default="INFO", choices=["DEBUG", "INFO", "WARNING", "ERROR"])
     return parser
@@ -62,9 +62,9 @@ def main(argv: list[str] | None = None) -> int:
     except ConfigError as exc:
         print(f"Cannot start: {exc}", file=sys.stderr)
         return 2
-    if not is_loopback(args.host) and not config.shared_token:
+    if not is_loopback(args.host) and not config.token_required:
         print(
-            "Warning: listening beyond this machine without SHARED_TOKEN: anyone can get links.",
+            "Warning: listening beyond this machine without SHARED_TOKEN or a device table: anyone can get links.",
             file=sys.stderr,
         )
 

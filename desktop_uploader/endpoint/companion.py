@@ -1,7 +1,11 @@
 """Uppy Companion's S3 protocol: presigned POST forms and presigned multipart uploads.
 
-Keys are generated here for new uploads (prefix + random segment + sanitized filename); every key a client
-sends back is checked against the prefix again, because the client is not trusted to echo it unchanged.
+Keys are generated here for new uploads (prefix + random segment + sanitized filename), so two uploads
+never share a key; every key a client sends back is checked against the caller's prefix again, because the
+client is not trusted to echo it unchanged. Upload ids go out bound to their key and the caller's token
+(see :mod:`.auth`). The one exception to generated keys is a device's status object: asked for by its full
+name, it keeps that name, may only be JSON and at most :data:`MAX_STATUS_BYTES`. With ``NO_OVERWRITE`` set,
+a multipart upload is completed on condition that no object has the key meanwhile.
 """
 
 from __future__ import annotations
@@ -12,19 +16,21 @@ from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
+from .auth import Caller
 from .config import EndpointConfig, S3Client
-from .simple import presign, signing_failed
+from .simple import check_status_type, presign, signing_failed
 from .validation import (
     DEFAULT_CONTENT_TYPE,
     MAX_PART_NUMBER,
     ApiError,
     bad_request,
     check_content_type,
-    check_key,
     check_metadata,
     check_part_number,
     new_object_key,
 )
+
+MAX_STATUS_BYTES = 64 * 1024
 
 _METADATA_PARAM = re.compile(r"^metadata\[([^\]]*)\]$")
 _ETAG = re.compile(r"^[\x21-\x7e]{1,1024}$")
@@ -37,24 +43,31 @@ _STORAGE_CLIENT_ERRORS = {
     "InvalidPart": (400, "invalid_part", "A listed part was not uploaded, or its ETag does not match."),
     "InvalidPartOrder": (400, "invalid_part", "The parts are not in ascending order."),
     "EntityTooSmall": (400, "part_too_small", "Every part except the last must be at least 5 MiB."),
+    "PreconditionFailed": (409, "object_exists", "An object with this key exists already and may not be replaced."),
 }
 
 
-def upload_parameters(query: Mapping[str, str], config: EndpointConfig, s3: S3Client) -> dict[str, Any]:
-    """``GET /s3/params``: a presigned POST form for one new object."""
+def upload_parameters(query: Mapping[str, str], config: EndpointConfig, s3: S3Client, caller: Caller) -> dict[str, Any]:
+    """``GET /s3/params``: a presigned POST form for one new object (or a device's status object)."""
     filename = _string(query.get("filename"), "filename")
-    content_type = check_content_type(query.get("type") or DEFAULT_CONTENT_TYPE, config)
     metadata = check_metadata(
         (m.group(1), value) for name, value in query.items() if (m := _METADATA_PARAM.match(name))
     )
-    key = check_key(new_object_key(config, filename), config)
+    status = caller.is_status_key(filename)
+    if status:
+        content_type = query.get("type") or ""
+        check_status_type(content_type)
+        key = caller.check_key(filename)
+    else:
+        content_type = check_content_type(query.get("type") or DEFAULT_CONTENT_TYPE, config)
+        key = caller.check_key(new_object_key(caller.prefix, filename))
 
     fields: dict[str, str] = {"Content-Type": content_type, "success_action_status": "201"}
     if config.acl:
         fields["acl"] = config.acl
     fields.update({f"x-amz-meta-{name}": value for name, value in metadata.items()})
     conditions: list[Any] = [{name: value} for name, value in fields.items()]
-    conditions.append(["content-length-range", 0, config.max_upload_bytes])
+    conditions.append(["content-length-range", 0, MAX_STATUS_BYTES if status else config.max_upload_bytes])
 
     from botocore.exceptions import BotoCoreError, ClientError
 
@@ -67,7 +80,7 @@ def upload_parameters(query: Mapping[str, str], config: EndpointConfig, s3: S3Cl
     return {"method": "POST", "url": post["url"], "fields": post["fields"], "expires": config.expires}
 
 
-def create_multipart(body: Any, config: EndpointConfig, s3: S3Client) -> dict[str, Any]:
+def create_multipart(body: Any, config: EndpointConfig, s3: S3Client, caller: Caller) -> dict[str, Any]:
     """``POST /s3/multipart`` with ``{filename, type, metadata}``."""
     if not isinstance(body, dict):
         raise bad_request("invalid_body", "The request body must be a JSON object.")
@@ -80,7 +93,7 @@ def create_multipart(body: Any, config: EndpointConfig, s3: S3Client) -> dict[st
     if not isinstance(raw_metadata, dict):
         raise bad_request("invalid_metadata", "'metadata' must be a JSON object.")
     metadata = check_metadata(raw_metadata.items())
-    key = check_key(new_object_key(config, filename), config)
+    key = caller.check_key(new_object_key(caller.prefix, filename))
 
     params: dict[str, Any] = {"Bucket": config.bucket, "Key": key, "ContentType": content_type}
     if metadata:
@@ -88,21 +101,23 @@ def create_multipart(body: Any, config: EndpointConfig, s3: S3Client) -> dict[st
     if config.acl:
         params["ACL"] = config.acl
     response = _call(s3.create_multipart_upload, **params)
-    return {"key": key, "uploadId": response["UploadId"]}
+    return {"key": key, "uploadId": caller.bind(str(response["UploadId"]), key)}
 
 
 def sign_part(
-    upload_id: str, part: str, query: Mapping[str, str], config: EndpointConfig, s3: S3Client
+    upload_id: str, part: str, query: Mapping[str, str], config: EndpointConfig, s3: S3Client, caller: Caller
 ) -> dict[str, Any]:
     """``GET /s3/multipart/{uploadId}/{partNumber}?key=``."""
-    key = _key(query, config)
+    key, upload_id = _key_and_upload(query, upload_id, caller)
     number = check_part_number(part)
     return {"url": _part_url(s3, config, key, upload_id, number), "expires": config.expires}
 
 
-def sign_parts_batch(upload_id: str, query: Mapping[str, str], config: EndpointConfig, s3: S3Client) -> dict[str, Any]:
+def sign_parts_batch(
+    upload_id: str, query: Mapping[str, str], config: EndpointConfig, s3: S3Client, caller: Caller
+) -> dict[str, Any]:
     """``GET /s3/multipart/{uploadId}/batch?key=&partNumbers=1,2``."""
-    key = _key(query, config)
+    key, upload_id = _key_and_upload(query, upload_id, caller)
     raw = query.get("partNumbers") or ""
     if not raw.strip():
         raise bad_request("missing_parameter", "The query parameter 'partNumbers' is required.")
@@ -113,9 +128,11 @@ def sign_parts_batch(upload_id: str, query: Mapping[str, str], config: EndpointC
     return {"presignedUrls": {str(n): _part_url(s3, config, key, upload_id, n) for n in numbers}}
 
 
-def list_parts(upload_id: str, query: Mapping[str, str], config: EndpointConfig, s3: S3Client) -> list[dict[str, Any]]:
+def list_parts(
+    upload_id: str, query: Mapping[str, str], config: EndpointConfig, s3: S3Client, caller: Caller
+) -> list[dict[str, Any]]:
     """``GET /s3/multipart/{uploadId}?key=``: every uploaded part, following ListParts pages to the end."""
-    key = _key(query, config)
+    key, upload_id = _key_and_upload(query, upload_id, caller)
     parts: list[dict[str, Any]] = []
     marker = 0
     while True:
@@ -142,10 +159,10 @@ def list_parts(upload_id: str, query: Mapping[str, str], config: EndpointConfig,
 
 
 def complete_multipart(
-    upload_id: str, query: Mapping[str, str], body: Any, config: EndpointConfig, s3: S3Client
+    upload_id: str, query: Mapping[str, str], body: Any, config: EndpointConfig, s3: S3Client, caller: Caller
 ) -> dict[str, Any]:
     """``POST /s3/multipart/{uploadId}/complete?key=`` with ``{"parts": [{"PartNumber", "ETag"}]}``."""
-    key = _key(query, config)
+    key, upload_id = _key_and_upload(query, upload_id, caller)
     if not isinstance(body, dict) or not isinstance(body.get("parts"), list) or not body["parts"]:
         raise bad_request("invalid_body", "The body must be a JSON object with a non-empty 'parts' list.")
     parts: dict[int, str] = {}
@@ -160,20 +177,24 @@ def complete_multipart(
         if number in parts:
             raise bad_request("invalid_body", f"Part {number} is listed twice.")
         parts[number] = etag
-    response = _call(
-        s3.complete_multipart_upload,
-        Bucket=config.bucket,
-        Key=key,
-        UploadId=upload_id,
-        MultipartUpload={"Parts": [{"PartNumber": n, "ETag": parts[n]} for n in sorted(parts)]},
-    )
+    params: dict[str, Any] = {
+        "Bucket": config.bucket,
+        "Key": key,
+        "UploadId": upload_id,
+        "MultipartUpload": {"Parts": [{"PartNumber": n, "ETag": parts[n]} for n in sorted(parts)]},
+    }
+    if config.no_overwrite:
+        params["IfNoneMatch"] = "*"
+    response = _call(s3.complete_multipart_upload, **params)
     location = response.get("Location") or _object_url(s3, config, key)
     return {"location": location}
 
 
-def abort_multipart(upload_id: str, query: Mapping[str, str], config: EndpointConfig, s3: S3Client) -> dict[str, Any]:
+def abort_multipart(
+    upload_id: str, query: Mapping[str, str], config: EndpointConfig, s3: S3Client, caller: Caller
+) -> dict[str, Any]:
     """``DELETE /s3/multipart/{uploadId}?key=``."""
-    key = _key(query, config)
+    key, upload_id = _key_and_upload(query, upload_id, caller)
     _call(s3.abort_multipart_upload, Bucket=config.bucket, Key=key, UploadId=upload_id)
     return {}
 
@@ -191,11 +212,13 @@ def _object_url(s3: S3Client, config: EndpointConfig, key: str) -> str:
     return urlunsplit((parts.scheme, parts.netloc, parts.path, "", ""))
 
 
-def _key(query: Mapping[str, str], config: EndpointConfig) -> str:
+def _key_and_upload(query: Mapping[str, str], bound_upload_id: str, caller: Caller) -> tuple[str, str]:
+    """The checked key and the storage's upload id, if this caller started that upload for that key."""
     key = query.get("key")
     if not key:
         raise bad_request("missing_parameter", "The query parameter 'key' is required.")
-    return check_key(key, config)
+    key = caller.check_key(key)
+    return key, caller.unbind(bound_upload_id, key)
 
 
 def _string(value: Any, name: str) -> str:

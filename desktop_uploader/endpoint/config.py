@@ -5,7 +5,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Protocol, cast
+from functools import cached_property
+from typing import TYPE_CHECKING, Any, Protocol, cast
+
+if TYPE_CHECKING:
+    from .auth import Authenticator
 
 DEFAULT_EXPIRES = 900
 MAX_EXPIRES = 604800  # SigV4 presigned links cannot outlive seven days
@@ -13,6 +17,9 @@ DEFAULT_MAX_UPLOAD_BYTES = 5 * 1024**3
 MAX_KEY_BYTES = 1024
 # The prefix must leave room for a generated "<uuid>/<filename>" tail under S3's 1024-byte key limit.
 MAX_PREFIX_BYTES = 512
+DEFAULT_STATUS_PREFIX = "_devices/"
+DEFAULT_SECRET_TTL = 60
+NO_ORIGIN = "none"  # ALLOWED_ORIGIN value for "no browser may call this endpoint"
 ADDRESSING_STYLES = ("auto", "path", "virtual")
 CANNED_ACLS = (
     "private",
@@ -84,6 +91,14 @@ class EndpointConfig:
     max_upload_bytes: int = DEFAULT_MAX_UPLOAD_BYTES
     access_key: str | None = field(default=None, repr=False)
     secret_key: str | None = field(default=None, repr=False)
+    status_prefix: str = DEFAULT_STATUS_PREFIX
+    no_overwrite: bool = False
+    device_table_file: str | None = None
+    device_table_secret: str | None = None
+    shared_token_secret: str | None = None
+    secret_ttl: int = DEFAULT_SECRET_TTL
+    # A Secrets Manager client to use instead of building one (tests, embedding).
+    secrets_client: Any = field(default=None, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         bucket = (self.bucket or "").strip()
@@ -93,16 +108,8 @@ class EndpointConfig:
             raise ConfigError("UPLOAD_BUCKET is not a valid bucket name.")
         object.__setattr__(self, "bucket", bucket)
 
-        prefix = self.key_prefix or ""
-        if prefix.startswith("/"):
-            raise ConfigError("UPLOAD_KEY_PREFIX must not start with '/': S3 keys have no leading slash.")
-        if _CONTROL.search(prefix):
-            raise ConfigError("UPLOAD_KEY_PREFIX contains control characters.")
-        if ".." in prefix.split("/") or "." in prefix.split("/")[:-1]:
-            raise ConfigError("UPLOAD_KEY_PREFIX must not contain '.' or '..' path segments.")
-        if len(prefix.encode("utf-8")) > MAX_PREFIX_BYTES:
-            raise ConfigError(f"UPLOAD_KEY_PREFIX is longer than {MAX_PREFIX_BYTES} bytes.")
-        object.__setattr__(self, "key_prefix", prefix)
+        object.__setattr__(self, "key_prefix", _folder(self.key_prefix, "UPLOAD_KEY_PREFIX"))
+        object.__setattr__(self, "status_prefix", _folder(self.status_prefix, "STATUS_PREFIX"))
 
         types = tuple(t.strip().lower() for t in _as_iterable(self.allowed_content_types) if t.strip())
         for entry in types:
@@ -148,6 +155,21 @@ class EndpointConfig:
         if bool(self.access_key) != bool(self.secret_key):
             raise ConfigError("Give both an access key and a secret key, or neither.")
 
+        if self.device_table_file and self.device_table_secret:
+            raise ConfigError("Set DEVICE_TABLE_FILE or DEVICE_TABLE_SECRET, not both.")
+        if self.shared_token and self.shared_token_secret:
+            raise ConfigError("Set SHARED_TOKEN or SHARED_TOKEN_SECRET, not both.")
+        ttl = self.secret_ttl
+        if isinstance(ttl, bool) or not isinstance(ttl, int) or not 0 <= ttl <= 3600:
+            raise ConfigError("SECRET_TTL must be a whole number of seconds from 0 to 3600.")
+
+    @cached_property
+    def authenticator(self) -> Authenticator:
+        """Checks tokens against this configuration's sources; one per configuration, so caches last."""
+        from .auth import Authenticator
+
+        return Authenticator(self)
+
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> EndpointConfig:
         """Read the settings documented in :mod:`desktop_uploader.endpoint` from *env* (``os.environ``)."""
@@ -167,10 +189,22 @@ class EndpointConfig:
             addressing_style=get("S3_ADDRESSING_STYLE") or "auto",
             allowed_origin=get("ALLOWED_ORIGIN") or "*",
             max_upload_bytes=_int_setting(get("MAX_UPLOAD_BYTES"), "MAX_UPLOAD_BYTES", DEFAULT_MAX_UPLOAD_BYTES),
+            status_prefix=env["STATUS_PREFIX"].strip() if "STATUS_PREFIX" in env else DEFAULT_STATUS_PREFIX,
+            no_overwrite=_bool_setting(get("NO_OVERWRITE"), "NO_OVERWRITE"),
+            device_table_file=get("DEVICE_TABLE_FILE") or None,
+            device_table_secret=get("DEVICE_TABLE_SECRET") or None,
+            shared_token_secret=get("SHARED_TOKEN_SECRET") or None,
+            secret_ttl=_int_setting(get("SECRET_TTL"), "SECRET_TTL", DEFAULT_SECRET_TTL),
         )
 
     def allowed_origins(self) -> tuple[str, ...]:
-        return tuple(o.strip() for o in self.allowed_origin.split(",") if o.strip())
+        """The origins browsers may call from; empty for ``none``."""
+        return tuple(o.strip() for o in self.allowed_origin.split(",") if o.strip() and o.strip() != NO_ORIGIN)
+
+    @property
+    def token_required(self) -> bool:
+        return bool(self.shared_token or self.shared_token_secret or self.device_table_file
+                    or self.device_table_secret)
 
     def describe(self) -> dict[str, str]:
         """Non-secret facts, fit for a log line or a startup banner."""
@@ -180,7 +214,10 @@ class EndpointConfig:
             "allowed_content_types": ",".join(self.allowed_content_types) or "(any)",
             "expires": str(self.expires),
             "acl": self.acl or "(none)",
-            "token_required": "yes" if self.shared_token else "no",
+            "token_required": "yes" if self.token_required else "no",
+            "device_table": self.device_table_file or self.device_table_secret or "(none)",
+            "status_prefix": self.status_prefix or "(no status objects)",
+            "no_overwrite": "yes" if self.no_overwrite else "no",
             "s3_endpoint_url": self.s3_endpoint_url or "(AWS)",
             "region": self.region or "(default)",
             "addressing_style": self.addressing_style,
@@ -219,6 +256,32 @@ def make_s3_client(config: EndpointConfig) -> S3Client:
         ),
     )
     return cast(S3Client, client)
+
+
+def _folder(value: str | None, name: str) -> str:
+    """A key prefix as a folder: empty, or ending in '/'. Without the boundary "uploads" would also allow
+    "uploads-admin/...", so a prefix given without one gets it."""
+    prefix = value or ""
+    if prefix.startswith("/"):
+        raise ConfigError(f"{name} must not start with '/': S3 keys have no leading slash.")
+    if _CONTROL.search(prefix):
+        raise ConfigError(f"{name} contains control characters.")
+    if prefix and not prefix.endswith("/"):
+        prefix += "/"
+    if ".." in prefix.split("/") or "." in prefix.split("/"):
+        raise ConfigError(f"{name} must not contain '.' or '..' path segments.")
+    if len(prefix.encode("utf-8")) > MAX_PREFIX_BYTES:
+        raise ConfigError(f"{name} is longer than {MAX_PREFIX_BYTES} bytes.")
+    return prefix
+
+
+def _bool_setting(raw: str, name: str) -> bool:
+    value = raw.strip().lower()
+    if value in ("", "0", "false", "no", "off"):
+        return False
+    if value in ("1", "true", "yes", "on"):
+        return True
+    raise ConfigError(f"{name} must be true or false.")
 
 
 def _int_setting(raw: str, name: str, default: int) -> int:

@@ -8,12 +8,9 @@ from __future__ import annotations
 
 import base64
 import binascii
-import hashlib
-import hmac
 import json
 import logging
 import os
-import re
 import threading
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -21,6 +18,7 @@ from typing import Any
 from urllib.parse import parse_qs, unquote
 
 from . import companion, simple
+from .auth import Caller
 from .config import ConfigError, EndpointConfig, S3Client, make_s3_client
 from .validation import ApiError, bad_request, check_upload_id
 
@@ -31,7 +29,6 @@ HandlerResult = tuple[int, dict[str, str], JsonBody | None]
 
 MAX_BODY_BYTES = 2 * 1024 * 1024  # a complete request for 10,000 parts fits with room to spare
 ALLOWED_REQUEST_HEADERS = "authorization, content-type, x-api-key"
-_HEADER_LIST = re.compile(r"^[!#$%&'*+.^_`|~0-9A-Za-z-]+(\s*,\s*[!#$%&'*+.^_`|~0-9A-Za-z-]+)*$")
 
 
 @dataclass(frozen=True)
@@ -95,7 +92,7 @@ def handle(
                 404, "not_found", "There is nothing at this path. Use /sign, /sign/batch or the /s3/ routes."
             )
         if method == "OPTIONS":
-            return 204, {**base, **_preflight_headers(route, lowered)}, None
+            return 204, {**base, **_preflight_headers(route)}, None
         if method not in route.methods:
             raise ApiError(
                 405,
@@ -103,8 +100,8 @@ def handle(
                 f"This path accepts {' and '.join(route.methods)}, not {method}.",
                 {"Allow": ", ".join((*route.methods, "OPTIONS"))},
             )
-        check_token(config, lowered)
-        status, payload = 200, _dispatch(route, method, _single_values(query), body, config, s3_client)
+        caller = config.authenticator.caller(lowered)
+        status, payload = 200, _dispatch(route, method, _single_values(query), body, config, s3_client, caller)
         return status, {**base, "Content-Type": "application/json"}, payload
     except ApiError as exc:
         if exc.status >= 500:
@@ -117,60 +114,40 @@ def handle(
 
 
 def _dispatch(
-    route: Route, method: str, query: Mapping[str, str], body: bytes, config: EndpointConfig, s3: S3Client
+    route: Route,
+    method: str,
+    query: Mapping[str, str],
+    body: bytes,
+    config: EndpointConfig,
+    s3: S3Client,
+    caller: Caller,
 ) -> JsonBody:
     if route.name == "sign":
-        return simple.sign_put(query, config, s3)
+        return simple.sign_put(query, config, s3, caller)
     if route.name == "sign_batch":
-        return simple.sign_batch(_json_body(body), config, s3)
+        return simple.sign_batch(_json_body(body), config, s3, caller)
     if route.name == "params":
-        return companion.upload_parameters(query, config, s3)
+        return companion.upload_parameters(query, config, s3, caller)
     if route.name == "multipart_create":
-        return companion.create_multipart(_json_body(body), config, s3)
+        return companion.create_multipart(_json_body(body), config, s3, caller)
     upload_id = check_upload_id(route.upload_id or "")
     if route.name == "multipart_batch":
-        return companion.sign_parts_batch(upload_id, query, config, s3)
+        return companion.sign_parts_batch(upload_id, query, config, s3, caller)
     if route.name == "multipart_part":
-        return companion.sign_part(upload_id, route.part or "", query, config, s3)
+        return companion.sign_part(upload_id, route.part or "", query, config, s3, caller)
     if route.name == "multipart_complete":
-        return companion.complete_multipart(upload_id, query, _json_body(body), config, s3)
+        return companion.complete_multipart(upload_id, query, _json_body(body), config, s3, caller)
     if method == "DELETE":
-        return companion.abort_multipart(upload_id, query, config, s3)
-    return companion.list_parts(upload_id, query, config, s3)
-
-
-def check_token(config: EndpointConfig, headers: Mapping[str, str]) -> None:
-    """Require ``Authorization: Bearer <token>`` or ``x-api-key: <token>`` when SHARED_TOKEN is set."""
-    if not config.shared_token:
-        return
-    offered: list[str] = []
-    authorization = headers.get("authorization", "").strip()
-    scheme, _, credential = authorization.partition(" ")
-    if scheme.lower() == "bearer" and credential.strip():
-        offered.append(credential.strip())
-    api_key = headers.get("x-api-key", "").strip()
-    if api_key:
-        offered.append(api_key)
-    if not offered:
-        raise ApiError(
-            401,
-            "unauthorized",
-            "This endpoint needs a token: send 'Authorization: Bearer <token>' or 'x-api-key: <token>'.",
-            {"WWW-Authenticate": 'Bearer realm="signing endpoint"'},
-        )
-    # Hashing first makes the comparison independent of the token's length as well as its content.
-    expected = hashlib.sha256(config.shared_token.encode("utf-8")).digest()
-    matched = False
-    for candidate in offered:
-        matched |= hmac.compare_digest(hashlib.sha256(candidate.encode("utf-8")).digest(), expected)
-    if not matched:
-        raise ApiError(403, "forbidden", "The token is not valid for this endpoint.")
+        return companion.abort_multipart(upload_id, query, config, s3, caller)
+    return companion.list_parts(upload_id, query, config, s3, caller)
 
 
 def cors_headers(config: EndpointConfig, origin: str | None) -> dict[str, str]:
     # Signed links must not be served from a shared cache to someone else.
     headers = {"Cache-Control": "no-store"}
     origins = config.allowed_origins()
+    if not origins:
+        return headers
     if "*" in origins:
         headers["Access-Control-Allow-Origin"] = "*"
     else:
@@ -182,12 +159,12 @@ def cors_headers(config: EndpointConfig, origin: str | None) -> dict[str, str]:
     return headers
 
 
-def _preflight_headers(route: Route, headers: Mapping[str, str]) -> dict[str, str]:
-    requested = headers.get("access-control-request-headers", "").strip()
-    allow_headers = requested if requested and _HEADER_LIST.match(requested) else ALLOWED_REQUEST_HEADERS
+def _preflight_headers(route: Route) -> dict[str, str]:
+    # Always the same fixed list: echoing whatever a page asks for would let it send headers the endpoint
+    # never meant to accept from a browser.
     return {
         "Access-Control-Allow-Methods": ", ".join((*route.methods, "OPTIONS")),
-        "Access-Control-Allow-Headers": allow_headers,
+        "Access-Control-Allow-Headers": ALLOWED_REQUEST_HEADERS,
         "Access-Control-Max-Age": "600",
     }
 

@@ -1,6 +1,11 @@
 """The simple protocol: one presigned PUT link per ``GET /sign?filekey=KEY&contentType=TYPE``, or up to
 :data:`MAX_BATCH` links per ``POST /sign/batch``.
 
+With ``NO_OVERWRITE`` set, every link except a status object's carries ``if-none-match: *`` in its signed
+headers: the storage then refuses (412 PreconditionFailed) to replace an object that exists, and a client
+that leaves the header out breaks the signature. S3 and SeaweedFS honour the condition, so nothing is
+checked here beforehand; a store that ignores it would silently replace the object.
+
 A batch saves a round trip per file on a slow link: ``{"files": [{"filekey", "contentType", "metadata"},
 ...]}`` (or the bare list) is answered with ``{"signed_urls": [...]}``, one object per file in the same
 order, each exactly what ``GET /sign`` answers for that file. Every file is checked before anything is
@@ -16,23 +21,25 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
+from .auth import Caller
 from .config import EndpointConfig, S3Client
-from .validation import ApiError, bad_request, check_content_type, check_key, check_metadata
+from .validation import ApiError, bad_request, check_content_type, check_metadata
 
 META_PREFIX = "meta-"
 MAX_BATCH = 100
+STATUS_CONTENT_TYPE = "application/json"
 
 
-def sign_put(query: Mapping[str, str], config: EndpointConfig, s3: S3Client) -> dict[str, Any]:
+def sign_put(query: Mapping[str, str], config: EndpointConfig, s3: S3Client, caller: Caller) -> dict[str, Any]:
     key = _required(query, "filekey")
     content_type = _required(query, "contentType")
     metadata = (
         (name[len(META_PREFIX) :], value) for name, value in query.items() if name.lower().startswith(META_PREFIX)
     )
-    return _sign_checked(*_checked(key, content_type, metadata, config), config, s3)
+    return _sign_checked(*_checked(key, content_type, metadata, config, caller), config, s3, caller)
 
 
-def sign_batch(body: Any, config: EndpointConfig, s3: S3Client) -> dict[str, Any]:
+def sign_batch(body: Any, config: EndpointConfig, s3: S3Client, caller: Caller) -> dict[str, Any]:
     """``POST /sign/batch``: links for up to :data:`MAX_BATCH` files, all checked before any is signed."""
     files = body.get("files") if isinstance(body, dict) else body
     if not isinstance(files, list):
@@ -43,11 +50,11 @@ def sign_batch(body: Any, config: EndpointConfig, s3: S3Client) -> dict[str, Any
         raise bad_request(
             "too_many_files", f"At most {MAX_BATCH} files can be signed at once; this request has {len(files)}."
         )
-    checked = [_batch_item(index, item, config) for index, item in enumerate(files)]
-    return {"signed_urls": [_sign_checked(*item, config, s3) for item in checked]}
+    checked = [_batch_item(index, item, config, caller) for index, item in enumerate(files)]
+    return {"signed_urls": [_sign_checked(*item, config, s3, caller) for item in checked]}
 
 
-def _batch_item(index: int, item: Any, config: EndpointConfig) -> tuple[str, str, dict[str, str]]:
+def _batch_item(index: int, item: Any, config: EndpointConfig, caller: Caller) -> tuple[str, str, dict[str, str]]:
     try:
         if not isinstance(item, dict):
             raise bad_request("invalid_body", "Each file must be a JSON object with filekey and contentType.")
@@ -55,7 +62,7 @@ def _batch_item(index: int, item: Any, config: EndpointConfig) -> tuple[str, str
         metadata = item.get("metadata") or {}
         if not isinstance(metadata, dict):
             raise bad_request("invalid_metadata", "'metadata' must be a JSON object.")
-        return _checked(key, content_type, metadata.items(), config)
+        return _checked(key, content_type, metadata.items(), config, caller)
     except ApiError as exc:
         raise ApiError(
             exc.status, exc.code, f"File {index}: {exc.message}", exc.headers, {**exc.details, "index": index}
@@ -72,18 +79,31 @@ def _string_field(item: Mapping[str, Any], name: str) -> str:
 
 
 def _checked(
-    key: str, content_type: str, metadata: Iterable[tuple[str, Any]], config: EndpointConfig
+    key: str, content_type: str, metadata: Iterable[tuple[str, Any]], config: EndpointConfig, caller: Caller
 ) -> tuple[str, str, dict[str, str]]:
-    check_key(key, config)
-    check_content_type(content_type, config)
+    caller.check_key(key)
+    if caller.is_status_key(key):
+        check_status_type(content_type)
+    else:
+        check_content_type(content_type, config)
     return key, content_type, check_metadata(metadata)
 
 
+def check_status_type(content_type: str) -> None:
+    """Status objects are small JSON documents; nothing else may be stored under their names."""
+    if content_type.split(";", 1)[0].strip().lower() != STATUS_CONTENT_TYPE:
+        raise ApiError(403, "content_type_not_allowed", f"Device status objects must be {STATUS_CONTENT_TYPE}.")
+
+
 def _sign_checked(
-    key: str, content_type: str, metadata: Mapping[str, str], config: EndpointConfig, s3: S3Client
+    key: str, content_type: str, metadata: Mapping[str, str], config: EndpointConfig, s3: S3Client, caller: Caller
 ) -> dict[str, Any]:
     params: dict[str, Any] = {"Bucket": config.bucket, "Key": key, "ContentType": content_type}
     values = {"content-type": content_type}
+    # A device rewrites its status object every few minutes; everything else may be written once.
+    if config.no_overwrite and not caller.is_status_key(key):
+        params["IfNoneMatch"] = "*"
+        values["if-none-match"] = "*"
     if config.acl:
         params["ACL"] = config.acl
         values["x-amz-acl"] = config.acl

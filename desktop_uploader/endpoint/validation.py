@@ -56,8 +56,8 @@ def _has_control(text: str) -> bool:
     return any(unicodedata.category(ch) == "Cc" for ch in text)
 
 
-def check_key(key: str, config: EndpointConfig) -> str:
-    """Refuse keys that are malformed (400) or outside the configured prefix (403); return the key."""
+def check_key(key: str, prefix: str) -> str:
+    """Refuse keys that are malformed (400) or outside ``prefix`` (403); return the key."""
     if not key:
         raise bad_request("invalid_key", "The object key is empty.")
     if _has_control(key):
@@ -75,8 +75,8 @@ def check_key(key: str, config: EndpointConfig) -> str:
     segments = key.split("/")
     if ".." in segments or "." in segments:
         raise bad_request("invalid_key", "The object key must not contain '.' or '..' path segments.")
-    if not key.startswith(config.key_prefix):
-        raise ApiError(403, "key_not_allowed", f"Uploads are only allowed under the prefix {config.key_prefix!r}.")
+    if not key.startswith(prefix):
+        raise ApiError(403, "key_not_allowed", f"Uploads are only allowed under the prefix {prefix!r}.")
     return key
 
 
@@ -167,8 +167,8 @@ def safe_filename(name: str, max_bytes: int = MAX_FILENAME_BYTES) -> str:
     return cleaned
 
 
-def new_object_key(config: EndpointConfig, filename: str) -> str:
+def new_object_key(prefix: str, filename: str) -> str:
     """prefix + random segment + sanitized filename: unguessable, never colliding, still readable."""
-    head = f"{config.key_prefix}{uuid.uuid4().hex}/"
+    head = f"{prefix}{uuid.uuid4().hex}/"
     room = MAX_KEY_BYTES - len(head.encode("utf-8"))
     return head + safe_filename(filename, min(MAX_FILENAME_BYTES, room))

@@ -23,6 +23,8 @@ from desktop_uploader.gui.qtcompat import protect_singletons
 from desktop_uploader.gui.resources import icon, install_translator
 from desktop_uploader.gui.settings import SettingsDialog
 from desktop_uploader.gui.single_instance import InstanceServer, claim_or_hand_off
+from desktop_uploader.kiosk.identity import IdentityStore
+from desktop_uploader.kiosk.status_report import StatusReporter, reporter_for
 
 log = logging.getLogger(__name__)
 
@@ -89,6 +91,7 @@ def _run(app: QApplication, instance: InstanceServer, paths: Sequence[str], prof
         return 2
     window = create_window(config, profile=profile, secrets=secrets, locked=locked)
     engine = window.engine
+    reporter = window_status_reporter(engine, config, effective, profile, locked, secrets)
     instance.paths_received.connect(lambda more: _handed_over(window, more))
     window.loaded.connect(engine.start)
     window.show()
@@ -103,11 +106,28 @@ def _run(app: QApplication, instance: InstanceServer, paths: Sequence[str], prof
     wake = _quit_on_termination_signals(app, window)  # noqa: F841 - must stay alive while the app runs
     if on_ready is not None:
         QTimer.singleShot(0, on_ready)
+    if reporter is not None:
+        reporter.start()
     try:
         return app.exec()
     finally:
+        if reporter is not None:
+            reporter.stop()
         window.shutdown()
         engine.close()
+
+
+def window_status_reporter(engine: Engine, config: Config, effective: Config, profile: str | None, locked: LockedConfig,
+                     secrets: SecretStore) -> StatusReporter | None:
+    """The window reports this device's status to the fleet's admin only when its destination asks for it."""
+    try:
+        chosen = effective.get(profile)
+    except ConfigError:
+        return None
+    if not chosen.status_report:
+        return None
+    return reporter_for(engine, config, chosen, IdentityStore().current, locked=locked, mode="window",
+                        secrets=secrets)
 
 
 def _quit_on_termination_signals(app: QApplication, window: MainWindow) -> QTimer:

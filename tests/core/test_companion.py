@@ -140,8 +140,10 @@ def test_vanished_upload_starts_over(seaweed: SeaweedServer, bucket: str, refere
     stop_after_parts(engine, store, job.id, 1)
     known = stored_upload(store, job)
     assert known is not None
-    # The upload expires on the server (a lifecycle rule, or another client aborted it).
-    seaweed.client().abort_multipart_upload(Bucket=bucket, Key=known.key, UploadId=known.upload_id)
+    # The upload expires on the server (a lifecycle rule, or another client aborted it). The app holds the
+    # endpoint's id, which carries the storage's id bound to the key and token.
+    storage_id = known.upload_id.rpartition("~")[0]
+    seaweed.client().abort_multipart_upload(Bucket=bucket, Key=known.key, UploadId=storage_id)
 
     engine2, _ = make_engine(store, profile, secrets, Settings(multipart_threshold=8 * MiB, retry=FAST_RETRY))
     run_to_end(engine2)

@@ -15,12 +15,16 @@ from botocore.client import BaseClient
 from botocore.stub import ANY, Stubber
 
 from desktop_uploader.endpoint import S3Client
+from desktop_uploader.endpoint.auth import Caller
 from desktop_uploader.endpoint.validation import safe_filename
 
 from .conftest import Call
 
 UPLOAD = "2~abcDEF_123-xyz.456"
 KEY = "incoming/0123456789abcdef0123456789abcdef/video.mp4"
+# What clients hold: the storage's upload id bound to its key (the offline endpoint needs no token).
+OPEN = Caller(prefix="", status_prefix="_devices/")
+BOUND = OPEN.bind(UPLOAD, KEY)
 
 
 @pytest.fixture
@@ -151,7 +155,7 @@ def test_create_multipart(call: Call, stub: Stubber, offline_s3: S3Client) -> No
         s3=offline_s3,
     )
     assert status == 200, body
-    assert body["uploadId"] == UPLOAD
+    assert body["uploadId"] == OPEN.bind(UPLOAD, body["key"])
     assert re.fullmatch(r"incoming/[0-9a-f]{32}/video\.mp4", body["key"])
 
 
@@ -175,7 +179,7 @@ def test_create_multipart_refuses_bad_bodies(call: Call, raw: bytes, code: str) 
 
 def test_batch_signs_each_part_once(call: Call) -> None:
     status, _, body = call(
-        path=f"/s3/multipart/{UPLOAD}/batch",
+        path=f"/s3/multipart/{BOUND}/batch",
         query={"key": KEY, "partNumbers": "3,1,2,1"},
         key_prefix="incoming/",
     )
@@ -191,7 +195,7 @@ def test_batch_signs_each_part_once(call: Call) -> None:
 
 
 def test_single_part(call: Call) -> None:
-    status, _, body = call(path=f"/s3/multipart/{UPLOAD}/10000", query={"key": KEY}, expires=300)
+    status, _, body = call(path=f"/s3/multipart/{BOUND}/10000", query={"key": KEY}, expires=300)
     assert status == 200, body
     assert body["expires"] == 300
     assert parse_qs(urlsplit(body["url"]).query)["partNumber"] == ["10000"]
@@ -199,14 +203,14 @@ def test_single_part(call: Call) -> None:
 
 @pytest.mark.parametrize("part", ["0", "10001", "-1", "1.5", "٣", "99999999999"])
 def test_part_numbers_outside_1_to_10000_are_refused(call: Call, part: str) -> None:
-    status, _, body = call(path=f"/s3/multipart/{UPLOAD}/{part}", query={"key": KEY})
+    status, _, body = call(path=f"/s3/multipart/{BOUND}/{part}", query={"key": KEY})
     assert (status, body["error"]) == (400, "invalid_part_number")
-    status, _, body = call(path=f"/s3/multipart/{UPLOAD}/batch", query={"key": KEY, "partNumbers": f"1,{part}"})
+    status, _, body = call(path=f"/s3/multipart/{BOUND}/batch", query={"key": KEY, "partNumbers": f"1,{part}"})
     assert (status, body["error"]) == (400, "invalid_part_number")
 
 
 def test_batch_needs_part_numbers(call: Call) -> None:
-    status, _, body = call(path=f"/s3/multipart/{UPLOAD}/batch", query={"key": KEY})
+    status, _, body = call(path=f"/s3/multipart/{BOUND}/batch", query={"key": KEY})
     assert (status, body["error"]) == (400, "missing_parameter")
 
 
@@ -229,7 +233,7 @@ def test_every_client_key_is_checked(
     query = {"partNumbers": "1"} | ({"key": key} if key is not None else {})
     got, _, body = call(
         method=method,
-        path=f"/s3/multipart/{UPLOAD}{suffix}",
+        path=f"/s3/multipart/{BOUND}{suffix}",
         query=query,
         body={"parts": [{"PartNumber": 1, "ETag": '"e"'}]},
         key_prefix="incoming/",
@@ -266,7 +270,7 @@ def test_list_parts_follows_every_page(call: Call, stub: Stubber, offline_s3: S3
         },
         {**base, "PartNumberMarker": 2},
     )
-    status, _, body = call(path=f"/s3/multipart/{UPLOAD}", query={"key": KEY}, s3=offline_s3)
+    status, _, body = call(path=f"/s3/multipart/{BOUND}", query={"key": KEY}, s3=offline_s3)
     assert status == 200, body
     assert body == [
         {"PartNumber": 1, "Size": 5242880, "ETag": '"a"', "LastModified": "2024-05-06T07:08:09.123Z"},
@@ -279,13 +283,13 @@ def test_list_parts_of_an_empty_upload(call: Call, stub: Stubber, offline_s3: S3
     stub.add_response(
         "list_parts", {"IsTruncated": False}, {"Bucket": "uploads-bucket", "Key": KEY, "UploadId": UPLOAD}
     )
-    status, _, body = call(path=f"/s3/multipart/{UPLOAD}", query={"key": KEY}, s3=offline_s3)
+    status, _, body = call(path=f"/s3/multipart/{BOUND}", query={"key": KEY}, s3=offline_s3)
     assert (status, body) == (200, [])
 
 
 def test_list_parts_stops_when_the_marker_does_not_move(call: Call, stub: Stubber, offline_s3: S3Client) -> None:
     stub.add_response("list_parts", {"IsTruncated": True, "NextPartNumberMarker": 0, "Parts": []}, None)
-    status, _, body = call(path=f"/s3/multipart/{UPLOAD}", query={"key": KEY}, s3=offline_s3)
+    status, _, body = call(path=f"/s3/multipart/{BOUND}", query={"key": KEY}, s3=offline_s3)
     assert (status, body["error"]) == (502, "storage_error")
 
 
@@ -302,7 +306,7 @@ def test_complete_sends_parts_in_order(call: Call, stub: Stubber, offline_s3: S3
     )
     status, _, body = call(
         method="POST",
-        path=f"/s3/multipart/{UPLOAD}/complete",
+        path=f"/s3/multipart/{BOUND}/complete",
         query={"key": KEY},
         body={"parts": [{"PartNumber": 2, "ETag": '"b"'}, {"PartNumber": 1, "ETag": '"a"'}]},
         s3=offline_s3,
@@ -314,7 +318,7 @@ def test_complete_without_location_points_at_the_object(call: Call, stub: Stubbe
     stub.add_response("complete_multipart_upload", {"Key": KEY}, None)
     status, _, body = call(
         method="POST",
-        path=f"/s3/multipart/{UPLOAD}/complete",
+        path=f"/s3/multipart/{BOUND}/complete",
         query={"key": KEY},
         body={"parts": [{"PartNumber": 1, "ETag": '"a"'}]},
         s3=offline_s3,
@@ -340,13 +344,13 @@ def test_complete_without_location_points_at_the_object(call: Call, stub: Stubbe
     ],
 )
 def test_complete_refuses_bad_part_lists(call: Call, payload: object, code: str) -> None:
-    status, _, body = call(method="POST", path=f"/s3/multipart/{UPLOAD}/complete", query={"key": KEY}, body=payload)
+    status, _, body = call(method="POST", path=f"/s3/multipart/{BOUND}/complete", query={"key": KEY}, body=payload)
     assert (status, body["error"]) == (400, code)
 
 
 def test_abort(call: Call, stub: Stubber, offline_s3: S3Client) -> None:
     stub.add_response("abort_multipart_upload", {}, {"Bucket": "uploads-bucket", "Key": KEY, "UploadId": UPLOAD})
-    status, _, body = call(method="DELETE", path=f"/s3/multipart/{UPLOAD}", query={"key": KEY}, s3=offline_s3)
+    status, _, body = call(method="DELETE", path=f"/s3/multipart/{BOUND}", query={"key": KEY}, s3=offline_s3)
     assert (status, body) == (200, {})
 
 
@@ -363,7 +367,7 @@ def test_storage_errors_become_plain_errors(
     call: Call, stub: Stubber, offline_s3: S3Client, s3_code: str, status: int, code: str
 ) -> None:
     stub.add_client_error("abort_multipart_upload", service_error_code=s3_code, http_status_code=400)
-    got, _, body = call(method="DELETE", path=f"/s3/multipart/{UPLOAD}", query={"key": KEY}, s3=offline_s3)
+    got, _, body = call(method="DELETE", path=f"/s3/multipart/{BOUND}", query={"key": KEY}, s3=offline_s3)
     assert (got, body["error"]) == (status, code)
     if s3_code == "AccessDenied":
         assert "AccessDenied" in body["message"]
@@ -371,5 +375,5 @@ def test_storage_errors_become_plain_errors(
 
 def test_unreachable_storage_is_a_502(call: Call) -> None:
     # Nothing listens on the offline config's port; retries make this take a moment but no longer.
-    status, _, body = call(method="DELETE", path=f"/s3/multipart/{UPLOAD}", query={"key": KEY})
+    status, _, body = call(method="DELETE", path=f"/s3/multipart/{BOUND}", query={"key": KEY})
     assert (status, body["error"]) == (502, "storage_unreachable")

@@ -18,6 +18,39 @@ def test_from_env_defaults() -> None:
     assert config.allowed_origin == "*"
     assert config.max_upload_bytes == 5 * 1024**3
     assert config.access_key is None and config.secret_key is None
+    assert config.status_prefix == "_devices/"
+    assert config.no_overwrite is False
+    assert (config.device_table_file, config.device_table_secret, config.shared_token_secret) == (None, None, None)
+    assert config.secret_ttl == 60
+    assert not config.token_required
+
+
+def test_fleet_settings_from_env() -> None:
+    config = EndpointConfig.from_env(
+        {
+            "UPLOAD_BUCKET": "b",
+            "STATUS_PREFIX": "fleet/status",
+            "NO_OVERWRITE": "true",
+            "DEVICE_TABLE_SECRET": "arn:aws:secretsmanager:eu-west-1:1:secret:devices",
+            "SHARED_TOKEN_SECRET": "arn:aws:secretsmanager:eu-west-1:1:secret:token",
+            "SECRET_TTL": "30",
+        }
+    )
+    assert config.status_prefix == "fleet/status/"
+    assert config.no_overwrite is True
+    assert config.device_table_secret.endswith(":devices")  # type: ignore[union-attr]
+    assert config.shared_token_secret.endswith(":token")  # type: ignore[union-attr]
+    assert config.secret_ttl == 30
+    assert config.token_required
+    assert config.describe()["no_overwrite"] == "yes"
+    # An empty STATUS_PREFIX turns status objects off; leaving it out keeps the default.
+    assert EndpointConfig.from_env({"UPLOAD_BUCKET": "b", "STATUS_PREFIX": ""}).status_prefix == ""
+
+
+def test_a_prefix_always_ends_at_a_folder_boundary() -> None:
+    assert EndpointConfig(bucket="b", key_prefix="uploads").key_prefix == "uploads/"
+    assert EndpointConfig(bucket="b", key_prefix="a/b/").key_prefix == "a/b/"
+    assert EndpointConfig(bucket="b", key_prefix="").key_prefix == ""
 
 
 def test_from_env_reads_every_setting() -> None:
@@ -69,6 +102,11 @@ def test_s3_region_overrides_the_lambda_region() -> None:
         ({"UPLOAD_BUCKET": "b", "UPLOAD_KEY_PREFIX": "a/../b/"}, "UPLOAD_KEY_PREFIX"),
         ({"UPLOAD_BUCKET": "b", "ALLOWED_CONTENT_TYPES": "image"}, "ALLOWED_CONTENT_TYPES"),
         ({"UPLOAD_BUCKET": "b", "MAX_UPLOAD_BYTES": "0"}, "MAX_UPLOAD_BYTES"),
+        ({"UPLOAD_BUCKET": "b", "NO_OVERWRITE": "maybe"}, "NO_OVERWRITE"),
+        ({"UPLOAD_BUCKET": "b", "STATUS_PREFIX": "a/../b/"}, "STATUS_PREFIX"),
+        ({"UPLOAD_BUCKET": "b", "SECRET_TTL": "7200"}, "SECRET_TTL"),
+        ({"UPLOAD_BUCKET": "b", "DEVICE_TABLE_FILE": "d.json", "DEVICE_TABLE_SECRET": "arn"}, "DEVICE_TABLE_"),
+        ({"UPLOAD_BUCKET": "b", "SHARED_TOKEN": "t", "SHARED_TOKEN_SECRET": "arn"}, "SHARED_TOKEN"),
     ],
 )
 def test_invalid_settings_name_the_variable(env: dict[str, str], mentions: str) -> None:

@@ -13,6 +13,7 @@ from botocore.client import BaseClient
 from botocore.stub import ANY, Stubber
 
 from desktop_uploader.endpoint import S3Client, lambda_handler, make_lambda_handler
+from desktop_uploader.endpoint.auth import Caller
 
 from .conftest import OFFLINE
 
@@ -157,19 +158,21 @@ def test_base64_json_body(handler: Any, stub: Stubber, version: str) -> None:
         event = v2_event(method="POST", raw_path="/s3/multipart", body=raw, b64=True)
     response = handler(event, None)
     assert response["statusCode"] == 200, response
-    assert _body(response)["uploadId"] == "up-1"
+    body = _body(response)
+    assert body["uploadId"] == Caller(prefix="", status_prefix="_devices/").bind("up-1", body["key"])
 
 
 def test_plain_json_body(handler: Any, stub: Stubber) -> None:
     stub.add_response("abort_multipart_upload", {}, None)
     stub.add_response("complete_multipart_upload", {"Location": "http://s3/x"}, None)
+    bound = Caller(prefix="", status_prefix="_devices/").bind("up-1", "a.bin")
     event = v2_event(
         method="POST",
-        raw_path="/s3/multipart/up-1/complete",
+        raw_path=f"/s3/multipart/{bound}/complete",
         raw_query="key=a.bin",
         body=json.dumps({"parts": [{"PartNumber": 1, "ETag": '"e"'}]}),
     )
-    delete = v1_event(method="DELETE", path="/s3/multipart/up-1", query={"key": "a.bin"})
+    delete = v1_event(method="DELETE", path=f"/s3/multipart/{bound}", query={"key": "a.bin"})
     assert handler(delete, None)["statusCode"] == 200
     response = handler(event, None)
     assert (response["statusCode"], _body(response)) == (200, {"location": "http://s3/x"})

@@ -294,12 +294,19 @@ def test_preflight_needs_no_token_and_lists_methods(call: Call) -> None:
     assert body is None
     assert headers["Access-Control-Allow-Origin"] == "*"
     assert headers["Access-Control-Allow-Methods"] == "GET, DELETE, OPTIONS"
-    assert headers["Access-Control-Allow-Headers"] == "authorization,content-type"
-
-
-def test_preflight_falls_back_to_known_headers_when_request_is_odd(call: Call) -> None:
-    _, headers, _ = call(method="OPTIONS", headers={"Access-Control-Request-Headers": "bad header\r\n"})
     assert headers["Access-Control-Allow-Headers"] == "authorization, content-type, x-api-key"
+
+
+@pytest.mark.parametrize("requested", ["x-admin-override, authorization", "bad header\r\n", "cookie", ""])
+def test_preflight_never_echoes_requested_headers(call: Call, requested: str) -> None:
+    _, headers, _ = call(method="OPTIONS", headers={"Access-Control-Request-Headers": requested})
+    assert headers["Access-Control-Allow-Headers"] == "authorization, content-type, x-api-key"
+
+
+def test_origin_none_sends_no_cors_headers(call: Call) -> None:
+    status, headers, _ = call(query=SIGN, headers={"Origin": "https://app.example"}, allowed_origin="none")
+    assert status == 200
+    assert not [name for name in headers if name.lower().startswith("access-control-")]
 
 
 def test_single_allowed_origin_is_always_sent(call: Call) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -135,3 +136,83 @@ def test_handler_imports_from_the_deployed_layout(tmp_path: Path) -> None:
     assert outcome["status"] == 200, outcome
     assert outcome["body"]["signed_url"].startswith("https://deployed-bucket.s3.eu-west-1.amazonaws.com/a.txt?")
     assert outcome["repo_modules"] == []
+
+
+def _parameter(name: str) -> dict[str, Any]:
+    parameter: dict[str, Any] = _template()["Parameters"][name]
+    return parameter
+
+
+def _environment() -> dict[str, Any]:
+    variables: dict[str, Any] = _template()["Resources"]["SigningFunction"]["Properties"]["Environment"]["Variables"]
+    return variables
+
+
+def test_a_default_deploy_requires_a_token_generated_into_secrets_manager() -> None:
+    assert _parameter("SharedToken")["Default"] == ""
+    assert _parameter("SharedToken")["NoEcho"] is True
+    secret = _template()["Resources"]["SharedTokenSecret"]
+    assert secret["Type"] == "AWS::SecretsManager::Secret"
+    # Without a token given, the secret's value is generated; with one, it is stored as given.
+    generate = secret["Properties"]["GenerateSecretString"]["If"]
+    assert generate[0] == "HasSharedToken" and generate[1] == {"Ref": "AWS::NoValue"}
+    assert generate[2]["PasswordLength"] >= 32
+    assert secret["Properties"]["SecretString"]["If"] == ["HasSharedToken", {"Ref": "SharedToken"},
+                                                          {"Ref": "AWS::NoValue"}]
+    variables = _environment()
+    assert "SHARED_TOKEN" not in variables  # the token never sits in the function's configuration
+    assert variables["SHARED_TOKEN_SECRET"] == {"Ref": "SharedTokenSecret"}
+    assert variables["DEVICE_TABLE_SECRET"] == {"Ref": "DeviceTableSecret"}
+
+
+def test_the_environment_the_template_sets_makes_an_endpoint_that_needs_a_token() -> None:
+    from desktop_uploader.endpoint import EndpointConfig
+
+    env = {"UPLOAD_BUCKET": "b", "SHARED_TOKEN_SECRET": "arn:aws:secretsmanager:eu-west-1:1:secret:t",
+           "DEVICE_TABLE_SECRET": "arn:aws:secretsmanager:eu-west-1:1:secret:d",
+           "STATUS_PREFIX": _parameter("StatusPrefix")["Default"], "NO_OVERWRITE": _parameter("NoOverwrite")["Default"],
+           "ALLOWED_ORIGIN": "none"}
+    assert set(env) - {"UPLOAD_BUCKET"} <= set(_environment())
+    config = EndpointConfig.from_env(env)
+    assert config.token_required and config.no_overwrite
+    assert config.allowed_origins() == ()
+
+
+def test_the_device_table_starts_empty_and_valid() -> None:
+    from desktop_uploader.endpoint.devices import DeviceTable
+
+    text = _template()["Resources"]["DeviceTableSecret"]["Properties"]["SecretString"]
+    assert DeviceTable.loads(text) == DeviceTable()
+
+
+def test_origins_must_be_named_and_never_a_wildcard() -> None:
+    parameter = _parameter("AllowedOrigins")
+    assert "Default" not in parameter  # whoever deploys names them
+    pattern = re.compile(parameter["AllowedPattern"])
+    for good in ("none", "https://upload.example.org", "https://a.example,http://localhost:8080"):
+        assert pattern.fullmatch(good), good
+    for bad in ("*", "", "https://*.example.org", "https://a.example, https://b.example", "https://a.example/path",
+                "none,https://a.example"):
+        assert not pattern.fullmatch(bad), bad
+    assert _environment()["ALLOWED_ORIGIN"] == {"Ref": "AllowedOrigins"}
+    cors = _template()["Resources"]["SigningApi"]["Properties"]["CorsConfiguration"]["If"]
+    assert cors[0] == "AllowsBrowsers" and cors[2] == {"Ref": "AWS::NoValue"}
+    assert cors[1]["AllowHeaders"] == ["authorization", "content-type", "x-api-key"]
+
+
+def test_prefixes_are_folders() -> None:
+    for name in ("UploadKeyPrefix", "StatusPrefix"):
+        pattern = re.compile(_parameter(name)["AllowedPattern"])
+        assert pattern.fullmatch(_parameter(name)["Default"])
+        assert not pattern.fullmatch("uploads"), name
+        assert not pattern.fullmatch("/uploads/"), name
+    assert re.fullmatch(_parameter("UploadKeyPrefix")["AllowedPattern"], "")
+
+
+def test_the_role_may_write_status_objects_and_read_only_its_two_secrets() -> None:
+    statements = _template()["Resources"]["SigningFunction"]["Properties"]["Policies"][0]["Statement"]
+    assert statements[1] == {"Effect": "Allow", "Action": ["s3:PutObject"],
+                             "Resource": {"Sub": "arn:${AWS::Partition}:s3:::${UploadBucket}/${StatusPrefix}*"}}
+    assert statements[2] == {"Effect": "Allow", "Action": ["secretsmanager:GetSecretValue"],
+                             "Resource": [{"Ref": "SharedTokenSecret"}, {"Ref": "DeviceTableSecret"}]}
+    assert _parameter("NoOverwrite")["Default"] == "true"

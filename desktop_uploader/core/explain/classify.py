@@ -609,6 +609,13 @@ def _html(ctx: _Ctx) -> str:
 # --- The signing endpoint ----------------------------------------------------------------------------------
 
 
+# The project's reference endpoint names its refusals; those a field device meets get words of their own.
+_OWN_ENDPOINT_REFUSALS = {
+    (403, "device_revoked"): "Endpoint.device_revoked",
+    (403, "key_not_allowed"): "Endpoint.key_not_allowed",
+}
+
+
 def _endpoint(ctx: _Ctx) -> str:
     status = ctx.status or 0
     message, doc = endpoint_message(ctx.body)
@@ -621,6 +628,9 @@ def _endpoint(ctx: _Ctx) -> str:
     error_type = ctx.headers.get("x-amzn-errortype", "").lower()
     if status in (407, 511) or ctx.kind == "html" or ctx.failure.code == fc.ENDPOINT_HTML:
         return _non_s3(ctx)
+    own = _OWN_ENDPOINT_REFUSALS.get((status, str(doc.get("error") or "")))
+    if own:
+        return own
     if status == 403 and ("missing authentication token" in m or error_type.startswith("missingauthenticationtoken")):
         return "Endpoint.wrong_path"
     if status == 403 and (m.strip(" .") == "forbidden" or error_type.startswith("forbiddenexception")):

@@ -49,6 +49,7 @@ from desktop_uploader.gui.resources import install_translator
 from desktop_uploader.kiosk.identity import Identity, IdentityStore
 from desktop_uploader.kiosk.pin import PinError, PinStore
 from desktop_uploader.kiosk.settings import KioskSettings, load_kiosk_config
+from desktop_uploader.kiosk.status_report import reporter_for
 
 log = logging.getLogger(__name__)
 
@@ -342,13 +343,19 @@ def run_kiosk(*, profile: str | None = None, watch: Sequence[str] = (),
     identity = IdentityStore(device_override=settings.device_name or None)
     engine = open_engine(user_config, locked=locked, profile=settings.profile or None)
     controller = KioskController(engine, effective, settings, identity, system_network=SystemNetwork())
+    # Kiosk mode always tells the admin how it is doing; the report never holds up an upload.
+    reporter = reporter_for(engine, user_config, effective.get(settings.profile or None), identity.current,
+                            locked=locked, mode="kiosk")
+    controller.identity_changed.connect(lambda _identity: reporter.poke())
     window = KioskWindow(controller, pins=pins, user_config=user_config, locked=locked)
     window.quit_requested.connect(app.quit)
     app.setQuitOnLastWindowClosed(False)
     QTimer.singleShot(0, window.begin)
+    reporter.start()
     try:
         return app.exec()
     finally:
+        reporter.stop()
         controller.shutdown()
         engine.close()
         instance.close()

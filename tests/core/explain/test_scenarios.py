@@ -492,6 +492,10 @@ SCENARIOS: dict[str, Callable[[], Texts]] = {
     "Endpoint.api_key": lambda: _endpoint(403, '{"message":"Forbidden"}'),
     "Endpoint.not_authorized": lambda: _endpoint(403, '{"Message":"User is not authorized to access this resource"}'),
     "Endpoint.unauthorized": lambda: _endpoint(401, '{"message":"Unauthorized"}'),
+    "Endpoint.device_revoked": lambda: _endpoint(
+        403, '{"error": "device_revoked", "message": "The key of device \'tablet-02\' was revoked."}'),
+    "Endpoint.key_not_allowed": lambda: _endpoint(
+        403, '{"error": "key_not_allowed", "message": "Device \'tablet-01\' may only upload under \'uploads/t1/\'."}'),
     "Endpoint.throttled": lambda: _endpoint(429, '{"message":"Too Many Requests"}', headers={"Retry-After": "3"}),
     "Endpoint.function_crashed": lambda: _endpoint(502, '{"message": "Internal server error"}'),
     "Endpoint.timeout": lambda: _endpoint(504, '{"message": "Endpoint request timed out"}'),
