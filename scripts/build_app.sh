@@ -14,19 +14,9 @@ set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
-section() {
-    printf '\n==== %s ====\n' "$*"
-}
+# shellcheck source=scripts/common.sh
+source scripts/common.sh
 
-now() {
-    date +%s.%N
-}
-
-elapsed() {
-    awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.1f", b - a }'
-}
-
-BUILD_VERSION=$(grep -Ev '^[[:space:]]*(#|$)' scripts/pythons.txt | tail -n 1)
 PY="${PYTHON:-.venv-$BUILD_VERSION/bin/python}"
 if ! "$PY" -m PyInstaller --version >/dev/null 2>&1; then
     echo "PyInstaller is not installed for $PY; install it with: $PY -m pip install pyinstaller" >&2

@@ -9,20 +9,10 @@ set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
-section() {
-    printf '\n==== %s ====\n' "$*"
-}
-
-now() {
-    date +%s.%N
-}
-
-elapsed() {
-    awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.1f", b - a }'
-}
+# shellcheck source=scripts/common.sh
+source scripts/common.sh
 
 PACKAGE=desktop-uploader
-BUILD_VERSION=$(grep -Ev '^[[:space:]]*(#|$)' scripts/pythons.txt | tail -n 1)
 PY="${PYTHON:-.venv-$BUILD_VERSION/bin/python}"
 debs=(dist/"${PACKAGE}"_*.deb)
 [ -f "${debs[0]}" ] || { echo "No package in dist/: run scripts/build_deb.sh first" >&2; exit 2; }

@@ -148,32 +148,17 @@ def test_signing_endpoint_down_while_storage_is_up(tmp_path: Path, seaweed: Any,
     assert not events.of(EventKind.FAILED)
 
 
-def test_stalled_connection_is_abandoned_and_retried(tmp_path: Path, seaweed: Any, bucket: str,
-                                                     storage_link: WanProxy, far_endpoint: Any) -> None:
+@pytest.mark.parametrize("trouble", ["stall", "drip"])
+def test_stalled_or_dripping_link_cannot_hold_a_worker(tmp_path: Path, seaweed: Any, bucket: str,
+                                                       storage_link: WanProxy, far_endpoint: Any,
+                                                       trouble: str) -> None:
     [path] = _files(tmp_path / "in", 1, size=2 * 1024 * KiB)
     engine, events = _engine(tmp_path, far_endpoint.sign_url, stall_timeout=1.0)
     try:
-        storage_link.blackhole()  # connections are accepted, no byte moves
-        engine.add_paths([path], "ep")
-        engine.start()
-        assert events.wait_for(lambda _: "unreachable" in _states(events), timeout=30)
-        storage_link.restore()
-        assert engine.wait_idle(60)
-        [job] = engine.jobs()
-    finally:
-        close_engine(engine)
-    assert job.state is JobState.DONE
-    [down] = [e for e in events.of(EventKind.DESTINATION) if e.extra["state"] == "unreachable"]
-    assert down.failure is not None and down.failure["code"] in ("Timeout", "ConnectionReset", "NetworkError")
-    assert _stored(seaweed, bucket) == {path.name: 2 * 1024 * KiB}
-
-
-def test_dripping_link_cannot_hold_a_worker(tmp_path: Path, seaweed: Any, bucket: str,
-                                            storage_link: WanProxy, far_endpoint: Any) -> None:
-    [path] = _files(tmp_path / "in", 1, size=1024 * KiB)
-    engine, events = _engine(tmp_path, far_endpoint.sign_url, stall_timeout=1.0)
-    try:
-        storage_link.drip(2000)  # a few KB a second: every 256 KiB slice needs minutes
+        if trouble == "stall":
+            storage_link.blackhole()  # connections are accepted, no byte moves
+        else:
+            storage_link.drip(2000)  # a few KB a second: every 256 KiB slice needs minutes
         engine.add_paths([path], "ep")
         engine.start()
         assert events.wait_for(lambda _: "unreachable" in _states(events), timeout=60)
@@ -183,6 +168,9 @@ def test_dripping_link_cannot_hold_a_worker(tmp_path: Path, seaweed: Any, bucket
     finally:
         close_engine(engine)
     assert job.state is JobState.DONE
+    [down] = [e for e in events.of(EventKind.DESTINATION) if e.extra["state"] == "unreachable"]
+    assert down.failure is not None and down.failure["code"] in ("Timeout", "ConnectionReset", "NetworkError")
+    assert _stored(seaweed, bucket) == {path.name: 2 * 1024 * KiB}
 
 
 class _CountingBatch(BatchPutSigner):
