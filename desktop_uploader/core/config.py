@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import json
 import os
 import tempfile
@@ -34,10 +35,18 @@ class ProfileError(ValueError):
 
 
 def is_loopback_host(host: str | None) -> bool:
+    """True for this computer only: ``localhost`` or a loopback address literal (127.0.0.0/8, ::1).
+
+    Decided on the parsed address, never on how the name starts: ``127.example.org`` is somebody else's."""
     if not host:
         return False
-    host = host.strip("[]").lower()
-    return host == "localhost" or host == "::1" or host.startswith("127.")
+    host = host.strip("[]").lower().rstrip(".")
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 @dataclass
@@ -152,10 +161,29 @@ class Profile:
         unknown = sorted(set(data) - known)
         if unknown:
             raise ProfileError(name, unknown[0], "is not a known setting")
-        try:
-            return cls(name=name, **data)
-        except TypeError as exc:
-            raise ProfileError(name, "?", str(exc)) from None
+        for key, value in data.items():
+            _check_type(name, key, value)
+        return cls(name=name, **data)
+
+
+def _check_type(profile: str, name: str, value: Any) -> None:
+    """A hand-edited settings file may hold a number where text belongs; say which setting, instead of
+    failing later somewhere else."""
+    default = next(f for f in fields(Profile) if f.name == name)
+    example = default.default_factory() if callable(default.default_factory) else default.default
+    if isinstance(example, bool):
+        ok, what = isinstance(value, bool), "true or false"
+    elif isinstance(example, int):
+        ok, what = isinstance(value, int) and not isinstance(value, bool), "a whole number"
+    elif isinstance(example, str):
+        ok, what = isinstance(value, str), "text"
+    elif isinstance(example, list):
+        ok, what = isinstance(value, list) and all(isinstance(v, str) for v in value), "a list of texts"
+    else:
+        ok = isinstance(value, dict) and all(isinstance(k, str) and isinstance(v, str) for k, v in value.items())
+        what = "a table of texts"
+    if not ok:
+        raise ProfileError(profile, name, f"must be {what}, not {json.dumps(value)[:60]}")
 
 
 class ConfigError(Exception):
@@ -178,7 +206,8 @@ class Config:
             raw = json.loads(path.read_text("utf-8"))
         except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
             raise ConfigError(f"The settings file {path} cannot be read: {exc}") from None
-        if not isinstance(raw, dict) or not isinstance(raw.get("profiles", {}), dict):
+        if not isinstance(raw, dict) or not isinstance(raw.get("profiles", {}), dict) or \
+                not isinstance(raw.get("settings", {}), dict) or not isinstance(raw.get("default_profile", ""), str):
             raise ConfigError(f"The settings file {path} is not in the expected format.")
         profiles: dict[str, Profile] = {}
         for name, data in raw.get("profiles", {}).items():

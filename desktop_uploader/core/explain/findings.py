@@ -16,6 +16,7 @@ from email.utils import parsedate_to_datetime
 from typing import Any
 from urllib.parse import unquote
 
+from desktop_uploader.core.config import is_loopback_host
 from desktop_uploader.core.explain.catalog import Catalog, load_catalog
 from desktop_uploader.core.failure import Failure
 from desktop_uploader.core.models import SignedRequest
@@ -44,7 +45,6 @@ PART_MIN = 5 * 1024**2
 MAX_PARTS = 10000
 EXPIRES_SOON_SECONDS = 60
 MAX_SESSION_SECONDS = 12 * 3600  # the longest an assumed-role session (and so a link it signs) lives
-_LOOPBACK = ("localhost", "127.0.0.1", "::1", "[::1]")
 _EXPECTING_RE = re.compile(r"expecting\s+'([a-z0-9-]+)'", re.I)
 _WRONG_REGION_RE = re.compile(r"region\s+'([a-z0-9-]+)'\s+is wrong", re.I)
 
@@ -181,7 +181,7 @@ def _link_checks(ex: _Exchange, col: _Collector, hints: dict[str, str]) -> None:
     elif info.version == "v2":
         col.add("Link.sigv2", WARNING)
 
-    if info.scheme == "http" and info.host not in _LOOPBACK and not info.host.startswith("127."):
+    if info.scheme == "http" and not is_loopback_host(info.host):
         col.add("Link.insecure", WARNING)
 
     _time_checks(ex, col)
