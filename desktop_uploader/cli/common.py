@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import getpass
+import re
 import sys
 from typing import TYPE_CHECKING
 
@@ -66,6 +67,31 @@ def read_secret(prompt: str) -> str:
     if not value:
         raise UsageError("No value was given.")
     return value
+
+
+# Terminal control characters (C0, DEL, C1) and the invisible marks that reorder text on screen: a file name
+# must not move the cursor, recolour the terminal or show itself as another name.
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def valid_text(text: object) -> str:
+    """``text`` with the bytes of a name that was not valid text shown as ``\\xff``: such names reach us as
+    lone surrogates, which no terminal, file or JSON reader takes."""
+    value = str(text)
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        try:
+            raw = value.encode("utf-8", "surrogateescape")
+        except UnicodeEncodeError:
+            raw = value.encode("utf-8", "backslashreplace")
+        value = raw.decode("utf-8", "backslashreplace")
+    return value
+
+
+def printable(text: object) -> str:
+    """``text`` safe to print on a terminal: valid text, with control characters escaped (``\\x1b``)."""
+    return _UNPRINTABLE.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), valid_text(text))
 
 
 def eprint(*parts: object) -> None:

@@ -15,7 +15,14 @@ from dataclasses import replace
 from types import FrameType
 from typing import Any, TextIO
 
-from desktop_uploader.cli.common import EXIT_FAILED, EXIT_OK, UsageError, load_config_and_lock
+from desktop_uploader.cli.common import (
+    EXIT_FAILED,
+    EXIT_OK,
+    UsageError,
+    load_config_and_lock,
+    printable,
+    valid_text,
+)
 from desktop_uploader.core.config import KIND_ENDPOINT, KIND_LOCAL, Config, ConfigError, Profile, ProfileError
 from desktop_uploader.core.engine import KeyOptions
 from desktop_uploader.core.factory import EngineOptions, open_engine
@@ -153,22 +160,23 @@ class _Reporter:
         if event.kind is EventKind.DONE:
             self.done += 1
             self.bytes += event.bytes_sent
-            self._line(f"uploaded  {event.path} -> {event.key}")
+            self._line(f"uploaded  {printable(event.path)} -> {printable(event.key)}")
         elif event.kind is EventKind.FAILED:
             self.failed += 1
             failure = event.failure or {}
             explanation = failure.get("explanation") or {}
-            self._line(f"FAILED    {event.path}: {explanation.get('summary') or failure.get('message')}")
+            self._line(f"FAILED    {printable(event.path)}: "
+                       f"{printable(explanation.get('summary') or failure.get('message'))}")
             if explanation.get("action"):
-                self._line(f"          {explanation['action']}")
+                self._line(f"          {printable(explanation['action'])}")
         elif event.kind is EventKind.RETRY:
             reason = event.extra.get("reason") or (event.failure or {}).get("message", "")
-            self._line(f"retrying  {event.path} in {event.retry_in or 0:.0f} s: {reason}")
+            self._line(f"retrying  {printable(event.path)} in {event.retry_in or 0:.0f} s: {printable(reason)}")
         elif event.kind is EventKind.DESTINATION:
             self._line(destination_line(event))
         elif event.kind is EventKind.PROGRESS and self.tty and event.total:
             pct = 100 * event.bytes_sent // event.total
-            self.err.write(f"\r  {pct:3d}%  {os.path.basename(event.path or '')[:60]:<60}")
+            self.err.write(f"\r  {pct:3d}%  {printable(os.path.basename(event.path or ''))[:60]:<60}")
             self.err.flush()
 
     def _line(self, text: str) -> None:
@@ -184,7 +192,8 @@ def destination_line(event: Event) -> str:
         return "connected again; continuing"
     summary = (event.extra.get("explanation") or {}).get("summary") or (event.failure or {}).get("message", "")
     what = "is slowing uploads down" if state == "slowed" else "cannot be reached"
-    return f"WAITING   the destination {what}; trying again in {event.retry_in or 0:.0f} s. {summary}".rstrip()
+    line = f"WAITING   the destination {what}; trying again in {event.retry_in or 0:.0f} s. {summary}"
+    return printable(line).rstrip()
 
 
 def json_event(event: Event) -> dict[str, Any]:
@@ -196,7 +205,8 @@ def json_event(event: Event) -> dict[str, Any]:
                 "retry_in": event.retry_in, "code": (event.failure or {}).get("code"),
                 "explanation": {k: explanation.get(k) for k in ("summary", "cause", "action")}
                 if explanation else None}
-    data: dict[str, Any] = {"event": event.kind.value, "path": event.path, "key": event.key}
+    data: dict[str, Any] = {"event": event.kind.value, "path": valid_text(event.path) if event.path else event.path,
+                            "key": event.key}
     if event.kind is EventKind.PROGRESS:
         data.update(bytes=event.bytes_sent, total=event.total)
     elif event.kind is EventKind.QUEUED:
@@ -217,6 +227,8 @@ def json_event(event: Event) -> dict[str, Any]:
 def run(args: argparse.Namespace, *, out: TextIO | None = None, err: TextIO | None = None) -> int:
     out = out or sys.stdout
     err = err or sys.stderr
+    if any(not str(path).strip() for path in args.paths):
+        raise UsageError("An empty path was given; name the files or folders to upload ('.' for this folder).")
     config, locked = load_config_and_lock()
     profile, adhoc = resolve_profile(args, effective_config(config, locked))
     options = EngineOptions(rate_limit=args.limit_rate, verify_md5=not args.skip_checksum,
@@ -267,10 +279,10 @@ def run(args: argparse.Namespace, *, out: TextIO | None = None, err: TextIO | No
 
 def _report_problem(json_mode: bool, out: TextIO, err: TextIO, path: str, reason: str) -> None:
     if json_mode:
-        out.write(json.dumps({"event": "failed", "path": path, "key": None, "code": "LocalFileProblem",
+        out.write(json.dumps({"event": "failed", "path": valid_text(path), "key": None, "code": "LocalFileProblem",
                               "http_status": None,
                               "explanation": {"summary": reason, "cause": reason,
                                               "action": "Check the file or folder and try again."}},
                              ensure_ascii=False) + "\n")
     else:
-        err.write(f"SKIPPED   {path}: {reason}\n")
+        err.write(f"SKIPPED   {printable(path)}: {printable(reason)}\n")

@@ -8,7 +8,6 @@ import socket
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
-from pathlib import Path
 
 from desktop_uploader.core.keys import KeyTemplate, resolve_collisions
 from desktop_uploader.core.mime import content_type_for
@@ -34,7 +33,8 @@ class BatchPlan:
 
 def plan_batch(store: JobStore, paths: Iterable[str | os.PathLike[str]], profile: str, keys: KeyOptions, *,
                skip: SkipRule, batch: str, metadata: dict[str, str] | None, paused: bool) -> BatchPlan:
-    scan = scan_paths([Path(p) for p in paths], skip)
+    # As given: Path('') would be '.', and an empty path must never mean the current folder.
+    scan = scan_paths([os.fspath(p) for p in paths], skip)
     problems = list(scan.problems)
     wanted = _named(scan.files, keys, problems)
     resumed: list[Job] = []

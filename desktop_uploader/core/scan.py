@@ -204,6 +204,11 @@ class _Scan:
         if ident in self.seen_files:
             return
         self.seen_files.add(ident)
+        if not _is_text(str(path)):
+            self.problem(path, "This file's name is not valid text (it was written by a system using another "
+                               "character encoding), so it cannot be named on the server. Rename it and add "
+                               "it again.")
+            return
         self.files.append(FoundFile(path=path, root=root, size=st.st_size, mtime_ns=st.st_mtime_ns))
 
     def top_level(self, raw: str | Path) -> None:
@@ -305,6 +310,16 @@ class _Scan:
             return None
         self.problem(path, _special_reason(st.st_mode))
         return None
+
+
+def _is_text(name: str) -> bool:
+    """False for names whose bytes were not valid in the system's encoding: Python keeps them as lone
+    surrogates, which no key, database or terminal can take."""
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _is_link(entry: os.DirEntry[str]) -> bool:
