@@ -17,7 +17,7 @@ import keyring.backends.fail
 import pytest
 
 pytest_plugins = ["tests.plugins.seaweed", "tests.plugins.keychain", "tests.plugins.endpoint", "tests.plugins.wan",
-                  "tests.plugins.sqlite"]
+                  "tests.plugins.sqlite", "tests.plugins.disk"]
 
 
 @pytest.fixture(autouse=True)

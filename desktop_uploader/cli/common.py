@@ -5,6 +5,8 @@ from __future__ import annotations
 import getpass
 import re
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
 from desktop_uploader.core.config import Config, ConfigError, Profile, ProfileError
@@ -58,6 +60,20 @@ def load_profile(name: str | None, *, effective: bool = False) -> tuple[Config, 
     try:
         return config, config.get(name)
     except ConfigError as exc:
+        raise UsageError(str(exc)) from None
+
+
+@contextmanager
+def queue_errors() -> Iterator[None]:
+    """A queue database that cannot be used becomes one plain message and exit status 2, not a traceback."""
+    from desktop_uploader.core.store import QueueDamaged, StoreError
+
+    try:
+        yield
+    except QueueDamaged as exc:
+        raise UsageError(f"{exc} To keep it aside and start with an empty queue, run "
+                         "'desktop-uploader queue reset'.") from None
+    except StoreError as exc:
         raise UsageError(str(exc)) from None
 
 

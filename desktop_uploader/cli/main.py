@@ -23,6 +23,7 @@ COMMAND_MODULES = {
     "demo": "demo_cmd",
     "kiosk": "kiosk_cmd",
     "fleet": "kiosk_cmd",
+    "queue": "queue_cmd",
 }
 COMMANDS = {*COMMAND_MODULES, "gui"}
 

@@ -18,13 +18,15 @@ from typing import Any, TextIO
 from desktop_uploader.cli.common import (
     EXIT_FAILED,
     EXIT_OK,
+    EXIT_USAGE,
     UsageError,
     load_config_and_lock,
     printable,
+    queue_errors,
     valid_text,
 )
 from desktop_uploader.core.config import KIND_ENDPOINT, KIND_LOCAL, Config, ConfigError, Profile, ProfileError
-from desktop_uploader.core.engine import KeyOptions
+from desktop_uploader.core.engine import Engine, KeyOptions
 from desktop_uploader.core.factory import EngineOptions, open_engine
 from desktop_uploader.core.locked import effective_config
 from desktop_uploader.core.models import Event, EventKind, JobState
@@ -39,8 +41,9 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p = sub.add_parser("upload", help="upload files and folders",
                        description="Upload files and folders (recursively). While the destination cannot be "
                                    "reached, files wait in the queue instead of failing. Exit status: 0 all "
-                                   "uploaded, 1 any failed, 2 usage or configuration error, 3 the destination "
-                                   "stayed unreachable for --wait-offline (the same command continues later).")
+                                   "uploaded, 1 any failed, 2 usage or configuration error or a queue database "
+                                   "that cannot be used, 3 the destination stayed unreachable for --wait-offline "
+                                   "(the same command continues later).")
     p.add_argument("paths", nargs="+", metavar="PATH")
     p.add_argument("--profile", help="saved profile to use (default: the default profile)")
     p.add_argument("--endpoint", metavar="URL", help="signing endpoint URL (simple protocol)")
@@ -233,8 +236,16 @@ def run(args: argparse.Namespace, *, out: TextIO | None = None, err: TextIO | No
     profile, adhoc = resolve_profile(args, effective_config(config, locked))
     options = EngineOptions(rate_limit=args.limit_rate, verify_md5=not args.skip_checksum,
                             concurrency=args.concurrency)
-    engine = open_engine(config, locked=locked, profile=profile.name, options=options, profiles=[profile.name],
-                         extra={profile.name: profile} if adhoc else None)
+    with queue_errors():
+        engine = open_engine(config, locked=locked, profile=profile.name, options=options,
+                             profiles=[profile.name], extra={profile.name: profile} if adhoc else None)
+        try:
+            return _upload(args, engine, profile, out, err)
+        finally:
+            engine.close()
+
+
+def _upload(args: argparse.Namespace, engine: Engine, profile: Profile, out: TextIO, err: TextIO) -> int:
     ids: set[int] = set()
     batch = uuid.uuid4().hex[:12]
     reporter = _Reporter(args.json, out, err, ids, batch)
@@ -255,16 +266,9 @@ def run(args: argparse.Namespace, *, out: TextIO | None = None, err: TextIO | No
         for problem in result.problems:
             _report_problem(args.json, out, err, str(problem.path), problem.reason)
         engine.start()
-        while not engine.wait_idle(timeout=0.2):
-            if interrupted.is_set():
-                err.write("\nInterrupted; unfinished files stay queued and continue next time.\n")
-                return 130
-            down_since = engine.health.down_since(profile.name)
-            if down_since is not None and time.monotonic() - down_since > args.wait_offline:
-                waiting = sum(1 for j in (engine.job(i) for i in ids) if j is not None and not j.state.finished)
-                err.write(f"The destination stayed unreachable for {args.wait_offline:.0f} s; {waiting} file(s) "
-                          "are still queued. Run the same command again to continue them.\n")
-                return EXIT_OFFLINE
+        stopped = _wait(args, engine, profile, ids, interrupted, err)
+        if stopped is not None:
+            return stopped
         jobs = [j for j in (engine.job(i) for i in ids) if j is not None]
         failed = [j for j in jobs if j.state is not JobState.DONE]
         if not args.json:
@@ -274,7 +278,26 @@ def run(args: argparse.Namespace, *, out: TextIO | None = None, err: TextIO | No
         return EXIT_FAILED if failed or result.problems else EXIT_OK
     finally:
         signal.signal(signal.SIGINT, previous)
-        engine.close()
+
+
+def _wait(args: argparse.Namespace, engine: Engine, profile: Profile, ids: set[int], interrupted: threading.Event,
+          err: TextIO) -> int | None:
+    """Wait until the run's files are settled; an exit status if the run ends early instead."""
+    while not engine.wait_idle(timeout=0.2):
+        if interrupted.is_set():
+            err.write("\nInterrupted; unfinished files stay queued and continue next time.\n")
+            return 130
+        down_since = engine.health.down_since(profile.name)
+        if down_since is not None and time.monotonic() - down_since > args.wait_offline:
+            waiting = sum(1 for j in (engine.job(i) for i in ids) if j is not None and not j.state.finished)
+            err.write(f"The destination stayed unreachable for {args.wait_offline:.0f} s; {waiting} file(s) "
+                      "are still queued. Run the same command again to continue them.\n")
+            return EXIT_OFFLINE
+    if engine.fatal is not None:
+        err.write(f"Stopped: {printable(engine.fatal)} Unfinished files stay queued; run the same command "
+                  "again to continue them.\n")
+        return EXIT_USAGE
+    return None
 
 
 def _report_problem(json_mode: bool, out: TextIO, err: TextIO, path: str, reason: str) -> None:

@@ -37,7 +37,7 @@ from desktop_uploader.core.scan import DEFAULT_SKIP, ScanProblem, SkipRule
 from desktop_uploader.core.sending import DestinationDown, JobSender
 from desktop_uploader.core.signers.base import Signer
 from desktop_uploader.core.signers.cache import SignerCache
-from desktop_uploader.core.store import JobStore
+from desktop_uploader.core.store import JobStore, StoreError
 from desktop_uploader.core.transfer import (
     Control,
     Interrupted,
@@ -88,6 +88,7 @@ class Engine:
         self._awake_lock = threading.Lock()
         self._running = False
         self._closing = False
+        self.fatal: str | None = None  # why the engine stopped by itself, if it did
         self.health = DestinationHealth()
         self._pacer = ConcurrencyController(self.settings.concurrency, self.settings.max_concurrency) \
             if self.settings.adaptive else None
@@ -273,7 +274,7 @@ class Engine:
         deadline = None if timeout is None else time.monotonic() + timeout
         with self._cond:
             while True:
-                if not self._active and not self._has_queued():
+                if self.fatal is not None or (not self._active and not self._has_queued()):
                     return True
                 remaining = None if deadline is None else deadline - time.monotonic()
                 if remaining is not None and remaining <= 0:
@@ -322,6 +323,27 @@ class Engine:
         return self.store.has_queued(self._profiles)
 
     def _worker(self, index: int) -> None:
+        try:
+            self._work(index)
+        except Exception as exc:  # the queue cannot be written, or a bug: stop, never hang half-staffed
+            self._stop_broken(index, exc)
+
+    def _stop_broken(self, index: int, exc: Exception) -> None:
+        log.error("upload worker %s stopped: %s", index, exc, exc_info=not isinstance(exc, StoreError))
+        reason = str(exc) if isinstance(exc, StoreError) else f"The upload engine stopped unexpectedly: {exc!r}"
+        with self._cond:
+            self._worker_slots.discard(index)
+            first = self.fatal is None
+            self.fatal = self.fatal or reason
+            self._closing = True
+            controls = list(self._active.values())
+            self._cond.notify_all()
+        for control in controls:
+            control.stop("shutdown")
+        if first:
+            self._emit(Event(EventKind.STOPPED, extra={"reason": reason}))
+
+    def _work(self, index: int) -> None:
         while True:
             with self._cond:
                 if self._closing or index >= self.settings.concurrency:

@@ -81,6 +81,9 @@ class EventKind(StrEnum):
     # explanation; retry_in says when it is tried again.
     DESTINATION = "destination"
     CONCURRENCY = "concurrency"  # the number of files sent at once changed: extra["files_at_once"]
+    # The engine stopped by itself (the queue database cannot be written, a worker broke): extra["reason"]
+    # says why in plain words; the queue is left for the next start.
+    STOPPED = "stopped"
 
 
 @dataclass(frozen=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 from pathlib import Path
 
@@ -16,18 +17,24 @@ def _override() -> Path | None:
     return Path(value) if value else None
 
 
+def _private_dir(path: Path) -> Path:
+    """The app's own folder, open to its owner only: it holds the queue (names of other people's files), the
+    settings and the PIN record."""
+    path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    with contextlib.suppress(OSError):  # a folder someone else made for us, or Windows: leave it
+        if path.stat().st_mode & 0o077:
+            path.chmod(0o700)
+    return path
+
+
 def config_dir() -> Path:
     base = _override()
-    path = base / "config" if base else Path(platformdirs.user_config_dir(APP_NAME, appauthor=False))
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+    return _private_dir(base / "config" if base else Path(platformdirs.user_config_dir(APP_NAME, appauthor=False)))
 
 
 def data_dir() -> Path:
     base = _override()
-    path = base / "data" if base else Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+    return _private_dir(base / "data" if base else Path(platformdirs.user_data_dir(APP_NAME, appauthor=False)))
 
 
 def queue_db_path() -> Path:

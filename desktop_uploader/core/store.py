@@ -6,12 +6,14 @@ inserts are one transaction. Schema changes go through numbered migrations.
 
 from __future__ import annotations
 
+import errno
 import json
+import os
 import sqlite3
 import threading
 import time
 from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -82,7 +84,55 @@ _COLUMNS = (
 
 
 class StoreError(Exception):
-    pass
+    """The queue database cannot be used; the message says why in plain words and names the file."""
+
+    def __init__(self, message: str, path: Path | None = None) -> None:
+        super().__init__(message)
+        self.path = path
+
+
+class QueueDamaged(StoreError):
+    """The database file is not a database any more (a disk fault, a half-copied file)."""
+
+
+def _plain_error(exc: sqlite3.Error | OSError, path: Path) -> StoreError:
+    """What a database or file-system error means for the user, in one sentence that names the file."""
+    name = str(getattr(exc, "sqlite_errorname", "") or "")
+    if name.startswith(("SQLITE_CORRUPT", "SQLITE_NOTADB")):
+        return QueueDamaged(f"The queue database {path} is damaged ({exc}).", path)
+    if name == "SQLITE_FULL" or getattr(exc, "errno", None) == errno.ENOSPC:
+        return StoreError(f"The disk that holds the queue database {path} is full. Free some space and try "
+                          "again; nothing queued was lost.", path)
+    if name.startswith(("SQLITE_READONLY", "SQLITE_CANTOPEN", "SQLITE_PERM", "SQLITE_AUTH")) or \
+            isinstance(exc, PermissionError) or getattr(exc, "errno", None) == errno.EROFS:
+        return StoreError(f"The queue database {path} cannot be written: the file or its folder is read-only "
+                          f"or belongs to someone else ({exc}).", path)
+    if name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")):
+        return StoreError(f"The queue database {path} stayed locked by another program ({exc}).", path)
+    return StoreError(f"The queue database {path} could not be read or written ({exc}).", path)
+
+
+def set_aside(path: Path | str) -> Path:
+    """Move a (damaged) queue database and its journal files out of the way, keeping them for inspection;
+    returns where the database went. The next start creates an empty queue."""
+    path = Path(path)
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    target = path.with_name(f"{path.name}.damaged-{stamp}")
+    for suffix in ("", "-wal", "-shm"):
+        source = Path(f"{path}{suffix}")
+        if source.exists():
+            os.replace(source, f"{target}{suffix}")
+    return target
+
+
+def _private_file(path: Path) -> None:
+    """The queue holds file names and keys of other people's work: readable by its owner only. SQLite gives
+    its -wal and -shm files the database's own permissions."""
+    if not path.exists():
+        os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
+    for suffix in ("", "-wal", "-shm"):
+        with suppress(OSError):  # not ours to change (another owner, Windows): leave it as it is
+            os.chmod(f"{path}{suffix}", 0o600)
 
 
 @dataclass(frozen=True)
@@ -112,15 +162,20 @@ class JobStore:
 
     def __init__(self, path: Path | str) -> None:
         self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
         self._lock = threading.RLock()
-        self._conn = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None, timeout=30)
         try:
-            self._conn.execute("PRAGMA journal_mode=WAL")
-            # NORMAL is durable across application crashes in WAL mode; only a power cut may drop the last
-            # commits, which resume handles (a job goes back to queued, never disappears).
-            self._conn.execute("PRAGMA synchronous=NORMAL")
-            self._conn.execute("PRAGMA foreign_keys=ON")
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            _private_file(self.path)
+            self._conn = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None, timeout=30)
+        except (sqlite3.Error, OSError) as exc:
+            raise _plain_error(exc, self.path) from exc
+        try:
+            with self._db() as conn:
+                conn.execute("PRAGMA journal_mode=WAL")
+                # NORMAL is durable across application crashes in WAL mode; only a power cut may drop the
+                # last commits, which resume handles (a job goes back to queued, never disappears).
+                conn.execute("PRAGMA synchronous=NORMAL")
+                conn.execute("PRAGMA foreign_keys=ON")
             self._migrate()
         except BaseException:
             # Nobody gets a store to close: a refused or unreadable database must not stay open.
@@ -129,7 +184,7 @@ class JobStore:
 
     # -- schema ---------------------------------------------------------------------------------------
     def _migrate(self) -> None:
-        with self._lock:
+        with self._db():
             current = self._conn.execute("PRAGMA user_version").fetchone()[0]
             if current > SCHEMA_VERSION:
                 raise StoreError(
@@ -143,18 +198,31 @@ class JobStore:
                     self._conn.execute(f"PRAGMA user_version={version + 1}")
 
     @contextmanager
-    def _tx(self) -> Iterator[sqlite3.Connection]:
+    def _db(self) -> Iterator[sqlite3.Connection]:
+        """The connection, under the lock; its errors become a StoreError that says what to do."""
         with self._lock:
-            self._conn.execute("BEGIN IMMEDIATE")
             try:
                 yield self._conn
+            except sqlite3.Error as exc:
+                raise _plain_error(exc, self.path) from exc
+
+    @contextmanager
+    def _tx(self) -> Iterator[sqlite3.Connection]:
+        with self._db() as conn:
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield conn
+                conn.execute("COMMIT")
             except BaseException:
-                self._conn.execute("ROLLBACK")
+                # Also when COMMIT itself failed (a full disk): an open transaction would refuse every
+                # later BEGIN on this connection.
+                if conn.in_transaction:
+                    with suppress(sqlite3.Error):
+                        conn.execute("ROLLBACK")
                 raise
-            self._conn.execute("COMMIT")
 
     def schema_version(self) -> int:
-        with self._lock:
+        with self._db():
             return int(self._conn.execute("PRAGMA user_version").fetchone()[0])
 
     def close(self) -> None:
@@ -183,7 +251,7 @@ class JobStore:
         return jobs
 
     def get(self, job_id: int) -> Job | None:
-        with self._lock:
+        with self._db():
             row = self._conn.execute(f"SELECT {_COLUMNS} FROM jobs WHERE id=?", (job_id,)).fetchone()
         return _row_to_job(row) if row else None
 
@@ -208,19 +276,19 @@ class JobStore:
         sql += " ORDER BY id DESC" if newest_first else " ORDER BY id"
         if limit is not None:
             sql += f" LIMIT {int(limit)}"
-        with self._lock:
+        with self._db():
             rows = self._conn.execute(sql, args).fetchall()
         return [_row_to_job(r) for r in rows]
 
     def counts(self) -> dict[JobState, int]:
-        with self._lock:
+        with self._db():
             rows = self._conn.execute("SELECT state, COUNT(*) FROM jobs GROUP BY state").fetchall()
         return {JobState(s): n for s, n in rows}
 
     def unfinished_by_file(self, profile: str) -> dict[tuple[str, str], Job]:
         """Not-yet-done jobs by (path, key), so queuing the same file again resumes it. One query for a
         whole batch instead of one per file."""
-        with self._lock:
+        with self._db():
             rows = self._conn.execute(
                 f"SELECT {_COLUMNS} FROM jobs WHERE profile=? AND state NOT IN (?,?) ORDER BY id",
                 (profile, JobState.DONE.value, JobState.CANCELLED.value),
@@ -236,7 +304,7 @@ class JobStore:
             names = list(profiles)
             sql += f" AND profile IN ({','.join('?' * len(names))})"
             args.extend(names)
-        with self._lock:
+        with self._db():
             return self._conn.execute(sql + " LIMIT 1", args).fetchone() is not None
 
     def peek_queued(self, profile: str, *, limit: int, exclude: Iterable[int] = ()) -> list[Job]:
@@ -249,7 +317,7 @@ class JobStore:
             args.extend(excluded)
         sql += " ORDER BY id LIMIT ?"
         args.append(int(limit))
-        with self._lock:
+        with self._db():
             return [_row_to_job(row) for row in self._conn.execute(sql, args).fetchall()]
 
     def claim_next(self, profiles: Iterable[str] | None = None, exclude: Iterable[int] = (),
@@ -337,16 +405,16 @@ class JobStore:
         return changed
 
     def update_progress(self, job_id: int, bytes_sent: int) -> None:
-        with self._lock:
+        with self._db():
             self._conn.execute("UPDATE jobs SET bytes_sent=?, updated_at=? WHERE id=?",
                                (bytes_sent, time.time(), job_id))
 
     def set_key(self, job_id: int, key: str) -> None:
-        with self._lock:
+        with self._db():
             self._conn.execute("UPDATE jobs SET key=? WHERE id=?", (key, job_id))
 
     def update_file_facts(self, job_id: int, size: int, mtime_ns: int) -> None:
-        with self._lock:
+        with self._db():
             self._conn.execute("UPDATE jobs SET size=?, mtime_ns=? WHERE id=?", (size, mtime_ns, job_id))
 
     def remove(self, job_ids: Sequence[int]) -> int:
@@ -359,7 +427,7 @@ class JobStore:
 
     # -- multipart ------------------------------------------------------------------------------------
     def get_multipart(self, job_id: int) -> UploadRecord | None:
-        with self._lock:
+        with self._db():
             row = self._conn.execute(
                 "SELECT upload_id, key, part_size, file_size, mtime_ns FROM multipart WHERE job_id=?",
                 (job_id,)).fetchone()
@@ -378,29 +446,29 @@ class JobStore:
             conn.execute("DELETE FROM multipart WHERE job_id=?", (job_id,))
 
     def add_part(self, job_id: int, part_number: int, etag: str, size: int, md5: str | None) -> None:
-        with self._lock:
+        with self._db():
             self._conn.execute("INSERT OR REPLACE INTO parts VALUES (?,?,?,?,?)",
                                (job_id, part_number, etag, size, md5))
 
     def parts(self, job_id: int) -> dict[int, tuple[str, int, str | None]]:
-        with self._lock:
+        with self._db():
             rows = self._conn.execute(
                 "SELECT part_number, etag, size, md5 FROM parts WHERE job_id=? ORDER BY part_number",
                 (job_id,)).fetchall()
         return {r[0]: (r[1], r[2], r[3]) for r in rows}
 
     def add_orphan_upload(self, upload_id: str, key: str, profile: str) -> None:
-        with self._lock:
+        with self._db():
             self._conn.execute("INSERT OR REPLACE INTO orphan_uploads VALUES (?,?,?,?)",
                                (upload_id, key, profile, time.time()))
 
     def orphan_uploads(self) -> list[tuple[str, str, str]]:
-        with self._lock:
+        with self._db():
             rows = self._conn.execute("SELECT upload_id, key, profile FROM orphan_uploads").fetchall()
         return [(str(r[0]), str(r[1]), str(r[2])) for r in rows]
 
     def drop_orphan_upload(self, upload_id: str) -> None:
-        with self._lock:
+        with self._db():
             self._conn.execute("DELETE FROM orphan_uploads WHERE upload_id=?", (upload_id,))
 
 

@@ -18,6 +18,7 @@ from desktop_uploader.core.engine import Engine
 from desktop_uploader.core.factory import open_engine
 from desktop_uploader.core.locked import LockdownError, LockedConfig, effective_config, load_locked, locked_config_path
 from desktop_uploader.core.secrets import SecretStore
+from desktop_uploader.core.store import StoreError
 from desktop_uploader.gui.main_window import MainWindow
 from desktop_uploader.gui.qtcompat import protect_singletons
 from desktop_uploader.gui.resources import icon, install_translator
@@ -89,7 +90,11 @@ def _run(app: QApplication, instance: InstanceServer, paths: Sequence[str], prof
                              QCoreApplication.translate("App", "There is no destination named “{name}”.")
                              .format(name=profile))
         return 2
-    window = create_window(config, profile=profile, secrets=secrets, locked=locked)
+    try:
+        window = create_window(config, profile=profile, secrets=secrets, locked=locked)
+    except StoreError as exc:
+        QMessageBox.critical(None, QCoreApplication.translate("App", "The upload queue cannot be opened"), str(exc))
+        return 2
     engine = window.engine
     reporter = window_status_reporter(engine, config, effective, profile, locked, secrets)
     instance.paths_received.connect(lambda more: _handed_over(window, more))

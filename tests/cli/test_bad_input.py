@@ -12,6 +12,9 @@ import pytest
 
 from desktop_uploader.cli.main import main
 from desktop_uploader.core.config import config_path
+from desktop_uploader.core.paths import queue_db_path
+from desktop_uploader.core.store import JobStore
+from tests.plugins.disk import SmallDisk, fill, make_read_only
 
 
 def _keys(seaweed: Any, bucket: str) -> list[str]:
@@ -75,3 +78,44 @@ def test_wrong_typed_settings_are_one_plain_message(tmp_path: Path, capsys: pyte
     assert main(["upload", str(tmp_path / "a.txt"), "--profile", "field"]) == 2
     err = capsys.readouterr().err
     assert "concurrency: must be a whole number" in err and "Traceback" not in err
+
+
+def test_a_damaged_queue_is_named_kept_and_replaced_on_request(tmp_path: Path, seaweed: Any, bucket: str,
+                                                               reference_endpoint: Any,
+                                                               capsys: pytest.CaptureFixture[str]) -> None:
+    queue = queue_db_path()
+    queue.write_bytes(b"this is not a database, it was cut off while being copied" * 100)
+    (tmp_path / "a.txt").write_text("a")
+    upload = ["upload", str(tmp_path / "a.txt"), "--endpoint", reference_endpoint.sign_url]
+
+    assert main(upload) == 2
+    err = capsys.readouterr().err
+    assert f"The queue database {queue} is damaged" in err and "desktop-uploader queue reset" in err
+    assert "Traceback" not in err
+
+    assert main(["queue", "reset"]) == 0
+    kept = [p for p in queue.parent.iterdir() if p.name.startswith("queue.sqlite3.damaged-")]
+    assert len(kept) == 1 and kept[0].read_bytes().startswith(b"this is not a database")
+    assert str(kept[0]) in capsys.readouterr().out
+    assert main(upload) == 0
+    assert _keys(seaweed, bucket) == ["a.txt"]
+
+
+def test_a_read_only_queue_folder_is_one_plain_message(tmp_path: Path, small_disk: SmallDisk,
+                                                       capsys: pytest.CaptureFixture[str]) -> None:
+    folder = small_disk(queue_db_path().parent)
+    JobStore(folder / "queue.sqlite3").close()
+    make_read_only(folder)
+    (tmp_path / "a.txt").write_text("a")
+    assert main(["upload", str(tmp_path / "a.txt"), "--endpoint", "http://127.0.0.1:9/sign"]) == 2
+    err = capsys.readouterr().err
+    assert "cannot be written" in err and str(folder) in err and "Traceback" not in err
+
+
+def test_a_full_disk_at_start_is_one_plain_message(tmp_path: Path, small_disk: SmallDisk,
+                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    fill(small_disk(queue_db_path().parent))
+    (tmp_path / "a.txt").write_text("a")
+    assert main(["upload", str(tmp_path / "a.txt"), "--endpoint", "http://127.0.0.1:9/sign"]) == 2
+    err = capsys.readouterr().err
+    assert "is full" in err and "Traceback" not in err

@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 from desktop_uploader.core.config import Config, ConfigError, ProfileError
 from desktop_uploader.core.factory import open_engine
 from desktop_uploader.core.locked import LockdownError, LockedConfig
+from desktop_uploader.core.store import StoreError
 from desktop_uploader.gui.kiosk.controller import KioskController, KioskStatus, NetState
 from desktop_uploader.gui.kiosk.dialogs import (
     TOUCH_HEIGHT,
@@ -341,7 +342,12 @@ def run_kiosk(*, profile: str | None = None, watch: Sequence[str] = (),
     if instance is None:
         return 0
     identity = IdentityStore(device_override=settings.device_name or None)
-    engine = open_engine(user_config, locked=locked, profile=settings.profile or None)
+    try:
+        engine = open_engine(user_config, locked=locked, profile=settings.profile or None)
+    except StoreError as exc:
+        QMessageBox.critical(None, QCoreApplication.translate("KioskWindow", "Kiosk mode cannot start"), str(exc))
+        instance.close()
+        return 2
     controller = KioskController(engine, effective, settings, identity, system_network=SystemNetwork())
     # Kiosk mode always tells the admin how it is doing; the report never holds up an upload.
     reporter = reporter_for(engine, user_config, effective.get(settings.profile or None), identity.current,
