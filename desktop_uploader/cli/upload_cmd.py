@@ -29,7 +29,7 @@ from desktop_uploader.core.config import KIND_ENDPOINT, KIND_LOCAL, Config, Conf
 from desktop_uploader.core.engine import Engine, KeyOptions
 from desktop_uploader.core.factory import EngineOptions, open_engine
 from desktop_uploader.core.locked import effective_config
-from desktop_uploader.core.models import Event, EventKind, JobState
+from desktop_uploader.core.models import Event, EventKind, Job, JobState
 
 _JSON_EVENTS = {EventKind.QUEUED, EventKind.STARTED, EventKind.PROGRESS, EventKind.RETRY, EventKind.DONE,
                 EventKind.FAILED, EventKind.DESTINATION, EventKind.CONCURRENCY}
@@ -159,6 +159,17 @@ class _Reporter:
                 return
             self._human(event)
 
+    def already_done(self, job: Job) -> None:
+        """A file the run being continued had uploaded already; it is not sent again."""
+        with self.lock:
+            if self.json_mode:
+                self.out.write(json.dumps({"event": "done", "path": valid_text(job.path), "key": job.key,
+                                           "bytes": job.size, "etag": job.etag, "already_uploaded": True},
+                                          ensure_ascii=False) + "\n")
+                self.out.flush()
+            else:
+                self._line(f"already   {printable(job.path)} -> {printable(job.key)} (uploaded before)")
+
     def _human(self, event: Event) -> None:
         if event.kind is EventKind.DONE:
             self.done += 1
@@ -263,6 +274,9 @@ def _upload(args: argparse.Namespace, engine: Engine, profile: Profile, out: Tex
         keys = KeyOptions(template=profile.key_template, prefix=profile.prefix)
         result = engine.add_paths(args.paths, profile.name, keys=keys, batch=batch)
         ids.update(j.id for j in result.resumed)
+        ids.update(j.id for j in result.finished)
+        for job in result.finished:
+            reporter.already_done(job)
         for problem in result.problems:
             _report_problem(args.json, out, err, str(problem.path), problem.reason)
         engine.start()
@@ -282,8 +296,22 @@ def _upload(args: argparse.Namespace, engine: Engine, profile: Profile, out: Tex
 
 def _wait(args: argparse.Namespace, engine: Engine, profile: Profile, ids: set[int], interrupted: threading.Event,
           err: TextIO) -> int | None:
-    """Wait until the run's files are settled; an exit status if the run ends early instead."""
-    while not engine.wait_idle(timeout=0.2):
+    """Wait until the run's files are settled, also those another run on this queue is sending; an exit status
+    if the run ends early instead."""
+    told = False
+    last_reclaim = time.monotonic()
+    while True:
+        idle = engine.wait_idle(timeout=0.2)
+        if idle and (engine.fatal is not None or not _held_elsewhere(engine, ids)):
+            break
+        if idle:  # only files another run is sending are left
+            if not told and not args.json:
+                err.write("waiting   for files another upload on this computer is sending\n")
+                told = True
+            if time.monotonic() - last_reclaim > 2.0:  # that run may have ended since: take its files over
+                engine.reclaim_abandoned()
+                last_reclaim = time.monotonic()
+            interrupted.wait(0.2)
         if interrupted.is_set():
             err.write("\nInterrupted; unfinished files stay queued and continue next time.\n")
             return 130
@@ -298,6 +326,11 @@ def _wait(args: argparse.Namespace, engine: Engine, profile: Profile, ids: set[i
                   "again to continue them.\n")
         return EXIT_USAGE
     return None
+
+
+def _held_elsewhere(engine: Engine, ids: set[int]) -> bool:
+    """Whether any of the run's files is still being sent while this engine is idle: another process holds it."""
+    return any(j.id in ids for j in engine.jobs((JobState.SIGNING, JobState.UPLOADING)))
 
 
 def _report_problem(json_mode: bool, out: TextIO, err: TextIO, path: str, reason: str) -> None:

@@ -13,7 +13,7 @@ import threading
 import time
 import uuid
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import requests
@@ -58,6 +58,7 @@ class AddResult:
     jobs: list[Job]
     problems: list[ScanProblem]
     resumed: list[Job]
+    finished: list[Job] = field(default_factory=list)  # uploaded already by the batch this one continues
 
 
 class Engine:
@@ -136,7 +137,7 @@ class Engine:
                     self._emit(Event(EventKind.QUEUED, job.id, job.path, job.key, total=job.size,
                                      extra={"batch": job.batch, "profile": job.profile}))
             self._cond.notify_all()
-        return AddResult(jobs=jobs, problems=problems, resumed=resumed)
+        return AddResult(jobs=jobs, problems=problems, resumed=resumed, finished=plan.finished)
 
     # -- control --------------------------------------------------------------------------------------
     def pause(self, job_ids: Sequence[int] | None = None) -> list[int]:
@@ -280,6 +281,14 @@ class Engine:
                 if remaining is not None and remaining <= 0:
                     return False
                 self._cond.wait(timeout=remaining if remaining is not None else 5.0)
+
+    def reclaim_abandoned(self) -> list[int]:
+        """Jobs another process was sending when it died go back to the queue, for this engine to send."""
+        with self._cond:
+            ids = self.store.recover_interrupted(mine_too=False)
+            if ids:
+                self._cond.notify_all()
+        return ids
 
     def close(self, timeout: float = 10.0) -> None:
         """Stop workers (see stop) and release the signers, the HTTP session and an owned queue database."""

@@ -29,6 +29,8 @@ class BatchPlan:
     new_jobs: list[NewJob]
     resumed: list[Job]  # unfinished rows for the same file and key, reused instead of queued again
     problems: list[ScanProblem]
+    # Files a batch being continued has uploaded already, unchanged since: not sent again.
+    finished: list[Job] = field(default_factory=list)
 
 
 def plan_batch(store: JobStore, paths: Iterable[str | os.PathLike[str]], profile: str, keys: KeyOptions, *,
@@ -46,6 +48,7 @@ def plan_batch(store: JobStore, paths: Iterable[str | os.PathLike[str]], profile
             resumed.append(existing)
         else:
             fresh.append((found, key))
+    fresh, finished = _not_sent_yet(store, profile, fresh, resumed)
     taken = {key for _, key in unfinished}
     final_keys = resolve_collisions([k for _, k in fresh], taken=taken.__contains__)
     new_jobs = [
@@ -54,7 +57,26 @@ def plan_batch(store: JobStore, paths: Iterable[str | os.PathLike[str]], profile
                metadata=dict(metadata or {}), state=JobState.PAUSED if paused else JobState.QUEUED)
         for (found, _), key in zip(fresh, final_keys, strict=True)
     ]
-    return BatchPlan(new_jobs=new_jobs, resumed=resumed, problems=problems)
+    return BatchPlan(new_jobs=new_jobs, resumed=resumed, problems=problems, finished=finished)
+
+
+def _not_sent_yet(store: JobStore, profile: str, fresh: list[tuple[FoundFile, str]],
+                  resumed: list[Job]) -> tuple[list[tuple[FoundFile, str]], list[Job]]:
+    """Queuing files again while an earlier batch of them is unfinished continues that batch: its files that
+    were uploaded already, and have not changed since, are not sent twice. Without an unfinished batch, the
+    same files are simply sent again (that is what asking twice means then)."""
+    done = store.done_in_batches(profile, {job.batch for job in resumed if job.batch})
+    if not done:
+        return fresh, []
+    still: list[tuple[FoundFile, str]] = []
+    finished: list[Job] = []
+    for found, key in fresh:
+        job = done.get((str(found.path.absolute()), key))
+        if job is not None and job.size == found.size and job.mtime_ns == found.mtime_ns:
+            finished.append(job)
+        else:
+            still.append((found, key))
+    return still, finished
 
 
 def _named(files: list[FoundFile], keys: KeyOptions, problems: list[ScanProblem]) -> list[tuple[FoundFile, str]]:

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from desktop_uploader.core.models import Job, JobState, NewJob
+from desktop_uploader.core.owner import is_alive, is_this_process, this_process
 
 # Each entry upgrades the schema by one version; never edit a released entry, append a new one.
 MIGRATIONS: tuple[str, ...] = (
@@ -73,6 +74,11 @@ MIGRATIONS: tuple[str, ...] = (
     # Metadata fixed when a file is queued (device, operator of that shift), sent whenever it uploads.
     """
     ALTER TABLE jobs ADD COLUMN metadata TEXT;
+    """,
+    # The process sending a job ("<pid>:<start time>", see core.owner), so a second run on the same queue
+    # leaves it alone while that process lives.
+    """
+    ALTER TABLE jobs ADD COLUMN owner TEXT;
     """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -296,6 +302,19 @@ class JobStore:
         jobs = (_row_to_job(r) for r in rows)
         return {(job.path, job.key): job for job in jobs}
 
+    def done_in_batches(self, profile: str, batches: Iterable[str]) -> dict[tuple[str, str], Job]:
+        """Uploaded jobs of these batches by (path, key): what a batch that is being continued already sent."""
+        names = sorted(set(batches))
+        if not names:
+            return {}
+        with self._db():
+            rows = self._conn.execute(
+                f"SELECT {_COLUMNS} FROM jobs WHERE profile=? AND state=? AND batch IN ({','.join('?' * len(names))})",
+                (profile, JobState.DONE.value, *names),
+            ).fetchall()
+        jobs = (_row_to_job(r) for r in rows)
+        return {(job.path, job.key): job for job in jobs}
+
     def has_queued(self, profiles: Iterable[str] | None = None) -> bool:
         """Whether any job (of these profiles) waits to be sent; asked after every job, so one cheap query."""
         sql = "SELECT 1 FROM jobs WHERE state=?"
@@ -344,8 +363,8 @@ class JobStore:
                 return None
             now = time.time()
             conn.execute(
-                "UPDATE jobs SET state=?, attempts=attempts+1, updated_at=? WHERE id=?",
-                (JobState.SIGNING.value, now, row[0]),
+                "UPDATE jobs SET state=?, attempts=attempts+1, updated_at=?, owner=? WHERE id=?",
+                (JobState.SIGNING.value, now, this_process(), row[0]),
             )
         job = _row_to_job(row)
         return Job(**{**job.__dict__, "state": JobState.SIGNING, "attempts": job.attempts + 1, "updated_at": now})
@@ -421,9 +440,18 @@ class JobStore:
         with self._tx() as conn:
             return conn.executemany("DELETE FROM jobs WHERE id=?", [(j,) for j in job_ids]).rowcount
 
-    def recover_interrupted(self) -> list[int]:
-        """Jobs that were signing or uploading when the app died go back to the queue."""
-        return self.set_many(None, JobState.QUEUED, expect=(JobState.SIGNING, JobState.UPLOADING))
+    def recover_interrupted(self, *, mine_too: bool = True) -> list[int]:
+        """Jobs that were signing or uploading when the process sending them died go back to the queue; those
+        another running process is sending stay its own. With *mine_too*, also the jobs this process claimed
+        earlier (an engine that stopped without putting them back); without it, those are left alone."""
+        in_flight = (JobState.SIGNING.value, JobState.UPLOADING.value)
+        with self._tx() as conn:
+            rows = conn.execute("SELECT id, owner FROM jobs WHERE state IN (?,?)", in_flight).fetchall()
+            gone = [jid for jid, owner in rows
+                    if (mine_too and is_this_process(owner)) or (not is_this_process(owner) and not is_alive(owner))]
+            conn.executemany("UPDATE jobs SET state=?, updated_at=?, finished_at=NULL WHERE id=?",
+                             [(JobState.QUEUED.value, time.time(), jid) for jid in gone])
+        return gone
 
     # -- multipart ------------------------------------------------------------------------------------
     def get_multipart(self, job_id: int) -> UploadRecord | None:
