@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from desktop_uploader.core.models import JobState, NewJob
-from desktop_uploader.core.store import SCHEMA_VERSION, JobStore, StoreError, UploadRecord
+from desktop_uploader.core.store import SCHEMA_VERSION, JobStore, QueueDamaged, StoreError, UploadRecord
 from tests.plugins.sqlite import is_closed
 
 
@@ -38,7 +38,7 @@ def test_newer_schema_is_refused_with_a_clear_message(tmp_path: Path,
 
 def test_a_refused_database_is_closed_again(tmp_path: Path, sqlite_connections: list[sqlite3.Connection]) -> None:
     (tmp_path / "q.db").write_bytes(b"not a database, just some bytes " * 64)
-    with pytest.raises(sqlite3.DatabaseError):
+    with pytest.raises(QueueDamaged, match="is damaged"):
         JobStore(tmp_path / "q.db")
     assert len(sqlite_connections) == 1 and is_closed(sqlite_connections[0])
 
