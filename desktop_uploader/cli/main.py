@@ -10,6 +10,7 @@ from collections.abc import Sequence
 
 from desktop_uploader import __version__
 from desktop_uploader.cli.common import EXIT_USAGE, UsageError, eprint
+from desktop_uploader.core.scrub import redact_logs
 
 # Command name -> the module that registers and runs it. Only the module of the command being run is
 # imported: a right-click upload or a script's `upload` should not pay for the kiosk or the checks.
@@ -69,6 +70,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser(command if command in COMMANDS else None).parse_args(words)
     logging.basicConfig(level=logging.DEBUG if args.verbose else logging.WARNING,
                         format="%(levelname)s %(name)s: %(message)s")
+    redact_logs()  # -v shows every request line, links included: never their signatures or tokens
     if args.command is None:
         from desktop_uploader.cli import kiosk_cmd
 

@@ -11,6 +11,7 @@ from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from desktop_uploader.core.redact import redact_headers, redact_text, redact_url
+from desktop_uploader.core.scrub import scrub_s3_fields, scrub_text
 
 if TYPE_CHECKING:
     from desktop_uploader.core.models import SignedRequest
@@ -32,6 +33,8 @@ ENDPOINT_HTML = "EndpointReturnedHTML"
 ENDPOINT_NO_URL = "EndpointMissingURL"
 ENDPOINT_BAD_URL = "EndpointBadURL"
 ENDPOINT_WRONG_KEY = "EndpointSignedWrongKey"
+ENDPOINT_REDIRECT = "EndpointRedirectRefused"
+ENDPOINT_TOO_LARGE = "EndpointAnswerTooLarge"
 SIGNED_HEADER_UNKNOWN = "SignedHeaderValueUnknown"
 PROFILE_INVALID = "ProfileInvalid"
 PROFILE_MISSING = "ProfileNotFound"
@@ -76,7 +79,8 @@ class ReceivedResponse:
     @classmethod
     def build(cls, status: int, headers: dict[str, str], body: bytes | str) -> ReceivedResponse:
         text = body.decode("utf-8", "replace") if isinstance(body, bytes) else body
-        return cls(status, redact_headers(dict(headers)), redact_text(text[:MAX_BODY]))
+        # The stricter pass: S3 echoes signatures, session tokens and canonical requests in its errors.
+        return cls(status, redact_headers(dict(headers)), scrub_text(text[:MAX_BODY]))
 
 
 @dataclass
@@ -110,6 +114,7 @@ class Failure:
         self.message = redact_text(self.message)
         if self.signed_url:
             self.signed_url = redact_url(self.signed_url)
+        self.s3_error = scrub_s3_fields(self.s3_error)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

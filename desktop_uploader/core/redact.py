@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Mapping
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
@@ -37,6 +38,13 @@ SECRET_HEADERS = frozenset(
     }
 )
 SECRET_FORM_FIELDS = frozenset({"x-amz-signature", "signature", "x-amz-security-token", "policy"})
+# Header names a profile may give its own secrets (X-Upload-Token, X-Functions-Key...): hidden by their look too.
+_SECRET_NAME_RE = re.compile(r"(?i)token|secret|passw|auth|api[-_]?key|functions-key|signature|session|cookie|"
+                             r"credential")
+# Values read from the keychain in this process, hidden wherever they turn up, whatever they are called.
+_MIN_KNOWN = 6  # shorter ones would blank out ordinary words
+_known: set[str] = set()
+_known_lock = threading.Lock()
 
 _QUERY_SECRET_RE = re.compile(
     r"(?i)((?:X-Amz-Signature|X-Amz-Security-Token|Signature|access_token|api_key|apikey)=)[^&\s\"'<>]+"
@@ -45,6 +53,28 @@ _AUTH_HEADER_RE = re.compile(r"(?i)(Authorization:\s*\w+\s+)\S+")
 _SECRET_KEY_RE = re.compile(
     r"(?i)(aws_secret_access_key|secret_access_key|secretkey|SecretAccessKey)(\W{1,3})[A-Za-z0-9/+=]{16,}"
 )
+
+
+def remember_secret(value: str | None) -> None:
+    """Hide ``value`` from every redacted text from now on (keychain values: header tokens, keys)."""
+    if value and len(value) >= _MIN_KNOWN:
+        with _known_lock:
+            _known.add(value)
+
+
+def _known_secrets() -> list[str]:
+    with _known_lock:
+        return sorted(_known, key=len, reverse=True)
+
+
+def _without_known(text: str) -> str:
+    for secret in _known_secrets():
+        text = text.replace(secret, REDACTED)
+    return text
+
+
+def is_secret_header(name: str) -> bool:
+    return name.lower() in SECRET_HEADERS or _SECRET_NAME_RE.search(name) is not None
 
 
 def redact_url(url: str) -> str:
@@ -60,11 +90,12 @@ def redact_url(url: str) -> str:
     netloc = parts.netloc
     if "@" in netloc:  # user:password@host
         netloc = f"{REDACTED}@{netloc.rsplit('@', 1)[1]}"
-    return urlunsplit((parts.scheme, netloc, parts.path, urlencode(cleaned, safe="/:;"), parts.fragment))
+    return _without_known(urlunsplit((parts.scheme, netloc, parts.path, urlencode(cleaned, safe="/:;"),
+                                      parts.fragment)))
 
 
 def redact_headers(headers: Mapping[str, str]) -> dict[str, str]:
-    return {k: (REDACTED if k.lower() in SECRET_HEADERS else v) for k, v in headers.items()}
+    return {k: (REDACTED if is_secret_header(k) else _without_known(v)) for k, v in headers.items()}
 
 
 def redact_text(text: str, extra_secrets: tuple[str, ...] = ()) -> str:
@@ -75,4 +106,4 @@ def redact_text(text: str, extra_secrets: tuple[str, ...] = ()) -> str:
     for secret in extra_secrets:
         if secret and len(secret) >= 4:
             out = out.replace(secret, REDACTED)
-    return out
+    return _without_known(out)

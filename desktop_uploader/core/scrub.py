@@ -8,6 +8,7 @@ endpoints put API keys and function keys in query strings and JSON. This module 
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Iterable, Mapping
 from typing import Any
@@ -61,6 +62,14 @@ def scrub_text(text: str, extra_secrets: Iterable[str] = ()) -> str:
     return out
 
 
+def scrub_s3_fields(fields: Mapping[str, str]) -> dict[str, str]:
+    """The fields of an S3 error with what they echo of the credentials removed: the signature and tokens
+    go entirely, the byte dumps too; the canonical request and string to sign keep their shape (the
+    explanation compares them with the link) without the security token."""
+    hidden = re.compile(r"(?i)^(" + "|".join(_SECRET_ELEMENTS + _BYTES_ELEMENTS) + r")$")
+    return {name: REDACTED if hidden.match(name) else scrub_text(str(value)) for name, value in fields.items()}
+
+
 def scrub_url(url: str) -> str:
     """A link as it may be shown: credential values removed, everything useful for diagnosis kept."""
     return scrub_text(redact_url(url))
@@ -80,3 +89,27 @@ def scrub_obj(value: Any, extra_secrets: Iterable[str] = ()) -> Any:
     if isinstance(value, list | tuple):
         return [scrub_obj(v, secrets) for v in value]
     return value
+
+
+class SecretFilter(logging.Filter):
+    """Scrubs every log record a handler writes, including third-party ones: at debug level urllib3 logs each
+    request line, and a presigned link's signature and session token are in it."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        try:
+            message = record.getMessage()
+        except Exception:  # a broken format string: let logging report it as usual
+            return True
+        clean = scrub_text(message)
+        if clean != message:
+            record.msg, record.args = clean, None
+        if record.exc_info and not record.exc_text:
+            record.exc_text = scrub_text(logging.Formatter().formatException(record.exc_info))
+        return True
+
+
+def redact_logs(logger: logging.Logger | None = None) -> None:
+    """Put a SecretFilter on every handler of ``logger`` (the root logger by default)."""
+    for handler in (logger or logging.getLogger()).handlers:
+        if not any(isinstance(existing, SecretFilter) for existing in handler.filters):
+            handler.addFilter(SecretFilter())

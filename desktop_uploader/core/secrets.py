@@ -13,6 +13,7 @@ import keyring.errors
 from keyring.backend import KeyringBackend
 
 from desktop_uploader.core.failure import KEYRING_UNAVAILABLE
+from desktop_uploader.core.redact import remember_secret
 
 SERVICE = "desktop-uploader"
 
@@ -52,11 +53,16 @@ class SecretStore:
 
     def get(self, profile: str, name: str) -> str | None:
         try:
-            return self._keyring().get_password(SERVICE, f"{profile}:{name}")
+            value = self._keyring().get_password(SERVICE, f"{profile}:{name}")
         except keyring.errors.KeyringError as exc:
             raise KeychainError(f"The system keychain could not be read: {exc}") from None
+        if name != ACCESS_KEY_ID:  # a key id is no secret, and reports need it
+            remember_secret(value)  # redaction hides it wherever it turns up, whatever it is called
+        return value
 
     def set(self, profile: str, name: str, value: str) -> None:
+        if name != ACCESS_KEY_ID:
+            remember_secret(value)
         try:
             self._keyring().set_password(SERVICE, f"{profile}:{name}", value)
         except keyring.errors.KeyringError as exc:

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
 from desktop_uploader.core import failure as fc
 from desktop_uploader.core.explain import Explanation, explain, report
 from desktop_uploader.core.failure import Failure, ReceivedResponse, SentRequest
-from desktop_uploader.core.models import SignedRequest
+from desktop_uploader.core.models import JobState, NewJob, SignedRequest
 from desktop_uploader.core.scrub import scrub_text
+from desktop_uploader.core.store import JobStore
 from tests.core.explain.builders import (
     ALL_SECRETS,
     API_KEY,
@@ -145,3 +147,23 @@ def test_secrets_only_the_link_knows_are_removed_from_free_text() -> None:
 )
 def test_scrub_text_patterns(text: str) -> None:
     assert_clean(scrub_text(text))
+
+
+def test_what_the_queue_stores_for_a_failure_holds_no_echoed_secret(tmp_path: Path) -> None:
+    # S3 echoes the signature, the session token and the canonical request in its errors; the failure
+    # record written to the queue database must not keep them.
+    f, _ = _s3_failure_full_of_secrets()
+    store = JobStore(tmp_path / "queue.sqlite3")
+    job = store.add_jobs([NewJob(path="/data/cat.jpg", size=1, mtime_ns=0, key="photos/cat.jpg",
+                                 content_type="image/jpeg", profile="p")])[0]
+    store.set_state(job.id, JobState.FAILED, error=f.to_dict())
+    stored = store.get(job.id)
+    store.close()
+    assert stored is not None and stored.error is not None
+    assert_clean(json.dumps(stored.error))
+    assert stored.error["s3_error"]["SignatureProvided"] == "REDACTED"
+    # What the explanation compares stays: the canonical request, minus the token.
+    assert stored.error["s3_error"]["CanonicalRequest"].startswith("PUT\n/photos/cat.jpg\nX-Amz-Security-Token=")
+    on_disk = b"".join(p.read_bytes() for p in tmp_path.iterdir())
+    for secret in ALL_SECRETS:
+        assert secret.encode() not in on_disk
