@@ -19,6 +19,11 @@ CONNECT_TIMEOUT = 15.0
 # (8.5 KiB/s by default) cannot hold a worker for ever either.
 STALL_TIMEOUT = 30.0
 SEND_SLICE = 256 * 1024
+# The most of an answer that is read: a signing service's (a link is a few hundred bytes, a batch of a hundred
+# links well under this) and an error's (S3's error documents are a few hundred bytes; the start is enough
+# to explain one). A server that sends more is broken or hostile and must not fill the memory.
+ANSWER_LIMIT = 1024 * 1024
+ERROR_BODY_LIMIT = 64 * 1024
 _PROXY_VARIABLES = ("HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy")
 
 
@@ -38,6 +43,44 @@ def make_session(pool_size: int = 16) -> requests.Session:
     else:
         session.verify = True
     return session
+
+
+class AnswerTooLarge(Exception):
+    """An answer was larger than the caller is prepared to read; nothing beyond the limit was read."""
+
+    def __init__(self, limit: int, declared: int | None) -> None:
+        size = f"{declared:,} bytes" if declared is not None else f"more than {limit:,} bytes"
+        super().__init__(f"The answer was {size}; at most {limit:,} bytes are read.")
+        self.limit = limit
+        self.declared = declared
+
+
+def read_capped(response: requests.Response, limit: int, *, truncate: bool = False) -> bytes:
+    """Read the body of a response sent with ``stream=True``, at most ``limit`` bytes, and keep it as the
+    response's content (``response.content``, ``.json()`` then work as usual). Beyond the limit: raise
+    AnswerTooLarge, or with ``truncate`` keep only the start; either way the rest is never read and the
+    connection is dropped instead of reused."""
+    declared = response.headers.get("Content-Length", "")
+    chunks: list[bytes] = []
+    total = 0
+    try:
+        if not truncate and declared.isdigit() and int(declared) > limit:
+            raise AnswerTooLarge(limit, int(declared))
+        for chunk in response.iter_content(64 * 1024):
+            if total + len(chunk) > limit:
+                if not truncate:
+                    raise AnswerTooLarge(limit, None)
+                chunks.append(chunk[: limit - total])
+                response.close()
+                break
+            chunks.append(chunk)
+            total += len(chunk)
+    except BaseException:
+        response.close()
+        raise
+    body = b"".join(chunks)
+    response._content = body  # requests' own slot for a body already read
+    return body
 
 
 def classify_network_error(exc: BaseException) -> tuple[str, str]:

@@ -14,7 +14,13 @@ import requests
 
 from desktop_uploader.core import failure as f
 from desktop_uploader.core.failure import Failure, ReceivedResponse, SentRequest, UploadError
-from desktop_uploader.core.http import SEND_SLICE, STALL_TIMEOUT, classify_network_error
+from desktop_uploader.core.http import (
+    ERROR_BODY_LIMIT,
+    SEND_SLICE,
+    STALL_TIMEOUT,
+    classify_network_error,
+    read_capped,
+)
 from desktop_uploader.core.models import SignedRequest
 from desktop_uploader.core.protocol.links import LinkInfo, parse_link
 from desktop_uploader.core.protocol.responses import parse_s3_error
@@ -210,7 +216,8 @@ def send_body(session: requests.Session, signed: SignedRequest, method: str, dat
     Shared by presigned PUTs and presigned POST forms."""
     try:
         response = session.request(method, signed.url, data=data, headers=headers,
-                                   timeout=(stall_timeout, stall_timeout), allow_redirects=False)
+                                   timeout=(stall_timeout, stall_timeout), allow_redirects=False, stream=True)
+        read_capped(response, ERROR_BODY_LIMIT, truncate=True)  # an answer of gigabytes is not read whole
     except (Interrupted, FileChanged):
         raise
     except requests.RequestException as exc:

@@ -49,6 +49,8 @@ _LOCAL_ENTRIES = {
     fc.ENDPOINT_NO_URL: "Endpoint.no_url",
     fc.ENDPOINT_BAD_URL: "Endpoint.bad_url",
     fc.ENDPOINT_WRONG_KEY: "Endpoint.wrong_key",
+    fc.ENDPOINT_REDIRECT: "Endpoint.redirect_refused",
+    fc.ENDPOINT_TOO_LARGE: "Endpoint.answer_too_large",
 }
 _NETWORK_CODES = frozenset(
     {

@@ -21,11 +21,11 @@ from desktop_uploader.core import failure as f
 from desktop_uploader.core import secrets as sec
 from desktop_uploader.core.config import Profile, is_loopback_host
 from desktop_uploader.core.failure import Failure, ReceivedResponse, SentRequest, UploadError
-from desktop_uploader.core.http import CONNECT_TIMEOUT, classify_network_error
+from desktop_uploader.core.http import classify_network_error
 from desktop_uploader.core.models import SignedRequest, UploadedPart, UploadTarget
 from desktop_uploader.core.protocol.links import parse_link
 from desktop_uploader.core.signers.base import FormSigner, MultipartSigner
-from desktop_uploader.core.signers.endpoint import RETRYABLE_ENDPOINT_STATUS, SIGN_TIMEOUT, EndpointClient
+from desktop_uploader.core.signers.endpoint import RETRYABLE_ENDPOINT_STATUS, EndpointClient
 
 PART_BATCH = 8  # part links fetched per request: twice the parts one file sends at once
 PART_LINK_MARGIN = 60.0  # a part link that expires sooner than this is fetched again
@@ -57,8 +57,7 @@ class CompanionSigner(EndpointClient, FormSigner, MultipartSigner):
                                     json=body).prepare()
         sent = SentRequest.build(method, prepared.url or self.base, dict(prepared.headers))
         try:
-            response = self.session.send(prepared, timeout=(CONNECT_TIMEOUT, SIGN_TIMEOUT),
-                                         allow_redirects=True)
+            response = self._send(prepared, sent)
         except requests.RequestException as exc:
             code, message = classify_network_error(exc)
             raise UploadError(Failure(

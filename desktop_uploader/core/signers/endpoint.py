@@ -17,10 +17,18 @@ from desktop_uploader.core import failure as f
 from desktop_uploader.core import secrets as sec
 from desktop_uploader.core.config import Profile, is_loopback_host
 from desktop_uploader.core.failure import Failure, ReceivedResponse, SentRequest, UploadError
-from desktop_uploader.core.http import CONNECT_TIMEOUT, classify_network_error
+from desktop_uploader.core.http import (
+    ANSWER_LIMIT,
+    CONNECT_TIMEOUT,
+    AnswerTooLarge,
+    classify_network_error,
+    read_capped,
+)
 from desktop_uploader.core.models import SignedRequest, UploadTarget
 from desktop_uploader.core.protocol.links import parse_link
+from desktop_uploader.core.signers import redirects
 from desktop_uploader.core.signers.base import BatchPutSigner, Signer
+from desktop_uploader.core.signers.redirects import MAX_REDIRECTS
 
 SIGN_TIMEOUT = 30.0
 RETRYABLE_ENDPOINT_STATUS = frozenset({408, 429, 500, 502, 503, 504})
@@ -59,6 +67,35 @@ class EndpointClient(Signer):
     def close(self) -> None:
         """The HTTP session belongs to the engine."""
 
+    def _send(self, prepared: requests.PreparedRequest, sent: SentRequest) -> requests.Response:
+        """Send one call to the service and read its answer (at most ANSWER_LIMIT bytes). Redirects are
+        followed only where the secret headers may go (see signers.redirects). Network errors are raised
+        as requests raises them."""
+        for _ in range(MAX_REDIRECTS + 1):
+            response = self.session.send(prepared, timeout=(CONNECT_TIMEOUT, SIGN_TIMEOUT), allow_redirects=False,
+                                         stream=True)
+            if not response.is_redirect:
+                try:
+                    read_capped(response, ANSWER_LIMIT)
+                except AnswerTooLarge as exc:
+                    raise UploadError(Failure(
+                        code=f.ENDPOINT_TOO_LARGE, stage=f.STAGE_SIGN, signer=self.name, request=sent,
+                        http_status=response.status_code,
+                        message=f"The signing service sent a far larger answer than a link. {exc} It was not "
+                                "read further.")) from None
+                return response
+            target = redirects.target_of(response, prepared.url or "")
+            response.close()
+            refused = redirects.refusal(prepared.url or "", target, carries_secrets=bool(self._headers),
+                                        allow_insecure_http=self.profile.allow_insecure_http)
+            if refused is not None:
+                raise UploadError(Failure(code=f.ENDPOINT_REDIRECT, stage=f.STAGE_SIGN, signer=self.name,
+                                          request=sent, http_status=response.status_code, message=refused))
+            prepared = redirects.redirected(prepared, target, response.status_code)
+        raise UploadError(Failure(code=f.ENDPOINT_REDIRECT, stage=f.STAGE_SIGN, signer=self.name, request=sent,
+                                  message=f"The signing service redirected the app more than {MAX_REDIRECTS} "
+                                          "times in a row."))
+
 
 class EndpointSigner(EndpointClient, BatchPutSigner):
     """The simple protocol: one GET (or POST) with the key and content type, one presigned PUT link back; with
@@ -94,8 +131,7 @@ class EndpointSigner(EndpointClient, BatchPutSigner):
         ).prepare()
         sent = SentRequest.build(method, prepared.url or p.endpoint_url, dict(prepared.headers))
         try:
-            response = self.session.send(prepared, timeout=(CONNECT_TIMEOUT, SIGN_TIMEOUT),
-                                         allow_redirects=True)
+            response = self._send(prepared, sent)
         except requests.RequestException as exc:
             code, message = classify_network_error(exc)
             error = self._fail(f.ENDPOINT_UNREACHABLE, f"The signing service could not be reached. {message}",
@@ -115,7 +151,7 @@ class EndpointSigner(EndpointClient, BatchPutSigner):
                                     json={"files": files}).prepare()
         sent = SentRequest.build("POST", prepared.url or self.profile.endpoint_url, dict(prepared.headers))
         try:
-            response = self.session.send(prepared, timeout=(CONNECT_TIMEOUT, SIGN_TIMEOUT), allow_redirects=True)
+            response = self._send(prepared, sent)
         except requests.RequestException as exc:
             code, message = classify_network_error(exc)
             error = self._fail(f.ENDPOINT_UNREACHABLE, f"The signing service could not be reached. {message}",

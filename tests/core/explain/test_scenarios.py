@@ -515,6 +515,11 @@ SCENARIOS: dict[str, Callable[[], Texts]] = {
         message="The signing service returned something that is not an http(s) link."),
     "Endpoint.wrong_key": lambda: _endpoint(200, '{"signed_url": "https://x/other.jpg"}', code=fc.ENDPOINT_WRONG_KEY,
                                             message="The signing service returned a link for '/other.jpg'."),
+    "Endpoint.redirect_refused": lambda: _endpoint(
+        302, "", code=fc.ENDPOINT_REDIRECT, message="The signing service redirected the app to another address "
+        "(https://other.example.net); the app does not take the profile's secret headers there."),
+    "Endpoint.answer_too_large": lambda: _endpoint(
+        200, "", code=fc.ENDPOINT_TOO_LARGE, message="The signing service sent a far larger answer than a link."),
     "Endpoint.signed_header_unknown": lambda: _endpoint(
         200, "{}", code=fc.SIGNED_HEADER_UNKNOWN, message="The link signs x-amz-meta-site, whose value is unknown."),
     "Endpoint.html": lambda: _endpoint(200, WEBSITE, code=fc.ENDPOINT_HTML, content_type="text/html"),
