@@ -1,4 +1,5 @@
-"""`desktop-uploader explain [FILE|-] [--url SIGNED_URL] [--status N] [--json]`: explain a saved answer.
+"""`desktop-uploader explain [FILE|-] [--url-file FILE|- | --url SIGNED_URL] [--status N] [--json]`: explain a
+saved answer.
 
 FILE holds what the storage or the signing service answered: an S3 XML error, an endpoint's JSON, an HTML
 page, or a whole response as printed by ``curl -i``. With only ``--url``, the link itself is checked.
@@ -22,6 +23,7 @@ from desktop_uploader.core.protocol.responses import body_kind, endpoint_message
 from desktop_uploader.core.scrub import scrub_text
 
 MAX_INPUT = 1024 * 1024  # a saved answer is a few KiB; anything larger is not one
+MAX_LINK = 64 * 1024
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -32,8 +34,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
         "FILE may be the response body (XML, JSON or HTML) or a full response as printed by `curl -i`.",
     )
     p.add_argument("file", nargs="?", metavar="FILE|-", help="the saved answer; '-' reads standard input")
-    p.add_argument("--url", metavar="SIGNED_URL",
-                   help="the upload link that was used; its signature and tokens are never printed")
+    link = p.add_mutually_exclusive_group()
+    link.add_argument("--url", metavar="SIGNED_URL",
+                      help="the upload link that was used; its signature and tokens are never printed. While the "
+                           "command runs, other users of this computer can see its arguments: prefer --url-file")
+    link.add_argument("--url-file", metavar="FILE|-",
+                      help="read the upload link from FILE, or from standard input with '-', so a live link never "
+                           "appears among the command's arguments")
     p.add_argument("--status", type=int, metavar="N", help="the HTTP status of the answer, if not in FILE")
     p.add_argument("--method", metavar="METHOD", help="the HTTP method that was sent (default: the link's)")
     p.add_argument("--endpoint", action="store_true",
@@ -51,10 +58,26 @@ def _read_input(name: str) -> bytes:
         return fh.read(MAX_INPUT + 1)
 
 
+def _read_link(name: str) -> str:
+    """The first line of FILE (or standard input) that is not empty: a link saved by itself."""
+    raw = sys.stdin.read(MAX_LINK + 1) if name == "-" else Path(name).read_text("utf-8", "replace")[: MAX_LINK + 1]
+    return next((line.strip() for line in raw.splitlines() if line.strip()), "")
+
+
 def run(args: argparse.Namespace) -> int:
     file: str | None = getattr(args, "file", None)
     url: str | None = getattr(args, "url", None)
     status: int | None = getattr(args, "status", None)
+    url_file: str | None = getattr(args, "url_file", None)
+    if url_file is not None:
+        if url_file == "-" and file == "-":
+            eprint("desktop-uploader explain: the answer and the link cannot both come from standard input.")
+            return EXIT_USAGE
+        try:
+            url = _read_link(url_file)
+        except OSError as exc:
+            eprint(f"desktop-uploader explain: cannot read {url_file}: {exc.strerror or exc}")
+            return EXIT_USAGE
     if file is None and not url and status is None:
         eprint("desktop-uploader explain: give a saved answer (FILE or - for standard input), --url or --status.")
         return EXIT_USAGE

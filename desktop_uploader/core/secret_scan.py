@@ -43,12 +43,22 @@ def _looks_secret_value(value: str, *, free_text: bool) -> bool:
         any(c.islower() for c in value)
 
 
+# Short query parameter names that carry keys in common gateways: Azure Functions' code, SAS signatures' sig,
+# Google-style key.
+_SECRET_QUERY_NAMES = frozenset({"code", "sig", "key", "auth", "pwd", "pass"})
+
+
+def _secret_param(name: str, value: str) -> bool:
+    return name.lower() in _SECRET_QUERY_NAMES or _looks_secret_name(name) or \
+        _looks_secret_value(value, free_text=True)
+
+
 def _secret_query_names(url: str) -> list[str]:
     try:
         parts = urlsplit(url)
     except ValueError:
         return []
-    names = [k for k, _ in parse_qsl(parts.query, keep_blank_values=True) if _looks_secret_name(k)]
+    names = [k for k, v in parse_qsl(parts.query, keep_blank_values=True) if _secret_param(k, v)]
     if parts.username or parts.password:
         names.append("user:password in the address")
     return names
@@ -105,7 +115,7 @@ def strip_secrets(values: Mapping[str, Any]) -> tuple[dict[str, Any], list[str]]
 
 def _without_params(url: str) -> str:
     parts = urlsplit(url)
-    kept = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not _looks_secret_name(k)]
+    kept = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not _secret_param(k, v)]
     netloc = parts.hostname or ""
     if parts.port:
         netloc = f"{netloc}:{parts.port}"
