@@ -31,6 +31,9 @@ def isolated_app_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pyt
     """
     home = tmp_path_factory.mktemp("app-home")
     monkeypatch.setenv("DESKTOP_UPLOADER_HOME", str(home))
+    # The administrators' folder (system-wide locked configuration, PIN record) of this test alone; empty
+    # unless the test puts something there. Subprocesses see the machine's real one.
+    monkeypatch.setattr("desktop_uploader.core.locked.SYSTEM_CONFIG_DIR", home / "system")
     monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "keyring.backends.fail.Keyring")
     previous = keyring.get_keyring()
     keyring.set_keyring(keyring.backends.fail.Keyring())

@@ -32,11 +32,11 @@ def load_config() -> Config:
 
 def load_config_and_lock() -> tuple[Config, LockedConfig]:
     """The user's settings and the admin's locked configuration (an empty one when there is none)."""
-    from desktop_uploader.core.locked import LockdownError, load_locked, locked_config_path
+    from desktop_uploader.core.locked import LockdownError, load_admin_locks
 
     config = load_config()
     try:
-        return config, load_locked(locked_config_path())
+        return config, load_admin_locks()
     except LockdownError as exc:
         raise UsageError(str(exc)) from None
 

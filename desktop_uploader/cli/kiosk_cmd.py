@@ -28,6 +28,7 @@ from desktop_uploader.core.locked import (
     LockedConfig,
     apply_locked,
     locked_config_path,
+    system_locked_path,
 )
 from desktop_uploader.core.profile_export import export_profiles, import_profiles
 from desktop_uploader.kiosk.identity import IdentityStore
@@ -83,13 +84,13 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 def _locked_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--locked-config", metavar="FILE",
-                        help=f"the admin's locked configuration (default: ${LOCKED_CONFIG_ENV}, else the "
-                             "site-wide locked-config.json if present)")
+                        help=f"a locked configuration (default: ${LOCKED_CONFIG_ENV}); it only adds to the "
+                             f"system-wide {system_locked_path()}, whose values always win")
 
 
 def _locked(args: argparse.Namespace) -> LockedConfig:
     try:
-        return load_kiosk_locked(locked_config_path(getattr(args, "locked_config", None)))
+        return load_kiosk_locked(getattr(args, "locked_config", None))
     except LockdownError as exc:
         raise UsageError(str(exc)) from None
 
@@ -97,11 +98,11 @@ def _locked(args: argparse.Namespace) -> LockedConfig:
 def starts_in_kiosk(locked_config: str | None = None) -> bool:
     """True if the settings say the app should open in kiosk mode when started without a command."""
     try:
-        locked = load_kiosk_locked(locked_config_path(locked_config))
+        locked = load_kiosk_locked(locked_config)
         return kiosk_settings(apply_locked(Config.load(), locked)).enabled
     except (ConfigError, ProfileError, LockdownError):
         # The kiosk reports these itself; without it the normal window starts.
-        return locked_config_path(locked_config) is not None
+        return locked_config_path(locked_config) is not None or system_locked_path().is_file()
 
 
 def run_kiosk_cmd(args: argparse.Namespace) -> int:
@@ -214,7 +215,8 @@ def run_identity(args: argparse.Namespace) -> int:
 def run_show_locked(args: argparse.Namespace) -> int:
     locked = _locked(args)
     if not locked.active:
-        print(f"No locked configuration (use --locked-config FILE or set {LOCKED_CONFIG_ENV}).")
+        print(f"No locked configuration (none at {system_locked_path()}; --locked-config FILE or "
+              f"{LOCKED_CONFIG_ENV} names one).")
         return EXIT_OK
     try:
         effective = apply_locked(load_config(), locked)
@@ -224,6 +226,7 @@ def run_show_locked(args: argparse.Namespace) -> int:
     locked_profiles = {name: sorted(values) for name, values in locked.profiles.items()}
     info = {
         "path": str(locked.path),
+        "sources": [str(path) for path in locked.sources],
         "profiles": locked_profiles,
         "default_profile": locked.default_profile,
         "settings": sorted(locked.settings),
@@ -233,9 +236,11 @@ def run_show_locked(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(info, indent=2))
         return EXIT_OK
-    print(f"Locked configuration: {locked.path}")
-    if locked.path is not None and os.access(locked.path, os.W_OK):
-        print("  Warning: this file can be changed by the current user; make it read-only for kiosk users.")
+    for path in locked.sources:
+        layer = "system-wide" if path == system_locked_path() else "added by the user's option or environment"
+        print(f"Locked configuration: {path} ({layer})")
+        if os.access(path, os.W_OK):
+            print("  Warning: this file can be changed by the current user; make it read-only for kiosk users.")
     for name, values in sorted(locked_profiles.items()):
         print(f"  profile {name}: {', '.join(values)}")
     if locked.default_profile:
@@ -244,5 +249,6 @@ def run_show_locked(args: argparse.Namespace) -> int:
         print(f"  settings: {', '.join(sorted(locked.settings))}")
     if locked.kiosk:
         print(f"  kiosk: {', '.join(sorted(locked.kiosk))}")
-    print(f"  admin PIN: {'fixed by this file' if locked.admin_pin is not None else 'set on each device'}")
+    pin = "fixed by the locked configuration" if locked.admin_pin is not None else "set on each device"
+    print(f"  admin PIN: {pin}")
     return EXIT_OK

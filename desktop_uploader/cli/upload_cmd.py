@@ -28,7 +28,7 @@ from desktop_uploader.cli.common import (
 from desktop_uploader.core.config import KIND_ENDPOINT, KIND_LOCAL, Config, ConfigError, Profile, ProfileError
 from desktop_uploader.core.engine import Engine, KeyOptions
 from desktop_uploader.core.factory import EngineOptions, open_engine
-from desktop_uploader.core.locked import effective_config
+from desktop_uploader.core.locked import LockedConfig, effective_config
 from desktop_uploader.core.models import Event, EventKind, Job, JobState
 
 _JSON_EVENTS = {EventKind.QUEUED, EventKind.STARTED, EventKind.PROGRESS, EventKind.RETRY, EventKind.DONE,
@@ -92,8 +92,34 @@ def parse_rate(text: str) -> int:
     return int(rate)
 
 
-def resolve_profile(args: argparse.Namespace, config: Config) -> tuple[Profile, bool]:
-    """The profile for this run, and whether it exists only for this run."""
+# The option that sets each profile field, for refusals.
+_OPTIONS = {"endpoint_url": "--endpoint", "bucket": "--bucket", "region": "--region",
+            "s3_endpoint_url": "--s3-endpoint-url", "prefix": "--prefix", "key_template": "--key-template",
+            "concurrency": "--concurrency"}
+
+
+# Where the files go: when the admin fixes any of these, options may change none of them (switching a locked
+# bucket's profile to an endpoint would send the files elsewhere as surely as another bucket).
+_DESTINATION = frozenset({"kind", "endpoint_url", "protocol", "bucket", "region", "s3_endpoint_url",
+                          "addressing_style"})
+
+
+def _refuse_locked(base: Profile, overrides: dict[str, Any], locked: LockedConfig | None) -> None:
+    """Options may not change what the admin's locked configuration fixes for this profile."""
+    fixed = set(locked.locked_profile_fields(base.name)) if locked is not None else set()
+    if fixed & _DESTINATION:
+        fixed |= _DESTINATION
+    refused = [_OPTIONS[name] for name, value in overrides.items()
+               if name in _OPTIONS and name in fixed and getattr(base, name) != value]
+    if refused:
+        raise UsageError(f"{', '.join(refused)}: locked by your administrator for profile '{base.name}'; "
+                         "run without it to use the locked value.")
+
+
+def resolve_profile(args: argparse.Namespace, config: Config,
+                    locked: LockedConfig | None = None) -> tuple[Profile, bool]:
+    """The profile for this run, and whether it exists only for this run. ``config`` has the admin's locked
+    values laid over it already; ``locked`` says which they are, so options cannot change them."""
     overrides: dict[str, Any] = {}
     if args.endpoint:
         overrides.update(kind=KIND_ENDPOINT, endpoint_url=args.endpoint)
@@ -113,6 +139,7 @@ def resolve_profile(args: argparse.Namespace, config: Config) -> tuple[Profile, 
         base = config.get(args.profile) if args.profile or not args.endpoint else Profile(name="cli")
     except ConfigError as exc:
         raise UsageError(str(exc)) from None
+    _refuse_locked(base, overrides, locked)
     if (args.bucket or args.s3_endpoint_url) and not args.endpoint and base.kind != KIND_LOCAL:
         raise UsageError(f"--bucket/--s3-endpoint-url need a local-signing profile; '{base.name}' uses an endpoint.")
     transport_change = {k: v for k, v in overrides.items()
@@ -244,7 +271,7 @@ def run(args: argparse.Namespace, *, out: TextIO | None = None, err: TextIO | No
     if any(not str(path).strip() for path in args.paths):
         raise UsageError("An empty path was given; name the files or folders to upload ('.' for this folder).")
     config, locked = load_config_and_lock()
-    profile, adhoc = resolve_profile(args, effective_config(config, locked))
+    profile, adhoc = resolve_profile(args, effective_config(config, locked), locked)
     options = EngineOptions(rate_limit=args.limit_rate, verify_md5=not args.skip_checksum,
                             concurrency=args.concurrency)
     with queue_errors():

@@ -1,9 +1,15 @@
 """The admin's locked configuration: values laid over the user's settings that win everywhere.
 
-A JSON file supplied by the admin, found through ``--locked-config FILE``, the environment variable
-``DESKTOP_UPLOADER_LOCKED_CONFIG``, or ``locked-config.json`` in the platform's site-wide config folder
-(``/etc/xdg/desktop-uploader`` on Linux, ``C:\\ProgramData\\desktop-uploader`` on Windows, ``/Library/
-Application Support/desktop-uploader`` on macOS). Make it read-only for the users. Layout::
+Two layers, both JSON files in the format below:
+
+- the system-wide file ``locked-config.json`` in the platform's site config folder (``/etc/xdg/desktop-uploader``
+  on Linux - always that folder, whatever ``XDG_CONFIG_DIRS`` says -, ``C:\\ProgramData\\desktop-uploader`` on
+  Windows, ``/Library/Application Support/desktop-uploader`` on macOS), writable by administrators only. Nothing
+  a user can set (environment variables, options, ``DESKTOP_UPLOADER_HOME``) moves or hides it;
+- a file given with ``--locked-config FILE`` or ``DESKTOP_UPLOADER_LOCKED_CONFIG``, for devices set up without
+  administrator rights. It may only add restrictions: where both fix a value, the system-wide file's wins.
+
+Layout::
 
     {
       "version": 1,
@@ -27,7 +33,8 @@ from __future__ import annotations
 import copy
 import json
 import os
-from dataclasses import dataclass, field, fields
+import sys
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
@@ -35,7 +42,7 @@ import platformdirs
 
 from desktop_uploader.core import settings as spec
 from desktop_uploader.core.config import Config, Profile, ProfileError
-from desktop_uploader.core.paths import APP_NAME, HOME_ENV
+from desktop_uploader.core.paths import APP_NAME
 from desktop_uploader.core.secret_scan import find_secrets
 
 LOCKED_CONFIG_ENV = "DESKTOP_UPLOADER_LOCKED_CONFIG"
@@ -57,6 +64,8 @@ class LockedConfig:
     settings: dict[str, Any] = field(default_factory=dict)
     kiosk: dict[str, Any] = field(default_factory=dict)
     admin_pin: dict[str, Any] | None = None
+    sources: tuple[Path, ...] = ()  # every file that contributed, the system-wide one first
+    system_pin: bool = False  # admin_pin comes from the system-wide file
 
     @property
     def active(self) -> bool:
@@ -72,18 +81,57 @@ class LockedConfig:
         return frozenset(self.settings)
 
 
+def _system_config_dir() -> Path:
+    if sys.platform.startswith("linux"):
+        return Path("/etc/xdg") / APP_NAME
+    if sys.platform == "darwin":
+        return Path("/Library/Application Support") / APP_NAME
+    return Path(platformdirs.site_config_dir(APP_NAME, appauthor=False))  # Windows: asked of the system itself
+
+
+# The administrators' folder for this app: fixed per platform, never taken from the environment, so nothing a
+# user can set moves or hides what is in it.
+SYSTEM_CONFIG_DIR = _system_config_dir()
+
+
+def system_locked_path() -> Path:
+    """The system-wide locked configuration's place."""
+    return SYSTEM_CONFIG_DIR / LOCKED_CONFIG_FILE
+
+
 def locked_config_path(option: str | os.PathLike[str] | None = None) -> Path | None:
-    """Where the locked configuration is: the option, the environment, or the site-wide file if present."""
+    """The locked configuration a user named: the option, else the environment variable; None if neither."""
     if option:
         return Path(option)
     env = os.environ.get(LOCKED_CONFIG_ENV)
-    if env:
-        return Path(env)
-    if os.environ.get(HOME_ENV):
-        # An isolated home (tests, portable installs) never picks up the machine's file by accident.
-        return None
-    site = Path(platformdirs.site_config_dir(APP_NAME, appauthor=False)) / LOCKED_CONFIG_FILE
-    return site if site.is_file() else None
+    return Path(env) if env else None
+
+
+def load_admin_locks(option: str | os.PathLike[str] | None = None) -> LockedConfig:
+    """The locked configuration in force: the system-wide file if there is one, with the one the user named
+    (the option or the environment) adding restrictions where the system-wide file is silent."""
+    system_path = system_locked_path()
+    system = load_locked(system_path) if system_path.is_file() else LockedConfig()
+    return layered(system, load_locked(locked_config_path(option)))
+
+
+def layered(system: LockedConfig, user: LockedConfig) -> LockedConfig:
+    """``user``'s locks under ``system``'s: every value the system-wide file fixes stays as it says."""
+    if not user.active:
+        return replace(system, sources=(system.path,) if system.path else (), system_pin=system.admin_pin is not None)
+    if not system.active:
+        return replace(user, sources=(user.path,) if user.path else ())
+    names = [*system.profiles, *(n for n in user.profiles if n not in system.profiles)]
+    return LockedConfig(
+        path=system.path,
+        profiles={n: {**user.profiles.get(n, {}), **system.profiles.get(n, {})} for n in names},
+        default_profile=system.default_profile or user.default_profile,
+        settings={**user.settings, **system.settings},
+        kiosk={**user.kiosk, **system.kiosk},
+        admin_pin=system.admin_pin if system.admin_pin is not None else user.admin_pin,
+        sources=tuple(p for p in (system.path, user.path) if p is not None),
+        system_pin=system.admin_pin is not None,
+    )
 
 
 def load_locked(path: Path | None) -> LockedConfig:

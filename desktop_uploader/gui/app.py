@@ -16,7 +16,7 @@ from desktop_uploader import __version__
 from desktop_uploader.core.config import Config, ConfigError, ProfileError
 from desktop_uploader.core.engine import Engine
 from desktop_uploader.core.factory import open_engine
-from desktop_uploader.core.locked import LockdownError, LockedConfig, effective_config, load_locked, locked_config_path
+from desktop_uploader.core.locked import LockdownError, LockedConfig, effective_config, load_admin_locks
 from desktop_uploader.core.secrets import SecretStore
 from desktop_uploader.core.store import StoreError
 from desktop_uploader.gui.main_window import MainWindow
@@ -75,7 +75,7 @@ def _run(app: QApplication, instance: InstanceServer, paths: Sequence[str], prof
     translator = install_translator()  # noqa: F841 - must stay alive while the app runs
     try:
         config = Config.load()
-        locked = load_locked(locked_config_path())
+        locked = load_admin_locks()
         effective = effective_config(config, locked)
     except (ConfigError, ProfileError, LockdownError) as exc:
         QMessageBox.critical(None, QCoreApplication.translate("App", "Settings cannot be read"), str(exc))

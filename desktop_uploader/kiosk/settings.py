@@ -13,7 +13,7 @@ from typing import Any
 from desktop_uploader.core import settings as spec
 from desktop_uploader.core.config import Config
 from desktop_uploader.core.keys import KeyTemplateError, validate_template
-from desktop_uploader.core.locked import LockdownError, LockedConfig, apply_locked, load_locked, locked_config_path
+from desktop_uploader.core.locked import LockdownError, LockedConfig, apply_locked, load_admin_locks
 from desktop_uploader.core.settings import AFTER_KEEP, DEFAULT_KIOSK_TEMPLATE, SECTION_KIOSK
 
 log = logging.getLogger(__name__)
@@ -101,11 +101,12 @@ def save_kiosk_settings(config: Config, wanted: KioskSettings, locked: LockedCon
     return refused
 
 
-def load_kiosk_locked(path: Path | None) -> LockedConfig:
-    """The locked configuration as kiosk mode needs it: also the admin's PIN record must be valid."""
+def load_kiosk_locked(option: str | os.PathLike[str] | None = None) -> LockedConfig:
+    """The locked configuration in force (see core.locked.load_admin_locks) as kiosk mode needs it: also the
+    admin's PIN record must be valid."""
     from desktop_uploader.kiosk.pin import PinError, validate_record
 
-    locked = load_locked(path)
+    locked = load_admin_locks(option)
     if locked.admin_pin is not None:
         try:
             validate_record(locked.admin_pin)
@@ -118,7 +119,7 @@ def load_kiosk_config(*, locked_path: str | os.PathLike[str] | None = None, prof
                       watch: Sequence[str] = ()) -> tuple[Config, LockedConfig, Config, KioskSettings]:
     """(user config, locked config, effective config, kiosk settings) with command-line choices applied
     where the locked configuration allows them."""
-    locked = load_kiosk_locked(locked_config_path(locked_path))
+    locked = load_kiosk_locked(locked_path)
     user_config = Config.load()
     effective = apply_locked(user_config, locked)
     settings = kiosk_settings(effective)
