@@ -31,6 +31,7 @@ from desktop_uploader.core.locked import (
     system_locked_path,
 )
 from desktop_uploader.core.profile_export import export_profiles, import_profiles
+from desktop_uploader.kiosk import pin_place
 from desktop_uploader.kiosk.identity import IdentityStore
 from desktop_uploader.kiosk.pin import PinError, PinStore, check_pin_format, hash_pin
 from desktop_uploader.kiosk.provisioning import is_provisioning
@@ -63,7 +64,13 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
                      help="provisioning files: also write their locked configuration to FILE")
     _locked_option(imp)
     imp.set_defaults(func=run_import)
-    pin = fsub.add_parser("set-pin", help="set the admin PIN (read from a hidden prompt or stdin)")
+    pin = fsub.add_parser(
+        "set-pin", help="set the admin PIN (read from a hidden prompt or stdin)",
+        description="Set the admin PIN, read from a hidden prompt or standard input (never an argument). Run "
+                    "as an administrator, the PIN's record goes to the administrators' folder, where the kiosk "
+                    "user cannot change it. Otherwise it is kept for this user, and replacing it asks for the "
+                    "current PIN first (on standard input: the current PIN on the first line, the new one on "
+                    "the next).")
     pin.add_argument("--print-record", action="store_true",
                      help="print the PIN's hash record for the locked configuration's 'admin_pin' instead of "
                           "storing it on this device")
@@ -170,6 +177,51 @@ def run_import(args: argparse.Namespace) -> int:
 
 def run_set_pin(args: argparse.Namespace) -> int:
     locked = _locked(args)
+    if args.print_record:
+        print(json.dumps(hash_pin(_new_pin()), indent=2, sort_keys=True))
+        return EXIT_OK
+    if locked.system_pin:
+        raise UsageError(f"The admin PIN is fixed by the system-wide locked configuration ({locked.path}); change "
+                         "it there.")
+    try:
+        store = pin_place.open_pin_store(locked)
+    except PinError as exc:
+        raise UsageError(str(exc)) from None
+    if pin_place.is_administrator():
+        path = pin_place.save_system_pin(_new_pin())
+        print(f"The admin PIN is set for every user of this computer ({path}); only an administrator can "
+              "change it.")
+        return EXIT_OK
+    _check_may_change(store)
+    pin = _new_pin()
+    try:
+        store.set_pin(pin)
+    except (PinError, OSError) as exc:
+        raise UsageError(str(exc)) from None
+    print(f"The admin PIN is set ({store.path}).")
+    return EXIT_OK
+
+
+def _check_may_change(store: PinStore) -> None:
+    """Without administrator rights, a PIN is replaced only with the current one; a fixed or vanished one not
+    at all."""
+    if store.fixed:
+        raise UsageError("The admin PIN is locked by your administrator; only an administrator can change it.")
+    if store.missing():
+        raise UsageError("An admin PIN was set on this device and its record is gone. Setting a new one needs "
+                         "administrator rights: run 'desktop-uploader fleet set-pin' as an administrator.")
+    if not store.is_set():
+        return  # the first PIN of this device
+    try:
+        check = store.verify(read_secret("Current admin PIN: "))
+    except PinError as exc:
+        raise UsageError(str(exc)) from None
+    if not check.ok:
+        wait = f" Too many wrong PINs: try again in {check.locked_for:.0f} s." if check.locked_for else ""
+        raise UsageError(f"That is not the current admin PIN; nothing was changed.{wait}")
+
+
+def _new_pin() -> str:
     interactive = sys.stdin.isatty()
     pin = read_secret("New admin PIN: ")
     try:
@@ -178,16 +230,7 @@ def run_set_pin(args: argparse.Namespace) -> int:
         raise UsageError(str(exc)) from None
     if interactive and read_secret("The same PIN again: ") != pin:
         raise UsageError("The two PINs are not the same; nothing was changed.")
-    if args.print_record:
-        print(json.dumps(hash_pin(pin), indent=2, sort_keys=True))
-        return EXIT_OK
-    try:
-        store = PinStore(fixed_record=locked.admin_pin)
-        store.set_pin(pin)
-    except (PinError, OSError) as exc:
-        raise UsageError(str(exc)) from None
-    print(f"The admin PIN is set ({store.path}).")
-    return EXIT_OK
+    return pin
 
 
 def run_identity(args: argparse.Namespace) -> int:

@@ -1,12 +1,28 @@
 """The admin PIN that guards kiosk settings, quitting and leaving full screen.
 
-Only a salted scrypt hash is kept, in a small JSON file in the config folder; the PIN itself is never
-written anywhere. Wrong attempts lock the prompt for a growing time, and the lockout is stored in the
-same file, so restarting the app does not give a fresh set of guesses.
+Only a salted scrypt hash is kept; the PIN itself is never written anywhere. Where the record lives decides
+who can change it, in this order:
 
-An admin may also put a hash record (made with ``desktop-uploader fleet set-pin --print-record``) into the
-locked configuration file; that PIN then applies to every device of the fleet and cannot be changed on
-the device.
+1. ``admin_pin`` in the system-wide locked configuration (a fleet-wide PIN, made with ``fleet set-pin
+   --print-record``);
+2. ``admin-pin.json`` in the administrators' folder next to it, written by ``fleet set-pin`` run with
+   administrator rights;
+3. ``admin_pin`` in a locked configuration the user named;
+4. ``admin-pin.json`` in the user's config folder, set on the device (the first time, or with the current
+   PIN).
+
+The first three cannot be changed from the kiosk. Wrong attempts lock the prompt for a growing time; the
+lock-out state is kept in the user's config folder (the app runs as that user and must write it), so
+restarting the app does not give a fresh set of guesses. A marker in the data folder remembers that a PIN
+was set on this device: if the record disappears, kiosk mode refuses to start instead of asking whoever
+stands there for a new PIN.
+
+What this protects against, and what not: the PIN and its lock-out stop people at the kiosk's screen. A
+person who can read and write files in the kiosk user's account (a shell, a file manager) is beyond what
+a PIN can stop: such a person can reset the lock-out and test PINs against a readable record offline (at
+this scrypt cost a four-digit PIN falls in well under an hour on one core, six digits take days, longer
+ones with letters far more). Keep kiosk users away from a shell, use a longer PIN, and put the record in
+the administrators' folder or the locked configuration so it cannot be replaced.
 """
 
 from __future__ import annotations
@@ -28,6 +44,8 @@ from typing import Any
 from desktop_uploader.core import paths
 
 PIN_FILE = "admin-pin.json"
+PIN_SET_MARKER = "admin-pin-was-set"
+MAX_FAILURES = 1_000_000
 MIN_PIN_LENGTH = 4
 MAX_PIN_LENGTH = 64
 ALGORITHM = "scrypt"
@@ -67,7 +85,10 @@ class LockoutPolicy:
     def lock_seconds(self, failures: int) -> float:
         if failures < self.free_attempts:
             return 0.0
-        return float(min(self.max_seconds, self.base_seconds * self.factor ** (failures - self.free_attempts)))
+        # The exponent is capped: past a thousand failures the power alone overflows a float, and the right
+        # PIN must keep working however many wrong ones came before (the lock-out is capped anyway).
+        steps = min(failures - self.free_attempts, 64)
+        return float(min(self.max_seconds, self.base_seconds * self.factor ** steps))
 
 
 @dataclass(frozen=True)
@@ -144,8 +165,10 @@ class PinStore:
     """
 
     def __init__(self, path: Path | None = None, *, clock: Clock = time.time,
-                 policy: LockoutPolicy | None = None, fixed_record: Mapping[str, Any] | None = None) -> None:
+                 policy: LockoutPolicy | None = None, fixed_record: Mapping[str, Any] | None = None,
+                 marker: Path | None = None) -> None:
         self.path = path or paths.config_dir() / PIN_FILE
+        self.marker = marker or paths.data_dir() / PIN_SET_MARKER
         self.clock = clock
         self.policy = policy or LockoutPolicy()
         if fixed_record is not None:
@@ -161,6 +184,10 @@ class PinStore:
     def is_set(self) -> bool:
         return self._record() is not None
 
+    def missing(self) -> bool:
+        """True when a PIN was set on this device and its record is gone: not a reason to ask for a new one."""
+        return not self.is_set() and self.marker.exists()
+
     def set_pin(self, pin: str) -> None:
         if self._fixed is not None:
             raise PinError("The admin PIN is set by the locked configuration and cannot be changed here.")
@@ -171,23 +198,25 @@ class PinStore:
             data["failures"] = 0
             data["locked_until"] = 0.0
             self._write(data)
+            self.marker.parent.mkdir(parents=True, exist_ok=True)
+            self.marker.touch()
 
     def locked_for(self) -> float:
         with self._lock:
-            data = self._read()
+            data = self._state()
             return self._remaining(data)
 
     def failures(self) -> int:
         with self._lock:
-            return int(self._read().get("failures", 0))
+            return _failures(self._state())
 
     def verify(self, pin: str) -> PinCheck:
         with self._lock:
-            data = self._read()
+            data = self._state()
             record = self._fixed if self._fixed is not None else data.get("pin")
             if not isinstance(record, dict):
                 raise PinError("No admin PIN is set. Set one with 'desktop-uploader fleet set-pin'.")
-            failures = int(data.get("failures", 0))
+            failures = _failures(data)
             remaining = self._remaining(data)
             if remaining > 0:
                 return PinCheck(ok=False, locked_for=remaining, failures=failures, tried=False)
@@ -211,12 +240,25 @@ class PinStore:
             record = self._read().get("pin")
         return record if isinstance(record, dict) else None
 
+    def _state(self) -> dict[str, Any]:
+        """The stored state; a lock-out that is not numbers (an edited file) becomes the longest lock-out from
+        now, kept on disk, never a reset."""
+        data = self._read()
+        failures, until = data.get("failures", 0), data.get("locked_until", 0.0)
+        counts = isinstance(failures, int) and not isinstance(failures, bool) and failures >= 0
+        if counts and isinstance(until, int | float) and not isinstance(until, bool):
+            return data
+        data["failures"] = MAX_FAILURES
+        data["locked_until"] = self.clock() + self.policy.max_seconds
+        self._write(data)
+        return data
+
     def _remaining(self, data: dict[str, Any]) -> float:
         until = float(data.get("locked_until", 0.0) or 0.0)
         if not until:
             return 0.0
         now = self.clock()
-        longest = self.policy.lock_seconds(int(data.get("failures", 0)))
+        longest = self.policy.lock_seconds(_failures(data))
         # A clock set back must not turn a 30-second lockout into a day.
         return max(0.0, min(until - now, longest))
 
@@ -248,3 +290,11 @@ class PinStore:
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
             raise
+
+
+def _failures(data: Mapping[str, Any]) -> int:
+    """Wrong attempts in a row as stored; a value that is not a count (an edited file) counts as very many."""
+    value = data.get("failures", 0)
+    if isinstance(value, bool) or not isinstance(value, int):
+        return MAX_FAILURES
+    return max(0, min(value, MAX_FAILURES))

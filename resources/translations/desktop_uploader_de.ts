@@ -4,24 +4,29 @@
 <context>
     <name>App</name>
     <message>
-        <location filename="../../desktop_uploader/gui/app.py" line="39"/>
+        <location filename="../../desktop_uploader/gui/app.py" line="40"/>
         <source>Desktop Uploader</source>
         <translation>Desktop Uploader</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/app.py" line="78"/>
+        <location filename="../../desktop_uploader/gui/app.py" line="79"/>
         <source>Settings cannot be read</source>
         <translation>Die Einstellungen können nicht gelesen werden</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/app.py" line="86"/>
+        <location filename="../../desktop_uploader/gui/app.py" line="87"/>
         <source>Unknown destination</source>
         <translation>Unbekanntes Ziel</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/app.py" line="87"/>
+        <location filename="../../desktop_uploader/gui/app.py" line="88"/>
         <source>There is no destination named “{name}”.</source>
         <translation>Es gibt kein Ziel mit dem Namen „{name}“.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_uploader/gui/app.py" line="94"/>
+        <source>The upload queue cannot be opened</source>
+        <translation>Die Upload-Warteschlange kann nicht geöffnet werden</translation>
     </message>
 </context>
 <context>
@@ -493,7 +498,7 @@
 <context>
     <name>KioskController</name>
     <message>
-        <location filename="../../desktop_uploader/gui/kiosk/controller.py" line="173"/>
+        <location filename="../../desktop_uploader/gui/kiosk/controller.py" line="179"/>
         <source>Kiosk mode needs a destination: {error}</source>
         <translation>Der Kioskmodus braucht ein Ziel: {error}</translation>
     </message>
@@ -532,62 +537,62 @@
 <context>
     <name>KioskFileState</name>
     <message>
-        <location filename="../../desktop_uploader/gui/kiosk/controller.py" line="401"/>
+        <location filename="../../desktop_uploader/gui/kiosk/controller.py" line="412"/>
         <source>Waiting for network</source>
         <translation>Wartet auf Netzwerk</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/kiosk/controller.py" line="402"/>
+        <location filename="../../desktop_uploader/gui/kiosk/controller.py" line="413"/>
         <source>Waiting for Wi-Fi</source>
         <translation>Wartet auf WLAN</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/kiosk/controller.py" line="408"/>
+        <location filename="../../desktop_uploader/gui/kiosk/controller.py" line="419"/>
         <source>Waiting to send</source>
         <translation>Wartet auf Versand</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/kiosk/controller.py" line="410"/>
+        <location filename="../../desktop_uploader/gui/kiosk/controller.py" line="421"/>
         <source>Getting ready to send</source>
         <translation>Wird zum Senden vorbereitet</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/kiosk/controller.py" line="415"/>
+        <location filename="../../desktop_uploader/gui/kiosk/controller.py" line="426"/>
         <source>Sending…</source>
         <translation>Wird gesendet…</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/kiosk/controller.py" line="416"/>
+        <location filename="../../desktop_uploader/gui/kiosk/controller.py" line="427"/>
         <source>Sending… {percent} %</source>
         <translation>Wird gesendet… {percent} %</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/kiosk/controller.py" line="419"/>
+        <location filename="../../desktop_uploader/gui/kiosk/controller.py" line="430"/>
         <source>Sent</source>
         <translation>Gesendet</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/kiosk/controller.py" line="421"/>
+        <location filename="../../desktop_uploader/gui/kiosk/controller.py" line="432"/>
         <source>Sent at {time}</source>
         <translation>Gesendet um {time}</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/kiosk/controller.py" line="424"/>
+        <location filename="../../desktop_uploader/gui/kiosk/controller.py" line="435"/>
         <source>Will try again shortly</source>
         <translation>Neuer Versuch in Kürze</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/kiosk/controller.py" line="428"/>
+        <location filename="../../desktop_uploader/gui/kiosk/controller.py" line="439"/>
         <source>Needs attention</source>
         <translation>Aufmerksamkeit erforderlich</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/kiosk/controller.py" line="429"/>
+        <location filename="../../desktop_uploader/gui/kiosk/controller.py" line="440"/>
         <source>Needs attention: {reason}</source>
         <translation>Aufmerksamkeit erforderlich: {reason}</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/kiosk/controller.py" line="430"/>
+        <location filename="../../desktop_uploader/gui/kiosk/controller.py" line="441"/>
         <source>Not sent</source>
         <translation>Nicht gesendet</translation>
     </message>
@@ -734,63 +739,63 @@
 <context>
     <name>KioskStatus</name>
     <message>
-        <location filename="../../desktop_uploader/gui/kiosk/controller.py" line="94"/>
+        <location filename="../../desktop_uploader/gui/kiosk/controller.py" line="99"/>
         <source>Sending 1 file…</source>
         <translation>1 Datei wird gesendet…</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/kiosk/controller.py" line="95"/>
+        <location filename="../../desktop_uploader/gui/kiosk/controller.py" line="100"/>
         <source>Sending {count} files…</source>
         <translation>{count} Dateien werden gesendet…</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/kiosk/controller.py" line="97"/>
+        <location filename="../../desktop_uploader/gui/kiosk/controller.py" line="102"/>
         <source>1 file waiting for network</source>
         <translation>1 Datei wartet auf das Netzwerk</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/kiosk/controller.py" line="98"/>
+        <location filename="../../desktop_uploader/gui/kiosk/controller.py" line="103"/>
         <source>{count} files waiting for network</source>
         <translation>{count} Dateien warten auf das Netzwerk</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/kiosk/controller.py" line="101"/>
+        <location filename="../../desktop_uploader/gui/kiosk/controller.py" line="106"/>
         <source>1 file waiting for Wi-Fi or a wired network</source>
         <translation>1 Datei wartet auf WLAN oder ein kabelgebundenes Netzwerk</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/kiosk/controller.py" line="103"/>
+        <location filename="../../desktop_uploader/gui/kiosk/controller.py" line="108"/>
         <source>{count} files waiting for Wi-Fi or a wired network</source>
         <translation>{count} Dateien warten auf WLAN oder ein kabelgebundenes Netzwerk</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/kiosk/controller.py" line="106"/>
+        <location filename="../../desktop_uploader/gui/kiosk/controller.py" line="111"/>
         <source>1 needs attention</source>
         <translation>1 erfordert Aufmerksamkeit</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/kiosk/controller.py" line="107"/>
+        <location filename="../../desktop_uploader/gui/kiosk/controller.py" line="112"/>
         <source>{count} need attention</source>
         <translation>{count} erfordern Aufmerksamkeit</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/kiosk/controller.py" line="110"/>
+        <location filename="../../desktop_uploader/gui/kiosk/controller.py" line="115"/>
         <source>Ready. New files are sent by themselves.</source>
         <translation>Bereit. Neue Dateien werden automatisch gesendet.</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/kiosk/controller.py" line="115"/>
+        <location filename="../../desktop_uploader/gui/kiosk/controller.py" line="120"/>
         <source>All sent at {time}</source>
         <translation>Alles gesendet um {time}</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/kiosk/controller.py" line="117"/>
+        <location filename="../../desktop_uploader/gui/kiosk/controller.py" line="122"/>
         <source>dd MMM</source>
         <comment>date pattern for QDate::toString</comment>
         <translation>dd. MMM</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/kiosk/controller.py" line="119"/>
+        <location filename="../../desktop_uploader/gui/kiosk/controller.py" line="124"/>
         <source>All sent on {date} at {time}</source>
         <translation>Alles gesendet am {date} um {time}</translation>
     </message>
@@ -798,99 +803,100 @@
 <context>
     <name>KioskWindow</name>
     <message>
-        <location filename="../../desktop_uploader/gui/kiosk/window.py" line="59"/>
+        <location filename="../../desktop_uploader/gui/kiosk/window.py" line="61"/>
         <source>Checking the connection…</source>
         <translation>Verbindung wird geprüft…</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/kiosk/window.py" line="60"/>
+        <location filename="../../desktop_uploader/gui/kiosk/window.py" line="62"/>
         <source>Connected</source>
         <translation>Verbunden</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/kiosk/window.py" line="61"/>
+        <location filename="../../desktop_uploader/gui/kiosk/window.py" line="63"/>
         <source>No connection to the server</source>
         <translation>Keine Verbindung zum Server</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/kiosk/window.py" line="62"/>
+        <location filename="../../desktop_uploader/gui/kiosk/window.py" line="64"/>
         <source>Metered connection: waiting for Wi-Fi or a wired network</source>
         <translation>Getaktete Verbindung: Warten auf WLAN oder ein kabelgebundenes Netzwerk</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/kiosk/window.py" line="84"/>
+        <location filename="../../desktop_uploader/gui/kiosk/window.py" line="86"/>
         <source>Desktop Uploader — kiosk</source>
         <translation>Desktop Uploader — Kiosk</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/kiosk/window.py" line="105"/>
+        <location filename="../../desktop_uploader/gui/kiosk/window.py" line="107"/>
         <source>Files</source>
         <translation>Dateien</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/kiosk/window.py" line="119"/>
+        <location filename="../../desktop_uploader/gui/kiosk/window.py" line="121"/>
         <source>Try again</source>
         <translation>Erneut versuchen</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/kiosk/window.py" line="120"/>
+        <location filename="../../desktop_uploader/gui/kiosk/window.py" line="122"/>
         <source>Send the files that need attention once more</source>
         <translation>Die Dateien, die Aufmerksamkeit erfordern, noch einmal senden</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/kiosk/window.py" line="122"/>
+        <location filename="../../desktop_uploader/gui/kiosk/window.py" line="124"/>
         <source>Change operator</source>
         <translation>Bedienperson wechseln</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/kiosk/window.py" line="124"/>
-        <location filename="../../desktop_uploader/gui/kiosk/window.py" line="267"/>
+        <location filename="../../desktop_uploader/gui/kiosk/window.py" line="126"/>
+        <location filename="../../desktop_uploader/gui/kiosk/window.py" line="269"/>
         <source>Settings</source>
         <translation>Einstellungen</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/kiosk/window.py" line="126"/>
-        <location filename="../../desktop_uploader/gui/kiosk/window.py" line="253"/>
+        <location filename="../../desktop_uploader/gui/kiosk/window.py" line="128"/>
+        <location filename="../../desktop_uploader/gui/kiosk/window.py" line="255"/>
         <source>Leave full screen</source>
         <translation>Vollbild verlassen</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/kiosk/window.py" line="128"/>
+        <location filename="../../desktop_uploader/gui/kiosk/window.py" line="130"/>
         <source>Quit</source>
         <translation>Beenden</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/kiosk/window.py" line="201"/>
+        <location filename="../../desktop_uploader/gui/kiosk/window.py" line="203"/>
         <source>Operator: {name}</source>
         <translation>Bedienperson: {name}</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/kiosk/window.py" line="202"/>
+        <location filename="../../desktop_uploader/gui/kiosk/window.py" line="204"/>
         <source>Device: {name}</source>
         <translation>Gerät: {name}</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/kiosk/window.py" line="229"/>
+        <location filename="../../desktop_uploader/gui/kiosk/window.py" line="231"/>
         <source>Enter the admin PIN to quit. Files not sent yet are kept and sent after the next start.</source>
         <translation>Geben Sie die Admin-PIN ein, um die App zu beenden. Noch nicht gesendete Dateien bleiben erhalten und werden nach dem nächsten Start gesendet.</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/kiosk/window.py" line="233"/>
+        <location filename="../../desktop_uploader/gui/kiosk/window.py" line="235"/>
         <source>Enter the admin PIN to open the settings.</source>
         <translation>Geben Sie die Admin-PIN ein, um die Einstellungen zu öffnen.</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/kiosk/window.py" line="237"/>
+        <location filename="../../desktop_uploader/gui/kiosk/window.py" line="239"/>
         <source>Enter the admin PIN to leave full screen.</source>
         <translation>Geben Sie die Admin-PIN ein, um das Vollbild zu verlassen.</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/kiosk/window.py" line="248"/>
+        <location filename="../../desktop_uploader/gui/kiosk/window.py" line="250"/>
         <source>Full screen</source>
         <translation>Vollbild</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/kiosk/window.py" line="336"/>
+        <location filename="../../desktop_uploader/gui/kiosk/window.py" line="342"/>
+        <location filename="../../desktop_uploader/gui/kiosk/window.py" line="352"/>
         <source>Kiosk mode cannot start</source>
         <translation>Der Kioskmodus kann nicht starten</translation>
     </message>

@@ -88,3 +88,44 @@ def test_pin_fixed_by_the_admin_cannot_be_changed_here(tmp_path: Path) -> None:
     assert store.verify("9753").ok
     with pytest.raises(PinError, match="locked configuration"):
         store.set_pin("1234")
+
+
+def test_thousands_of_wrong_tries_never_break_the_right_pin(tmp_path: Path) -> None:
+    clock = FakeClock()
+    path = tmp_path / "pin.json"
+    store = PinStore(path, clock=clock, policy=POLICY)
+    store.set_pin("2468")
+    # A counter that has run up over months (or was edited): the back-off arithmetic used to overflow.
+    data = json.loads(path.read_text())
+    data.update(failures=5000, locked_until=0.0)
+    path.write_text(json.dumps(data))
+    assert store.locked_for() == 0
+    wrong = store.verify("1111")
+    assert not wrong.ok and wrong.locked_for == POLICY.max_seconds
+    clock.advance(POLICY.max_seconds)
+    assert store.verify("2468").ok
+
+
+@pytest.mark.parametrize("edit", [{"failures": "none"}, {"failures": -3, "locked_until": "never"},
+                                  {"failures": 1.5}])
+def test_an_edited_lock_out_locks_for_longest_instead_of_unlocking(tmp_path: Path, edit: dict[str, object]) -> None:
+    clock = FakeClock()
+    path = tmp_path / "pin.json"
+    store = PinStore(path, clock=clock, policy=POLICY)
+    store.set_pin("2468")
+    store.verify("0000")
+    store.verify("0000")  # locked now
+    data = json.loads(path.read_text())
+    data.update(edit)
+    path.write_text(json.dumps(data))
+    assert store.locked_for() == POLICY.max_seconds
+    refused = store.verify("2468")
+    assert not refused.ok and not refused.tried
+
+
+def test_a_pin_that_was_set_and_vanished_is_missing_not_unset(tmp_path: Path) -> None:
+    store = PinStore(tmp_path / "config" / "pin.json", marker=tmp_path / "data" / "pin-was-set")
+    assert not store.missing()
+    store.set_pin("2468")
+    (tmp_path / "config" / "pin.json").unlink()
+    assert not store.is_set() and store.missing()

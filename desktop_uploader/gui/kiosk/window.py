@@ -49,6 +49,7 @@ from desktop_uploader.gui.kiosk.settings import KioskSettingsDialog
 from desktop_uploader.gui.resources import install_translator
 from desktop_uploader.kiosk.identity import Identity, IdentityStore
 from desktop_uploader.kiosk.pin import PinError, PinStore
+from desktop_uploader.kiosk.pin_place import open_pin_store
 from desktop_uploader.kiosk.settings import KioskSettings, load_kiosk_config
 from desktop_uploader.kiosk.status_report import reporter_for
 
@@ -333,7 +334,11 @@ def run_kiosk(*, profile: str | None = None, watch: Sequence[str] = (),
         user_config, locked, effective, settings = load_kiosk_config(locked_path=locked_path, profile=profile,
                                                                      watch=watch)
         effective.get(settings.profile or None)
-        pins = PinStore(fixed_record=locked.admin_pin)
+        pins = open_pin_store(locked)
+        if pins.missing():  # deleting the record must not let whoever stands there choose a new PIN
+            raise PinError("An admin PIN was set on this device and its record is gone. An administrator sets "
+                           "it again with 'desktop-uploader fleet set-pin'.")
+        pins.is_set()  # a damaged record stops here, instead of looking like no PIN at all
     except (ConfigError, ProfileError, LockdownError, PinError) as exc:
         QMessageBox.critical(None, QCoreApplication.translate("KioskWindow", "Kiosk mode cannot start"), str(exc))
         return 2
