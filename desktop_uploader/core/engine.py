@@ -29,7 +29,7 @@ from desktop_uploader.core.http import make_session
 from desktop_uploader.core.keepawake import KeepAwake
 from desktop_uploader.core.lookahead import LinkLookahead
 from desktop_uploader.core.models import Event, EventKind, Job, JobState, SignedRequest
-from desktop_uploader.core.pacing import ConcurrencyController, concurrency_range
+from desktop_uploader.core.pacing import Pace
 from desktop_uploader.core.planning import KeyOptions as KeyOptions
 from desktop_uploader.core.planning import plan_batch
 from desktop_uploader.core.ratelimit import RateLimiter
@@ -91,8 +91,7 @@ class Engine:
         self._closing = False
         self.fatal: str | None = None  # why the engine stopped by itself, if it did
         self.health = DestinationHealth()
-        self._pacer = ConcurrencyController(self.settings.concurrency, self.settings.max_concurrency) \
-            if self.settings.adaptive else None
+        self._pace = Pace(self.settings, self._apply_concurrency, self._emit)
         self._lookahead = LinkLookahead(self.store, self._signers.get,
                                         depth=lambda: max(8, 2 * self.settings.concurrency),
                                         margin=self.settings.resign_margin)
@@ -105,8 +104,8 @@ class Engine:
         return self._events.subscribe(callback)
 
     def _emit(self, event: Event) -> None:
-        if event.kind is EventKind.RETRY and self._pacer is not None:
-            self._paced(self._pacer.trouble())  # errors rise: fewer at once
+        if event.kind is EventKind.RETRY:
+            self._pace.trouble()  # errors rise: fewer at once
         self._events.emit(event)
 
     # -- queueing -------------------------------------------------------------------------------------
@@ -240,27 +239,7 @@ class Engine:
     def set_concurrency(self, files: int) -> None:
         """Change how many files are sent at once, now (0: automatic, when the engine adapts): more start at
         once, and when there are fewer, the files being sent finish first."""
-        if self._pacer is not None:
-            start, cap = concurrency_range(int(files))
-            self.settings.max_concurrency = cap
-            changed = self._pacer.set_cap(cap)
-            if int(files) > 0:  # the user's own number: start there
-                changed = self._pacer.reset(start)
-            self._apply_concurrency(self._pacer.current)
-            if changed is not None:
-                self._emit(Event(EventKind.CONCURRENCY, extra={"files_at_once": self._pacer.current}))
-            return
-        self._apply_concurrency(max(1, min(MAX_CONCURRENCY, int(files))))
-
-    @property
-    def concurrency(self) -> int:
-        """How many files are sent at once now."""
-        return self.settings.concurrency
-
-    def _paced(self, changed: int | None) -> None:
-        if changed is not None:
-            self._apply_concurrency(changed)
-            self._emit(Event(EventKind.CONCURRENCY, extra={"files_at_once": changed}))
+        self._pace.set_by_user(files)
 
     def _apply_concurrency(self, files: int) -> None:
         with self._cond:
@@ -431,8 +410,7 @@ class Engine:
                        None)
             return
         self._answered(job.profile, probe=probe)
-        if self._pacer is not None:
-            self._paced(self._pacer.record(size))
+        self._pace.uploaded(size)
         key = (result.key if isinstance(result, KeyedResult) else "") or job.key
         if key != job.key:  # a Companion service names the object itself
             self.store.set_key(job.id, key)
@@ -455,8 +433,7 @@ class Engine:
         change = self.health.failed(job.profile, down.trouble, down.failure, probe=probe)
         if change is not None:
             self._announce(change)
-            if self._pacer is not None:
-                self._paced(self._pacer.trouble())
+            self._pace.trouble()
         with self._cond:
             self._cond.notify_all()
 

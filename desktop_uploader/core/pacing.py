@@ -15,6 +15,9 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from desktop_uploader.core.engine_settings import EngineSettings
+from desktop_uploader.core.models import Event, EventKind
+
 AUTO_CAP = 32
 AUTO_START = 8  # about what aws cli (10) and rclone (4 transfers, 4 checkers) keep in flight
 # One finished file is worth this many bytes when goodput is scored: small files count by how many arrive,
@@ -114,3 +117,45 @@ class ConcurrencyController:
             return None
         self.current = value
         return value
+
+
+class Pace:
+    """The engine's files-at-once: the user's number, or the controller's when the engine adapts. Applies a
+    new number through ``apply`` and announces it as a CONCURRENCY event."""
+
+    def __init__(self, settings: EngineSettings, apply: Callable[[int], None],
+                 emit: Callable[[Event], None]) -> None:
+        self._settings = settings
+        self._apply = apply
+        self._emit = emit
+        self._controller = ConcurrencyController(settings.concurrency, settings.max_concurrency) \
+            if settings.adaptive else None
+
+    def set_by_user(self, files: int) -> None:
+        if self._controller is None:
+            self._apply(max(1, min(AUTO_CAP, int(files))))
+            return
+        start, cap = concurrency_range(int(files))
+        self._settings.max_concurrency = cap
+        changed = self._controller.set_cap(cap)
+        if int(files) > 0:  # the user's own number: start there
+            changed = self._controller.reset(start)
+        self._apply(self._controller.current)
+        if changed is not None:
+            self._announce(self._controller.current)
+
+    def uploaded(self, size: int) -> None:
+        if self._controller is not None:
+            self._changed(self._controller.record(size))
+
+    def trouble(self) -> None:
+        if self._controller is not None:
+            self._changed(self._controller.trouble())
+
+    def _changed(self, files: int | None) -> None:
+        if files is not None:
+            self._apply(files)
+            self._announce(files)
+
+    def _announce(self, files: int) -> None:
+        self._emit(Event(EventKind.CONCURRENCY, extra={"files_at_once": files}))
