@@ -31,8 +31,9 @@ class StatusSummary(QObject):
         self._tick = QTimer(self)
         self._tick.setInterval(1000)
         self._tick.timeout.connect(self._show_destination)
+        # No stretch: the room left over belongs to the messages at the left (notices.py).
         status_bar.addPermanentWidget(self.destination)
-        status_bar.addPermanentWidget(self.label, 1)
+        status_bar.addPermanentWidget(self.label)
         status_bar.addPermanentWidget(self.progress)
 
     def show_totals(self, totals: Totals) -> tuple[float, str]:

@@ -1,0 +1,176 @@
+"""What a person sees on screen: messages that can be read, where files go before they go, and the end of a
+batch told in the window and through the desktop's notification service. These tests look at the widgets as
+drawn (shown, with room on screen), not only at the model behind them."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtCore import QMimeData, QPoint, QTimer
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QApplication, QLabel, QWidget
+from pytestqt.qtbot import QtBot
+
+from desktop_uploader.core.config import Profile
+from desktop_uploader.core.models import JobState
+from desktop_uploader.gui.settings import SettingsDialog
+from tests.gui.conftest import WindowFactory
+from tests.gui.helpers import drop, files_in, states
+from tests.plugins.keychain import private_session_bus
+
+
+def on_screen(widget: QWidget) -> bool:
+    """Shown, not zero-sized, inside its window and not covered by its siblings."""
+    if not widget.isVisible() or widget.width() <= 0 or widget.height() <= 0:
+        return False
+    window = widget.window()
+    top_left = widget.mapTo(window, QPoint(0, 0))
+    inside = window.rect().contains(top_left) and top_left.x() + widget.width() <= window.width()
+    return inside and not widget.visibleRegion().isEmpty()
+
+
+def test_messages_in_the_status_bar_can_be_read(qtbot: QtBot, window_factory: WindowFactory,
+                                                endpoint_profile: Profile, tmp_path: Path) -> None:
+    window = window_factory(endpoint_profile)
+    notice = window.notices.label
+
+    mime = QMimeData()
+    mime.setText(str(tmp_path / "no such file.jpg"))
+    QGuiApplication.clipboard().setMimeData(mime)
+    window.paste()
+    qtbot.waitUntil(lambda: "skipped" in notice.text(), timeout=10_000)
+    assert on_screen(notice)
+    assert notice.fontMetrics().horizontalAdvance(notice.text()) <= notice.width() + 1 or notice.width() >= 300
+    assert "no such file.jpg" in notice.toolTip()
+
+    QGuiApplication.clipboard().clear()
+    window.paste()
+    assert notice.text() == "The clipboard holds no files to upload."
+    assert on_screen(notice)
+
+    drop(window, files_in(tmp_path, {"a.txt": b"a"}))
+    qtbot.waitUntil(lambda: notice.text().startswith("Added 1 file(s) for “test”"), timeout=10_000)
+    assert on_screen(notice) and on_screen(window.status_summary.label)
+
+
+class FakeNotificationService:
+    """org.freedesktop.Notifications on a private bus, recording what it was asked to show."""
+
+    def __init__(self, address: str) -> None:
+        from jeepney.bus_messages import message_bus
+        from jeepney.io.blocking import open_dbus_connection
+
+        self.shown: list[tuple[str, str]] = []
+        self._conn = open_dbus_connection(bus=address)
+        self._conn.send_and_get_reply(message_bus.RequestName("org.freedesktop.Notifications"), timeout=5)
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._serve, daemon=True)
+        self._thread.start()
+
+    def _serve(self) -> None:
+        from jeepney import new_method_return
+
+        while not self._stop.is_set():
+            try:
+                message = self._conn.receive(timeout=0.2)
+            except TimeoutError:
+                continue
+            except OSError:
+                return
+            if message.header.fields.get(3) == "Notify":  # 3: the member field of the header
+                self.shown.append((str(message.body[3]), str(message.body[4])))
+                self._conn.send(new_method_return(message, "u", (len(self.shown),)))
+
+    def close(self) -> None:
+        self._stop.set()
+        self._thread.join(5)
+        self._conn.close()
+
+
+@pytest.fixture
+def notification_service(tmp_path_factory: pytest.TempPathFactory,
+                         monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeNotificationService]:
+    with private_session_bus(tmp_path_factory.mktemp("bus") / "socket") as address:
+        monkeypatch.setenv("DBUS_SESSION_BUS_ADDRESS", address)
+        service = FakeNotificationService(address)
+        try:
+            yield service
+        finally:
+            service.close()
+
+
+def test_end_of_batch_without_tray_is_told_in_the_window_and_on_the_desktop(
+        qtbot: QtBot, window_factory: WindowFactory, endpoint_profile: Profile, tmp_path: Path,
+        notification_service: FakeNotificationService) -> None:
+    window = window_factory(endpoint_profile)
+    assert window.tray is None  # the offscreen platform has no system tray
+    other = QWidget()  # the person works in another window meanwhile
+    other.show()
+    other.activateWindow()
+    qtbot.waitUntil(lambda: not window.isActiveWindow(), timeout=5_000)
+    drop(window, files_in(tmp_path, {"one.txt": b"1", "two.txt": b"2"}))
+    qtbot.waitUntil(lambda: window.notices.last_notification is not None, timeout=30_000)
+    assert window.notices.text == "Finished: 2 file(s) uploaded."
+    assert on_screen(window.notices.label)
+    qtbot.waitUntil(lambda: bool(notification_service.shown), timeout=5_000)
+    assert notification_service.shown == [("Uploads finished", "2 file(s) uploaded.")]
+    other.close()
+
+
+def _two_destinations(reference_endpoint: Any) -> tuple[Profile, Profile]:
+    first = Profile(name="Archive", endpoint_url=reference_endpoint.sign_url, prefix="archive/")
+    second = Profile(name="Inbox", endpoint_url=reference_endpoint.sign_url, prefix="inbox/2026/")
+    return first, second
+
+
+def test_destination_chooser_shows_where_files_go_and_the_next_drop_goes_there(
+        qtbot: QtBot, window_factory: WindowFactory, reference_endpoint: Any, tmp_path: Path) -> None:
+    archive, inbox = _two_destinations(reference_endpoint)
+    window = window_factory(archive, inbox, default="Archive")
+    chooser = window.drop_zone.chooser
+    assert on_screen(chooser.combo) and on_screen(chooser.place)
+    assert [chooser.combo.itemData(i) for i in range(chooser.combo.count())] == ["Archive", "Inbox"]
+    assert chooser.combo.currentText() == "Archive (default)"
+    assert "archive/" in chooser.place.text()
+
+    chooser.select("Inbox")
+    assert "inbox/2026/" in chooser.place.text()
+    drop(window, files_in(tmp_path, {"report.pdf": b"%PDF"}))
+    assert window.notices.text.startswith("Adding 1 item(s) for “Inbox” → inbox/2026/")
+    qtbot.waitUntil(lambda: states(window) == [JobState.DONE], timeout=30_000)
+    row = window.model.rows()[0]
+    assert (row.profile, row.key) == ("Inbox", "inbox/2026/report.pdf")
+
+
+def _save_settings_making_default(name: str) -> None:
+    for widget in QApplication.topLevelWidgets():
+        if isinstance(widget, SettingsDialog) and widget.isVisible():
+            widget.select_profile(name)
+            widget.default_button.click()
+            widget.save()
+            return
+    QTimer.singleShot(20, lambda: _save_settings_making_default(name))
+
+
+def test_a_destination_made_default_in_settings_takes_the_next_drop(
+        qtbot: QtBot, window_factory: WindowFactory, reference_endpoint: Any, tmp_path: Path) -> None:
+    archive, inbox = _two_destinations(reference_endpoint)
+    # As the demo opens it: with one destination named on the command line.
+    window = window_factory(archive, inbox, default="Archive", profile="Archive")
+    QTimer.singleShot(0, lambda: _save_settings_making_default("Inbox"))
+    assert window.open_settings()
+    assert window.drop_zone.chooser.current_name() == "Inbox"
+    drop(window, files_in(tmp_path, {"photo.jpg": b"\xff\xd8"}))
+    qtbot.waitUntil(lambda: states(window) == [JobState.DONE], timeout=30_000)
+    assert window.model.rows()[0].key == "inbox/2026/photo.jpg"
+
+
+def test_the_notice_label_is_a_label_of_the_status_bar(window_factory: WindowFactory,
+                                                       endpoint_profile: Profile) -> None:
+    window = window_factory(endpoint_profile, start=False)
+    labels = window.statusBar().findChildren(QLabel)
+    assert window.notices.label in labels
