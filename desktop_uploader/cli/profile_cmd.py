@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import sys
 from typing import Any
@@ -81,6 +82,7 @@ def run_add(args: argparse.Namespace) -> int:
         "allow_insecure_http": args.allow_insecure_http,
     }
     profile = Profile(name=args.name, **fields)
+    new = profile.name not in config.profiles
     try:
         config.put(profile)
     except ProfileError as exc:
@@ -88,6 +90,10 @@ def run_add(args: argparse.Namespace) -> int:
     if args.default:
         config.default_profile = profile.name
     config.save()
+    if new:
+        # Secrets a removed profile of the same name left in the keychain must not come back with it.
+        with contextlib.suppress(KeychainError):
+            SecretStore().delete_profile(profile.name, tuple(profile.secret_headers))
     print(f"Saved profile '{profile.name}'.")
     if profile.kind == KIND_LOCAL:
         print(f"Now store its access key: desktop-uploader credentials set --profile {profile.name}")

@@ -93,6 +93,17 @@ def test_profile_lifecycle_and_secret_from_stdin(memory_keyring: Any, monkeypatc
     assert main(["profile", "show", "lab"]) == 2
 
 
+def test_a_new_profile_does_not_pick_up_keys_left_under_its_name(memory_keyring: Any) -> None:
+    memory_keyring.passwords[("desktop-uploader", "lab:access_key_id")] = "AKIDLEFTOVER"
+    memory_keyring.passwords[("desktop-uploader", "lab:secret_access_key")] = "leftover"
+    assert main(["profile", "add", "lab", "--bucket", "field-data"]) == 0
+    assert SecretStore().get("lab", "secret_access_key") is None
+    # Changing a profile that exists keeps its keys.
+    SecretStore().set("lab", "secret_access_key", "current")
+    assert main(["profile", "add", "lab", "--bucket", "field-data-2"]) == 0
+    assert SecretStore().get("lab", "secret_access_key") == "current"
+
+
 def test_credentials_refused_without_a_keychain(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["profile", "add", "lab", "--bucket", "b"]) == 0
     assert main(["credentials", "set", "--profile", "lab"]) == 2
