@@ -175,7 +175,7 @@ class QueueTab(QWidget):
             row = self.model.get(job_id)
         if row is None:
             return None
-        dialog = DetailsDialog(row, self.window())
+        dialog = DetailsDialog(row, self.window(), profile=self._profile_of(row))
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.retry_requested.connect(lambda jid: self.control("retry", [jid]))
         self.details_dialog = dialog

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QLabel
 from pytestqt.qtbot import QtBot
 
 from desktop_uploader.core.config import Profile
@@ -102,6 +103,13 @@ def test_failure_shows_explanation_and_copies_redacted_report(
     assert str(row.error["code"]) in report
     assert wrong not in report
     assert "the-right-token" not in report
+    # What support asks first: the app's version, the system, and where the file was going.
+    assert "App version: " in report and "System: " in report
+    assert "Destination: guarded (signing service, simple protocol)" in report
+    assert "Signing service host: 127.0.0.1" in report
+    shown = "\n".join(label.text() for label in dialog.findChildren(QLabel))
+    assert "“guarded” → " in shown and "report.pdf" in shown
+    assert "Trying again may help:" in shown and "\nNo\n" not in f"\n{shown}\n"
     dialog.close()
 
 
@@ -274,7 +282,7 @@ _RUN_GUI_DRIVER = """
 import os
 import sys
 from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QLabel
 from desktop_uploader.core.models import JobState, NewJob
 from desktop_uploader.core.paths import queue_db_path
 from desktop_uploader.core.store import JobStore

@@ -310,3 +310,19 @@ def test_a_new_destination_does_not_inherit_keys_left_under_its_name(qtbot: QtBo
     assert dialog.result() == SettingsDialog.DialogCode.Accepted
     assert ("desktop-uploader", "photos:secret_access_key") not in memory_keyring.passwords
     assert ("desktop-uploader", "photos:access_key_id") not in memory_keyring.passwords
+
+
+def test_connection_test_never_promises_a_retry(qtbot: QtBot) -> None:
+    import socket
+
+    with socket.socket() as closed:  # a port nobody listens on: the connection is refused
+        closed.bind(("127.0.0.1", 0))
+        port = closed.getsockname()[1]
+    config = Config.load()
+    config.put(Profile(name="nowhere", endpoint_url=f"http://127.0.0.1:{port}/sign"))
+    dialog = SettingsDialog(config, SecretStore())
+    qtbot.addWidget(dialog)
+    dialog.test_connection()
+    qtbot.waitUntil(lambda: dialog.last_check is not None, timeout=20_000)
+    text = dialog.test_result.text()
+    assert text and "try again" not in text.lower() and "will" not in text.lower()
