@@ -94,7 +94,7 @@ def test_summaries_say_what_to_do() -> None:
     # Every summary ends with a sentence for the reader: an instruction, or (kept apart, for while the app
     # still retries) what the app will do.
     doers = re.compile(
-        r"\b(ask|tell|check|try|use|set|open|put|shorten|send|wait|rename|move|remove)\b|the app will|"
+        r"\b(ask|tell|check|try|use|set|open|put|shorten|send|wait|rename|move|remove|re-enter)\b|the app will|"
         r"nothing wrong|was not replaced|first",
         re.I,
     )
