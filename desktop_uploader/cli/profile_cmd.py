@@ -9,7 +9,15 @@ import sys
 from typing import Any
 
 from desktop_uploader.cli.common import EXIT_OK, UsageError, load_config, load_profile
-from desktop_uploader.core.config import DEFAULT_CONCURRENCY, KIND_ENDPOINT, KIND_LOCAL, Profile, ProfileError
+from desktop_uploader.core.config import (
+    DEFAULT_CONCURRENCY,
+    IF_EXISTS_CHOICES,
+    IF_EXISTS_SKIP,
+    KIND_ENDPOINT,
+    KIND_LOCAL,
+    Profile,
+    ProfileError,
+)
 from desktop_uploader.core.secrets import KeychainError, SecretStore
 
 
@@ -42,6 +50,9 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     add.add_argument("--key-template", default="{relpath}")
     add.add_argument("--concurrency", type=int, default=DEFAULT_CONCURRENCY)
     add.add_argument("--allow-insecure-http", action="store_true")
+    add.add_argument("--if-exists", choices=IF_EXISTS_CHOICES, default=IF_EXISTS_SKIP,
+                     help="when a file's name is already taken: skip it if the same file is there, rename (keep "
+                          "both) or overwrite (default: skip)")
     add.add_argument("--default", action="store_true", help="make it the default profile")
     add.set_defaults(func=run_add)
 
@@ -79,7 +90,7 @@ def run_add(args: argparse.Namespace) -> int:
         "addressing_style": args.addressing_style, "acl": args.acl, "storage_class": args.storage_class,
         "metadata": _pairs(args.meta, "--meta"), "link_lifetime": args.link_lifetime, "prefix": args.prefix,
         "key_template": args.key_template, "concurrency": args.concurrency,
-        "allow_insecure_http": args.allow_insecure_http,
+        "allow_insecure_http": args.allow_insecure_http, "if_exists": args.if_exists,
     }
     profile = Profile(name=args.name, **fields)
     new = profile.name not in config.profiles

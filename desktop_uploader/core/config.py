@@ -19,6 +19,11 @@ PROTOCOL_SIMPLE = "simple"
 PROTOCOL_COMPANION = "companion"
 ADDRESSING_STYLES = ("auto", "path", "virtual")
 DEFAULT_CONCURRENCY = 6
+# What happens when a file's name is already taken at the destination (see core/overwrite.py).
+IF_EXISTS_OVERWRITE = "overwrite"
+IF_EXISTS_SKIP = "skip"  # when the same file is there; a different one is reported, not replaced
+IF_EXISTS_RENAME = "rename"  # keep both: the new file gets a number
+IF_EXISTS_CHOICES = (IF_EXISTS_SKIP, IF_EXISTS_RENAME, IF_EXISTS_OVERWRITE)
 MAX_CONCURRENCY = 32
 
 
@@ -68,6 +73,7 @@ class Profile:
     concurrency: int = DEFAULT_CONCURRENCY
     allow_insecure_http: bool = False
     multipart_threshold: int = 64 * 1024 * 1024
+    if_exists: str = IF_EXISTS_SKIP
 
     def validate(self) -> None:
         from desktop_uploader.core.keys import KeyTemplateError, validate_template
@@ -100,6 +106,8 @@ class Profile:
             raise bad("kind", f"must be '{KIND_ENDPOINT}' or '{KIND_LOCAL}'")
         if not 1 <= self.concurrency <= MAX_CONCURRENCY:
             raise bad("concurrency", f"must be between 1 and {MAX_CONCURRENCY}")
+        if self.if_exists not in IF_EXISTS_CHOICES:
+            raise bad("if_exists", f"must be one of {', '.join(IF_EXISTS_CHOICES)}")
         if self.multipart_threshold < 5 * 1024 * 1024:
             raise bad("multipart_threshold", "must be at least 5 MiB")
         try:

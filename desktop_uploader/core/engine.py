@@ -13,12 +13,13 @@ import threading
 import time
 import uuid
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import requests
 
 from desktop_uploader.core import failure as f
+from desktop_uploader.core import overwrite
 from desktop_uploader.core.budget import ConnectionBudget
 from desktop_uploader.core.config import MAX_CONCURRENCY
 from desktop_uploader.core.engine_settings import EngineSettings as EngineSettings
@@ -27,8 +28,8 @@ from desktop_uploader.core.health import DestinationHealth, HealthChange
 from desktop_uploader.core.http import make_session
 from desktop_uploader.core.keepawake import KeepAwake
 from desktop_uploader.core.models import Event, EventKind, Job, JobState, SignedRequest
+from desktop_uploader.core.planning import BatchPlan, plan_batch
 from desktop_uploader.core.planning import KeyOptions as KeyOptions
-from desktop_uploader.core.planning import plan_batch
 from desktop_uploader.core.ratelimit import RateLimiter
 from desktop_uploader.core.scan import DEFAULT_SKIP, ScanProblem, SkipRule
 from desktop_uploader.core.sending import DestinationDown, JobSender
@@ -55,6 +56,7 @@ class AddResult:
     jobs: list[Job]
     problems: list[ScanProblem]
     resumed: list[Job]
+    already_there: list[tuple[str, str]] = field(default_factory=list)  # (path, key) not queued: stored already
 
 
 class Engine:
@@ -124,8 +126,7 @@ class Engine:
         *metadata* is fixed now and sent with each file whenever it uploads; *paused* files wait for
         resume() (an offline kiosk queues without starting)."""
         batch = batch or uuid.uuid4().hex[:12]
-        plan = plan_batch(self.store, paths, profile, keys or KeyOptions(), skip=skip, batch=batch,
-                          metadata=metadata, paused=paused)
+        plan = self.plan_paths(paths, profile, keys=keys, skip=skip, batch=batch, metadata=metadata, paused=paused)
         new_jobs, resumed, problems = plan.new_jobs, plan.resumed, plan.problems
         requeue = [j.id for j in resumed if j.state in (JobState.FAILED, JobState.PAUSED)] if not paused else []
         # Under the workers' lock: no job can be claimed (and fail) before its QUEUED event has gone
@@ -142,7 +143,14 @@ class Engine:
                     self._emit(Event(EventKind.QUEUED, job.id, job.path, job.key, total=job.size,
                                      extra={"batch": job.batch, "profile": job.profile}))
             self._cond.notify_all()
-        return AddResult(jobs=jobs, problems=problems, resumed=resumed)
+        return AddResult(jobs=jobs, problems=problems, resumed=resumed, already_there=plan.already_there)
+
+    def plan_paths(self, paths: Iterable[str | os.PathLike[str]], profile: str, *, keys: KeyOptions | None = None,
+                   skip: SkipRule = DEFAULT_SKIP, batch: str = "", metadata: dict[str, str] | None = None,
+                   paused: bool = False) -> BatchPlan:
+        """What add_paths would queue, and under which keys, without queuing anything (a dry run)."""
+        return plan_batch(self.store, paths, profile, keys or KeyOptions(), skip=skip, batch=batch,
+                          metadata=metadata, paused=paused, signer=lambda: self._signer(profile))
 
     # -- control --------------------------------------------------------------------------------------
     def pause(self, job_ids: Sequence[int] | None = None) -> list[int]:
@@ -366,7 +374,8 @@ class Engine:
         """Send one job; ``probe`` says it was let through to test a destination that is down."""
         self._emit(Event(EventKind.STARTED, job.id, job.path, job.key, total=job.size, attempt=job.attempts))
         try:
-            result, size = self._sender.send(job, self._signer(job.profile), control)
+            signer = self._signer(job.profile)  # a name already taken is settled by the destination's rule
+            result, size = overwrite.send_new(lambda j: self._sender.send(j, signer, control), job, signer, self.store)
         except DestinationDown as down:
             self._wait_for_destination(job, down, probe=probe)
             return
@@ -399,7 +408,8 @@ class Engine:
         if key != job.key:  # a Companion service names the object itself
             self.store.set_key(job.id, key)
         self.store.set_state(job.id, JobState.DONE, etag=result.etag or "", bytes_sent=size, clear_error=True)
-        self._emit(Event(EventKind.DONE, job.id, job.path, key, bytes_sent=size, total=size, etag=result.etag))
+        self._emit(Event(EventKind.DONE, job.id, job.path, key, bytes_sent=size, total=size, etag=result.etag,
+                         extra={"already_there": isinstance(result, overwrite.SkippedResult)}))
 
     # -- destination health ---------------------------------------------------------------------------
     def _answered(self, profile: str, *, probe: bool) -> None:

@@ -137,3 +137,11 @@ class UploadedPart:
     number: int
     etag: str
     size: int
+
+
+@dataclass(frozen=True)
+class StoredObject:
+    """An object found at the destination: enough to tell whether it holds the same file."""
+
+    size: int
+    etag: str

@@ -46,6 +46,7 @@ class DestinationChooser(QWidget):
         caption = QLabel(self.tr("Upload &to:"))
         self.combo = QComboBox()
         self.combo.setAccessibleName(self.tr("Destination"))
+        self.combo.view().setAccessibleName(self.tr("Destination"))  # its drop-down list
         self.combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         caption.setBuddy(self.combo)
         self.place = QLabel()

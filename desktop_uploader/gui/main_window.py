@@ -241,10 +241,12 @@ class MainWindow(QMainWindow):
         # file dropped again) are refreshed here in case they are not shown yet.
         self.model.add_jobs(result.resumed)
         self.last_problems = list(result.problems)
-        if result.problems:
-            names = "\n".join(f"{p.path}: {p.reason}" for p in result.problems[:20])
+        if result.problems or result.already_there:
+            lines = [f"{p.path}: {p.reason}" for p in result.problems[:20]]
+            lines += [self.tr("{path}: already stored as {key}").format(path=path, key=key)
+                      for path, key in result.already_there[:20]]
             self.notices.show(self.tr("{count} item(s) were skipped. Hover here for the list.").format(
-                count=len(result.problems)), 15000, details=names)
+                count=len(result.problems) + len(result.already_there)), 15000, details="\n".join(lines))
         else:
             self.notices.show(self.tr("Added {count} file(s) for {destination}.").format(
                 count=len(result.jobs) + len(result.resumed), destination=where), 8000)

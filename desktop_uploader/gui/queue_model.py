@@ -204,7 +204,7 @@ class QueueModel(QAbstractTableModel):
         if column == Column.STATE:
             if row.state is JobState.FAILED and row.summary:
                 return self.tr("Failed: {summary}").format(summary=row.summary)
-            if row.note and row.state.active:
+            if row.note and (row.state.active or row.state is JobState.DONE):
                 return row.note
             return state_label(row.state)
         if column == Column.SPEED:
@@ -379,7 +379,8 @@ class QueueModel(QAbstractTableModel):
             row.state = JobState.DONE
             row.bytes_sent = row.size = event.total or row.size
             row.error = None
-            row.note = ""
+            row.key = event.key or row.key  # a name already taken was numbered, or a service chose it
+            row.note = self.tr("Already there; not sent again") if event.extra.get("already_there") else ""
             row.speed = 0.0
             row.finished_at = now
         elif kind is EventKind.FAILED:

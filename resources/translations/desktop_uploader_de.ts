@@ -25,6 +25,49 @@
     </message>
 </context>
 <context>
+    <name>DestinationChooser</name>
+    <message>
+        <location filename="../../desktop_uploader/gui/destination_chooser.py" line="27"/>
+        <source>{folder} (through {host})</source>
+        <translation>{folder} (über {host})</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_uploader/gui/destination_chooser.py" line="29"/>
+        <source>the place {host} chooses</source>
+        <translation>den Ort, den {host} bestimmt</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_uploader/gui/destination_chooser.py" line="34"/>
+        <source>“{name}” → {place}</source>
+        <translation>„{name}“ → {place}</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_uploader/gui/destination_chooser.py" line="46"/>
+        <source>Upload &amp;to:</source>
+        <translation>Hochladen &amp;nach:</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_uploader/gui/destination_chooser.py" line="48"/>
+        <source>Destination</source>
+        <translation>Ziel</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_uploader/gui/destination_chooser.py" line="52"/>
+        <source>Place in the storage</source>
+        <translation>Ort im Speicher</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_uploader/gui/destination_chooser.py" line="67"/>
+        <source> (default)</source>
+        <translation> (Standard)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_uploader/gui/destination_chooser.py" line="95"/>
+        <source>Dropped files are stored here; folders keep their own names below it.</source>
+        <translation>Abgelegte Dateien werden hier gespeichert; Ordner behalten darunter ihren eigenen Namen.</translation>
+    </message>
+</context>
+<context>
     <name>DestinationTab</name>
     <message>
         <location filename="../../desktop_uploader/gui/settings/destination_tab.py" line="38"/>
@@ -212,54 +255,64 @@
         <translation>Adressierungs&amp;art:</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/settings/destination_tab.py" line="119"/>
-        <location filename="../../desktop_uploader/gui/settings/destination_tab.py" line="140"/>
-        <location filename="../../desktop_uploader/gui/settings/destination_tab.py" line="207"/>
+        <location filename="../../desktop_uploader/gui/settings/destination_tab.py" line="139"/>
+        <location filename="../../desktop_uploader/gui/settings/destination_tab.py" line="165"/>
+        <location filename="../../desktop_uploader/gui/settings/destination_tab.py" line="218"/>
         <source>Saved in the keychain; type to replace</source>
         <translation>Im Schlüsselbund gespeichert; zum Ersetzen eintippen</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/settings/destination_tab.py" line="120"/>
+        <location filename="../../desktop_uploader/gui/settings/destination_tab.py" line="119"/>
         <source>Access key ID</source>
         <translation>Zugangsschlüssel-ID</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/settings/destination_tab.py" line="121"/>
+        <location filename="../../desktop_uploader/gui/settings/destination_tab.py" line="120"/>
         <source>Access key &amp;ID:</source>
         <translation>Zugangsschlüssel-&amp;ID:</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/settings/destination_tab.py" line="122"/>
+        <location filename="../../desktop_uploader/gui/settings/destination_tab.py" line="121"/>
         <source>Secret access key</source>
         <translation>Geheimer Zugangsschlüssel</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/settings/destination_tab.py" line="124"/>
+        <location filename="../../desktop_uploader/gui/settings/destination_tab.py" line="123"/>
         <source>&amp;Secret access key:</source>
         <translation>&amp;Geheimer Zugangsschlüssel:</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/settings/destination_tab.py" line="125"/>
+        <location filename="../../desktop_uploader/gui/settings/destination_tab.py" line="124"/>
         <source>Keys are stored in the system keychain only and are never shown again.</source>
         <translation>Schlüssel werden nur im Schlüsselbund des Systems gespeichert und nie wieder angezeigt.</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/settings/destination_tab.py" line="135"/>
+        <location filename="../../desktop_uploader/gui/settings/destination_tab.py" line="134"/>
         <source>Header name</source>
         <translation>Header-Name</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/settings/destination_tab.py" line="138"/>
+        <location filename="../../desktop_uploader/gui/settings/destination_tab.py" line="137"/>
         <source>Header value</source>
         <translation>Header-Wert</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/settings/destination_tab.py" line="141"/>
+        <location filename="../../desktop_uploader/gui/settings/destination_tab.py" line="140"/>
         <source>Value</source>
         <translation>Wert</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/settings/destination_tab.py" line="168"/>
+        <location filename="../../desktop_uploader/gui/settings/destination_tab.py" line="169"/>
+        <source>Required, e.g. AKIA…</source>
+        <translation>Erforderlich, z. B. AKIA…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_uploader/gui/settings/destination_tab.py" line="170"/>
+        <source>Required</source>
+        <translation>Erforderlich</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_uploader/gui/settings/destination_tab.py" line="178"/>
         <source>Queued uploads refer to the destination by its name, so it cannot be renamed.</source>
         <translation>Uploads in der Warteschlange verweisen über den Namen auf das Ziel; es kann daher nicht umbenannt werden.</translation>
     </message>
@@ -267,92 +320,113 @@
 <context>
     <name>DetailsDialog</name>
     <message>
-        <location filename="../../desktop_uploader/gui/details_dialog.py" line="32"/>
+        <location filename="../../desktop_uploader/gui/details_dialog.py" line="41"/>
         <source>Upload details – {name}</source>
         <translation>Upload-Details – {name}</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/details_dialog.py" line="33"/>
+        <location filename="../../desktop_uploader/gui/details_dialog.py" line="42"/>
         <source>Upload details</source>
         <translation>Upload-Details</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/details_dialog.py" line="48"/>
+        <location filename="../../desktop_uploader/gui/details_dialog.py" line="57"/>
         <source>File:</source>
         <translation>Datei:</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/details_dialog.py" line="49"/>
-        <source>Destination:</source>
-        <translation>Ziel:</translation>
+        <location filename="../../desktop_uploader/gui/details_dialog.py" line="59"/>
+        <location filename="../../desktop_uploader/gui/details_dialog.py" line="61"/>
+        <source>Sent to:</source>
+        <translation>Gesendet an:</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/details_dialog.py" line="50"/>
+        <location filename="../../desktop_uploader/gui/details_dialog.py" line="61"/>
+        <source>“{name}” (no longer set up)</source>
+        <translation>„{name}“ (nicht mehr eingerichtet)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_uploader/gui/details_dialog.py" line="63"/>
+        <source>Stored as:</source>
+        <translation>Gespeichert als:</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_uploader/gui/details_dialog.py" line="64"/>
         <source>Size:</source>
         <translation>Größe:</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/details_dialog.py" line="51"/>
+        <location filename="../../desktop_uploader/gui/details_dialog.py" line="65"/>
         <source>Status:</source>
         <translation>Status:</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/details_dialog.py" line="55"/>
+        <location filename="../../desktop_uploader/gui/details_dialog.py" line="69"/>
         <source>The upload failed.</source>
         <translation>Der Upload ist fehlgeschlagen.</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/details_dialog.py" line="57"/>
+        <location filename="../../desktop_uploader/gui/details_dialog.py" line="71"/>
         <source>Why:</source>
         <translation>Warum:</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/details_dialog.py" line="59"/>
+        <location filename="../../desktop_uploader/gui/details_dialog.py" line="73"/>
         <source>What you can do:</source>
         <translation>Was Sie tun können:</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/details_dialog.py" line="61"/>
+        <location filename="../../desktop_uploader/gui/details_dialog.py" line="75"/>
         <source>For your administrator:</source>
         <translation>Für Ihre Administration:</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/details_dialog.py" line="63"/>
+        <location filename="../../desktop_uploader/gui/details_dialog.py" line="77"/>
+        <source>Who can fix it:</source>
+        <translation>Wer es beheben kann:</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_uploader/gui/details_dialog.py" line="80"/>
         <source>Trying again may help:</source>
         <translation>Erneuter Versuch kann helfen:</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/details_dialog.py" line="64"/>
-        <source>Yes</source>
-        <translation>Ja</translation>
+        <location filename="../../desktop_uploader/gui/details_dialog.py" line="81"/>
+        <source>Yes, the cause may pass by itself</source>
+        <translation>Ja, die Ursache kann von selbst vergehen</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/details_dialog.py" line="64"/>
-        <source>No</source>
-        <translation>Nein</translation>
+        <location filename="../../desktop_uploader/gui/details_dialog.py" line="82"/>
+        <source>Only once the cause is fixed</source>
+        <translation>Erst wenn die Ursache behoben ist</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/details_dialog.py" line="75"/>
+        <location filename="../../desktop_uploader/gui/details_dialog.py" line="108"/>
+        <source>Send this file once more</source>
+        <translation>Diese Datei noch einmal senden</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_uploader/gui/details_dialog.py" line="93"/>
         <source>Technical details (no passwords or keys are included):</source>
         <translation>Technische Details (ohne Passwörter oder Schlüssel):</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/details_dialog.py" line="79"/>
+        <location filename="../../desktop_uploader/gui/details_dialog.py" line="97"/>
         <source>Technical details</source>
         <translation>Technische Details</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/details_dialog.py" line="84"/>
+        <location filename="../../desktop_uploader/gui/details_dialog.py" line="102"/>
         <source>&amp;Copy report</source>
         <translation>Bericht &amp;kopieren</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/details_dialog.py" line="85"/>
+        <location filename="../../desktop_uploader/gui/details_dialog.py" line="103"/>
         <source>Copy report</source>
         <translation>Bericht kopieren</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/details_dialog.py" line="89"/>
+        <location filename="../../desktop_uploader/gui/details_dialog.py" line="107"/>
         <source>&amp;Try again</source>
         <translation>&amp;Erneut versuchen</translation>
     </message>
@@ -360,33 +434,33 @@
 <context>
     <name>DropZone</name>
     <message>
-        <location filename="../../desktop_uploader/gui/drop_zone.py" line="15"/>
+        <location filename="../../desktop_uploader/gui/drop_zone.py" line="17"/>
         <source>Drop zone</source>
         <translation>Ablagefläche</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/drop_zone.py" line="16"/>
+        <location filename="../../desktop_uploader/gui/drop_zone.py" line="18"/>
         <source>Drop files or folders anywhere on this window to upload them.</source>
         <translation>Ziehen Sie Dateien oder Ordner irgendwo auf dieses Fenster, um sie hochzuladen.</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/drop_zone.py" line="19"/>
-        <location filename="../../desktop_uploader/gui/drop_zone.py" line="39"/>
+        <location filename="../../desktop_uploader/gui/drop_zone.py" line="23"/>
+        <location filename="../../desktop_uploader/gui/drop_zone.py" line="45"/>
         <source>Drop files or folders here to upload them</source>
         <translation>Dateien oder Ordner zum Hochladen hierher ziehen</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/drop_zone.py" line="24"/>
+        <location filename="../../desktop_uploader/gui/drop_zone.py" line="28"/>
         <source>Add &amp;files…</source>
         <translation>&amp;Dateien hinzufügen…</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/drop_zone.py" line="25"/>
+        <location filename="../../desktop_uploader/gui/drop_zone.py" line="29"/>
         <source>Add f&amp;older…</source>
         <translation>&amp;Ordner hinzufügen…</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/drop_zone.py" line="38"/>
+        <location filename="../../desktop_uploader/gui/drop_zone.py" line="44"/>
         <source>Adding files…</source>
         <translation>Dateien werden hinzugefügt…</translation>
     </message>
@@ -620,113 +694,113 @@
         <translation>Kiosk-Einstellungen</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/kiosk/settings.py" line="70"/>
+        <location filename="../../desktop_uploader/gui/kiosk/settings.py" line="76"/>
         <source>Send to</source>
         <translation>Senden an</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/kiosk/settings.py" line="79"/>
+        <location filename="../../desktop_uploader/gui/kiosk/settings.py" line="85"/>
         <source>Add folder…</source>
         <translation>Ordner hinzufügen…</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/kiosk/settings.py" line="81"/>
+        <location filename="../../desktop_uploader/gui/kiosk/settings.py" line="87"/>
         <source>Remove</source>
         <translation>Entfernen</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/kiosk/settings.py" line="86"/>
+        <location filename="../../desktop_uploader/gui/kiosk/settings.py" line="92"/>
         <source>Watch folders</source>
         <translation>Überwachte Ordner</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/kiosk/settings.py" line="91"/>
+        <location filename="../../desktop_uploader/gui/kiosk/settings.py" line="97"/>
         <source> s</source>
         <comment>unit suffix for seconds</comment>
         <translation> s</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/kiosk/settings.py" line="93"/>
+        <location filename="../../desktop_uploader/gui/kiosk/settings.py" line="99"/>
         <source>Send a file once unchanged for</source>
         <translation>Datei senden, wenn unverändert seit</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/kiosk/settings.py" line="99"/>
+        <location filename="../../desktop_uploader/gui/kiosk/settings.py" line="105"/>
         <source>After sending</source>
         <translation>Nach dem Senden</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/kiosk/settings.py" line="102"/>
+        <location filename="../../desktop_uploader/gui/kiosk/settings.py" line="108"/>
         <source>Sent folder</source>
         <translation>Ordner für Gesendetes</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/kiosk/settings.py" line="104"/>
+        <location filename="../../desktop_uploader/gui/kiosk/settings.py" line="112"/>
         <source>Send only over Wi-Fi or wired networks (not mobile data)</source>
         <translation>Nur über WLAN oder kabelgebundene Netzwerke senden (keine mobilen Daten)</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/kiosk/settings.py" line="106"/>
+        <location filename="../../desktop_uploader/gui/kiosk/settings.py" line="114"/>
         <source>Connection</source>
         <translation>Verbindung</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/kiosk/settings.py" line="109"/>
+        <location filename="../../desktop_uploader/gui/kiosk/settings.py" line="117"/>
         <source>the computer&apos;s name</source>
         <translation>der Name des Computers</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/kiosk/settings.py" line="110"/>
+        <location filename="../../desktop_uploader/gui/kiosk/settings.py" line="118"/>
         <source>Device name</source>
         <translation>Gerätename</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/kiosk/settings.py" line="113"/>
+        <location filename="../../desktop_uploader/gui/kiosk/settings.py" line="121"/>
         <source>the destination&apos;s own naming</source>
         <translation>die Benennung des Ziels</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/kiosk/settings.py" line="114"/>
+        <location filename="../../desktop_uploader/gui/kiosk/settings.py" line="122"/>
         <source>Name on the server</source>
         <translation>Name auf dem Server</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/kiosk/settings.py" line="116"/>
+        <location filename="../../desktop_uploader/gui/kiosk/settings.py" line="124"/>
         <source>Ask for the operator&apos;s name at the start of each shift</source>
         <translation>Zu Beginn jeder Schicht nach dem Namen der Bedienperson fragen</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/kiosk/settings.py" line="118"/>
+        <location filename="../../desktop_uploader/gui/kiosk/settings.py" line="126"/>
         <source>Shift</source>
         <translation>Schicht</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/kiosk/settings.py" line="120"/>
+        <location filename="../../desktop_uploader/gui/kiosk/settings.py" line="128"/>
         <source>Open in kiosk mode when the app starts</source>
         <translation>Beim Start der App im Kioskmodus öffnen</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/kiosk/settings.py" line="122"/>
+        <location filename="../../desktop_uploader/gui/kiosk/settings.py" line="130"/>
         <source>Start-up</source>
         <translation>Programmstart</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/kiosk/settings.py" line="124"/>
+        <location filename="../../desktop_uploader/gui/kiosk/settings.py" line="133"/>
         <source>Change admin PIN…</source>
         <translation>Admin-PIN ändern…</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/kiosk/settings.py" line="135"/>
+        <location filename="../../desktop_uploader/gui/kiosk/settings.py" line="144"/>
         <source>Cancel</source>
         <translation>Abbrechen</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/kiosk/settings.py" line="137"/>
+        <location filename="../../desktop_uploader/gui/kiosk/settings.py" line="146"/>
         <source>Save</source>
         <translation>Speichern</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/kiosk/settings.py" line="162"/>
+        <location filename="../../desktop_uploader/gui/kiosk/settings.py" line="170"/>
         <source>Folder to watch</source>
         <translation>Zu überwachender Ordner</translation>
     </message>
@@ -909,7 +983,7 @@
     </message>
     <message>
         <location filename="../../desktop_uploader/gui/main_window.py" line="119"/>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="244"/>
+        <location filename="../../desktop_uploader/gui/main_window.py" line="257"/>
         <source>Choose files to upload</source>
         <translation>Dateien zum Hochladen auswählen</translation>
     </message>
@@ -920,7 +994,7 @@
     </message>
     <message>
         <location filename="../../desktop_uploader/gui/main_window.py" line="121"/>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="248"/>
+        <location filename="../../desktop_uploader/gui/main_window.py" line="261"/>
         <source>Choose a folder to upload</source>
         <translation>Ordner zum Hochladen auswählen</translation>
     </message>
@@ -985,57 +1059,42 @@
         <translation>&amp;Verlauf</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="221"/>
-        <source>Adding {count} item(s)…</source>
-        <translation>{count} Element(e) werden hinzugefügt…</translation>
+        <location filename="../../desktop_uploader/gui/main_window.py" line="233"/>
+        <source>Adding {count} item(s) for {destination}…</source>
+        <translation>{count} Element(e) werden für {destination} hinzugefügt…</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="234"/>
+        <location filename="../../desktop_uploader/gui/main_window.py" line="246"/>
+        <source>{path}: already stored as {key}</source>
+        <translation>{path}: bereits gespeichert als {key}</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_uploader/gui/main_window.py" line="251"/>
+        <source>Added {count} file(s) for {destination}.</source>
+        <translation>{count} Datei(en) für {destination} hinzugefügt.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_uploader/gui/main_window.py" line="248"/>
         <source>{count} item(s) were skipped. Hover here for the list.</source>
         <translation>{count} Element(e) wurden übersprungen. Für die Liste hier verweilen.</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="239"/>
-        <source>Added {count} file(s).</source>
-        <translation>{count} Datei(en) hinzugefügt.</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="256"/>
+        <location filename="../../desktop_uploader/gui/main_window.py" line="269"/>
         <source>The clipboard holds no files to upload.</source>
         <translation>Die Zwischenablage enthält keine Dateien zum Hochladen.</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="336"/>
-        <source>Some uploads failed</source>
-        <translation>Einige Uploads sind fehlgeschlagen</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="337"/>
-        <source>{done} uploaded, {failed} failed. Open the window for details.</source>
-        <translation>{done} hochgeladen, {failed} fehlgeschlagen. Details im Fenster.</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="341"/>
-        <source>Uploads finished</source>
-        <translation>Uploads abgeschlossen</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="342"/>
-        <source>{done} file(s) uploaded.</source>
-        <translation>{done} Datei(en) hochgeladen.</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="355"/>
+        <location filename="../../desktop_uploader/gui/main_window.py" line="352"/>
         <source>Something went wrong</source>
         <translation>Etwas ist schiefgegangen</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="404"/>
+        <location filename="../../desktop_uploader/gui/main_window.py" line="400"/>
         <source>Uploads are still running</source>
         <translation>Es laufen noch Uploads</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="405"/>
+        <location filename="../../desktop_uploader/gui/main_window.py" line="401"/>
         <source>Quit anyway? Unfinished uploads are kept and continue the next time you open the app.</source>
         <translation>Trotzdem beenden? Unfertige Uploads bleiben erhalten und werden beim nächsten Start fortgesetzt.</translation>
     </message>
@@ -1043,52 +1102,86 @@
 <context>
     <name>NamesTab</name>
     <message>
-        <location filename="../../desktop_uploader/gui/settings/names_tab.py" line="22"/>
+        <location filename="../../desktop_uploader/gui/settings/names_tab.py" line="23"/>
         <source>Folder in the bucket</source>
         <translation>Ordner im Bucket</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/settings/names_tab.py" line="22"/>
+        <location filename="../../desktop_uploader/gui/settings/names_tab.py" line="23"/>
         <source>optional, e.g. incoming/</source>
         <translation>optional, z. B. eingang/</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/settings/names_tab.py" line="23"/>
+        <location filename="../../desktop_uploader/gui/settings/names_tab.py" line="24"/>
         <source>&amp;Folder in the bucket:</source>
         <translation>&amp;Ordner im Bucket:</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/settings/names_tab.py" line="24"/>
+        <location filename="../../desktop_uploader/gui/settings/names_tab.py" line="25"/>
         <source>Key template</source>
         <translation>Namensvorlage</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/settings/names_tab.py" line="25"/>
+        <location filename="../../desktop_uploader/gui/settings/names_tab.py" line="26"/>
         <source>Name &amp;template:</source>
         <translation>Namens&amp;vorlage:</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/settings/names_tab.py" line="26"/>
+        <location filename="../../desktop_uploader/gui/settings/names_tab.py" line="27"/>
         <source>Placeholders: {names}</source>
         <translation>Platzhalter: {names}</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/settings/names_tab.py" line="32"/>
+        <location filename="../../desktop_uploader/gui/settings/names_tab.py" line="33"/>
         <source>Example destination</source>
         <translation>Beispielziel</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/settings/names_tab.py" line="34"/>
+        <location filename="../../desktop_uploader/gui/settings/names_tab.py" line="35"/>
         <source>Example:</source>
         <translation>Beispiel:</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/settings/names_tab.py" line="63"/>
+        <location filename="../../desktop_uploader/gui/settings/names_tab.py" line="37"/>
+        <source>When the name is already taken</source>
+        <translation>Wenn der Name schon vergeben ist</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_uploader/gui/settings/names_tab.py" line="38"/>
+        <source>Skip the file if the same one is there</source>
+        <translation>Datei überspringen, wenn dieselbe schon da ist</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_uploader/gui/settings/names_tab.py" line="39"/>
+        <source>Keep both: number the new file</source>
+        <translation>Beide behalten: neue Datei nummerieren</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_uploader/gui/settings/names_tab.py" line="40"/>
+        <source>Replace what is there</source>
+        <translation>Vorhandene Datei ersetzen</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_uploader/gui/settings/names_tab.py" line="42"/>
+        <source>Skip: a file already stored with the same size and checksum is not sent again; a different file under that name is reported, not replaced.
+Keep both: “photo.jpg” becomes “photo (2).jpg”.
+A signing service that does not sign this check into its links decides for itself.</source>
+        <translation>Überspringen: Eine bereits gespeicherte Datei mit gleicher Größe und Prüfsumme wird nicht erneut gesendet; eine andere Datei unter diesem Namen wird gemeldet, nicht ersetzt.
+Beide behalten: Aus „photo.jpg“ wird „photo (2).jpg“.
+Ein Signierdienst, der diese Prüfung nicht in seine Links signiert, entscheidet selbst.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_uploader/gui/settings/names_tab.py" line="45"/>
+        <source>If the &amp;name is taken:</source>
+        <translation>Wenn der &amp;Name vergeben ist:</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_uploader/gui/settings/names_tab.py" line="76"/>
         <source>This template cannot be used: {error}</source>
         <translation>Diese Vorlage kann nicht verwendet werden: {error}</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/settings/names_tab.py" line="66"/>
+        <location filename="../../desktop_uploader/gui/settings/names_tab.py" line="79"/>
         <source>“beach photo.jpg” from the dropped folder “Pictures/Holiday 2024” is stored as:
 {key}</source>
         <translation>„beach photo.jpg“ aus dem abgelegten Ordner „Pictures/Holiday 2024“ wird gespeichert als:
@@ -1126,6 +1219,44 @@
         <location filename="../../desktop_uploader/gui/kiosk/dialogs.py" line="211"/>
         <source>The two PINs are not the same.</source>
         <translation>Die beiden PINs stimmen nicht überein.</translation>
+    </message>
+</context>
+<context>
+    <name>Notices</name>
+    <message>
+        <location filename="../../desktop_uploader/gui/notices.py" line="33"/>
+        <source>Message</source>
+        <translation>Meldung</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_uploader/gui/notices.py" line="66"/>
+        <source>Some uploads failed</source>
+        <translation>Einige Uploads sind fehlgeschlagen</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_uploader/gui/notices.py" line="67"/>
+        <source>{done} uploaded, {failed} failed. Open the window for details.</source>
+        <translation>{done} hochgeladen, {failed} fehlgeschlagen. Details im Fenster.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_uploader/gui/notices.py" line="69"/>
+        <source>Finished: {done} uploaded, {failed} failed. Select a failed row for details.</source>
+        <translation>Fertig: {done} hochgeladen, {failed} fehlgeschlagen. Wählen Sie eine fehlgeschlagene Zeile für Details.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_uploader/gui/notices.py" line="72"/>
+        <source>Uploads finished</source>
+        <translation>Uploads abgeschlossen</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_uploader/gui/notices.py" line="73"/>
+        <source>{done} file(s) uploaded.</source>
+        <translation>{done} Datei(en) hochgeladen.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_uploader/gui/notices.py" line="74"/>
+        <source>Finished: {done} file(s) uploaded.</source>
+        <translation>Fertig: {done} Datei(en) hochgeladen.</translation>
     </message>
 </context>
 <context>
@@ -1313,6 +1444,11 @@
         <source>Trying again in {seconds} s</source>
         <translation>Neuer Versuch in {seconds} s</translation>
     </message>
+    <message>
+        <location filename="../../desktop_uploader/gui/queue_model.py" line="383"/>
+        <source>Already there; not sent again</source>
+        <translation>Schon vorhanden; nicht erneut gesendet</translation>
+    </message>
 </context>
 <context>
     <name>QueueTab</name>
@@ -1430,78 +1566,78 @@
 <context>
     <name>SettingsDialog</name>
     <message>
-        <location filename="../../desktop_uploader/gui/settings/dialog.py" line="58"/>
-        <location filename="../../desktop_uploader/gui/settings/dialog.py" line="60"/>
+        <location filename="../../desktop_uploader/gui/settings/dialog.py" line="59"/>
+        <location filename="../../desktop_uploader/gui/settings/dialog.py" line="61"/>
         <source>Settings</source>
         <translation>Einstellungen</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/settings/dialog.py" line="105"/>
+        <location filename="../../desktop_uploader/gui/settings/dialog.py" line="106"/>
         <source>&amp;Destinations:</source>
         <translation>&amp;Ziele:</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/settings/dialog.py" line="107"/>
+        <location filename="../../desktop_uploader/gui/settings/dialog.py" line="108"/>
         <source>Destinations</source>
         <translation>Ziele</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/settings/dialog.py" line="112"/>
+        <location filename="../../desktop_uploader/gui/settings/dialog.py" line="113"/>
         <source>&amp;Add</source>
         <translation>&amp;Hinzufügen</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/settings/dialog.py" line="113"/>
+        <location filename="../../desktop_uploader/gui/settings/dialog.py" line="114"/>
         <source>Remo&amp;ve</source>
         <translation>Ent&amp;fernen</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/settings/dialog.py" line="114"/>
+        <location filename="../../desktop_uploader/gui/settings/dialog.py" line="115"/>
         <source>Use by &amp;default</source>
         <translation>Als &amp;Standard</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/settings/dialog.py" line="122"/>
+        <location filename="../../desktop_uploader/gui/settings/dialog.py" line="123"/>
         <source>Test &amp;connection</source>
         <translation>&amp;Verbindung testen</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/settings/dialog.py" line="123"/>
+        <location filename="../../desktop_uploader/gui/settings/dialog.py" line="124"/>
         <source>Upload a tiny test file with these settings (not saved yet) and remove it again where allowed.</source>
         <translation>Mit diesen (noch nicht gespeicherten) Einstellungen eine kleine Testdatei hochladen und, wo erlaubt, wieder entfernen.</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/settings/dialog.py" line="129"/>
+        <location filename="../../desktop_uploader/gui/settings/dialog.py" line="130"/>
         <source>Connection test result</source>
         <translation>Ergebnis des Verbindungstests</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/settings/dialog.py" line="83"/>
+        <location filename="../../desktop_uploader/gui/settings/dialog.py" line="84"/>
         <source>Problem with the settings</source>
         <translation>Problem mit den Einstellungen</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/settings/dialog.py" line="70"/>
+        <location filename="../../desktop_uploader/gui/settings/dialog.py" line="71"/>
         <source>&amp;Destination</source>
         <translation>&amp;Ziel</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/settings/dialog.py" line="72"/>
+        <location filename="../../desktop_uploader/gui/settings/dialog.py" line="73"/>
         <source>File &amp;names</source>
         <translation>Datei&amp;namen</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/settings/dialog.py" line="74"/>
+        <location filename="../../desktop_uploader/gui/settings/dialog.py" line="75"/>
         <source>&amp;Transfers</source>
         <translation>&amp;Übertragung</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/settings/dialog.py" line="76"/>
+        <location filename="../../desktop_uploader/gui/settings/dialog.py" line="77"/>
         <source>&amp;General</source>
         <translation>&amp;Allgemein</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/settings/dialog.py" line="141"/>
+        <location filename="../../desktop_uploader/gui/settings/dialog.py" line="142"/>
         <source> (default)</source>
         <translation> (Standard)</translation>
     </message>
@@ -1511,42 +1647,42 @@
         <translation>Von Ihrer Administration festgelegt; kann hier nicht geändert werden.</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/settings/dialog.py" line="183"/>
+        <location filename="../../desktop_uploader/gui/settings/dialog.py" line="184"/>
         <source>New destination</source>
         <translation>Neues Ziel</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/settings/dialog.py" line="277"/>
+        <location filename="../../desktop_uploader/gui/settings/dialog.py" line="293"/>
         <source>Testing…</source>
         <translation>Wird getestet…</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/settings/dialog.py" line="285"/>
+        <location filename="../../desktop_uploader/gui/settings/dialog.py" line="301"/>
         <source>The connection works: a test file was uploaded in {seconds} s.</source>
         <translation>Die Verbindung funktioniert: Eine Testdatei wurde in {seconds} s hochgeladen.</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/settings/dialog.py" line="290"/>
+        <location filename="../../desktop_uploader/gui/settings/dialog.py" line="306"/>
         <source>The connection test failed.</source>
         <translation>Der Verbindungstest ist fehlgeschlagen.</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/settings/dialog.py" line="297"/>
+        <location filename="../../desktop_uploader/gui/settings/dialog.py" line="313"/>
         <source>The connection test could not run: {error}</source>
         <translation>Der Verbindungstest konnte nicht ausgeführt werden: {error}</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/settings/dialog.py" line="362"/>
+        <location filename="../../desktop_uploader/gui/settings/dialog.py" line="379"/>
         <source>Enter the access key ID and the secret access key.</source>
         <translation>Geben Sie die Zugangsschlüssel-ID und den geheimen Zugangsschlüssel ein.</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/settings/dialog.py" line="345"/>
+        <location filename="../../desktop_uploader/gui/settings/dialog.py" line="361"/>
         <source>Settings not saved</source>
         <translation>Einstellungen nicht gespeichert</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/settings/dialog.py" line="346"/>
+        <location filename="../../desktop_uploader/gui/settings/dialog.py" line="362"/>
         <source>The settings file could not be written: {error}</source>
         <translation>Die Einstellungsdatei konnte nicht geschrieben werden: {error}</translation>
     </message>
@@ -1569,37 +1705,37 @@
         <translation>Status des Ziels</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/status_summary.py" line="44"/>
+        <location filename="../../desktop_uploader/gui/status_summary.py" line="45"/>
         <source>{done} of {total} uploaded</source>
         <translation>{done} von {total} hochgeladen</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/status_summary.py" line="46"/>
+        <location filename="../../desktop_uploader/gui/status_summary.py" line="47"/>
         <source>{failed} failed</source>
         <translation>{failed} fehlgeschlagen</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/status_summary.py" line="48"/>
+        <location filename="../../desktop_uploader/gui/status_summary.py" line="49"/>
         <source>{paused} paused</source>
         <translation>{paused} angehalten</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/status_summary.py" line="52"/>
+        <location filename="../../desktop_uploader/gui/status_summary.py" line="53"/>
         <source>about {time} left</source>
         <translation>noch etwa {time}</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/status_summary.py" line="54"/>
+        <location filename="../../desktop_uploader/gui/status_summary.py" line="55"/>
         <source>{sent} of {total}</source>
         <translation>{sent} von {total}</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/status_summary.py" line="80"/>
+        <location filename="../../desktop_uploader/gui/status_summary.py" line="81"/>
         <source>The storage asks to slow down — trying again in {seconds} s</source>
         <translation>Der Speicher bittet um langsameres Senden – neuer Versuch in {seconds} s</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/status_summary.py" line="82"/>
+        <location filename="../../desktop_uploader/gui/status_summary.py" line="83"/>
         <source>Storage not reachable — trying again in {seconds} s</source>
         <translation>Speicher nicht erreichbar – neuer Versuch in {seconds} s</translation>
     </message>

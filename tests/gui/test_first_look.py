@@ -174,3 +174,20 @@ def test_the_notice_label_is_a_label_of_the_status_bar(window_factory: WindowFac
     window = window_factory(endpoint_profile, start=False)
     labels = window.statusBar().findChildren(QLabel)
     assert window.notices.label in labels
+
+
+def test_dropping_a_file_already_stored_says_so(qtbot: QtBot, window_factory: WindowFactory, seaweed: Any,
+                                                bucket: str, memory_keyring: Any, tmp_path: Path) -> None:
+    from tests.core.helpers import local_profile, store_credentials
+
+    profile = local_profile(seaweed, bucket, name="lab")
+    store_credentials(profile.name, seaweed.admin)
+    window = window_factory(profile)
+    photo = files_in(tmp_path, {"photo.jpg": b"\xff\xd8 the same bytes"})
+    drop(window, photo)
+    qtbot.waitUntil(lambda: states(window) == [JobState.DONE], timeout=30_000)
+    drop(window, photo)
+    qtbot.waitUntil(lambda: "skipped" in window.notices.text, timeout=10_000)
+    assert "already stored as photo.jpg" in window.notices.label.toolTip()
+    assert on_screen(window.notices.label)
+    assert window.model.rowCount() == 1

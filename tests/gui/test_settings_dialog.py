@@ -326,3 +326,16 @@ def test_connection_test_never_promises_a_retry(qtbot: QtBot) -> None:
     qtbot.waitUntil(lambda: dialog.last_check is not None, timeout=20_000)
     text = dialog.test_result.text()
     assert text and "try again" not in text.lower() and "will" not in text.lower()
+
+
+def test_the_rule_for_names_already_taken_is_chosen_per_destination(qtbot: QtBot) -> None:
+    config = Config.load()
+    config.put(Profile(name="archive", endpoint_url="https://sign.example.org/sign", if_exists="rename"))
+    config.save()
+    dialog = SettingsDialog(config, SecretStore())
+    qtbot.addWidget(dialog)
+    combo = dialog.names.if_exists_combo
+    assert combo.currentText() == "Keep both: number the new file"
+    combo.setCurrentIndex(combo.findData("overwrite"))
+    _save(qtbot, dialog)
+    assert Config.load().profiles["archive"].if_exists == "overwrite"
