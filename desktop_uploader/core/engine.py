@@ -404,12 +404,10 @@ class Engine:
                        None)
             return
         self._answered(job.profile, probe=probe)
-        key = (result.key if isinstance(result, KeyedResult) else "") or job.key
-        if key != job.key:  # a Companion service names the object itself
-            self.store.set_key(job.id, key)
-        self.store.set_state(job.id, JobState.DONE, etag=result.etag or "", bytes_sent=size, clear_error=True)
+        key = (result.key if isinstance(result, KeyedResult) else "") or job.key  # a Companion service names it
+        self.store.finish(job.id, key=key, etag=result.etag or "", bytes_sent=size, url=result.url)
         self._emit(Event(EventKind.DONE, job.id, job.path, key, bytes_sent=size, total=size, etag=result.etag,
-                         extra={"already_there": isinstance(result, overwrite.SkippedResult)}))
+                         extra={"already_there": isinstance(result, overwrite.SkippedResult), "url": result.url}))
 
     # -- destination health ---------------------------------------------------------------------------
     def _answered(self, profile: str, *, probe: bool) -> None:

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 
 from desktop_uploader.core.config import Profile
 from desktop_uploader.core.models import JobState
+from desktop_uploader.core.sharing import object_address
 from desktop_uploader.gui.destination_chooser import destination_words
 from desktop_uploader.gui.queue_model import Row, format_size, state_label
 from desktop_uploader.gui.report import build_report
@@ -61,6 +62,9 @@ class DetailsDialog(QDialog):
             form.addRow(self.tr("Sent to:"), self._value(self.tr("“{name}” (no longer set up)").format(
                 name=row.profile)))
         form.addRow(self.tr("Stored as:"), self._value(row.key))
+        address = object_address(profile, row.key, row.url) if row.state is JobState.DONE else None
+        if address:
+            form.addRow(self.tr("Address:"), self._value(address))
         form.addRow(self.tr("Size:"), self._value(format_size(row.size)))
         form.addRow(self.tr("Status:"), self._value(state_label(row.state)))
         error = row.error or {}

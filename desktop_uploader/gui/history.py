@@ -41,11 +41,12 @@ class HistoryEntry:
     key: str
     profile: str
     finished_at: float
+    url: str = ""  # the object's address, as its upload link named it
 
     @classmethod
     def from_job(cls, job: Job) -> HistoryEntry:
         return cls(job.id, job.path, job.size, job.key, job.profile,
-                   job.finished_at or job.updated_at or time.time())
+                   job.finished_at or job.updated_at or time.time(), job.url)
 
     @property
     def name(self) -> str:

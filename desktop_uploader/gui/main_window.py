@@ -104,7 +104,8 @@ class MainWindow(QMainWindow):
         self.tray = Tray.create(self, self.show_window,
                                 [[self.queue_tab.act_pause_all, self.queue_tab.act_resume_all], [self.act_quit]])
         self.queue_tab.totals_changed.connect(self._update_status)
-        self.history_tab.status_message.connect(lambda text, ms: self.notices.show(text, ms))
+        for told in (self.history_tab.status_message, self.history_tab.links.told, self.queue_tab.links.told):
+            told.connect(lambda text, ms: self.notices.show(text, ms))
         self.bridge.events.connect(self._on_events)
         self.bridge.progress.connect(self._on_progress)
         self.adds.busy_changed.connect(self.drop_zone.set_adding)
@@ -312,7 +313,7 @@ class MainWindow(QMainWindow):
         done, unknown = self.model.apply_events(events)
         if done:
             self.history_tab.add_uploaded([HistoryEntry(r.job_id, r.path, r.size, r.key, r.profile,
-                                                        r.finished_at or 0.0) for r in done])
+                                                        r.finished_at or 0.0, r.url) for r in done])
         removed = {e.job_id for e in events if e.kind is EventKind.REMOVED and e.job_id is not None}
         if removed:
             self.history_tab.remove_ids(removed)

@@ -104,6 +104,7 @@ class Row:
     sample_time: float = 0.0
     sample_bytes: int = 0
     finished_at: float | None = None
+    url: str = ""  # the uploaded object's address, as its upload link named it
     name: str = field(default="")
 
     def __post_init__(self) -> None:
@@ -114,7 +115,7 @@ class Row:
     def from_job(cls, job: Job) -> Row:
         return cls(job_id=job.id, path=job.path, size=job.size, key=job.key, state=job.state,
                    profile=job.profile, bytes_sent=job.size if job.state is JobState.DONE else job.bytes_sent,
-                   error=job.error, batch=job.batch, finished_at=job.finished_at)
+                   error=job.error, batch=job.batch, finished_at=job.finished_at, url=job.url)
 
     @property
     def fraction(self) -> float:
@@ -380,6 +381,7 @@ class QueueModel(QAbstractTableModel):
             row.bytes_sent = row.size = event.total or row.size
             row.error = None
             row.key = event.key or row.key  # a name already taken was numbered, or a service chose it
+            row.url = str(event.extra.get("url") or row.url)
             row.note = self.tr("Already there; not sent again") if event.extra.get("already_there") else ""
             row.speed = 0.0
             row.finished_at = now

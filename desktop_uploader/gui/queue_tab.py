@@ -13,9 +13,9 @@ from desktop_uploader.core.config import Profile
 from desktop_uploader.core.engine import Engine
 from desktop_uploader.core.models import JobState
 from desktop_uploader.gui.details_dialog import DetailsDialog
+from desktop_uploader.gui.links import LinkActions, Uploaded
 from desktop_uploader.gui.queue_model import Column, ProgressDelegate, QueueModel, Row
 from desktop_uploader.gui.tasks import ErrorCallback, TaskRunner
-from desktop_uploader.gui.urls import object_url
 from desktop_uploader.gui.widgets import make_action, setup_table
 
 
@@ -78,15 +78,17 @@ class QueueTab(QWidget):
                                            self.open_containing_folder)
         self.act_copy_key = make_action(self, "copy", self.tr("Copy &destination key"), self.copy_keys,
                                         shortcut=QKeySequence.StandardKey.Copy)
-        self.act_copy_url = make_action(self, "copy", self.tr("Copy object &address"), self.copy_urls)
+        self.links = LinkActions(self, self.ops, self._uploaded_selection, on_error=self._on_error)
         self.row_actions = [self.act_details, self.act_pause, self.act_resume, self.act_retry, self.act_cancel,
-                            self.act_remove, self.act_open_folder, self.act_copy_key, self.act_copy_url]
+                            self.act_remove, self.act_open_folder, self.act_copy_key, self.links.act_copy,
+                            self.links.act_open]
 
     def fill_row_menu(self, menu: QMenu) -> None:
         menu.addAction(self.act_details)
         menu.addAction(self.act_open_folder)
         menu.addAction(self.act_copy_key)
-        menu.addAction(self.act_copy_url)
+        menu.addAction(self.links.act_copy)
+        menu.addAction(self.links.act_open)
         menu.addSeparator()
         for action in (self.act_pause, self.act_resume, self.act_retry, self.act_cancel, self.act_remove):
             menu.addAction(action)
@@ -103,7 +105,7 @@ class QueueTab(QWidget):
         self.act_remove.setEnabled(has)
         self.act_open_folder.setEnabled(len(rows) == 1)
         self.act_copy_key.setEnabled(has)
-        self.act_copy_url.setEnabled(has and object_url(self._profile_of(rows[0]), rows[0].key) is not None)
+        self.links.update()
 
     # -- selection ----------------------------------------------------------------------------------
     def selected_rows(self) -> list[Row]:
@@ -192,10 +194,8 @@ class QueueTab(QWidget):
         if rows:
             QGuiApplication.clipboard().setText("\n".join(r.key for r in rows))
 
-    def copy_urls(self) -> None:
-        urls = [object_url(self._profile_of(r), r.key) for r in self.selected_rows()]
-        if urls and all(urls):
-            QGuiApplication.clipboard().setText("\n".join(u for u in urls if u))
+    def _uploaded_selection(self) -> list[Uploaded]:
+        return [Uploaded(self._profile_of(r), r.key, r.url, r.state is JobState.DONE) for r in self.selected_rows()]
 
     def _menu(self, pos: QPoint) -> None:
         index = self.view.indexAt(pos)

@@ -48,21 +48,22 @@
     </message>
     <message>
         <location filename="../../desktop_uploader/gui/destination_chooser.py" line="48"/>
+        <location filename="../../desktop_uploader/gui/destination_chooser.py" line="49"/>
         <source>Destination</source>
         <translation>Ziel</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/destination_chooser.py" line="52"/>
+        <location filename="../../desktop_uploader/gui/destination_chooser.py" line="53"/>
         <source>Place in the storage</source>
         <translation>Ort im Speicher</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/destination_chooser.py" line="67"/>
+        <location filename="../../desktop_uploader/gui/destination_chooser.py" line="68"/>
         <source> (default)</source>
         <translation> (Standard)</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/destination_chooser.py" line="95"/>
+        <location filename="../../desktop_uploader/gui/destination_chooser.py" line="96"/>
         <source>Dropped files are stored here; folders keep their own names below it.</source>
         <translation>Abgelegte Dateien werden hier gespeichert; Ordner behalten darunter ihren eigenen Namen.</translation>
     </message>
@@ -320,113 +321,118 @@
 <context>
     <name>DetailsDialog</name>
     <message>
-        <location filename="../../desktop_uploader/gui/details_dialog.py" line="41"/>
+        <location filename="../../desktop_uploader/gui/details_dialog.py" line="42"/>
         <source>Upload details – {name}</source>
         <translation>Upload-Details – {name}</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/details_dialog.py" line="42"/>
+        <location filename="../../desktop_uploader/gui/details_dialog.py" line="43"/>
         <source>Upload details</source>
         <translation>Upload-Details</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/details_dialog.py" line="57"/>
+        <location filename="../../desktop_uploader/gui/details_dialog.py" line="58"/>
         <source>File:</source>
         <translation>Datei:</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/details_dialog.py" line="59"/>
-        <location filename="../../desktop_uploader/gui/details_dialog.py" line="61"/>
+        <location filename="../../desktop_uploader/gui/details_dialog.py" line="60"/>
+        <location filename="../../desktop_uploader/gui/details_dialog.py" line="62"/>
         <source>Sent to:</source>
         <translation>Gesendet an:</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/details_dialog.py" line="61"/>
+        <location filename="../../desktop_uploader/gui/details_dialog.py" line="62"/>
         <source>“{name}” (no longer set up)</source>
         <translation>„{name}“ (nicht mehr eingerichtet)</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/details_dialog.py" line="63"/>
+        <location filename="../../desktop_uploader/gui/details_dialog.py" line="64"/>
         <source>Stored as:</source>
         <translation>Gespeichert als:</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/details_dialog.py" line="64"/>
+        <location filename="../../desktop_uploader/gui/details_dialog.py" line="67"/>
+        <source>Address:</source>
+        <translation>Adresse:</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_uploader/gui/details_dialog.py" line="68"/>
         <source>Size:</source>
         <translation>Größe:</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/details_dialog.py" line="65"/>
+        <location filename="../../desktop_uploader/gui/details_dialog.py" line="69"/>
         <source>Status:</source>
         <translation>Status:</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/details_dialog.py" line="69"/>
+        <location filename="../../desktop_uploader/gui/details_dialog.py" line="73"/>
         <source>The upload failed.</source>
         <translation>Der Upload ist fehlgeschlagen.</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/details_dialog.py" line="71"/>
+        <location filename="../../desktop_uploader/gui/details_dialog.py" line="75"/>
         <source>Why:</source>
         <translation>Warum:</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/details_dialog.py" line="73"/>
+        <location filename="../../desktop_uploader/gui/details_dialog.py" line="77"/>
         <source>What you can do:</source>
         <translation>Was Sie tun können:</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/details_dialog.py" line="75"/>
+        <location filename="../../desktop_uploader/gui/details_dialog.py" line="79"/>
         <source>For your administrator:</source>
         <translation>Für Ihre Administration:</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/details_dialog.py" line="77"/>
+        <location filename="../../desktop_uploader/gui/details_dialog.py" line="81"/>
         <source>Who can fix it:</source>
         <translation>Wer es beheben kann:</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/details_dialog.py" line="80"/>
+        <location filename="../../desktop_uploader/gui/details_dialog.py" line="84"/>
         <source>Trying again may help:</source>
         <translation>Erneuter Versuch kann helfen:</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/details_dialog.py" line="81"/>
+        <location filename="../../desktop_uploader/gui/details_dialog.py" line="85"/>
         <source>Yes, the cause may pass by itself</source>
         <translation>Ja, die Ursache kann von selbst vergehen</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/details_dialog.py" line="82"/>
+        <location filename="../../desktop_uploader/gui/details_dialog.py" line="86"/>
         <source>Only once the cause is fixed</source>
         <translation>Erst wenn die Ursache behoben ist</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/details_dialog.py" line="108"/>
+        <location filename="../../desktop_uploader/gui/details_dialog.py" line="112"/>
         <source>Send this file once more</source>
         <translation>Diese Datei noch einmal senden</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/details_dialog.py" line="93"/>
+        <location filename="../../desktop_uploader/gui/details_dialog.py" line="97"/>
         <source>Technical details (no passwords or keys are included):</source>
         <translation>Technische Details (ohne Passwörter oder Schlüssel):</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/details_dialog.py" line="97"/>
+        <location filename="../../desktop_uploader/gui/details_dialog.py" line="101"/>
         <source>Technical details</source>
         <translation>Technische Details</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/details_dialog.py" line="102"/>
+        <location filename="../../desktop_uploader/gui/details_dialog.py" line="106"/>
         <source>&amp;Copy report</source>
         <translation>Bericht &amp;kopieren</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/details_dialog.py" line="103"/>
+        <location filename="../../desktop_uploader/gui/details_dialog.py" line="107"/>
         <source>Copy report</source>
         <translation>Bericht kopieren</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/details_dialog.py" line="107"/>
+        <location filename="../../desktop_uploader/gui/details_dialog.py" line="111"/>
         <source>&amp;Try again</source>
         <translation>&amp;Erneut versuchen</translation>
     </message>
@@ -496,22 +502,22 @@
 <context>
     <name>HistoryModel</name>
     <message>
-        <location filename="../../desktop_uploader/gui/history.py" line="78"/>
+        <location filename="../../desktop_uploader/gui/history.py" line="79"/>
         <source>File</source>
         <translation>Datei</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/history.py" line="79"/>
+        <location filename="../../desktop_uploader/gui/history.py" line="80"/>
         <source>Size</source>
         <translation>Größe</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/history.py" line="80"/>
+        <location filename="../../desktop_uploader/gui/history.py" line="81"/>
         <source>Uploaded</source>
         <translation>Hochgeladen</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/history.py" line="81"/>
+        <location filename="../../desktop_uploader/gui/history.py" line="82"/>
         <source>Destination</source>
         <translation>Ziel</translation>
     </message>
@@ -522,11 +528,6 @@
         <location filename="../../desktop_uploader/gui/history_tab.py" line="38"/>
         <source>Copy &amp;destination key</source>
         <translation>&amp;Zielschlüssel kopieren</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_uploader/gui/history_tab.py" line="40"/>
-        <source>Copy object &amp;address</source>
-        <translation>Objekt&amp;adresse kopieren</translation>
     </message>
     <message>
         <location filename="../../desktop_uploader/gui/history_tab.py" line="41"/>
@@ -549,19 +550,14 @@
         <translation>Hochgeladene Dateien</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/history_tab.py" line="117"/>
+        <location filename="../../desktop_uploader/gui/history_tab.py" line="119"/>
         <source>Showing the newest {shown} of {total} uploaded files; the search looks through all of them.</source>
         <translation>Die neuesten {shown} von {total} hochgeladenen Dateien werden angezeigt; die Suche durchsucht alle.</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/history_tab.py" line="120"/>
+        <location filename="../../desktop_uploader/gui/history_tab.py" line="122"/>
         <source>Showing the first {shown} matches; type more of the name to narrow the search.</source>
         <translation>Die ersten {shown} Treffer werden angezeigt; geben Sie mehr vom Namen ein, um die Suche einzugrenzen.</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_uploader/gui/history_tab.py" line="142"/>
-        <source>No address can be worked out for uploads made through a signing service.</source>
-        <translation>Für Uploads über einen Signierdienst lässt sich keine Adresse ermitteln.</translation>
     </message>
 </context>
 <context>
@@ -970,6 +966,60 @@
     </message>
 </context>
 <context>
+    <name>LinkActions</name>
+    <message>
+        <location filename="../../desktop_uploader/gui/links.py" line="43"/>
+        <source>Copy &amp;link</source>
+        <translation>&amp;Link kopieren</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_uploader/gui/links.py" line="44"/>
+        <location filename="../../desktop_uploader/gui/links.py" line="54"/>
+        <source>Copy a link to the uploaded file that others can open</source>
+        <translation>Einen Link zur hochgeladenen Datei kopieren, den andere öffnen können</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_uploader/gui/links.py" line="45"/>
+        <source>Open in &amp;browser</source>
+        <translation>Im &amp;Browser öffnen</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_uploader/gui/links.py" line="53"/>
+        <source>A link can be made once the file is uploaded.</source>
+        <translation>Ein Link ist möglich, sobald die Datei hochgeladen ist.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_uploader/gui/links.py" line="56"/>
+        <source>Open the uploaded file in the web browser</source>
+        <translation>Die hochgeladene Datei im Webbrowser öffnen</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_uploader/gui/links.py" line="76"/>
+        <source>Copied the public address of {count} file(s).</source>
+        <translation>Öffentliche Adresse von {count} Datei(en) kopiert.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_uploader/gui/links.py" line="78"/>
+        <source>Copied a download link for {count} file(s); it works for 24 hours.</source>
+        <translation>Download-Link für {count} Datei(en) kopiert; er funktioniert 24 Stunden lang.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_uploader/gui/links.py" line="80"/>
+        <source>Copied the address of {count} file(s). It opens only for people allowed to read the storage.</source>
+        <translation>Adresse von {count} Datei(en) kopiert. Sie öffnet sich nur für Personen, die den Speicher lesen dürfen.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_uploader/gui/links.py" line="98"/>
+        <source>Opened the file&apos;s address; it opens only for people allowed to read the storage.</source>
+        <translation>Adresse der Datei geöffnet; sie öffnet sich nur für Personen, die den Speicher lesen dürfen.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_uploader/gui/links.py" line="102"/>
+        <source>No address is known for some of these files: they went through a signing service before this version of the app kept addresses.</source>
+        <translation>Für einige dieser Dateien ist keine Adresse bekannt: Sie gingen über einen Signierdienst, bevor diese Version der App Adressen speicherte.</translation>
+    </message>
+</context>
+<context>
     <name>MainWindow</name>
     <message>
         <location filename="../../desktop_uploader/gui/main_window.py" line="85"/>
@@ -977,124 +1027,124 @@
         <translation>Desktop Uploader</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="117"/>
+        <location filename="../../desktop_uploader/gui/main_window.py" line="118"/>
         <source>Add &amp;files…</source>
         <translation>&amp;Dateien hinzufügen…</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="119"/>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="257"/>
+        <location filename="../../desktop_uploader/gui/main_window.py" line="120"/>
+        <location filename="../../desktop_uploader/gui/main_window.py" line="258"/>
         <source>Choose files to upload</source>
         <translation>Dateien zum Hochladen auswählen</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="120"/>
+        <location filename="../../desktop_uploader/gui/main_window.py" line="121"/>
         <source>Add f&amp;older…</source>
         <translation>&amp;Ordner hinzufügen…</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="121"/>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="261"/>
+        <location filename="../../desktop_uploader/gui/main_window.py" line="122"/>
+        <location filename="../../desktop_uploader/gui/main_window.py" line="262"/>
         <source>Choose a folder to upload</source>
         <translation>Ordner zum Hochladen auswählen</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="122"/>
+        <location filename="../../desktop_uploader/gui/main_window.py" line="123"/>
         <source>&amp;Paste files</source>
         <translation>Dateien &amp;einfügen</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="124"/>
+        <location filename="../../desktop_uploader/gui/main_window.py" line="125"/>
         <source>Upload files copied in your file manager</source>
         <translation>Im Dateimanager kopierte Dateien hochladen</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="125"/>
+        <location filename="../../desktop_uploader/gui/main_window.py" line="126"/>
         <source>&amp;Settings…</source>
         <translation>E&amp;instellungen…</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="129"/>
+        <location filename="../../desktop_uploader/gui/main_window.py" line="130"/>
         <source>&amp;Quit</source>
         <translation>&amp;Beenden</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="136"/>
+        <location filename="../../desktop_uploader/gui/main_window.py" line="137"/>
         <source>&amp;File</source>
         <translation>&amp;Datei</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="143"/>
+        <location filename="../../desktop_uploader/gui/main_window.py" line="144"/>
         <source>&amp;Uploads</source>
         <translation>&amp;Uploads</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="148"/>
+        <location filename="../../desktop_uploader/gui/main_window.py" line="149"/>
         <source>&amp;Selected</source>
         <translation>Au&amp;swahl</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="151"/>
+        <location filename="../../desktop_uploader/gui/main_window.py" line="152"/>
         <source>Main toolbar</source>
         <translation>Hauptwerkzeugleiste</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="173"/>
+        <location filename="../../desktop_uploader/gui/main_window.py" line="174"/>
         <source>No upload destination is set up yet. Open Settings to add one.</source>
         <translation>Es ist noch kein Upload-Ziel eingerichtet. Öffnen Sie die Einstellungen, um eines hinzuzufügen.</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="180"/>
+        <location filename="../../desktop_uploader/gui/main_window.py" line="181"/>
         <source>Uploads</source>
         <translation>Uploads</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="182"/>
+        <location filename="../../desktop_uploader/gui/main_window.py" line="183"/>
         <source>&amp;Queue</source>
         <translation>&amp;Warteschlange</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="183"/>
+        <location filename="../../desktop_uploader/gui/main_window.py" line="184"/>
         <source>&amp;History</source>
         <translation>&amp;Verlauf</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="233"/>
+        <location filename="../../desktop_uploader/gui/main_window.py" line="234"/>
         <source>Adding {count} item(s) for {destination}…</source>
         <translation>{count} Element(e) werden für {destination} hinzugefügt…</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="246"/>
+        <location filename="../../desktop_uploader/gui/main_window.py" line="247"/>
         <source>{path}: already stored as {key}</source>
         <translation>{path}: bereits gespeichert als {key}</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="251"/>
+        <location filename="../../desktop_uploader/gui/main_window.py" line="252"/>
         <source>Added {count} file(s) for {destination}.</source>
         <translation>{count} Datei(en) für {destination} hinzugefügt.</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="248"/>
+        <location filename="../../desktop_uploader/gui/main_window.py" line="249"/>
         <source>{count} item(s) were skipped. Hover here for the list.</source>
         <translation>{count} Element(e) wurden übersprungen. Für die Liste hier verweilen.</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="269"/>
+        <location filename="../../desktop_uploader/gui/main_window.py" line="270"/>
         <source>The clipboard holds no files to upload.</source>
         <translation>Die Zwischenablage enthält keine Dateien zum Hochladen.</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="352"/>
+        <location filename="../../desktop_uploader/gui/main_window.py" line="353"/>
         <source>Something went wrong</source>
         <translation>Etwas ist schiefgegangen</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="400"/>
+        <location filename="../../desktop_uploader/gui/main_window.py" line="401"/>
         <source>Uploads are still running</source>
         <translation>Es laufen noch Uploads</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="401"/>
+        <location filename="../../desktop_uploader/gui/main_window.py" line="402"/>
         <source>Quit anyway? Unfinished uploads are kept and continue the next time you open the app.</source>
         <translation>Trotzdem beenden? Unfertige Uploads bleiben erhalten und werden beim nächsten Start fortgesetzt.</translation>
     </message>
@@ -1395,57 +1445,57 @@ Ein Signierdienst, der diese Prüfung nicht in seine Links signiert, entscheidet
         <translation>{h} h {m} min</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/queue_model.py" line="167"/>
+        <location filename="../../desktop_uploader/gui/queue_model.py" line="168"/>
         <source>File</source>
         <translation>Datei</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/queue_model.py" line="168"/>
+        <location filename="../../desktop_uploader/gui/queue_model.py" line="169"/>
         <source>Progress</source>
         <translation>Fortschritt</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/queue_model.py" line="169"/>
+        <location filename="../../desktop_uploader/gui/queue_model.py" line="170"/>
         <source>Status</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/queue_model.py" line="170"/>
+        <location filename="../../desktop_uploader/gui/queue_model.py" line="171"/>
         <source>Speed</source>
         <translation>Geschwindigkeit</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/queue_model.py" line="171"/>
+        <location filename="../../desktop_uploader/gui/queue_model.py" line="172"/>
         <source>Time left</source>
         <translation>Restzeit</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/queue_model.py" line="172"/>
+        <location filename="../../desktop_uploader/gui/queue_model.py" line="173"/>
         <source>Destination</source>
         <translation>Ziel</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/queue_model.py" line="193"/>
+        <location filename="../../desktop_uploader/gui/queue_model.py" line="194"/>
         <source>{percent} percent</source>
         <translation>{percent} Prozent</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/queue_model.py" line="206"/>
+        <location filename="../../desktop_uploader/gui/queue_model.py" line="207"/>
         <source>Failed: {summary}</source>
         <translation>Fehlgeschlagen: {summary}</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/queue_model.py" line="226"/>
+        <location filename="../../desktop_uploader/gui/queue_model.py" line="227"/>
         <source>Press Enter for details.</source>
         <translation>Eingabetaste drücken für Details.</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/queue_model.py" line="374"/>
+        <location filename="../../desktop_uploader/gui/queue_model.py" line="375"/>
         <source>Trying again in {seconds} s</source>
         <translation>Neuer Versuch in {seconds} s</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/queue_model.py" line="383"/>
+        <location filename="../../desktop_uploader/gui/queue_model.py" line="385"/>
         <source>Already there; not sent again</source>
         <translation>Schon vorhanden; nicht erneut gesendet</translation>
     </message>
@@ -1548,17 +1598,12 @@ Ein Signierdienst, der diese Prüfung nicht in seine Links signiert, entscheidet
         <translation>&amp;Zielschlüssel kopieren</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/queue_tab.py" line="81"/>
-        <source>Copy object &amp;address</source>
-        <translation>Objekt&amp;adresse kopieren</translation>
-    </message>
-    <message>
-        <location filename="../../desktop_uploader/gui/queue_tab.py" line="146"/>
+        <location filename="../../desktop_uploader/gui/queue_tab.py" line="148"/>
         <source>Cancel all uploads?</source>
         <translation>Alle Uploads abbrechen?</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/queue_tab.py" line="147"/>
+        <location filename="../../desktop_uploader/gui/queue_tab.py" line="149"/>
         <source>Stop every upload that has not finished?</source>
         <translation>Alle nicht abgeschlossenen Uploads abbrechen?</translation>
     </message>

@@ -10,8 +10,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QMimeData, QPoint, QTimer
-from PySide6.QtGui import QGuiApplication
+from PySide6.QtCore import QMimeData, QObject, QPoint, QTimer, QUrl, Slot
+from PySide6.QtGui import QDesktopServices, QGuiApplication
 from PySide6.QtWidgets import QApplication, QLabel, QWidget
 from pytestqt.qtbot import QtBot
 
@@ -191,3 +191,72 @@ def test_dropping_a_file_already_stored_says_so(qtbot: QtBot, window_factory: Wi
     assert "already stored as photo.jpg" in window.notices.label.toolTip()
     assert on_screen(window.notices.label)
     assert window.model.rowCount() == 1
+
+
+class _Browser(QObject):
+    """Stands in for the web browser: records what the window asks it to open."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.opened: list[str] = []
+
+    @Slot(QUrl)
+    def open(self, url: QUrl) -> None:
+        self.opened.append(url.toString())
+
+
+@pytest.fixture
+def browser() -> Iterator[_Browser]:
+    fake = _Browser()
+    for scheme in ("http", "https"):
+        QDesktopServices.setUrlHandler(scheme, fake, "open")
+    try:
+        yield fake
+    finally:
+        for scheme in ("http", "https"):
+            QDesktopServices.unsetUrlHandler(scheme)
+
+
+def test_links_to_uploaded_files_in_the_queue_and_history(qtbot: QtBot, window_factory: WindowFactory,
+                                                          seaweed: Any, bucket: str, memory_keyring: Any,
+                                                          reference_endpoint: Any, browser: _Browser,
+                                                          tmp_path: Path) -> None:
+    import requests
+
+    from tests.core.helpers import local_profile, store_credentials
+
+    lab = local_profile(seaweed, bucket, name="lab")
+    store_credentials(lab.name, seaweed.admin)
+    service = Profile(name="service", endpoint_url=reference_endpoint.sign_url)
+    window = window_factory(lab, service, default="lab", start=False)
+    drop(window, files_in(tmp_path, {"map.pdf": b"%PDF map"}))
+    qtbot.waitUntil(lambda: window.model.rowCount() == 1, timeout=10_000)
+    queue = window.queue_tab
+    queue.select_job(window.model.rows()[0].job_id)
+    assert not queue.links.act_copy.isEnabled()
+    assert queue.links.act_copy.toolTip() == "A link can be made once the file is uploaded."
+
+    window.engine.start()
+    qtbot.waitUntil(lambda: states(window) == [JobState.DONE], timeout=30_000)
+    queue.select_job(window.model.rows()[0].job_id)
+    assert queue.links.act_copy.isEnabled()
+    queue.links.act_copy.trigger()
+    qtbot.waitUntil(lambda: "download link" in window.notices.text, timeout=10_000)
+    link = QGuiApplication.clipboard().text()
+    assert "X-Amz-Signature=" in link
+    assert requests.get(link, timeout=10).content == b"%PDF map"  # anyone with the link can fetch it
+
+    # Through a signing service: the address comes from the link the file was sent to.
+    window.drop_zone.chooser.select("service")
+    drop(window, files_in(tmp_path, {"notes.txt": b"notes"}))
+    qtbot.waitUntil(lambda: states(window) == [JobState.DONE, JobState.DONE], timeout=30_000)
+    history = window.history_tab
+    history.search.setText("notes.txt")
+    qtbot.waitUntil(lambda: history.filter.rowCount() == 1, timeout=5_000)
+    history.view.selectRow(0)
+    history.links.act_copy.trigger()
+    qtbot.waitUntil(lambda: "Copied the address" in window.notices.text, timeout=10_000)
+    assert QGuiApplication.clipboard().text() == f"{seaweed.endpoint_url}/{reference_endpoint.bucket}/notes.txt"
+    history.links.act_open.trigger()
+    qtbot.waitUntil(lambda: bool(browser.opened), timeout=10_000)
+    assert browser.opened == [f"{seaweed.endpoint_url}/{reference_endpoint.bucket}/notes.txt"]

@@ -4,7 +4,8 @@
 - :class:`FormSigner` hands out presigned POST forms (Companion's ``/s3/params``);
 - :class:`MultipartSigner` drives S3 multipart uploads, signing each part just before it is sent;
 - :class:`ObjectRemover` can delete an object again (used by the connection check to tidy up);
-- :class:`ObjectInspector` can look at what the destination stores (to never replace a file by accident).
+- :class:`ObjectInspector` can look at what the destination stores (to never replace a file by accident);
+- :class:`GetSigner` can sign a time-limited download link to an uploaded object.
 
 A signer only signs: sending belongs to :mod:`desktop_uploader.core.transfer` and
 :mod:`desktop_uploader.core.form_upload`.
@@ -16,8 +17,8 @@ from abc import ABC, abstractmethod
 
 from desktop_uploader.core.models import SignedRequest, StoredObject, UploadedPart, UploadTarget
 
-__all__ = ["FormSigner", "MultipartSigner", "ObjectInspector", "ObjectRemover", "PutSigner", "SignedRequest",
-           "Signer", "StoredObject", "UploadTarget", "UploadedPart"]
+__all__ = ["FormSigner", "GetSigner", "MultipartSigner", "ObjectInspector", "ObjectRemover", "PutSigner",
+           "SignedRequest", "Signer", "StoredObject", "UploadTarget", "UploadedPart"]
 
 
 class Signer(ABC):
@@ -81,3 +82,9 @@ class ObjectInspector(Signer):
     @abstractmethod
     def stored_object(self, key: str) -> StoredObject | None:
         """The object stored under ``key``, or None."""
+
+
+class GetSigner(Signer):
+    @abstractmethod
+    def sign_get(self, key: str, seconds: int) -> str:
+        """A link that downloads ``key`` for ``seconds``."""

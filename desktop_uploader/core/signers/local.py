@@ -14,10 +14,10 @@ from desktop_uploader.core import secrets as sec
 from desktop_uploader.core.config import IF_EXISTS_OVERWRITE, Profile
 from desktop_uploader.core.failure import Failure, UploadError
 from desktop_uploader.core.models import SignedRequest, StoredObject, UploadTarget
-from desktop_uploader.core.signers.base import ObjectInspector, ObjectRemover, PutSigner
+from desktop_uploader.core.signers.base import GetSigner, ObjectInspector, ObjectRemover, PutSigner
 
 
-class LocalSigner(PutSigner, ObjectRemover, ObjectInspector):
+class LocalSigner(PutSigner, ObjectRemover, ObjectInspector, GetSigner):
     name = "local"
 
     def __init__(self, profile: Profile, store: sec.SecretStore) -> None:
@@ -89,6 +89,15 @@ class LocalSigner(PutSigner, ObjectRemover, ObjectInspector):
                                       message=f"The link could not be signed: {exc}")) from None
         return SignedRequest(method="PUT", url=url, headers=headers, expires_at=time.time() + lifetime,
                              signer=self.name)
+
+    def sign_get(self, key: str, seconds: int) -> str:
+        try:
+            url: str = self.client.generate_presigned_url(
+                "get_object", Params={"Bucket": self.profile.bucket, "Key": key}, ExpiresIn=min(seconds, 604800))
+        except (botocore.exceptions.BotoCoreError, botocore.exceptions.ClientError) as exc:
+            raise UploadError(Failure(code=f.PROFILE_INVALID, stage=f.STAGE_SIGN, signer=self.name,
+                                      message=f"The download link could not be signed: {exc}")) from None
+        return url
 
     def remove_object(self, key: str) -> bool:
         try:
