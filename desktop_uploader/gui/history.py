@@ -98,6 +98,9 @@ class HistoryModel(QAbstractTableModel):
             if column == HistoryColumn.KEY:
                 return entry.key
         if role == Qt.ItemDataRole.ToolTipRole:
+            if column == HistoryColumn.FINISHED:
+                when = QDateTime.fromSecsSinceEpoch(int(entry.finished_at))
+                return QLocale().toString(when, QLocale.FormatType.LongFormat)
             return entry.path if column == HistoryColumn.NAME else entry.key
         if role == JOB_ID_ROLE:
             return entry.job_id

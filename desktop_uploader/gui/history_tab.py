@@ -6,17 +6,17 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Sequence
 
-from PySide6.QtCore import QPoint, Qt, QTimer, QUrl, Signal
+from PySide6.QtCore import QDate, QDateTime, QLocale, QPoint, Qt, QTime, QTimer, QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import QLabel, QLineEdit, QMenu, QTableView, QVBoxLayout, QWidget
 
 from desktop_uploader.core.config import Profile
 from desktop_uploader.core.engine import Engine
 from desktop_uploader.core.models import Job
-from desktop_uploader.gui.history import HistoryEntry, HistoryFilter, HistoryModel
+from desktop_uploader.gui.history import HistoryColumn, HistoryEntry, HistoryFilter, HistoryModel
 from desktop_uploader.gui.links import LinkActions, Uploaded
 from desktop_uploader.gui.tasks import ErrorCallback, TaskRunner
-from desktop_uploader.gui.widgets import make_action, setup_table
+from desktop_uploader.gui.widgets import make_action, setup_table, size_columns
 
 
 class HistoryTab(QWidget):
@@ -65,7 +65,10 @@ class HistoryTab(QWidget):
         self.view.setAccessibleName(self.tr("Uploaded files"))
         self.view.setModel(self.filter)
         setup_table(self.view)
-        self.view.horizontalHeader().resizeSection(0, 260)
+        # Wide enough for a date and time in this language, the longest a short date gets (31 December, 22:59).
+        sample = QLocale().toString(QDateTime(QDate(2026, 12, 31), QTime(22, 59, 59)), QLocale.FormatType.ShortFormat)
+        size_columns(self.view, {HistoryColumn.NAME: 260, HistoryColumn.SIZE: 80,
+                                 HistoryColumn.FINISHED: self.view.fontMetrics().horizontalAdvance(sample + "MM") + 16})
         self.view.customContextMenuRequested.connect(self._menu)
         for action in (self.act_copy_key, self.links.act_copy, self.links.act_open, self.act_open_folder):
             action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)

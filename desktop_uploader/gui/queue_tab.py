@@ -5,9 +5,9 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Sequence
 
-from PySide6.QtCore import QModelIndex, QPoint, Qt, QUrl, Signal
+from PySide6.QtCore import QModelIndex, QPoint, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QGuiApplication, QKeySequence
-from PySide6.QtWidgets import QMenu, QMessageBox, QTableView, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QAbstractItemView, QMenu, QMessageBox, QTableView, QVBoxLayout, QWidget
 
 from desktop_uploader.core.config import Profile
 from desktop_uploader.core.engine import Engine
@@ -16,7 +16,7 @@ from desktop_uploader.gui.details_dialog import DetailsDialog
 from desktop_uploader.gui.links import LinkActions, Uploaded
 from desktop_uploader.gui.queue_model import Column, ProgressDelegate, QueueModel, Row
 from desktop_uploader.gui.tasks import ErrorCallback, TaskRunner
-from desktop_uploader.gui.widgets import make_action, setup_table
+from desktop_uploader.gui.widgets import make_action, setup_table, size_columns
 
 
 class QueueTab(QWidget):
@@ -41,17 +41,31 @@ class QueueTab(QWidget):
         self.view.setModel(self.model)
         self.view.setItemDelegateForColumn(Column.PROGRESS, ProgressDelegate(self.view))
         setup_table(self.view)
-        header = self.view.horizontalHeader()
-        for column, width in ((Column.NAME, 200), (Column.PROGRESS, 120), (Column.STATE, 380),
-                              (Column.SPEED, 90), (Column.TIME_LEFT, 80)):
-            header.resizeSection(column, width)
+        size_columns(self.view, {Column.NAME: 200, Column.PROGRESS: 120, Column.STATE: 380, Column.SPEED: 90,
+                                 Column.TIME_LEFT: 80})
         self.view.activated.connect(lambda _index: self.show_details())
+        # New rows come into view: the first of a batch just added is scrolled to, once per batch.
+        self._first_new: int | None = None
+        self._scroll = QTimer(self)
+        self._scroll.setSingleShot(True)
+        self._scroll.setInterval(0)
+        self._scroll.timeout.connect(self._show_new_rows)
+        self.model.rowsInserted.connect(self._rows_added)
         self.view.customContextMenuRequested.connect(self._menu)
         self.view.selectionModel().selectionChanged.connect(lambda *_: self.update_actions())
         for action in self.row_actions:
             action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
             self.view.addAction(action)
         layout.addWidget(self.view)
+
+    def _rows_added(self, _parent: QModelIndex, first: int, _last: int) -> None:
+        self._first_new = first if self._first_new is None else min(self._first_new, first)
+        self._scroll.start()
+
+    def _show_new_rows(self) -> None:
+        if self._first_new is not None and self._first_new < self.model.rowCount():
+            self.view.scrollTo(self.model.index(self._first_new, 0), QAbstractItemView.ScrollHint.PositionAtTop)
+        self._first_new = None
 
     def _build_actions(self) -> None:
         self.act_pause_all = make_action(self, "pause", self.tr("Pause all"), lambda: self.control("pause", None),

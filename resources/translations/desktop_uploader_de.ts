@@ -550,12 +550,12 @@
         <translation>Hochgeladene Dateien</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/history_tab.py" line="119"/>
+        <location filename="../../desktop_uploader/gui/history_tab.py" line="122"/>
         <source>Showing the newest {shown} of {total} uploaded files; the search looks through all of them.</source>
         <translation>Die neuesten {shown} von {total} hochgeladenen Dateien werden angezeigt; die Suche durchsucht alle.</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/history_tab.py" line="122"/>
+        <location filename="../../desktop_uploader/gui/history_tab.py" line="125"/>
         <source>Showing the first {shown} matches; type more of the name to narrow the search.</source>
         <translation>Die ersten {shown} Treffer werden angezeigt; geben Sie mehr vom Namen ein, um die Suche einzugrenzen.</translation>
     </message>
@@ -1390,112 +1390,112 @@ Ein Signierdienst, der diese Prüfung nicht in seine Links signiert, entscheidet
 <context>
     <name>QueueModel</name>
     <message>
-        <location filename="../../desktop_uploader/gui/queue_model.py" line="53"/>
+        <location filename="../../desktop_uploader/gui/queue_model.py" line="55"/>
         <source>Waiting</source>
         <translation>Wartet</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/queue_model.py" line="54"/>
+        <location filename="../../desktop_uploader/gui/queue_model.py" line="56"/>
         <source>Preparing</source>
         <translation>Wird vorbereitet</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/queue_model.py" line="55"/>
+        <location filename="../../desktop_uploader/gui/queue_model.py" line="57"/>
         <source>Uploading</source>
         <translation>Wird hochgeladen</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/queue_model.py" line="56"/>
+        <location filename="../../desktop_uploader/gui/queue_model.py" line="58"/>
         <source>Paused</source>
         <translation>Angehalten</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/queue_model.py" line="57"/>
+        <location filename="../../desktop_uploader/gui/queue_model.py" line="59"/>
         <source>Uploaded</source>
         <translation>Hochgeladen</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/queue_model.py" line="58"/>
+        <location filename="../../desktop_uploader/gui/queue_model.py" line="60"/>
         <source>Failed</source>
         <translation>Fehlgeschlagen</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/queue_model.py" line="59"/>
+        <location filename="../../desktop_uploader/gui/queue_model.py" line="61"/>
         <source>Cancelled</source>
         <translation>Abgebrochen</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/queue_model.py" line="69"/>
+        <location filename="../../desktop_uploader/gui/queue_model.py" line="87"/>
         <source>{size}/s</source>
         <translation>{size}/s</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/queue_model.py" line="75"/>
+        <location filename="../../desktop_uploader/gui/queue_model.py" line="93"/>
         <source>{n} s</source>
         <translation>{n} s</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/queue_model.py" line="78"/>
+        <location filename="../../desktop_uploader/gui/queue_model.py" line="96"/>
         <source>{n} min</source>
         <translation>{n} min</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/queue_model.py" line="79"/>
+        <location filename="../../desktop_uploader/gui/queue_model.py" line="97"/>
         <source>{h} h {m} min</source>
         <translation>{h} h {m} min</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/queue_model.py" line="168"/>
+        <location filename="../../desktop_uploader/gui/queue_model.py" line="186"/>
         <source>File</source>
         <translation>Datei</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/queue_model.py" line="169"/>
+        <location filename="../../desktop_uploader/gui/queue_model.py" line="187"/>
         <source>Progress</source>
         <translation>Fortschritt</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/queue_model.py" line="170"/>
+        <location filename="../../desktop_uploader/gui/queue_model.py" line="188"/>
         <source>Status</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/queue_model.py" line="171"/>
+        <location filename="../../desktop_uploader/gui/queue_model.py" line="189"/>
         <source>Speed</source>
         <translation>Geschwindigkeit</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/queue_model.py" line="172"/>
+        <location filename="../../desktop_uploader/gui/queue_model.py" line="190"/>
         <source>Time left</source>
         <translation>Restzeit</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/queue_model.py" line="173"/>
+        <location filename="../../desktop_uploader/gui/queue_model.py" line="191"/>
         <source>Destination</source>
         <translation>Ziel</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/queue_model.py" line="194"/>
+        <location filename="../../desktop_uploader/gui/queue_model.py" line="212"/>
         <source>{percent} percent</source>
         <translation>{percent} Prozent</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/queue_model.py" line="207"/>
+        <location filename="../../desktop_uploader/gui/queue_model.py" line="242"/>
         <source>Failed: {summary}</source>
         <translation>Fehlgeschlagen: {summary}</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/queue_model.py" line="227"/>
+        <location filename="../../desktop_uploader/gui/queue_model.py" line="262"/>
         <source>Press Enter for details.</source>
         <translation>Eingabetaste drücken für Details.</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/queue_model.py" line="375"/>
+        <location filename="../../desktop_uploader/gui/queue_model.py" line="412"/>
         <source>Trying again in {seconds} s</source>
         <translation>Neuer Versuch in {seconds} s</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/queue_model.py" line="385"/>
+        <location filename="../../desktop_uploader/gui/queue_model.py" line="422"/>
         <source>Already there; not sent again</source>
         <translation>Schon vorhanden; nicht erneut gesendet</translation>
     </message>
@@ -1508,102 +1508,102 @@ Ein Signierdienst, der diese Prüfung nicht in seine Links signiert, entscheidet
         <translation>Upload-Warteschlange</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/queue_tab.py" line="57"/>
+        <location filename="../../desktop_uploader/gui/queue_tab.py" line="71"/>
         <source>Pause all</source>
         <translation>Alle anhalten</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/queue_tab.py" line="58"/>
+        <location filename="../../desktop_uploader/gui/queue_tab.py" line="72"/>
         <source>Pause every waiting and running upload</source>
         <translation>Alle wartenden und laufenden Uploads anhalten</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/queue_tab.py" line="59"/>
+        <location filename="../../desktop_uploader/gui/queue_tab.py" line="73"/>
         <source>Resume all</source>
         <translation>Alle fortsetzen</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/queue_tab.py" line="61"/>
+        <location filename="../../desktop_uploader/gui/queue_tab.py" line="75"/>
         <source>Continue every paused upload</source>
         <translation>Alle angehaltenen Uploads fortsetzen</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/queue_tab.py" line="62"/>
+        <location filename="../../desktop_uploader/gui/queue_tab.py" line="76"/>
         <source>Retry failed</source>
         <translation>Fehlgeschlagene wiederholen</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/queue_tab.py" line="63"/>
+        <location filename="../../desktop_uploader/gui/queue_tab.py" line="77"/>
         <source>Try every failed upload again</source>
         <translation>Alle fehlgeschlagenen Uploads erneut versuchen</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/queue_tab.py" line="64"/>
+        <location filename="../../desktop_uploader/gui/queue_tab.py" line="78"/>
         <source>Cancel all</source>
         <translation>Alle abbrechen</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/queue_tab.py" line="65"/>
+        <location filename="../../desktop_uploader/gui/queue_tab.py" line="79"/>
         <source>Stop every upload that has not finished</source>
         <translation>Alle nicht abgeschlossenen Uploads abbrechen</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/queue_tab.py" line="66"/>
+        <location filename="../../desktop_uploader/gui/queue_tab.py" line="80"/>
         <source>Clear finished</source>
         <translation>Fertige entfernen</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/queue_tab.py" line="67"/>
+        <location filename="../../desktop_uploader/gui/queue_tab.py" line="81"/>
         <source>Take uploaded and cancelled files off the list</source>
         <translation>Hochgeladene und abgebrochene Dateien aus der Liste nehmen</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/queue_tab.py" line="69"/>
+        <location filename="../../desktop_uploader/gui/queue_tab.py" line="83"/>
         <source>&amp;Details…</source>
         <translation>&amp;Details…</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/queue_tab.py" line="71"/>
+        <location filename="../../desktop_uploader/gui/queue_tab.py" line="85"/>
         <source>&amp;Pause</source>
         <translation>&amp;Anhalten</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/queue_tab.py" line="72"/>
+        <location filename="../../desktop_uploader/gui/queue_tab.py" line="86"/>
         <source>&amp;Resume</source>
         <translation>&amp;Fortsetzen</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/queue_tab.py" line="73"/>
+        <location filename="../../desktop_uploader/gui/queue_tab.py" line="87"/>
         <source>&amp;Try again</source>
         <translation>&amp;Erneut versuchen</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/queue_tab.py" line="74"/>
+        <location filename="../../desktop_uploader/gui/queue_tab.py" line="88"/>
         <source>&amp;Cancel upload</source>
         <translation>Upload a&amp;bbrechen</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/queue_tab.py" line="75"/>
+        <location filename="../../desktop_uploader/gui/queue_tab.py" line="89"/>
         <source>Re&amp;move from list</source>
         <translation>Aus der Liste &amp;entfernen</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/queue_tab.py" line="77"/>
+        <location filename="../../desktop_uploader/gui/queue_tab.py" line="91"/>
         <source>&amp;Open containing folder</source>
         <translation>Enthaltenden &amp;Ordner öffnen</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/queue_tab.py" line="79"/>
+        <location filename="../../desktop_uploader/gui/queue_tab.py" line="93"/>
         <source>Copy &amp;destination key</source>
         <translation>&amp;Zielschlüssel kopieren</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/queue_tab.py" line="148"/>
+        <location filename="../../desktop_uploader/gui/queue_tab.py" line="162"/>
         <source>Cancel all uploads?</source>
         <translation>Alle Uploads abbrechen?</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/queue_tab.py" line="149"/>
+        <location filename="../../desktop_uploader/gui/queue_tab.py" line="163"/>
         <source>Stop every upload that has not finished?</source>
         <translation>Alle nicht abgeschlossenen Uploads abbrechen?</translation>
     </message>
@@ -1770,17 +1770,22 @@ Ein Signierdienst, der diese Prüfung nicht in seine Links signiert, entscheidet
         <translation>noch etwa {time}</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/status_summary.py" line="55"/>
+        <location filename="../../desktop_uploader/gui/status_summary.py" line="58"/>
+        <source>{left} left of {total}</source>
+        <translation>noch {left} von {total}</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_uploader/gui/status_summary.py" line="61"/>
         <source>{sent} of {total}</source>
         <translation>{sent} von {total}</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/status_summary.py" line="81"/>
+        <location filename="../../desktop_uploader/gui/status_summary.py" line="86"/>
         <source>The storage asks to slow down — trying again in {seconds} s</source>
         <translation>Der Speicher bittet um langsameres Senden – neuer Versuch in {seconds} s</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/status_summary.py" line="83"/>
+        <location filename="../../desktop_uploader/gui/status_summary.py" line="88"/>
         <source>Storage not reachable — trying again in {seconds} s</source>
         <translation>Speicher nicht erreichbar – neuer Versuch in {seconds} s</translation>
     </message>

@@ -10,13 +10,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QMimeData, QObject, QPoint, QTimer, QUrl, Slot
-from PySide6.QtGui import QDesktopServices, QGuiApplication
+from PySide6.QtCore import QMimeData, QObject, QPoint, Qt, QTimer, QUrl, Slot
+from PySide6.QtGui import QColor, QDesktopServices, QGuiApplication, QPalette
 from PySide6.QtWidgets import QApplication, QLabel, QWidget
 from pytestqt.qtbot import QtBot
 
 from desktop_uploader.core.config import Profile
 from desktop_uploader.core.models import JobState
+from desktop_uploader.gui.history import HistoryColumn
+from desktop_uploader.gui.queue_model import Column
 from desktop_uploader.gui.settings import SettingsDialog
 from tests.gui.conftest import WindowFactory
 from tests.gui.helpers import drop, files_in, states
@@ -260,3 +262,82 @@ def test_links_to_uploaded_files_in_the_queue_and_history(qtbot: QtBot, window_f
     history.links.act_open.trigger()
     qtbot.waitUntil(lambda: bool(browser.opened), timeout=10_000)
     assert browser.opened == [f"{seaweed.endpoint_url}/{reference_endpoint.bucket}/notes.txt"]
+
+
+def _row_colour(window: Any, row: int) -> QColor:
+    """The colour drawn at the right end of a row of the queue, where no text is."""
+    view = window.queue_tab.view
+    image = view.viewport().grab().toImage()
+    rect = view.visualRect(window.model.index(row, len(Column) - 1))
+    return image.pixelColor(view.viewport().width() - 4, rect.center().y())
+
+
+def _reddish(colour: QColor) -> bool:
+    return colour.red() - max(colour.green(), colour.blue()) > 25
+
+
+@pytest.mark.parametrize("theme", ["light", "dark"])
+def test_a_failed_row_is_drawn_as_a_failure(qtbot: QtBot, window_factory: WindowFactory, endpoint_profile: Profile,
+                                            tmp_path: Path, theme: str) -> None:
+    previous = QApplication.palette()
+    if theme == "dark":
+        dark = QPalette(previous)
+        for role, colour in ((QPalette.ColorRole.Base, "#1e1e1e"), (QPalette.ColorRole.AlternateBase, "#262626"),
+                             (QPalette.ColorRole.Text, "#eeeeee"), (QPalette.ColorRole.Window, "#2b2b2b"),
+                             (QPalette.ColorRole.WindowText, "#eeeeee")):
+            dark.setColor(role, QColor(colour))
+        QApplication.setPalette(dark)
+    try:
+        window = window_factory(endpoint_profile, start=False)
+        kept, gone = files_in(tmp_path, {"kept.txt": b"k", "gone.txt": b"g"})
+        drop(window, [kept, gone])
+        qtbot.waitUntil(lambda: window.model.rowCount() == 2, timeout=10_000)
+        gone.unlink()  # deleted after it was queued: it fails for good
+        window.engine.start()
+        qtbot.waitUntil(lambda: sorted(states(window)) == [JobState.DONE, JobState.FAILED], timeout=30_000)
+        failed = next(i for i, r in enumerate(window.model.rows()) if r.state is JobState.FAILED)
+        done = 1 - failed
+        assert _reddish(_row_colour(window, failed)) and not _reddish(_row_colour(window, done))
+        text = QApplication.palette().color(QPalette.ColorRole.Text)
+        tint = _row_colour(window, failed)
+        assert abs(text.lightness() - tint.lightness()) > 120  # the text stays readable on the tint
+        name = window.model.index(failed, Column.NAME)
+        assert not name.data(Qt.ItemDataRole.DecorationRole).isNull()  # an icon, for those who see no red
+        assert window.model.index(failed, Column.STATE).data().startswith("Failed: ")
+        # The failure does not hold the total below 100 %; it is counted beside it.
+        progress = window.status_summary.progress
+        assert progress.value() == progress.maximum()
+        assert "1 failed" in window.status_summary.label.text()
+    finally:
+        QApplication.setPalette(previous)
+
+
+def test_new_rows_are_scrolled_into_view(qtbot: QtBot, window_factory: WindowFactory, endpoint_profile: Profile,
+                                         tmp_path: Path) -> None:
+    window = window_factory(endpoint_profile, start=False)
+    many = files_in(tmp_path, {f"batch/{i:03}.txt": b"x" for i in range(80)})
+    drop(window, [tmp_path / "batch"])
+    qtbot.waitUntil(lambda: window.model.rowCount() == len(many), timeout=10_000)
+    view = window.queue_tab.view
+    view.scrollToTop()
+    drop(window, files_in(tmp_path, {"late.txt": b"late"}))
+    qtbot.waitUntil(lambda: window.model.rowCount() == len(many) + 1, timeout=10_000)
+    last = window.model.index(window.model.rowCount() - 1, 0)
+    qtbot.waitUntil(lambda: view.viewport().rect().contains(view.visualRect(last)), timeout=5_000)
+
+
+def test_history_dates_fit_their_column_and_say_the_date_in_full(qtbot: QtBot, window_factory: WindowFactory,
+                                                                 endpoint_profile: Profile, tmp_path: Path) -> None:
+    window = window_factory(endpoint_profile)
+    drop(window, files_in(tmp_path, {"a.txt": b"a"}))
+    qtbot.waitUntil(lambda: window.history_tab.model.rowCount() == 1, timeout=30_000)
+    view = window.history_tab.view
+    index = window.history_tab.filter.index(0, HistoryColumn.FINISHED)
+    shown = index.data()
+    assert view.fontMetrics().horizontalAdvance(shown) < view.columnWidth(HistoryColumn.FINISHED) - 8
+    full = index.data(Qt.ItemDataRole.ToolTipRole)
+    assert full != shown and len(full) > len(shown)
+    header = view.horizontalHeader()
+    for column in range(window.history_tab.model.columnCount()):
+        title = window.history_tab.model.headerData(column, Qt.Orientation.Horizontal)
+        assert header.fontMetrics().horizontalAdvance(title) < header.sectionSize(column)
