@@ -569,9 +569,27 @@
     </message>
 </context>
 <context>
+    <name>KioskCounts</name>
+    <message>
+        <location filename="../../desktop_uploader/gui/kiosk/counts.py" line="45"/>
+        <source>waiting</source>
+        <translation>warten</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_uploader/gui/kiosk/counts.py" line="46"/>
+        <source>being sent</source>
+        <translation>werden gesendet</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_uploader/gui/kiosk/counts.py" line="47"/>
+        <source>need attention</source>
+        <translation>brauchen Aufmerksamkeit</translation>
+    </message>
+</context>
+<context>
     <name>KioskDialogs</name>
     <message>
-        <location filename="../../desktop_uploader/gui/kiosk/dialogs.py" line="51"/>
+        <location filename="../../desktop_uploader/gui/kiosk/dialogs.py" line="52"/>
         <source>Cancel</source>
         <translation>Abbrechen</translation>
     </message>
@@ -579,22 +597,22 @@
 <context>
     <name>KioskFileModel</name>
     <message>
-        <location filename="../../desktop_uploader/gui/kiosk/model.py" line="48"/>
+        <location filename="../../desktop_uploader/gui/kiosk/model.py" line="53"/>
         <source>File</source>
         <translation>Datei</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/kiosk/model.py" line="48"/>
+        <location filename="../../desktop_uploader/gui/kiosk/model.py" line="53"/>
         <source>State</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/kiosk/model.py" line="105"/>
+        <location filename="../../desktop_uploader/gui/kiosk/model.py" line="112"/>
         <source>Connection trouble, trying again in {seconds} s</source>
         <translation>Verbindungsproblem, neuer Versuch in {seconds} s</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/kiosk/model.py" line="106"/>
+        <location filename="../../desktop_uploader/gui/kiosk/model.py" line="113"/>
         <source>Trying again</source>
         <translation>Wird erneut versucht</translation>
     </message>
@@ -602,62 +620,62 @@
 <context>
     <name>KioskFileState</name>
     <message>
-        <location filename="../../desktop_uploader/gui/kiosk/controller.py" line="401"/>
+        <location filename="../../desktop_uploader/gui/kiosk/controller.py" line="408"/>
         <source>Waiting for network</source>
         <translation>Wartet auf Netzwerk</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/kiosk/controller.py" line="402"/>
+        <location filename="../../desktop_uploader/gui/kiosk/controller.py" line="409"/>
         <source>Waiting for Wi-Fi</source>
         <translation>Wartet auf WLAN</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/kiosk/controller.py" line="408"/>
+        <location filename="../../desktop_uploader/gui/kiosk/controller.py" line="415"/>
         <source>Waiting to send</source>
         <translation>Wartet auf Versand</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/kiosk/controller.py" line="410"/>
+        <location filename="../../desktop_uploader/gui/kiosk/controller.py" line="417"/>
         <source>Getting ready to send</source>
         <translation>Wird zum Senden vorbereitet</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/kiosk/controller.py" line="415"/>
+        <location filename="../../desktop_uploader/gui/kiosk/controller.py" line="422"/>
         <source>Sending…</source>
         <translation>Wird gesendet…</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/kiosk/controller.py" line="416"/>
+        <location filename="../../desktop_uploader/gui/kiosk/controller.py" line="423"/>
         <source>Sending… {percent} %</source>
         <translation>Wird gesendet… {percent} %</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/kiosk/controller.py" line="419"/>
+        <location filename="../../desktop_uploader/gui/kiosk/controller.py" line="426"/>
         <source>Sent</source>
         <translation>Gesendet</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/kiosk/controller.py" line="421"/>
+        <location filename="../../desktop_uploader/gui/kiosk/controller.py" line="428"/>
         <source>Sent at {time}</source>
         <translation>Gesendet um {time}</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/kiosk/controller.py" line="424"/>
+        <location filename="../../desktop_uploader/gui/kiosk/controller.py" line="431"/>
         <source>Will try again shortly</source>
         <translation>Neuer Versuch in Kürze</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/kiosk/controller.py" line="428"/>
+        <location filename="../../desktop_uploader/gui/kiosk/controller.py" line="435"/>
         <source>Needs attention</source>
         <translation>Aufmerksamkeit erforderlich</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/kiosk/controller.py" line="429"/>
+        <location filename="../../desktop_uploader/gui/kiosk/controller.py" line="436"/>
         <source>Needs attention: {reason}</source>
         <translation>Aufmerksamkeit erforderlich: {reason}</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/kiosk/controller.py" line="430"/>
+        <location filename="../../desktop_uploader/gui/kiosk/controller.py" line="437"/>
         <source>Not sent</source>
         <translation>Nicht gesendet</translation>
     </message>
@@ -665,138 +683,148 @@
 <context>
     <name>KioskSettingsDialog</name>
     <message>
-        <location filename="../../desktop_uploader/gui/kiosk/settings.py" line="34"/>
+        <location filename="../../desktop_uploader/gui/kiosk/settings.py" line="35"/>
         <source>Set by your administrator&apos;s locked configuration; it cannot be changed here.</source>
         <translation>Von der gesperrten Konfiguration Ihrer Administration festgelegt; kann hier nicht geändert werden.</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/kiosk/settings.py" line="39"/>
+        <location filename="../../desktop_uploader/gui/kiosk/settings.py" line="40"/>
         <source>Leave the file where it is</source>
         <translation>Datei an ihrem Ort lassen</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/kiosk/settings.py" line="40"/>
+        <location filename="../../desktop_uploader/gui/kiosk/settings.py" line="41"/>
         <source>Copy it to the sent folder</source>
         <translation>In den Ordner für Gesendetes kopieren</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/kiosk/settings.py" line="41"/>
+        <location filename="../../desktop_uploader/gui/kiosk/settings.py" line="42"/>
         <source>Move it to the sent folder</source>
         <translation>In den Ordner für Gesendetes verschieben</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/kiosk/settings.py" line="55"/>
+        <location filename="../../desktop_uploader/gui/kiosk/settings.py" line="58"/>
         <source>Kiosk settings</source>
         <translation>Kiosk-Einstellungen</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/kiosk/settings.py" line="76"/>
+        <location filename="../../desktop_uploader/gui/kiosk/settings.py" line="79"/>
         <source>Send to</source>
         <translation>Senden an</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/kiosk/settings.py" line="85"/>
+        <location filename="../../desktop_uploader/gui/kiosk/settings.py" line="87"/>
+        <source>{folder} (from the command line)</source>
+        <translation>{folder} (von der Kommandozeile)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_uploader/gui/kiosk/settings.py" line="90"/>
+        <source>Watched because kiosk mode was started with --watch; change the command line to stop watching it.</source>
+        <translation>Wird beobachtet, weil der Kioskmodus mit --watch gestartet wurde; ändern Sie die Kommandozeile, um ihn nicht mehr zu beobachten.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_uploader/gui/kiosk/settings.py" line="95"/>
         <source>Add folder…</source>
         <translation>Ordner hinzufügen…</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/kiosk/settings.py" line="87"/>
+        <location filename="../../desktop_uploader/gui/kiosk/settings.py" line="97"/>
         <source>Remove</source>
         <translation>Entfernen</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/kiosk/settings.py" line="92"/>
+        <location filename="../../desktop_uploader/gui/kiosk/settings.py" line="102"/>
         <source>Watch folders</source>
         <translation>Überwachte Ordner</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/kiosk/settings.py" line="97"/>
+        <location filename="../../desktop_uploader/gui/kiosk/settings.py" line="107"/>
         <source> s</source>
         <comment>unit suffix for seconds</comment>
         <translation> s</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/kiosk/settings.py" line="99"/>
+        <location filename="../../desktop_uploader/gui/kiosk/settings.py" line="109"/>
         <source>Send a file once unchanged for</source>
         <translation>Datei senden, wenn unverändert seit</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/kiosk/settings.py" line="105"/>
+        <location filename="../../desktop_uploader/gui/kiosk/settings.py" line="115"/>
         <source>After sending</source>
         <translation>Nach dem Senden</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/kiosk/settings.py" line="108"/>
+        <location filename="../../desktop_uploader/gui/kiosk/settings.py" line="118"/>
         <source>Sent folder</source>
         <translation>Ordner für Gesendetes</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/kiosk/settings.py" line="112"/>
+        <location filename="../../desktop_uploader/gui/kiosk/settings.py" line="122"/>
         <source>Send only over Wi-Fi or wired networks (not mobile data)</source>
         <translation>Nur über WLAN oder kabelgebundene Netzwerke senden (keine mobilen Daten)</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/kiosk/settings.py" line="114"/>
+        <location filename="../../desktop_uploader/gui/kiosk/settings.py" line="124"/>
         <source>Connection</source>
         <translation>Verbindung</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/kiosk/settings.py" line="117"/>
+        <location filename="../../desktop_uploader/gui/kiosk/settings.py" line="127"/>
         <source>the computer&apos;s name</source>
         <translation>der Name des Computers</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/kiosk/settings.py" line="118"/>
+        <location filename="../../desktop_uploader/gui/kiosk/settings.py" line="128"/>
         <source>Device name</source>
         <translation>Gerätename</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/kiosk/settings.py" line="121"/>
+        <location filename="../../desktop_uploader/gui/kiosk/settings.py" line="131"/>
         <source>the destination&apos;s own naming</source>
         <translation>die Benennung des Ziels</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/kiosk/settings.py" line="122"/>
+        <location filename="../../desktop_uploader/gui/kiosk/settings.py" line="132"/>
         <source>Name on the server</source>
         <translation>Name auf dem Server</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/kiosk/settings.py" line="124"/>
+        <location filename="../../desktop_uploader/gui/kiosk/settings.py" line="134"/>
         <source>Ask for the operator&apos;s name at the start of each shift</source>
         <translation>Zu Beginn jeder Schicht nach dem Namen der Bedienperson fragen</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/kiosk/settings.py" line="126"/>
+        <location filename="../../desktop_uploader/gui/kiosk/settings.py" line="136"/>
         <source>Shift</source>
         <translation>Schicht</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/kiosk/settings.py" line="128"/>
+        <location filename="../../desktop_uploader/gui/kiosk/settings.py" line="138"/>
         <source>Open in kiosk mode when the app starts</source>
         <translation>Beim Start der App im Kioskmodus öffnen</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/kiosk/settings.py" line="130"/>
+        <location filename="../../desktop_uploader/gui/kiosk/settings.py" line="140"/>
         <source>Start-up</source>
         <translation>Programmstart</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/kiosk/settings.py" line="133"/>
+        <location filename="../../desktop_uploader/gui/kiosk/settings.py" line="143"/>
         <source>Change admin PIN…</source>
         <translation>Admin-PIN ändern…</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/kiosk/settings.py" line="144"/>
+        <location filename="../../desktop_uploader/gui/kiosk/settings.py" line="154"/>
         <source>Cancel</source>
         <translation>Abbrechen</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/kiosk/settings.py" line="146"/>
+        <location filename="../../desktop_uploader/gui/kiosk/settings.py" line="156"/>
         <source>Save</source>
         <translation>Speichern</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/kiosk/settings.py" line="170"/>
+        <location filename="../../desktop_uploader/gui/kiosk/settings.py" line="180"/>
         <source>Folder to watch</source>
         <translation>Zu überwachender Ordner</translation>
     </message>
@@ -868,99 +896,116 @@
 <context>
     <name>KioskWindow</name>
     <message>
-        <location filename="../../desktop_uploader/gui/kiosk/window.py" line="59"/>
+        <location filename="../../desktop_uploader/gui/kiosk/window.py" line="63"/>
         <source>Checking the connection…</source>
         <translation>Verbindung wird geprüft…</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/kiosk/window.py" line="60"/>
+        <location filename="../../desktop_uploader/gui/kiosk/window.py" line="64"/>
         <source>Connected</source>
         <translation>Verbunden</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/kiosk/window.py" line="61"/>
+        <location filename="../../desktop_uploader/gui/kiosk/window.py" line="65"/>
         <source>No connection to the server</source>
         <translation>Keine Verbindung zum Server</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/kiosk/window.py" line="62"/>
+        <location filename="../../desktop_uploader/gui/kiosk/window.py" line="66"/>
         <source>Metered connection: waiting for Wi-Fi or a wired network</source>
         <translation>Getaktete Verbindung: Warten auf WLAN oder ein kabelgebundenes Netzwerk</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/kiosk/window.py" line="84"/>
+        <location filename="../../desktop_uploader/gui/kiosk/window.py" line="88"/>
         <source>Desktop Uploader — kiosk</source>
         <translation>Desktop Uploader — Kiosk</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/kiosk/window.py" line="105"/>
+        <location filename="../../desktop_uploader/gui/kiosk/window.py" line="111"/>
+        <source>Watched folders and destination</source>
+        <translation>Beobachtete Ordner und Ziel</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_uploader/gui/kiosk/window.py" line="116"/>
         <source>Files</source>
         <translation>Dateien</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/kiosk/window.py" line="119"/>
+        <location filename="../../desktop_uploader/gui/kiosk/window.py" line="133"/>
         <source>Try again</source>
         <translation>Erneut versuchen</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/kiosk/window.py" line="120"/>
+        <location filename="../../desktop_uploader/gui/kiosk/window.py" line="134"/>
         <source>Send the files that need attention once more</source>
         <translation>Die Dateien, die Aufmerksamkeit erfordern, noch einmal senden</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/kiosk/window.py" line="122"/>
+        <location filename="../../desktop_uploader/gui/kiosk/window.py" line="136"/>
         <source>Change operator</source>
         <translation>Bedienperson wechseln</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/kiosk/window.py" line="124"/>
-        <location filename="../../desktop_uploader/gui/kiosk/window.py" line="267"/>
+        <location filename="../../desktop_uploader/gui/kiosk/window.py" line="138"/>
+        <location filename="../../desktop_uploader/gui/kiosk/window.py" line="298"/>
         <source>Settings</source>
         <translation>Einstellungen</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/kiosk/window.py" line="126"/>
-        <location filename="../../desktop_uploader/gui/kiosk/window.py" line="253"/>
+        <location filename="../../desktop_uploader/gui/kiosk/window.py" line="140"/>
+        <location filename="../../desktop_uploader/gui/kiosk/window.py" line="284"/>
         <source>Leave full screen</source>
         <translation>Vollbild verlassen</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/kiosk/window.py" line="128"/>
+        <location filename="../../desktop_uploader/gui/kiosk/window.py" line="142"/>
         <source>Quit</source>
         <translation>Beenden</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/kiosk/window.py" line="201"/>
+        <location filename="../../desktop_uploader/gui/kiosk/window.py" line="216"/>
         <source>Operator: {name}</source>
         <translation>Bedienperson: {name}</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/kiosk/window.py" line="202"/>
+        <location filename="../../desktop_uploader/gui/kiosk/window.py" line="217"/>
         <source>Device: {name}</source>
         <translation>Gerät: {name}</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/kiosk/window.py" line="229"/>
+        <location filename="../../desktop_uploader/gui/kiosk/window.py" line="225"/>
+        <source>no folder yet (set one in Settings)</source>
+        <translation>noch kein Ordner (in den Einstellungen festlegen)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_uploader/gui/kiosk/window.py" line="226"/>
+        <source>Watching: {folders}
+Sending to: {destination}</source>
+        <translation>Beobachtet: {folders}
+Sendet an: {destination}</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_uploader/gui/kiosk/window.py" line="260"/>
         <source>Enter the admin PIN to quit. Files not sent yet are kept and sent after the next start.</source>
         <translation>Geben Sie die Admin-PIN ein, um die App zu beenden. Noch nicht gesendete Dateien bleiben erhalten und werden nach dem nächsten Start gesendet.</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/kiosk/window.py" line="233"/>
+        <location filename="../../desktop_uploader/gui/kiosk/window.py" line="264"/>
         <source>Enter the admin PIN to open the settings.</source>
         <translation>Geben Sie die Admin-PIN ein, um die Einstellungen zu öffnen.</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/kiosk/window.py" line="237"/>
+        <location filename="../../desktop_uploader/gui/kiosk/window.py" line="268"/>
         <source>Enter the admin PIN to leave full screen.</source>
         <translation>Geben Sie die Admin-PIN ein, um das Vollbild zu verlassen.</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/kiosk/window.py" line="248"/>
+        <location filename="../../desktop_uploader/gui/kiosk/window.py" line="279"/>
         <source>Full screen</source>
         <translation>Vollbild</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/kiosk/window.py" line="336"/>
+        <location filename="../../desktop_uploader/gui/kiosk/window.py" line="367"/>
         <source>Kiosk mode cannot start</source>
         <translation>Der Kioskmodus kann nicht starten</translation>
     </message>
@@ -1241,32 +1286,32 @@ Ein Signierdienst, der diese Prüfung nicht in seine Links signiert, entscheidet
 <context>
     <name>NewPinDialog</name>
     <message>
-        <location filename="../../desktop_uploader/gui/kiosk/dialogs.py" line="179"/>
+        <location filename="../../desktop_uploader/gui/kiosk/dialogs.py" line="203"/>
         <source>Set the admin PIN</source>
         <translation>Admin-PIN festlegen</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/kiosk/dialogs.py" line="183"/>
-        <source>Choose the admin PIN that protects settings and quitting. Field staff should not know it.</source>
-        <translation>Wählen Sie die Admin-PIN, die die Einstellungen und das Beenden schützt. Das Personal vor Ort sollte sie nicht kennen.</translation>
+        <location filename="../../desktop_uploader/gui/kiosk/dialogs.py" line="207"/>
+        <source>Choose the admin PIN (digits) that protects settings and quitting. Field staff should not know it.</source>
+        <translation>Wählen Sie die Admin-PIN (Ziffern), die Einstellungen und Beenden schützt. Das Personal vor Ort sollte sie nicht kennen.</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/kiosk/dialogs.py" line="190"/>
+        <location filename="../../desktop_uploader/gui/kiosk/dialogs.py" line="214"/>
         <source>New PIN</source>
         <translation>Neue PIN</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/kiosk/dialogs.py" line="190"/>
+        <location filename="../../desktop_uploader/gui/kiosk/dialogs.py" line="214"/>
         <source>The same PIN again</source>
         <translation>Dieselbe PIN noch einmal</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/kiosk/dialogs.py" line="201"/>
+        <location filename="../../desktop_uploader/gui/kiosk/dialogs.py" line="230"/>
         <source>Save PIN</source>
         <translation>PIN speichern</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/kiosk/dialogs.py" line="211"/>
+        <location filename="../../desktop_uploader/gui/kiosk/dialogs.py" line="241"/>
         <source>The two PINs are not the same.</source>
         <translation>Die beiden PINs stimmen nicht überein.</translation>
     </message>
@@ -1312,23 +1357,23 @@ Ein Signierdienst, der diese Prüfung nicht in seine Links signiert, entscheidet
 <context>
     <name>OperatorDialog</name>
     <message>
-        <location filename="../../desktop_uploader/gui/kiosk/dialogs.py" line="240"/>
+        <location filename="../../desktop_uploader/gui/kiosk/dialogs.py" line="270"/>
         <source>Start of shift</source>
         <translation>Schichtbeginn</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/kiosk/dialogs.py" line="244"/>
+        <location filename="../../desktop_uploader/gui/kiosk/dialogs.py" line="274"/>
         <source>Who is working this shift?</source>
         <translation>Wer arbeitet in dieser Schicht?</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/kiosk/dialogs.py" line="248"/>
-        <location filename="../../desktop_uploader/gui/kiosk/dialogs.py" line="249"/>
+        <location filename="../../desktop_uploader/gui/kiosk/dialogs.py" line="278"/>
+        <location filename="../../desktop_uploader/gui/kiosk/dialogs.py" line="279"/>
         <source>Your name</source>
         <translation>Ihr Name</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/kiosk/dialogs.py" line="257"/>
+        <location filename="../../desktop_uploader/gui/kiosk/dialogs.py" line="287"/>
         <source>Start shift</source>
         <translation>Schicht beginnen</translation>
     </message>
@@ -1336,53 +1381,53 @@ Ein Signierdienst, der diese Prüfung nicht in seine Links signiert, entscheidet
 <context>
     <name>PinDialog</name>
     <message>
-        <location filename="../../desktop_uploader/gui/kiosk/dialogs.py" line="64"/>
+        <location filename="../../desktop_uploader/gui/kiosk/dialogs.py" line="65"/>
         <source>{count} minutes</source>
         <translation>{count} Minuten</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/kiosk/dialogs.py" line="66"/>
+        <location filename="../../desktop_uploader/gui/kiosk/dialogs.py" line="67"/>
         <source>1 second</source>
         <translation>1 Sekunde</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/kiosk/dialogs.py" line="67"/>
+        <location filename="../../desktop_uploader/gui/kiosk/dialogs.py" line="68"/>
         <source>{count} seconds</source>
         <translation>{count} Sekunden</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/kiosk/dialogs.py" line="76"/>
-        <location filename="../../desktop_uploader/gui/kiosk/dialogs.py" line="87"/>
+        <location filename="../../desktop_uploader/gui/kiosk/dialogs.py" line="117"/>
+        <location filename="../../desktop_uploader/gui/kiosk/dialogs.py" line="128"/>
         <source>Admin PIN</source>
         <translation>Admin-PIN</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/kiosk/dialogs.py" line="100"/>
+        <location filename="../../desktop_uploader/gui/kiosk/dialogs.py" line="82"/>
         <source>Clear</source>
         <translation>Löschen</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/kiosk/dialogs.py" line="106"/>
+        <location filename="../../desktop_uploader/gui/kiosk/dialogs.py" line="87"/>
         <source>Delete last digit</source>
         <translation>Letzte Ziffer löschen</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/kiosk/dialogs.py" line="111"/>
+        <location filename="../../desktop_uploader/gui/kiosk/dialogs.py" line="141"/>
         <source>Cancel</source>
         <translation>Abbrechen</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/kiosk/dialogs.py" line="113"/>
+        <location filename="../../desktop_uploader/gui/kiosk/dialogs.py" line="143"/>
         <source>OK</source>
         <translation>OK</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/kiosk/dialogs.py" line="143"/>
+        <location filename="../../desktop_uploader/gui/kiosk/dialogs.py" line="167"/>
         <source>Too many wrong PINs. Try again in {wait}.</source>
         <translation>Zu viele falsche PINs. Versuchen Sie es in {wait} erneut.</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/kiosk/dialogs.py" line="168"/>
+        <location filename="../../desktop_uploader/gui/kiosk/dialogs.py" line="192"/>
         <source>That PIN is not right. Please try again.</source>
         <translation>Diese PIN ist nicht richtig. Bitte versuchen Sie es erneut.</translation>
     </message>
