@@ -15,6 +15,13 @@ from keyring.backend import KeyringBackend
 from desktop_uploader.core.failure import KEYRING_UNAVAILABLE
 
 SERVICE = "desktop-uploader"
+# A separate set of keychain entries for a run that must not touch the user's own (the demo names one and
+# removes its entries when it ends).
+SERVICE_VARIABLE = "DESKTOP_UPLOADER_KEYCHAIN"
+
+
+def service() -> str:
+    return os.environ.get(SERVICE_VARIABLE) or SERVICE
 
 # Names of the secrets a profile may hold.
 ACCESS_KEY_ID = "access_key_id"
@@ -52,19 +59,19 @@ class SecretStore:
 
     def get(self, profile: str, name: str) -> str | None:
         try:
-            return self._keyring().get_password(SERVICE, f"{profile}:{name}")
+            return self._keyring().get_password(service(), f"{profile}:{name}")
         except keyring.errors.KeyringError as exc:
             raise KeychainError(f"The system keychain could not be read: {exc}") from None
 
     def set(self, profile: str, name: str, value: str) -> None:
         try:
-            self._keyring().set_password(SERVICE, f"{profile}:{name}", value)
+            self._keyring().set_password(service(), f"{profile}:{name}", value)
         except keyring.errors.KeyringError as exc:
             raise KeychainError(f"The system keychain could not store the secret: {exc}") from None
 
     def delete(self, profile: str, name: str) -> bool:
         try:
-            self._keyring().delete_password(SERVICE, f"{profile}:{name}")
+            self._keyring().delete_password(service(), f"{profile}:{name}")
         except keyring.errors.PasswordDeleteError:
             return False
         except keyring.errors.KeyringError as exc:
