@@ -188,7 +188,7 @@ class QueueModel(QAbstractTableModel):
             Column.STATE: self.tr("Status"),
             Column.SPEED: self.tr("Speed"),
             Column.TIME_LEFT: self.tr("Time left"),
-            Column.KEY: self.tr("Destination"),
+            Column.KEY: self.tr("Stored as"),
         }.get(Column(section))
 
     def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:

@@ -502,24 +502,29 @@
 <context>
     <name>HistoryModel</name>
     <message>
-        <location filename="../../desktop_uploader/gui/history.py" line="79"/>
+        <location filename="../../desktop_uploader/gui/history.py" line="80"/>
         <source>File</source>
         <translation>Datei</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/history.py" line="80"/>
+        <location filename="../../desktop_uploader/gui/history.py" line="81"/>
         <source>Size</source>
         <translation>Größe</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/history.py" line="81"/>
+        <location filename="../../desktop_uploader/gui/history.py" line="82"/>
         <source>Uploaded</source>
         <translation>Hochgeladen</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/history.py" line="82"/>
-        <source>Destination</source>
-        <translation>Ziel</translation>
+        <location filename="../../desktop_uploader/gui/history.py" line="83"/>
+        <source>Sent to</source>
+        <translation>Gesendet an</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_uploader/gui/history.py" line="84"/>
+        <source>Stored as</source>
+        <translation>Gespeichert als</translation>
     </message>
 </context>
 <context>
@@ -1516,8 +1521,8 @@ Ein Signierdienst, der diese Prüfung nicht in seine Links signiert, entscheidet
     </message>
     <message>
         <location filename="../../desktop_uploader/gui/queue_model.py" line="191"/>
-        <source>Destination</source>
-        <translation>Ziel</translation>
+        <source>Stored as</source>
+        <translation>Gespeichert als</translation>
     </message>
     <message>
         <location filename="../../desktop_uploader/gui/queue_model.py" line="212"/>

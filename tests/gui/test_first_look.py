@@ -259,6 +259,7 @@ def test_links_to_uploaded_files_in_the_queue_and_history(qtbot: QtBot, window_f
     history.links.act_copy.trigger()
     qtbot.waitUntil(lambda: "Copied the address" in window.notices.text, timeout=10_000)
     assert QGuiApplication.clipboard().text() == f"{seaweed.endpoint_url}/{reference_endpoint.bucket}/notes.txt"
+    assert history.filter.index(0, HistoryColumn.PROFILE).data() == "service"  # where it went, in History too
     history.links.act_open.trigger()
     qtbot.waitUntil(lambda: bool(browser.opened), timeout=10_000)
     assert browser.opened == [f"{seaweed.endpoint_url}/{reference_endpoint.bucket}/notes.txt"]
