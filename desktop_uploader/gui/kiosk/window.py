@@ -137,7 +137,8 @@ class KioskWindow(QMainWindow):
         self.operator_button.clicked.connect(self.change_operator)
         self.settings_button = touch_button(self.tr("Settings"), central)
         self.settings_button.clicked.connect(self.request_settings)
-        self.fullscreen_button = touch_button(self.tr("Leave full screen"), central)
+        self.fullscreen_button = touch_button(self.tr("Leave full screen") if fullscreen else self.tr("Full screen"),
+                                              central)
         self.fullscreen_button.clicked.connect(self.toggle_fullscreen)
         self.quit_button = touch_button(self.tr("Quit"), central)
         self.quit_button.clicked.connect(self.request_quit)
