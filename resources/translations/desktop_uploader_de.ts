@@ -952,65 +952,66 @@
     </message>
     <message>
         <location filename="../../desktop_uploader/gui/kiosk/window.py" line="138"/>
-        <location filename="../../desktop_uploader/gui/kiosk/window.py" line="298"/>
+        <location filename="../../desktop_uploader/gui/kiosk/window.py" line="299"/>
         <source>Settings</source>
         <translation>Einstellungen</translation>
     </message>
     <message>
         <location filename="../../desktop_uploader/gui/kiosk/window.py" line="140"/>
-        <location filename="../../desktop_uploader/gui/kiosk/window.py" line="284"/>
+        <location filename="../../desktop_uploader/gui/kiosk/window.py" line="285"/>
         <source>Leave full screen</source>
         <translation>Vollbild verlassen</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/kiosk/window.py" line="142"/>
+        <location filename="../../desktop_uploader/gui/kiosk/window.py" line="143"/>
         <source>Quit</source>
         <translation>Beenden</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/kiosk/window.py" line="216"/>
+        <location filename="../../desktop_uploader/gui/kiosk/window.py" line="217"/>
         <source>Operator: {name}</source>
         <translation>Bedienperson: {name}</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/kiosk/window.py" line="217"/>
+        <location filename="../../desktop_uploader/gui/kiosk/window.py" line="218"/>
         <source>Device: {name}</source>
         <translation>Gerät: {name}</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/kiosk/window.py" line="225"/>
+        <location filename="../../desktop_uploader/gui/kiosk/window.py" line="226"/>
         <source>no folder yet (set one in Settings)</source>
         <translation>noch kein Ordner (in den Einstellungen festlegen)</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/kiosk/window.py" line="226"/>
+        <location filename="../../desktop_uploader/gui/kiosk/window.py" line="227"/>
         <source>Watching: {folders}
 Sending to: {destination}</source>
         <translation>Beobachtet: {folders}
 Sendet an: {destination}</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/kiosk/window.py" line="260"/>
+        <location filename="../../desktop_uploader/gui/kiosk/window.py" line="261"/>
         <source>Enter the admin PIN to quit. Files not sent yet are kept and sent after the next start.</source>
         <translation>Geben Sie die Admin-PIN ein, um die App zu beenden. Noch nicht gesendete Dateien bleiben erhalten und werden nach dem nächsten Start gesendet.</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/kiosk/window.py" line="264"/>
+        <location filename="../../desktop_uploader/gui/kiosk/window.py" line="265"/>
         <source>Enter the admin PIN to open the settings.</source>
         <translation>Geben Sie die Admin-PIN ein, um die Einstellungen zu öffnen.</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/kiosk/window.py" line="268"/>
+        <location filename="../../desktop_uploader/gui/kiosk/window.py" line="269"/>
         <source>Enter the admin PIN to leave full screen.</source>
         <translation>Geben Sie die Admin-PIN ein, um das Vollbild zu verlassen.</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/kiosk/window.py" line="279"/>
+        <location filename="../../desktop_uploader/gui/kiosk/window.py" line="140"/>
+        <location filename="../../desktop_uploader/gui/kiosk/window.py" line="280"/>
         <source>Full screen</source>
         <translation>Vollbild</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/kiosk/window.py" line="367"/>
+        <location filename="../../desktop_uploader/gui/kiosk/window.py" line="368"/>
         <source>Kiosk mode cannot start</source>
         <translation>Der Kioskmodus kann nicht starten</translation>
     </message>
