@@ -936,82 +936,82 @@
         <translation>Dateien</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/kiosk/window.py" line="133"/>
+        <location filename="../../desktop_uploader/gui/kiosk/window.py" line="149"/>
         <source>Try again</source>
         <translation>Erneut versuchen</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/kiosk/window.py" line="134"/>
+        <location filename="../../desktop_uploader/gui/kiosk/window.py" line="150"/>
         <source>Send the files that need attention once more</source>
         <translation>Die Dateien, die Aufmerksamkeit erfordern, noch einmal senden</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/kiosk/window.py" line="136"/>
+        <location filename="../../desktop_uploader/gui/kiosk/window.py" line="152"/>
         <source>Change operator</source>
         <translation>Bedienperson wechseln</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/kiosk/window.py" line="138"/>
-        <location filename="../../desktop_uploader/gui/kiosk/window.py" line="299"/>
+        <location filename="../../desktop_uploader/gui/kiosk/window.py" line="154"/>
+        <location filename="../../desktop_uploader/gui/kiosk/window.py" line="304"/>
         <source>Settings</source>
         <translation>Einstellungen</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/kiosk/window.py" line="140"/>
-        <location filename="../../desktop_uploader/gui/kiosk/window.py" line="285"/>
+        <location filename="../../desktop_uploader/gui/kiosk/window.py" line="156"/>
+        <location filename="../../desktop_uploader/gui/kiosk/window.py" line="290"/>
         <source>Leave full screen</source>
         <translation>Vollbild verlassen</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/kiosk/window.py" line="143"/>
+        <location filename="../../desktop_uploader/gui/kiosk/window.py" line="159"/>
         <source>Quit</source>
         <translation>Beenden</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/kiosk/window.py" line="217"/>
+        <location filename="../../desktop_uploader/gui/kiosk/window.py" line="222"/>
         <source>Operator: {name}</source>
         <translation>Bedienperson: {name}</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/kiosk/window.py" line="218"/>
+        <location filename="../../desktop_uploader/gui/kiosk/window.py" line="223"/>
         <source>Device: {name}</source>
         <translation>Gerät: {name}</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/kiosk/window.py" line="226"/>
+        <location filename="../../desktop_uploader/gui/kiosk/window.py" line="231"/>
         <source>no folder yet (set one in Settings)</source>
         <translation>noch kein Ordner (in den Einstellungen festlegen)</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/kiosk/window.py" line="227"/>
+        <location filename="../../desktop_uploader/gui/kiosk/window.py" line="232"/>
         <source>Watching: {folders}
 Sending to: {destination}</source>
         <translation>Beobachtet: {folders}
 Sendet an: {destination}</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/kiosk/window.py" line="261"/>
+        <location filename="../../desktop_uploader/gui/kiosk/window.py" line="266"/>
         <source>Enter the admin PIN to quit. Files not sent yet are kept and sent after the next start.</source>
         <translation>Geben Sie die Admin-PIN ein, um die App zu beenden. Noch nicht gesendete Dateien bleiben erhalten und werden nach dem nächsten Start gesendet.</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/kiosk/window.py" line="265"/>
+        <location filename="../../desktop_uploader/gui/kiosk/window.py" line="270"/>
         <source>Enter the admin PIN to open the settings.</source>
         <translation>Geben Sie die Admin-PIN ein, um die Einstellungen zu öffnen.</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/kiosk/window.py" line="269"/>
+        <location filename="../../desktop_uploader/gui/kiosk/window.py" line="274"/>
         <source>Enter the admin PIN to leave full screen.</source>
         <translation>Geben Sie die Admin-PIN ein, um das Vollbild zu verlassen.</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/kiosk/window.py" line="140"/>
-        <location filename="../../desktop_uploader/gui/kiosk/window.py" line="280"/>
+        <location filename="../../desktop_uploader/gui/kiosk/window.py" line="156"/>
+        <location filename="../../desktop_uploader/gui/kiosk/window.py" line="285"/>
         <source>Full screen</source>
         <translation>Vollbild</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/kiosk/window.py" line="368"/>
+        <location filename="../../desktop_uploader/gui/kiosk/window.py" line="373"/>
         <source>Kiosk mode cannot start</source>
         <translation>Der Kioskmodus kann nicht starten</translation>
     </message>

@@ -129,6 +129,22 @@ class KioskWindow(QMainWindow):
         self.details_dialog: DetailsDialog | None = None
         layout.addWidget(self.view, 1)
 
+        layout.addLayout(self._build_buttons(central))
+        self.setCentralWidget(central)
+
+        controller.status_changed.connect(self._show_status)
+        controller.identity_changed.connect(lambda _identity: self._show_info())
+        self._show_status(controller.status)
+        app = QCoreApplication.instance()
+        if app is not None:
+            # Keys go to whichever widget has focus; only an application-wide filter sees them all.
+            app.installEventFilter(self)
+        if isinstance(app, QGuiApplication):
+            app.commitDataRequest.connect(self._session_ending)
+
+    def _build_buttons(self, central: QWidget) -> QHBoxLayout:
+        """The big buttons along the bottom: the field worker's at the left, the admin's at the right."""
+        fullscreen = self._want_fullscreen
         buttons = QHBoxLayout()
         self.retry_button = touch_button(self.tr("Try again"), central)
         self.retry_button.setToolTip(self.tr("Send the files that need attention once more"))
@@ -147,18 +163,7 @@ class KioskWindow(QMainWindow):
         buttons.addStretch(1)
         for button in (self.settings_button, self.fullscreen_button, self.quit_button):
             buttons.addWidget(button)
-        layout.addLayout(buttons)
-        self.setCentralWidget(central)
-
-        controller.status_changed.connect(self._show_status)
-        controller.identity_changed.connect(lambda _identity: self._show_info())
-        self._show_status(controller.status)
-        app = QCoreApplication.instance()
-        if app is not None:
-            # Keys go to whichever widget has focus; only an application-wide filter sees them all.
-            app.installEventFilter(self)
-        if isinstance(app, QGuiApplication):
-            app.commitDataRequest.connect(self._session_ending)
+        return buttons
 
     # -- start ------------------------------------------------------------------------------------------
     def begin(self) -> None:
