@@ -113,6 +113,11 @@ def starts_in_kiosk(locked_config: str | None = None) -> bool:
 
 
 def run_kiosk_cmd(args: argparse.Namespace) -> int:
+    from desktop_uploader.cli.qt_start import why_no_window
+
+    reason = why_no_window()
+    if reason is not None:
+        raise UsageError(reason)
     from desktop_uploader.gui.kiosk.window import run_kiosk  # Qt loads only when the window is wanted
 
     return run_kiosk(profile=args.profile, watch=list(args.watch or []), locked_path=args.locked_config)

@@ -54,6 +54,12 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
 
 
 def _run_gui(args: argparse.Namespace) -> int:
+    from desktop_uploader.cli.qt_start import why_no_window
+
+    reason = why_no_window()  # Qt would abort the process with advice that does not help
+    if reason is not None:
+        eprint(f"desktop-uploader: {reason}")
+        return EXIT_USAGE
     from desktop_uploader.gui import run_gui  # Qt loads only when the window is wanted
 
     return run_gui(list(getattr(args, "paths", None) or []), profile=getattr(args, "profile", None))

@@ -3,12 +3,21 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import sys
 from typing import Any
 
 from desktop_uploader.cli.common import EXIT_OK, UsageError, load_config, load_profile
-from desktop_uploader.core.config import AUTO_CONCURRENCY, KIND_ENDPOINT, KIND_LOCAL, Profile, ProfileError
+from desktop_uploader.core.config import (
+    AUTO_CONCURRENCY,
+    IF_EXISTS_CHOICES,
+    IF_EXISTS_SKIP,
+    KIND_ENDPOINT,
+    KIND_LOCAL,
+    Profile,
+    ProfileError,
+)
 from desktop_uploader.core.secrets import KeychainError, SecretStore
 
 
@@ -44,6 +53,9 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     add.add_argument("--batch-signing", action="store_true",
                      help="the endpoint also signs many files per POST to its path + /batch ('check' tells)")
     add.add_argument("--allow-insecure-http", action="store_true")
+    add.add_argument("--if-exists", choices=IF_EXISTS_CHOICES, default=IF_EXISTS_SKIP,
+                     help="when a file's name is already taken: skip it if the same file is there, rename (keep "
+                          "both) or overwrite (default: skip)")
     add.add_argument("--default", action="store_true", help="make it the default profile")
     add.set_defaults(func=run_add)
 
@@ -82,9 +94,10 @@ def run_add(args: argparse.Namespace) -> int:
         "metadata": _pairs(args.meta, "--meta"), "link_lifetime": args.link_lifetime, "prefix": args.prefix,
         "key_template": args.key_template, "concurrency": args.concurrency,
         "batch_signing": args.batch_signing,
-        "allow_insecure_http": args.allow_insecure_http,
+        "allow_insecure_http": args.allow_insecure_http, "if_exists": args.if_exists,
     }
     profile = Profile(name=args.name, **fields)
+    new = profile.name not in config.profiles
     try:
         config.put(profile)
     except ProfileError as exc:
@@ -92,6 +105,10 @@ def run_add(args: argparse.Namespace) -> int:
     if args.default:
         config.default_profile = profile.name
     config.save()
+    if new:
+        # Secrets a removed profile of the same name left in the keychain must not come back with it.
+        with contextlib.suppress(KeychainError):
+            SecretStore().delete_profile(profile.name, tuple(profile.secret_headers))
     print(f"Saved profile '{profile.name}'.")
     if profile.kind == KIND_LOCAL:
         print(f"Now store its access key: desktop-uploader credentials set --profile {profile.name}")

@@ -25,7 +25,15 @@ from desktop_uploader.cli.common import (
     queue_errors,
     valid_text,
 )
-from desktop_uploader.core.config import KIND_ENDPOINT, KIND_LOCAL, Config, ConfigError, Profile, ProfileError
+from desktop_uploader.core.config import (
+    IF_EXISTS_CHOICES,
+    KIND_ENDPOINT,
+    KIND_LOCAL,
+    Config,
+    ConfigError,
+    Profile,
+    ProfileError,
+)
 from desktop_uploader.core.engine import Engine, KeyOptions
 from desktop_uploader.core.factory import EngineOptions, open_engine
 from desktop_uploader.core.locked import LockedConfig, effective_config
@@ -55,6 +63,12 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
                    help="key template, e.g. '{date}/{relpath}' (placeholders: {filename} {stem} {ext} "
                         "{relpath} {date} {datetime} {device} {uuid})")
     p.add_argument("--concurrency", type=int, metavar="N", help="files sent in parallel")
+    p.add_argument("--if-exists", choices=IF_EXISTS_CHOICES, dest="if_exists",
+                   help="when a file's name is already taken at the destination: skip it if the same file is "
+                        "there (a different one is reported, not replaced), rename (keep both: 'name (2).ext') "
+                        "or overwrite (default: the profile's choice, else skip)")
+    p.add_argument("--dry-run", action="store_true",
+                   help="list what would be sent where (and what is skipped or renamed), without sending")
     p.add_argument("--limit-rate", metavar="RATE", type=parse_rate,
                    help="total bandwidth limit in bytes per second, with K, M or G for KiB, MiB, GiB (e.g. 2M)")
     p.add_argument("--no-verify", dest="skip_checksum", action="store_true",
@@ -135,6 +149,8 @@ def resolve_profile(args: argparse.Namespace, config: Config,
         overrides["key_template"] = args.key_template
     if args.concurrency is not None:
         overrides["concurrency"] = args.concurrency
+    if getattr(args, "if_exists", None):
+        overrides["if_exists"] = args.if_exists
     try:
         base = config.get(args.profile) if args.profile or not args.endpoint else Profile(name="cli")
     except ConfigError as exc:
@@ -143,7 +159,7 @@ def resolve_profile(args: argparse.Namespace, config: Config,
     if (args.bucket or args.s3_endpoint_url) and not args.endpoint and base.kind != KIND_LOCAL:
         raise UsageError(f"--bucket/--s3-endpoint-url need a local-signing profile; '{base.name}' uses an endpoint.")
     transport_change = {k: v for k, v in overrides.items()
-                        if k not in ("prefix", "key_template", "concurrency") and getattr(base, k) != v}
+                        if k not in ("prefix", "key_template", "concurrency", "if_exists") and getattr(base, k) != v}
     profile = replace(base, **overrides)
     adhoc = bool(transport_change) or (args.profile is None and bool(args.endpoint))
     if adhoc:
@@ -198,7 +214,10 @@ class _Reporter:
                 self._line(f"already   {printable(job.path)} -> {printable(job.key)} (uploaded before)")
 
     def _human(self, event: Event) -> None:
-        if event.kind is EventKind.DONE:
+        if event.kind is EventKind.DONE and event.extra.get("already_there"):
+            self.done += 1
+            self._line(f"skipped   {event.path}: already stored as {event.key}")
+        elif event.kind is EventKind.DONE:
             self.done += 1
             self.bytes += event.bytes_sent
             self._line(f"uploaded  {printable(event.path)} -> {printable(event.key)}")
@@ -256,7 +275,7 @@ def json_event(event: Event) -> dict[str, Any]:
         data.update(attempt=event.attempt, retry_in=event.retry_in,
                     code=(event.failure or {}).get("code"), reason=event.extra.get("reason"))
     elif event.kind is EventKind.DONE:
-        data.update(bytes=event.bytes_sent, etag=event.etag)
+        data.update(bytes=event.bytes_sent, etag=event.etag, already_there=bool(event.extra.get("already_there")))
     elif event.kind is EventKind.FAILED:
         failure = event.failure or {}
         explanation = failure.get("explanation") or {
@@ -271,12 +290,19 @@ def run(args: argparse.Namespace, *, out: TextIO | None = None, err: TextIO | No
     if any(not str(path).strip() for path in args.paths):
         raise UsageError("An empty path was given; name the files or folders to upload ('.' for this folder).")
     config, locked = load_config_and_lock()
+    if getattr(args, "if_exists", None) and "if_exists" in locked.locked_profile_fields(args.profile or ""):
+        err.write("--if-exists ignored: your administrator fixes this profile's choice.\n")
+        args.if_exists = None
     profile, adhoc = resolve_profile(args, effective_config(config, locked), locked)
+    # A profile changed for this run only (a flag, or a profile made of flags) signs with those settings.
+    extra = {profile.name: profile} if adhoc or getattr(args, "if_exists", None) else None
+    if getattr(args, "dry_run", False):
+        return dry_run(args, config, locked, profile, extra, out, err)
     options = EngineOptions(rate_limit=args.limit_rate, verify_md5=not args.skip_checksum,
                             concurrency=args.concurrency)
     with queue_errors():
         engine = open_engine(config, locked=locked, profile=profile.name, options=options,
-                             profiles=[profile.name], extra={profile.name: profile} if adhoc else None)
+                             profiles=[profile.name], extra=extra)
         try:
             return _upload(args, engine, profile, out, err)
         finally:
@@ -306,6 +332,8 @@ def _upload(args: argparse.Namespace, engine: Engine, profile: Profile, out: Tex
             reporter.already_done(job)
         for problem in result.problems:
             _report_problem(args.json, out, err, str(problem.path), problem.reason)
+        for path, key in result.already_there:
+            _report_already_there(args.json, out, err, path, key)
         engine.start()
         stopped = _wait(args, engine, profile, ids, interrupted, err)
         if stopped is not None:
@@ -314,8 +342,8 @@ def _upload(args: argparse.Namespace, engine: Engine, profile: Profile, out: Tex
         failed = [j for j in jobs if j.state is not JobState.DONE]
         if not args.json:
             done = len(jobs) - len(failed)
-            err.write(f"{done} uploaded, {len(failed)} failed" +
-                      (f", {len(result.problems)} skipped" if result.problems else "") + "\n")
+            left = len(result.problems) + len(result.already_there)
+            err.write(f"{done} uploaded, {len(failed)} failed" + (f", {left} skipped" if left else "") + "\n")
         return EXIT_FAILED if failed or result.problems else EXIT_OK
     finally:
         signal.signal(signal.SIGINT, previous)
@@ -360,6 +388,37 @@ def _held_elsewhere(engine: Engine, ids: set[int]) -> bool:
     return any(j.id in ids for j in engine.jobs((JobState.SIGNING, JobState.UPLOADING)))
 
 
+def dry_run(args: argparse.Namespace, config: Config, locked: Any, profile: Profile,
+            extra: dict[str, Profile] | None, out: TextIO, err: TextIO) -> int:
+    """What would be sent where, what is already there and what cannot be sent, without sending."""
+    engine = open_engine(config, locked=locked, profile=profile.name, profiles=[profile.name], extra=extra)
+    try:
+        plan = engine.plan_paths(args.paths, profile.name,
+                                 keys=KeyOptions(template=profile.key_template, prefix=profile.prefix))
+    finally:
+        engine.close()
+    rows: list[tuple[str, str, str | None, str]] = [("send", job.path, job.key, "") for job in plan.new_jobs]
+    rows += [("continue", job.path, job.key, "") for job in plan.resumed]
+    rows += [("skip", path, key, "already_there") for path, key in plan.already_there]
+    rows += [("skip", str(problem.path), None, problem.reason) for problem in plan.problems]
+    for action, path, key, reason in rows:
+        if args.json:
+            out.write(json.dumps({"event": "plan", "action": action, "path": path, "key": key,
+                                  "reason": reason or None}, ensure_ascii=False) + "\n")
+        elif action == "skip" and key:
+            out.write(f"skip      {printable(path)}: the same file is already stored as {printable(key)}\n")
+        elif action == "skip":
+            out.write(f"skip      {printable(path)}: {printable(reason)}\n")
+        else:
+            out.write(f"{action:<9} {printable(path)} -> {printable(key or '')}\n")
+    if not args.json:
+        where = f"s3://{profile.bucket}" if profile.kind == KIND_LOCAL else profile.endpoint_url
+        err.write(f"Dry run for profile '{profile.name}' ({where}, if a name is taken: {profile.if_exists}): "
+                  f"{len(plan.new_jobs) + len(plan.resumed)} to send, "
+                  f"{len(plan.already_there) + len(plan.problems)} skipped. Nothing was sent.\n")
+    return EXIT_OK
+
+
 def _report_problem(json_mode: bool, out: TextIO, err: TextIO, path: str, reason: str) -> None:
     if json_mode:
         out.write(json.dumps({"event": "failed", "path": valid_text(path), "key": None, "code": "LocalFileProblem",
@@ -369,3 +428,11 @@ def _report_problem(json_mode: bool, out: TextIO, err: TextIO, path: str, reason
                              ensure_ascii=False) + "\n")
     else:
         err.write(f"SKIPPED   {printable(path)}: {printable(reason)}\n")
+
+
+def _report_already_there(json_mode: bool, out: TextIO, err: TextIO, path: str, key: str) -> None:
+    if json_mode:
+        out.write(json.dumps({"event": "skipped", "path": path, "key": key, "reason": "already_there"},
+                             ensure_ascii=False) + "\n")
+    else:
+        err.write(f"skipped   {printable(path)}: the same file is already stored as {printable(key)}\n")

@@ -20,6 +20,11 @@ PROTOCOL_SIMPLE = "simple"
 PROTOCOL_COMPANION = "companion"
 ADDRESSING_STYLES = ("auto", "path", "virtual")
 DEFAULT_CONCURRENCY = 6
+# What happens when a file's name is already taken at the destination (see core/overwrite.py).
+IF_EXISTS_OVERWRITE = "overwrite"
+IF_EXISTS_SKIP = "skip"  # when the same file is there; a different one is reported, not replaced
+IF_EXISTS_RENAME = "rename"  # keep both: the new file gets a number
+IF_EXISTS_CHOICES = (IF_EXISTS_SKIP, IF_EXISTS_RENAME, IF_EXISTS_OVERWRITE)
 MAX_CONCURRENCY = 32
 AUTO_CONCURRENCY = 0  # a profile's concurrency: found by measuring, up to MAX_CONCURRENCY
 
@@ -84,6 +89,7 @@ class Profile:
     # status_report is on. Empty status_key: "_devices/{install_id}.json".
     status_report: bool = False
     status_key: str = ""
+    if_exists: str = IF_EXISTS_SKIP
 
     def validate(self) -> None:
         from desktop_uploader.core.keys import KeyTemplateError, validate_template
@@ -116,6 +122,8 @@ class Profile:
             raise bad("kind", f"must be '{KIND_ENDPOINT}' or '{KIND_LOCAL}'")
         if not 0 <= self.concurrency <= MAX_CONCURRENCY:
             raise bad("concurrency", f"must be between 1 and {MAX_CONCURRENCY}, or 0 for automatic")
+        if self.if_exists not in IF_EXISTS_CHOICES:
+            raise bad("if_exists", f"must be one of {', '.join(IF_EXISTS_CHOICES)}")
         if self.multipart_threshold < 5 * 1024 * 1024:
             raise bad("multipart_threshold", "must be at least 5 MiB")
         try:

@@ -19,6 +19,7 @@ from typing import Any
 import requests
 
 from desktop_uploader.core import failure as f
+from desktop_uploader.core import overwrite
 from desktop_uploader.core.budget import ConnectionBudget
 from desktop_uploader.core.config import MAX_CONCURRENCY
 from desktop_uploader.core.engine_settings import EngineSettings as EngineSettings
@@ -30,8 +31,8 @@ from desktop_uploader.core.keepawake import KeepAwake
 from desktop_uploader.core.lookahead import LinkLookahead
 from desktop_uploader.core.models import Event, EventKind, Job, JobState, SignedRequest
 from desktop_uploader.core.pacing import Pace
+from desktop_uploader.core.planning import BatchPlan, plan_batch
 from desktop_uploader.core.planning import KeyOptions as KeyOptions
-from desktop_uploader.core.planning import plan_batch
 from desktop_uploader.core.ratelimit import RateLimiter
 from desktop_uploader.core.scan import DEFAULT_SKIP, ScanProblem, SkipRule
 from desktop_uploader.core.sending import DestinationDown, JobSender
@@ -59,6 +60,7 @@ class AddResult:
     problems: list[ScanProblem]
     resumed: list[Job]
     finished: list[Job] = field(default_factory=list)  # uploaded already by the batch this one continues
+    already_there: list[tuple[str, str]] = field(default_factory=list)  # (path, key) not queued: stored already
 
 
 class Engine:
@@ -118,8 +120,7 @@ class Engine:
         *metadata* is fixed now and sent with each file whenever it uploads; *paused* files wait for
         resume() (an offline kiosk queues without starting)."""
         batch = batch or uuid.uuid4().hex[:12]
-        plan = plan_batch(self.store, paths, profile, keys or KeyOptions(), skip=skip, batch=batch,
-                          metadata=metadata, paused=paused)
+        plan = self.plan_paths(paths, profile, keys=keys, skip=skip, batch=batch, metadata=metadata, paused=paused)
         new_jobs, resumed, problems = plan.new_jobs, plan.resumed, plan.problems
         requeue = [j.id for j in resumed if j.state in (JobState.FAILED, JobState.PAUSED)] if not paused else []
         # Under the workers' lock: no job can be claimed (and fail) before its QUEUED event has gone
@@ -136,7 +137,15 @@ class Engine:
                     self._emit(Event(EventKind.QUEUED, job.id, job.path, job.key, total=job.size,
                                      extra={"batch": job.batch, "profile": job.profile}))
             self._cond.notify_all()
-        return AddResult(jobs=jobs, problems=problems, resumed=resumed, finished=plan.finished)
+        return AddResult(jobs=jobs, problems=problems, resumed=resumed, finished=plan.finished,
+                         already_there=plan.already_there)
+
+    def plan_paths(self, paths: Iterable[str | os.PathLike[str]], profile: str, *, keys: KeyOptions | None = None,
+                   skip: SkipRule = DEFAULT_SKIP, batch: str = "", metadata: dict[str, str] | None = None,
+                   paused: bool = False) -> BatchPlan:
+        """What add_paths would queue, and under which keys, without queuing anything (a dry run)."""
+        return plan_batch(self.store, paths, profile, keys or KeyOptions(), skip=skip, batch=batch,
+                          metadata=metadata, paused=paused, signer=lambda: self._signers.get(profile))
 
     # -- control --------------------------------------------------------------------------------------
     def pause(self, job_ids: Sequence[int] | None = None) -> list[int]:
@@ -379,9 +388,11 @@ class Engine:
         """Send one job; ``probe`` says it was let through to test a destination that is down."""
         self._emit(Event(EventKind.STARTED, job.id, job.path, job.key, total=job.size, attempt=job.attempts))
         try:
-            result, size = self._sender.send(job, self._signers.get(job.profile), control,
-                                             link=self._lookahead.take(job.id),
-                                             outage=lambda: self.health.strike(job.profile, probe=probe))
+            signer = self._signers.get(job.profile)  # a name already taken is settled by the destination's rule
+            result, size = overwrite.send_new(
+                lambda j: self._sender.send(j, signer, control, link=self._lookahead.take(j.id),
+                                            outage=lambda: self.health.strike(j.profile, probe=probe)),
+                job, signer, self.store)
         except DestinationDown as down:
             self._wait_for_destination(job, down, probe=probe)
             return
@@ -411,11 +422,10 @@ class Engine:
             return
         self._answered(job.profile, probe=probe)
         self._pace.uploaded(size)
-        key = (result.key if isinstance(result, KeyedResult) else "") or job.key
-        if key != job.key:  # a Companion service names the object itself
-            self.store.set_key(job.id, key)
-        self.store.set_state(job.id, JobState.DONE, etag=result.etag or "", bytes_sent=size, clear_error=True)
-        self._emit(Event(EventKind.DONE, job.id, job.path, key, bytes_sent=size, total=size, etag=result.etag))
+        key = (result.key if isinstance(result, KeyedResult) else "") or job.key  # a Companion service names it
+        self.store.finish(job.id, key=key, etag=result.etag or "", bytes_sent=size, url=result.url)
+        self._emit(Event(EventKind.DONE, job.id, job.path, key, bytes_sent=size, total=size, etag=result.etag,
+                         extra={"already_there": isinstance(result, overwrite.SkippedResult), "url": result.url}))
 
     # -- destination health ---------------------------------------------------------------------------
     def _answered(self, profile: str, *, probe: bool) -> None:
@@ -438,23 +448,24 @@ class Engine:
             self._cond.notify_all()
 
     def _announce(self, change: HealthChange) -> None:
-        explanation = self._explained(change.failure, None) if change.failure is not None else None
+        explanation = _explained(self._explainer, change.failure, None) if change.failure is not None else None
         self._emit(Event(EventKind.DESTINATION, retry_in=change.retry_in,
                          failure=change.failure.to_dict() if change.failure is not None else None,
                          extra={"profile": change.profile, "state": change.state.value,
                                 "explanation": explanation}))
 
-    def _explained(self, failure: Failure, link: SignedRequest | None) -> dict[str, Any] | None:
-        try:
-            return self._explainer(failure, link) if self._explainer is not None else None
-        except Exception:
-            log.exception("explaining a failure failed")
-            return None
-
     def _fail(self, job: Job, failure: Failure, link: SignedRequest | None) -> None:
         if failure.explanation is None:
-            failure.explanation = self._explained(failure, link)
+            failure.explanation = _explained(self._explainer, failure, link)
         data = failure.to_dict()
         self.store.set_state(job.id, JobState.FAILED, error=data)
         self._emit(Event(EventKind.FAILED, job.id, job.path, job.key, failure=data, attempt=job.attempts))
 
+
+def _explained(explainer: Explainer | None, failure: Failure, link: SignedRequest | None) -> dict[str, Any] | None:
+    """The plain-language explanation, or None: a failing explainer must not stop the engine."""
+    try:
+        return explainer(failure, link) if explainer is not None else None
+    except Exception:
+        log.exception("explaining a failure failed")
+        return None

@@ -44,14 +44,18 @@ def make_signer(profile: Profile, session: requests.Session, secrets: SecretStor
         profile.validate()
     except ProfileError as exc:
         raise UploadError(Failure(code=f.PROFILE_INVALID, stage=f.STAGE_LOCAL, message=str(exc))) from None
+    signer: Signer
     if profile.kind == KIND_LOCAL:
         # boto3 takes a noticeable part of a second to import; endpoint users never need it.
         from desktop_uploader.core.signers.local_multipart import LocalMultipartSigner
 
-        return LocalMultipartSigner(profile, secrets)
-    if profile.protocol == PROTOCOL_COMPANION:
-        return CompanionSigner(profile, session, secrets)
-    return EndpointSigner(profile, session, secrets)
+        signer = LocalMultipartSigner(profile, secrets)
+    elif profile.protocol == PROTOCOL_COMPANION:
+        signer = CompanionSigner(profile, session, secrets)
+    else:
+        signer = EndpointSigner(profile, session, secrets)
+    signer.if_exists = profile.if_exists
+    return signer
 
 
 def signer_factory(config: Config, secrets: SecretStore,

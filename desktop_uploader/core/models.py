@@ -49,6 +49,7 @@ class Job:
     updated_at: float = 0.0
     finished_at: float | None = None
     metadata: dict[str, str] = field(default_factory=dict)  # sent as x-amz-meta-* where the signer allows
+    url: str = ""  # where the uploaded object is, as the link it was sent to named it
 
 
 @dataclass(frozen=True)
@@ -141,3 +142,11 @@ class UploadedPart:
     number: int
     etag: str
     size: int
+
+
+@dataclass(frozen=True)
+class StoredObject:
+    """An object found at the destination: enough to tell whether it holds the same file."""
+
+    size: int
+    etag: str

@@ -5,14 +5,16 @@ from __future__ import annotations
 
 import os
 import socket
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from desktop_uploader.core.keys import KeyTemplate, resolve_collisions
+from desktop_uploader.core.keys import KeyTemplate
 from desktop_uploader.core.mime import content_type_for
 from desktop_uploader.core.models import Job, JobState, NewJob
+from desktop_uploader.core.overwrite import OVERWRITE, rules, sort_batch
 from desktop_uploader.core.scan import FoundFile, ScanProblem, SkipRule, scan_paths
+from desktop_uploader.core.signers.base import Signer
 from desktop_uploader.core.store import JobStore
 
 
@@ -29,12 +31,16 @@ class BatchPlan:
     new_jobs: list[NewJob]
     resumed: list[Job]  # unfinished rows for the same file and key, reused instead of queued again
     problems: list[ScanProblem]
+    already_there: list[tuple[str, str]] = field(default_factory=list)  # (path, key): the same file is stored
     # Files a batch being continued has uploaded already, unchanged since: not sent again.
     finished: list[Job] = field(default_factory=list)
 
 
 def plan_batch(store: JobStore, paths: Iterable[str | os.PathLike[str]], profile: str, keys: KeyOptions, *,
-               skip: SkipRule, batch: str, metadata: dict[str, str] | None, paused: bool) -> BatchPlan:
+               skip: SkipRule, batch: str, metadata: dict[str, str] | None, paused: bool,
+               signer: Callable[[], Signer] | None = None) -> BatchPlan:
+    """The batch's new jobs with their final keys, by the rule of the destination ``signer`` makes for names
+    already taken (files are checked against what it stores where it can list its bucket)."""
     # As given: Path('') would be '.', and an empty path must never mean the current folder.
     scan = scan_paths([os.fspath(p) for p in paths], skip)
     problems = list(scan.problems)
@@ -50,14 +56,18 @@ def plan_batch(store: JobStore, paths: Iterable[str | os.PathLike[str]], profile
             fresh.append((found, key))
     fresh, finished = _not_sent_yet(store, profile, fresh, resumed)
     taken = {key for _, key in unfinished}
-    final_keys = resolve_collisions([k for _, k in fresh], taken=taken.__contains__)
+    policy, lookup = rules(signer) if signer is not None else (OVERWRITE, None)
+    decided = sort_batch(fresh, policy=policy, lookup=lookup, taken=taken.__contains__)
+    problems.extend(ScanProblem(found.path, f"A different file is already stored as '{key}'; it was not replaced.")
+                    for found, key in decided.different)
     new_jobs = [
         NewJob(path=str(found.path.absolute()), size=found.size, mtime_ns=found.mtime_ns, key=key,
                content_type=content_type_for(found.path), profile=profile, batch=batch,
                metadata=dict(metadata or {}), state=JobState.PAUSED if paused else JobState.QUEUED)
-        for (found, _), key in zip(fresh, final_keys, strict=True)
+        for found, key in decided.keep
     ]
-    return BatchPlan(new_jobs=new_jobs, resumed=resumed, problems=problems, finished=finished)
+    return BatchPlan(new_jobs=new_jobs, resumed=resumed, problems=problems, finished=finished,
+                     already_there=[(str(found.path.absolute()), key) for found, key in decided.already_there])
 
 
 def _not_sent_yet(store: JobStore, profile: str, fresh: list[tuple[FoundFile, str]],

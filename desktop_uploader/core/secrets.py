@@ -16,6 +16,13 @@ from desktop_uploader.core.failure import KEYRING_UNAVAILABLE
 from desktop_uploader.core.redact import remember_secret
 
 SERVICE = "desktop-uploader"
+# A separate set of keychain entries for a run that must not touch the user's own (the demo names one and
+# removes its entries when it ends).
+SERVICE_VARIABLE = "DESKTOP_UPLOADER_KEYCHAIN"
+
+
+def service() -> str:
+    return os.environ.get(SERVICE_VARIABLE) or SERVICE
 
 # Names of the secrets a profile may hold.
 ACCESS_KEY_ID = "access_key_id"
@@ -53,7 +60,7 @@ class SecretStore:
 
     def get(self, profile: str, name: str) -> str | None:
         try:
-            value = self._keyring().get_password(SERVICE, f"{profile}:{name}")
+            value = self._keyring().get_password(service(), f"{profile}:{name}")
         except keyring.errors.KeyringError as exc:
             raise KeychainError(f"The system keychain could not be read: {exc}") from None
         if name != ACCESS_KEY_ID:  # a key id is no secret, and reports need it
@@ -64,13 +71,13 @@ class SecretStore:
         if name != ACCESS_KEY_ID:
             remember_secret(value)
         try:
-            self._keyring().set_password(SERVICE, f"{profile}:{name}", value)
+            self._keyring().set_password(service(), f"{profile}:{name}", value)
         except keyring.errors.KeyringError as exc:
             raise KeychainError(f"The system keychain could not store the secret: {exc}") from None
 
     def delete(self, profile: str, name: str) -> bool:
         try:
-            self._keyring().delete_password(SERVICE, f"{profile}:{name}")
+            self._keyring().delete_password(service(), f"{profile}:{name}")
         except keyring.errors.PasswordDeleteError:
             return False
         except keyring.errors.KeyringError as exc:

@@ -14,6 +14,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import BinaryIO
+from urllib.parse import quote
 
 import requests
 
@@ -33,6 +34,7 @@ from desktop_uploader.core.transfer import (
     PutResult,
     headers_to_send,
     is_expired_link_failure,
+    object_address,
     put_file,
 )
 
@@ -155,9 +157,11 @@ class JobSender:
                                content_type=target.content_type, on_bytes=send.progress, control=send.control,
                                throttle=send.throttle, verify_md5=self.settings.verify_md5,
                                stall_timeout=self.settings.stall_timeout)
+            key = (form.fields or {})["key"]
             return KeyedResult(etag=result.etag, md5_hex=result.md5_hex, status=result.status,
                                encryption=result.encryption, customer_key=result.customer_key,
-                               server_date=result.server_date, key=(form.fields or {})["key"])
+                               server_date=result.server_date, key=key,
+                               url=object_address(form.url).rstrip("/") + "/" + quote(key, safe="/~"))
 
         with self._budget.slot(send.control):
             return self._guarded(job, None, sign_and_post)

@@ -80,12 +80,17 @@ MIGRATIONS: tuple[str, ...] = (
     """
     ALTER TABLE jobs ADD COLUMN owner TEXT;
     """,
+    # The uploaded object's address, as the link it was sent to named it (a signing service's bucket and
+    # host are not known otherwise).
+    """
+    ALTER TABLE jobs ADD COLUMN url TEXT;
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
 _COLUMNS = (
     "id, path, size, mtime_ns, key, content_type, profile, state, bytes_sent, attempts, error, etag, "
-    "batch, created_at, updated_at, finished_at, metadata"
+    "batch, created_at, updated_at, finished_at, metadata, url"
 )
 
 
@@ -154,12 +159,12 @@ class UploadRecord:
 
 def _row_to_job(row: sqlite3.Row | tuple[Any, ...]) -> Job:
     (jid, path, size, mtime_ns, key, ctype, profile, state, sent, attempts, error, etag, batch, created,
-     updated, finished, metadata) = tuple(row)
+     updated, finished, metadata, url) = tuple(row)
     return Job(
         id=jid, path=path, size=size, mtime_ns=mtime_ns, key=key, content_type=ctype, profile=profile,
         state=JobState(state), bytes_sent=sent, attempts=attempts,
         error=json.loads(error) if error else None, etag=etag, batch=batch, created_at=created,
-        updated_at=updated, finished_at=finished, metadata=json.loads(metadata) if metadata else {},
+        updated_at=updated, finished_at=finished, metadata=json.loads(metadata) if metadata else {}, url=url or "",
     )
 
 
@@ -400,6 +405,14 @@ class JobStore:
             args.extend(values)
         with self._tx() as conn:
             return conn.execute(sql, args).rowcount > 0
+
+    def finish(self, job_id: int, *, key: str, etag: str, bytes_sent: int, url: str = "") -> None:
+        """Record an upload as done: the key and address it was stored under, in one change."""
+        now = time.time()
+        with self._tx() as conn:
+            conn.execute("UPDATE jobs SET state=?, key=?, etag=?, bytes_sent=?, url=?, error=NULL, updated_at=?, "
+                         "finished_at=? WHERE id=?",
+                         (JobState.DONE.value, key, etag, bytes_sent, url or None, now, now, job_id))
 
     def set_many(self, job_ids: Sequence[int] | None, state: JobState, *, expect: Iterable[JobState],
                  reset_attempts: bool = False) -> list[int]:

@@ -153,6 +153,7 @@ class PutResult:
     encryption: str = ""  # x-amz-server-side-encryption: KMS ETags are not MD5s
     customer_key: bool = False  # SSE-C: neither
     server_date: str | None = None  # the answer's Date header, for clock checks
+    url: str = ""  # the object's address: the link without its signature (a PUT link names the object)
 
 
 @dataclass(frozen=True)
@@ -236,9 +237,14 @@ def send_body(session: requests.Session, signed: SignedRequest, method: str, dat
                 etag=etag.strip('"').lower() if etag else None, md5_hex=md5_hex(), status=response.status_code,
                 encryption=response.headers.get("x-amz-server-side-encryption", ""),
                 customer_key="x-amz-server-side-encryption-customer-algorithm" in response.headers,
-                server_date=response.headers.get("Date"))
+                server_date=response.headers.get("Date"), url=object_address(signed.url) if method == "PUT" else "")
         sent = SentRequest.build(method, signed.url, headers, bytes_sent())
         raise UploadError(failure_from_response(response, sent, signed, size))
+
+
+def object_address(url: str) -> str:
+    """A link with its query (signature, expiry, credential) removed: where the object is."""
+    return url.split("?", 1)[0].split("#", 1)[0]
 
 
 def failure_from_response(response: requests.Response, sent: SentRequest, signed: SignedRequest,

@@ -1,9 +1,11 @@
-"""The visible invitation to drop files; the whole window accepts the drop."""
+"""The visible invitation to drop files, with the choice of where they go; the whole window accepts the
+drop."""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QWidget
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
+from desktop_uploader.gui.destination_chooser import DestinationChooser
 from desktop_uploader.gui.resources import icon
 
 
@@ -14,8 +16,10 @@ class DropZone(QFrame):
         self.setFrameShape(QFrame.Shape.StyledPanel)
         self.setAccessibleName(self.tr("Drop zone"))
         self.setAccessibleDescription(self.tr("Drop files or folders anywhere on this window to upload them."))
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(16, 14, 16, 14)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(16, 14, 16, 10)
+        layout = QHBoxLayout()
+        outer.addLayout(layout)
         self.label = QLabel(self.tr("Drop files or folders here to upload them"))
         font = self.label.font()
         font.setPointSizeF(font.pointSizeF() * 1.2)
@@ -25,6 +29,8 @@ class DropZone(QFrame):
         self.add_folder_button = QPushButton(icon("add-folder"), self.tr("Add f&older…"))
         layout.addWidget(self.add_files_button)
         layout.addWidget(self.add_folder_button)
+        self.chooser = DestinationChooser()
+        outer.addWidget(self.chooser)
         self.set_highlight(False)
 
     def set_highlight(self, on: bool) -> None:

@@ -30,7 +30,8 @@ class HistoryColumn(IntEnum):
     NAME = 0
     SIZE = 1
     FINISHED = 2
-    KEY = 3
+    PROFILE = 3
+    KEY = 4
 
 
 @dataclass(slots=True)
@@ -41,11 +42,12 @@ class HistoryEntry:
     key: str
     profile: str
     finished_at: float
+    url: str = ""  # the object's address, as its upload link named it
 
     @classmethod
     def from_job(cls, job: Job) -> HistoryEntry:
         return cls(job.id, job.path, job.size, job.key, job.profile,
-                   job.finished_at or job.updated_at or time.time())
+                   job.finished_at or job.updated_at or time.time(), job.url)
 
     @property
     def name(self) -> str:
@@ -78,7 +80,8 @@ class HistoryModel(QAbstractTableModel):
             HistoryColumn.NAME: self.tr("File"),
             HistoryColumn.SIZE: self.tr("Size"),
             HistoryColumn.FINISHED: self.tr("Uploaded"),
-            HistoryColumn.KEY: self.tr("Destination"),
+            HistoryColumn.PROFILE: self.tr("Sent to"),
+            HistoryColumn.KEY: self.tr("Stored as"),
         }.get(HistoryColumn(section))
 
     def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -94,15 +97,22 @@ class HistoryModel(QAbstractTableModel):
             if column == HistoryColumn.FINISHED:
                 when = QDateTime.fromSecsSinceEpoch(int(entry.finished_at))
                 return QLocale().toString(when, QLocale.FormatType.ShortFormat)
+            if column == HistoryColumn.PROFILE:
+                return entry.profile
             if column == HistoryColumn.KEY:
                 return entry.key
         if role == Qt.ItemDataRole.ToolTipRole:
+            if column == HistoryColumn.FINISHED:
+                when = QDateTime.fromSecsSinceEpoch(int(entry.finished_at))
+                return QLocale().toString(when, QLocale.FormatType.LongFormat)
+            if column == HistoryColumn.KEY and entry.url:
+                return f"{entry.key}\n{entry.url}"
             return entry.path if column == HistoryColumn.NAME else entry.key
         if role == JOB_ID_ROLE:
             return entry.job_id
         if role == Qt.ItemDataRole.UserRole:
-            # What the search box matches: the whole path and the destination.
-            return f"{entry.path}\n{entry.key}"
+            # What the search box matches: the whole path, the destination and the name it is stored under.
+            return f"{entry.path}\n{entry.profile}\n{entry.key}"
         return None
 
     def entry(self, row: int) -> HistoryEntry:

@@ -6,17 +6,17 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Sequence
 
-from PySide6.QtCore import QPoint, Qt, QTimer, QUrl, Signal
+from PySide6.QtCore import QDate, QDateTime, QLocale, QPoint, Qt, QTime, QTimer, QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import QLabel, QLineEdit, QMenu, QTableView, QVBoxLayout, QWidget
 
 from desktop_uploader.core.config import Profile
 from desktop_uploader.core.engine import Engine
 from desktop_uploader.core.models import Job
-from desktop_uploader.gui.history import HistoryEntry, HistoryFilter, HistoryModel
+from desktop_uploader.gui.history import HistoryColumn, HistoryEntry, HistoryFilter, HistoryModel
+from desktop_uploader.gui.links import LinkActions, Uploaded
 from desktop_uploader.gui.tasks import ErrorCallback, TaskRunner
-from desktop_uploader.gui.urls import object_url
-from desktop_uploader.gui.widgets import make_action, setup_table
+from desktop_uploader.gui.widgets import make_action, setup_table, size_columns
 
 
 class HistoryTab(QWidget):
@@ -37,7 +37,7 @@ class HistoryTab(QWidget):
         self._searched = False  # the loaded entries are a search result, not the newest uploads
         self.act_copy_key = make_action(self, "copy", self.tr("Copy &destination key"), self.copy_keys,
                                         shortcut=QKeySequence.StandardKey.Copy)
-        self.act_copy_url = make_action(self, "copy", self.tr("Copy object &address"), self.copy_urls)
+        self.links = LinkActions(self, ops, self._uploaded_selection, on_error=on_error)
         self.act_open_folder = make_action(self, "open-folder", self.tr("&Open containing folder"),
                                            self.open_folder)
         self._build_ui()
@@ -65,11 +65,16 @@ class HistoryTab(QWidget):
         self.view.setAccessibleName(self.tr("Uploaded files"))
         self.view.setModel(self.filter)
         setup_table(self.view)
-        self.view.horizontalHeader().resizeSection(0, 260)
+        # Wide enough for a date and time in this language, the longest a short date gets (31 December, 22:59).
+        sample = QLocale().toString(QDateTime(QDate(2026, 12, 31), QTime(22, 59, 59)), QLocale.FormatType.ShortFormat)
+        size_columns(self.view, {HistoryColumn.NAME: 260, HistoryColumn.SIZE: 80,
+                                 HistoryColumn.FINISHED: self.view.fontMetrics().horizontalAdvance(sample + "MM") + 16})
         self.view.customContextMenuRequested.connect(self._menu)
-        for action in (self.act_copy_key, self.act_copy_url, self.act_open_folder):
+        for action in (self.act_copy_key, self.links.act_copy, self.links.act_open, self.act_open_folder):
             action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
             self.view.addAction(action)
+        self.view.selectionModel().selectionChanged.connect(lambda *_: self.links.update())
+        self.view.doubleClicked.connect(lambda _index: self.links.open())
         layout.addWidget(self.view, 1)
 
     # -- what the engine reports --------------------------------------------------------------------
@@ -133,13 +138,8 @@ class HistoryTab(QWidget):
         if entries:
             QGuiApplication.clipboard().setText("\n".join(e.key for e in entries))
 
-    def copy_urls(self) -> None:
-        urls = [object_url(self._profile_of(e), e.key) for e in self.selected_entries()]
-        if urls and all(urls):
-            QGuiApplication.clipboard().setText("\n".join(u for u in urls if u))
-        elif urls:
-            self.status_message.emit(
-                self.tr("No address can be worked out for uploads made through a signing service."), 8000)
+    def _uploaded_selection(self) -> list[Uploaded]:
+        return [Uploaded(self._profile_of(e), e.key, e.url, True) for e in self.selected_entries()]
 
     def open_folder(self) -> None:
         entries = self.selected_entries()
@@ -147,7 +147,8 @@ class HistoryTab(QWidget):
             QDesktopServices.openUrl(QUrl.fromLocalFile(os.path.dirname(entries[0].path)))
 
     def _menu(self, pos: QPoint) -> None:
+        self.links.update()
         menu = QMenu(self.window())
-        for action in (self.act_copy_key, self.act_copy_url, self.act_open_folder):
+        for action in (self.links.act_copy, self.links.act_open, self.act_copy_key, self.act_open_folder):
             menu.addAction(action)
         menu.popup(self.view.viewport().mapToGlobal(pos))

@@ -27,7 +27,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
     QMessageBox,
-    QSystemTrayIcon,
     QTabWidget,
     QToolBar,
     QVBoxLayout,
@@ -41,9 +40,11 @@ from desktop_uploader.core.models import Event, EventKind, Job, JobState
 from desktop_uploader.core.secrets import SecretStore
 from desktop_uploader.core.settings import CLOSE_TO_TRAY, RATE_LIMIT_KIB, SECTION_APP, spec
 from desktop_uploader.gui.bridge import EngineBridge
+from desktop_uploader.gui.destination_chooser import destination_words
 from desktop_uploader.gui.drop_zone import DropZone
 from desktop_uploader.gui.history import HistoryEntry
 from desktop_uploader.gui.history_tab import HistoryTab
+from desktop_uploader.gui.notices import Notices
 from desktop_uploader.gui.qtcompat import protect_singletons
 from desktop_uploader.gui.queue_model import QueueModel, Row
 from desktop_uploader.gui.queue_tab import QueueTab
@@ -79,7 +80,6 @@ class MainWindow(QMainWindow):
         self._since_idle = {"done": 0, "failed": 0}
         self.last_problems: list[Any] = []
         self.last_error: BaseException | None = None
-        self.last_notification: tuple[str, str] | None = None
         self.is_loaded = False
 
         self.setWindowTitle(self.tr("Desktop Uploader"))
@@ -104,7 +104,8 @@ class MainWindow(QMainWindow):
         self.tray = Tray.create(self, self.show_window,
                                 [[self.queue_tab.act_pause_all, self.queue_tab.act_resume_all], [self.act_quit]])
         self.queue_tab.totals_changed.connect(self._update_status)
-        self.history_tab.status_message.connect(self.statusBar().showMessage)
+        for told in (self.history_tab.status_message, self.history_tab.links.told, self.queue_tab.links.told):
+            told.connect(lambda text, ms: self.notices.show(text, ms))
         self.bridge.events.connect(self._on_events)
         self.bridge.progress.connect(self._on_progress)
         self.adds.busy_changed.connect(self.drop_zone.set_adding)
@@ -182,7 +183,11 @@ class MainWindow(QMainWindow):
         self.tabs.addTab(self.queue_tab, icon("add-file"), self.tr("&Queue"))
         self.tabs.addTab(self.history_tab, icon("history"), self.tr("&History"))
         self.setCentralWidget(central)
+        self.drop_zone.chooser.set_config(self._effective, self._profile_name)
+        self._profile_name = self.drop_zone.chooser.current_name() or self._profile_name
+        self.drop_zone.chooser.changed.connect(self._destination_chosen)
 
+        self.notices = Notices(self.statusBar())
         self.status_summary = StatusSummary(self.statusBar())
         self.queue_tab.view.setFocus()
         self._update_setup_banner()
@@ -193,10 +198,17 @@ class MainWindow(QMainWindow):
         return self._effective
 
     def current_profile(self) -> Profile | None:
+        """The destination the next dropped files go to: the one chosen by the drop zone."""
         try:
             return self.effective_config().get(self._profile_name)
         except ConfigError:
             return None
+
+    def _destination_chosen(self, name: str) -> None:
+        self._profile_name = name or None
+        chosen = self.current_profile()
+        if chosen is not None:
+            self.engine.set_concurrency(chosen.concurrency)
 
     def profile_of(self, row: Row | HistoryEntry) -> Profile | None:
         """The destination an upload went to, for working out its address."""
@@ -218,25 +230,27 @@ class MainWindow(QMainWindow):
             if profile is None:
                 return False
         keys = KeyOptions(template=profile.key_template, prefix=profile.prefix)
-        self.statusBar().showMessage(self.tr("Adding {count} item(s)…").format(count=len(paths)))
+        where = destination_words(profile)
+        self.notices.show(self.tr("Adding {count} item(s) for {destination}…").format(
+            count=len(paths), destination=where), 0)
         self.adds.submit(functools.partial(self.engine.add_paths, list(paths), profile.name, keys=keys),
-                         on_result=self._on_added, on_error=self._on_task_error)
+                         on_result=lambda result: self._on_added(result, where), on_error=self._on_task_error)
         return True
 
-    def _on_added(self, result: AddResult) -> None:
+    def _on_added(self, result: AddResult, where: str) -> None:
         # New files get their rows from the QUEUED events, slice by slice; files queued before (a failed
         # file dropped again) are refreshed here in case they are not shown yet.
         self.model.add_jobs(result.resumed)
         self.last_problems = list(result.problems)
-        if result.problems:
-            names = "\n".join(f"{p.path}: {p.reason}" for p in result.problems[:20])
-            self.statusBar().showMessage(
-                self.tr("{count} item(s) were skipped. Hover here for the list.").format(
-                    count=len(result.problems)), 15000)
-            self.statusBar().setToolTip(names)
+        if result.problems or result.already_there:
+            lines = [f"{p.path}: {p.reason}" for p in result.problems[:20]]
+            lines += [self.tr("{path}: already stored as {key}").format(path=path, key=key)
+                      for path, key in result.already_there[:20]]
+            self.notices.show(self.tr("{count} item(s) were skipped. Hover here for the list.").format(
+                count=len(result.problems) + len(result.already_there)), 15000, details="\n".join(lines))
         else:
-            self.statusBar().showMessage(
-                self.tr("Added {count} file(s).").format(count=len(result.jobs) + len(result.resumed)), 5000)
+            self.notices.show(self.tr("Added {count} file(s) for {destination}.").format(
+                count=len(result.jobs) + len(result.resumed), destination=where), 8000)
         self._update_status()
         self.adding_finished.emit(result)
 
@@ -253,7 +267,7 @@ class MainWindow(QMainWindow):
         mime = QGuiApplication.clipboard().mimeData()
         paths = paths_from_mime(mime) if mime is not None else []
         if not paths:
-            self.statusBar().showMessage(self.tr("The clipboard holds no files to upload."), 5000)
+            self.notices.show(self.tr("The clipboard holds no files to upload."), 5000)
             return
         self.add_paths(paths)
 
@@ -299,7 +313,7 @@ class MainWindow(QMainWindow):
         done, unknown = self.model.apply_events(events)
         if done:
             self.history_tab.add_uploaded([HistoryEntry(r.job_id, r.path, r.size, r.key, r.profile,
-                                                        r.finished_at or 0.0) for r in done])
+                                                        r.finished_at or 0.0, r.url) for r in done])
         removed = {e.job_id for e in events if e.kind is EventKind.REMOVED and e.job_id is not None}
         if removed:
             self.history_tab.remove_ids(removed)
@@ -332,23 +346,7 @@ class MainWindow(QMainWindow):
     def _batch_finished(self) -> None:
         done, failed = self._since_idle["done"], self._since_idle["failed"]
         self._since_idle = {"done": 0, "failed": 0}
-        if not done and not failed:
-            return
-        if failed:
-            title = self.tr("Some uploads failed")
-            text = self.tr("{done} uploaded, {failed} failed. Open the window for details.").format(
-                done=done, failed=failed)
-            kind = QSystemTrayIcon.MessageIcon.Warning
-        else:
-            title = self.tr("Uploads finished")
-            text = self.tr("{done} file(s) uploaded.").format(done=done)
-            kind = QSystemTrayIcon.MessageIcon.Information
-        self.last_notification = (title, text)
-        if self.tray is not None:
-            self.tray.showMessage(title, text, kind, 8000)
-        else:
-            self.statusBar().showMessage(text, 15000)
-            QApplication.alert(self)
+        self.notices.batch_finished(done, failed, self.tray)
 
     def _on_task_error(self, exc: BaseException) -> None:
         log.error("background task failed", exc_info=exc)
@@ -367,6 +365,7 @@ class MainWindow(QMainWindow):
 
     # -- settings -----------------------------------------------------------------------------------
     def open_settings(self) -> bool:
+        default_before = self._effective.default_profile  # Settings changes the configuration in place
         dialog = SettingsDialog(self.config, self.secrets, self, locked=self.locked)
         try:
             accepted = dialog.exec() == SettingsDialog.DialogCode.Accepted
@@ -378,11 +377,9 @@ class MainWindow(QMainWindow):
             self._effective = effective = effective_config(self.config, self.locked)
             rate_kib = int(effective.settings.get(RATE_LIMIT_KIB, spec(SECTION_APP, RATE_LIMIT_KIB).default) or 0)
             self.engine.set_rate_limit(rate_kib * 1024 if rate_kib > 0 else None)
-            if self._profile_name and self._profile_name not in effective.profiles:
-                self._profile_name = None
-            chosen = self.current_profile()
-            if chosen is not None:
-                self.engine.set_concurrency(chosen.concurrency)
+            # A destination made the default in Settings is the one the next drop goes to.
+            chosen_name = effective.default_profile if effective.default_profile != default_before else None
+            self.drop_zone.chooser.set_config(effective, chosen_name)
         self._update_setup_banner()
         self.queue_tab.update_actions()
         return accepted

@@ -7,6 +7,7 @@ Totals for the status bar are kept up to date incrementally rather than recomput
 
 from __future__ import annotations
 
+import functools
 import os
 import time
 from collections import Counter
@@ -24,10 +25,11 @@ from PySide6.QtCore import (
     QPersistentModelIndex,
     Qt,
 )
-from PySide6.QtGui import QPainter
+from PySide6.QtGui import QBrush, QColor, QFont, QIcon, QPainter, QPalette
 from PySide6.QtWidgets import QApplication, QStyle, QStyledItemDelegate, QStyleOptionProgressBar, QStyleOptionViewItem
 
 from desktop_uploader.core.models import Event, EventKind, Job, JobState
+from desktop_uploader.gui.resources import icon
 
 ModelIndex = QModelIndex | QPersistentModelIndex
 
@@ -59,6 +61,22 @@ def state_label(state: JobState) -> str:
         JobState.CANCELLED: QCoreApplication.translate("QueueModel", "Cancelled"),
     }
     return labels[state]
+
+
+@functools.cache
+def state_icon(name: str) -> QIcon:
+    return icon(name)
+
+
+def failure_tint() -> QBrush:
+    """The palette's base colour with a red tint: a failed row's background in any theme."""
+    base = QApplication.palette().color(QPalette.ColorRole.Base)
+    red = QColor(220, 50, 47)
+    share = 0.22 if base.lightness() > 128 else 0.35
+    mixed = QColor(round(base.red() * (1 - share) + red.red() * share),
+                   round(base.green() * (1 - share) + red.green() * share),
+                   round(base.blue() * (1 - share) + red.blue() * share))
+    return QBrush(mixed)
 
 
 def format_size(size: float) -> str:
@@ -104,6 +122,7 @@ class Row:
     sample_time: float = 0.0
     sample_bytes: int = 0
     finished_at: float | None = None
+    url: str = ""  # the uploaded object's address, as its upload link named it
     name: str = field(default="")
 
     def __post_init__(self) -> None:
@@ -114,7 +133,7 @@ class Row:
     def from_job(cls, job: Job) -> Row:
         return cls(job_id=job.id, path=job.path, size=job.size, key=job.key, state=job.state,
                    profile=job.profile, bytes_sent=job.size if job.state is JobState.DONE else job.bytes_sent,
-                   error=job.error, batch=job.batch, finished_at=job.finished_at)
+                   error=job.error, batch=job.batch, finished_at=job.finished_at, url=job.url)
 
     @property
     def fraction(self) -> float:
@@ -169,7 +188,7 @@ class QueueModel(QAbstractTableModel):
             Column.STATE: self.tr("Status"),
             Column.SPEED: self.tr("Speed"),
             Column.TIME_LEFT: self.tr("Time left"),
-            Column.KEY: self.tr("Destination"),
+            Column.KEY: self.tr("Stored as"),
         }.get(Column(section))
 
     def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -194,6 +213,23 @@ class QueueModel(QAbstractTableModel):
             return self._display(row, column)
         if role == Qt.ItemDataRole.TextAlignmentRole and column in (Column.SPEED, Column.TIME_LEFT):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return self._look(row, column, role)
+
+    def _look(self, row: Row, column: int, role: int) -> Any:
+        """A failed row is told by an icon and words first; its tint and bold status only add to them, so
+        it reads without colour too. The tint is laid over the palette's own base colour, so it stays
+        readable in light and dark themes alike."""
+        failed = row.state is JobState.FAILED
+        if role == Qt.ItemDataRole.DecorationRole and column == Column.NAME:
+            if failed:
+                return state_icon("failed")
+            return state_icon("done") if row.state is JobState.DONE else None
+        if role == Qt.ItemDataRole.BackgroundRole and failed:
+            return failure_tint()
+        if role == Qt.ItemDataRole.FontRole and failed and column == Column.STATE:
+            font = QFont(QApplication.font())
+            font.setBold(True)
+            return font
         return None
 
     def _display(self, row: Row, column: int) -> str:
@@ -204,7 +240,7 @@ class QueueModel(QAbstractTableModel):
         if column == Column.STATE:
             if row.state is JobState.FAILED and row.summary:
                 return self.tr("Failed: {summary}").format(summary=row.summary)
-            if row.note and row.state.active:
+            if row.note and (row.state.active or row.state is JobState.DONE):
                 return row.note
             return state_label(row.state)
         if column == Column.SPEED:
@@ -259,7 +295,9 @@ class QueueModel(QAbstractTableModel):
     # -- bookkeeping for totals ---------------------------------------------------------------------
     def _account(self, row: Row, sign: int) -> None:
         self._counts[row.state] += sign
-        if row.state is not JobState.CANCELLED:
+        # Cancelled and failed files will not be sent: the total is what is being sent or was sent, so the
+        # bar reaches 100 % when that is done (the failures are counted beside it).
+        if row.state not in (JobState.CANCELLED, JobState.FAILED):
             self._total_bytes += sign * row.size
             self._sent_bytes += sign * (row.size if row.state is JobState.DONE else min(row.bytes_sent, row.size))
         if row.state is JobState.UPLOADING:
@@ -379,7 +417,9 @@ class QueueModel(QAbstractTableModel):
             row.state = JobState.DONE
             row.bytes_sent = row.size = event.total or row.size
             row.error = None
-            row.note = ""
+            row.key = event.key or row.key  # a name already taken was numbered, or a service chose it
+            row.url = str(event.extra.get("url") or row.url)
+            row.note = self.tr("Already there; not sent again") if event.extra.get("already_there") else ""
             row.speed = 0.0
             row.finished_at = now
         elif kind is EventKind.FAILED:

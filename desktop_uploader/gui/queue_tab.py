@@ -5,18 +5,18 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Sequence
 
-from PySide6.QtCore import QModelIndex, QPoint, Qt, QUrl, Signal
+from PySide6.QtCore import QModelIndex, QPoint, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QGuiApplication, QKeySequence
-from PySide6.QtWidgets import QMenu, QMessageBox, QTableView, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QAbstractItemView, QMenu, QMessageBox, QTableView, QVBoxLayout, QWidget
 
 from desktop_uploader.core.config import Profile
 from desktop_uploader.core.engine import Engine
 from desktop_uploader.core.models import JobState
 from desktop_uploader.gui.details_dialog import DetailsDialog
+from desktop_uploader.gui.links import LinkActions, Uploaded
 from desktop_uploader.gui.queue_model import Column, ProgressDelegate, QueueModel, Row
 from desktop_uploader.gui.tasks import ErrorCallback, TaskRunner
-from desktop_uploader.gui.urls import object_url
-from desktop_uploader.gui.widgets import make_action, setup_table
+from desktop_uploader.gui.widgets import make_action, setup_table, size_columns
 
 
 class QueueTab(QWidget):
@@ -41,17 +41,31 @@ class QueueTab(QWidget):
         self.view.setModel(self.model)
         self.view.setItemDelegateForColumn(Column.PROGRESS, ProgressDelegate(self.view))
         setup_table(self.view)
-        header = self.view.horizontalHeader()
-        for column, width in ((Column.NAME, 200), (Column.PROGRESS, 120), (Column.STATE, 380),
-                              (Column.SPEED, 90), (Column.TIME_LEFT, 80)):
-            header.resizeSection(column, width)
+        size_columns(self.view, {Column.NAME: 200, Column.PROGRESS: 120, Column.STATE: 380, Column.SPEED: 90,
+                                 Column.TIME_LEFT: 80})
         self.view.activated.connect(lambda _index: self.show_details())
+        # New rows come into view: the first of a batch just added is scrolled to, once per batch.
+        self._first_new: int | None = None
+        self._scroll = QTimer(self)
+        self._scroll.setSingleShot(True)
+        self._scroll.setInterval(0)
+        self._scroll.timeout.connect(self._show_new_rows)
+        self.model.rowsInserted.connect(self._rows_added)
         self.view.customContextMenuRequested.connect(self._menu)
         self.view.selectionModel().selectionChanged.connect(lambda *_: self.update_actions())
         for action in self.row_actions:
             action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
             self.view.addAction(action)
         layout.addWidget(self.view)
+
+    def _rows_added(self, _parent: QModelIndex, first: int, _last: int) -> None:
+        self._first_new = first if self._first_new is None else min(self._first_new, first)
+        self._scroll.start()
+
+    def _show_new_rows(self) -> None:
+        if self._first_new is not None and self._first_new < self.model.rowCount():
+            self.view.scrollTo(self.model.index(self._first_new, 0), QAbstractItemView.ScrollHint.PositionAtTop)
+        self._first_new = None
 
     def _build_actions(self) -> None:
         self.act_pause_all = make_action(self, "pause", self.tr("Pause all"), lambda: self.control("pause", None),
@@ -78,15 +92,17 @@ class QueueTab(QWidget):
                                            self.open_containing_folder)
         self.act_copy_key = make_action(self, "copy", self.tr("Copy &destination key"), self.copy_keys,
                                         shortcut=QKeySequence.StandardKey.Copy)
-        self.act_copy_url = make_action(self, "copy", self.tr("Copy object &address"), self.copy_urls)
+        self.links = LinkActions(self, self.ops, self._uploaded_selection, on_error=self._on_error)
         self.row_actions = [self.act_details, self.act_pause, self.act_resume, self.act_retry, self.act_cancel,
-                            self.act_remove, self.act_open_folder, self.act_copy_key, self.act_copy_url]
+                            self.act_remove, self.act_open_folder, self.act_copy_key, self.links.act_copy,
+                            self.links.act_open]
 
     def fill_row_menu(self, menu: QMenu) -> None:
         menu.addAction(self.act_details)
         menu.addAction(self.act_open_folder)
         menu.addAction(self.act_copy_key)
-        menu.addAction(self.act_copy_url)
+        menu.addAction(self.links.act_copy)
+        menu.addAction(self.links.act_open)
         menu.addSeparator()
         for action in (self.act_pause, self.act_resume, self.act_retry, self.act_cancel, self.act_remove):
             menu.addAction(action)
@@ -103,7 +119,7 @@ class QueueTab(QWidget):
         self.act_remove.setEnabled(has)
         self.act_open_folder.setEnabled(len(rows) == 1)
         self.act_copy_key.setEnabled(has)
-        self.act_copy_url.setEnabled(has and object_url(self._profile_of(rows[0]), rows[0].key) is not None)
+        self.links.update()
 
     # -- selection ----------------------------------------------------------------------------------
     def selected_rows(self) -> list[Row]:
@@ -175,7 +191,7 @@ class QueueTab(QWidget):
             row = self.model.get(job_id)
         if row is None:
             return None
-        dialog = DetailsDialog(row, self.window())
+        dialog = DetailsDialog(row, self.window(), profile=self._profile_of(row))
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.retry_requested.connect(lambda jid: self.control("retry", [jid]))
         self.details_dialog = dialog
@@ -192,10 +208,8 @@ class QueueTab(QWidget):
         if rows:
             QGuiApplication.clipboard().setText("\n".join(r.key for r in rows))
 
-    def copy_urls(self) -> None:
-        urls = [object_url(self._profile_of(r), r.key) for r in self.selected_rows()]
-        if urls and all(urls):
-            QGuiApplication.clipboard().setText("\n".join(u for u in urls if u))
+    def _uploaded_selection(self) -> list[Uploaded]:
+        return [Uploaded(self._profile_of(r), r.key, r.url, r.state is JobState.DONE) for r in self.selected_rows()]
 
     def _menu(self, pos: QPoint) -> None:
         index = self.view.indexAt(pos)

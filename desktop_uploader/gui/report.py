@@ -11,6 +11,8 @@ import platform
 from typing import Any
 
 from desktop_uploader import __version__
+from desktop_uploader.core.config import KIND_LOCAL, Profile
+from desktop_uploader.core.protocol.links import host_of
 from desktop_uploader.core.redact import redact_text
 
 
@@ -34,11 +36,28 @@ def _explain_report(failure: dict[str, Any], path: str, key: str) -> str | None:
     return f"File: {path}\nDestination key: {key}\n\n{text}"
 
 
-def build_report(failure: dict[str, Any], *, path: str, key: str) -> str:
+def build_report(failure: dict[str, Any], *, path: str, key: str, profile: Profile | None = None) -> str:
     text = _explain_report(failure, path, key)
     if text is None:
         text = _plain_report(failure, path=path, key=key)
-    return redact_text(text)
+    return redact_text(text.rstrip("\n") + "\n\n" + setting_lines(profile) + "\n")
+
+
+def setting_lines(profile: Profile | None) -> str:
+    """Where the app ran and where it sent to: what support asks first. No secret is among them."""
+    lines = [f"App version: {__version__}", f"System: {platform.platform()}",
+             f"Python: {platform.python_version()}"]
+    if profile is not None:
+        if profile.kind == KIND_LOCAL:
+            server = host_of(profile.s3_endpoint_url) if profile.s3_endpoint_url else "Amazon S3"
+            lines += [f"Destination: {profile.name} (access keys on this computer)", f"Storage host: {server}",
+                      f"Bucket: {profile.bucket}", f"Region: {profile.region}"]
+        else:
+            lines += [f"Destination: {profile.name} (signing service, {profile.protocol} protocol)",
+                      f"Signing service host: {host_of(profile.endpoint_url)}"]
+        if profile.prefix:
+            lines.append(f"Folder in the bucket: {profile.prefix}")
+    return "\n".join(lines)
 
 
 def _plain_report(failure: dict[str, Any], *, path: str, key: str) -> str:
@@ -86,6 +105,4 @@ def _plain_report(failure: dict[str, Any], *, path: str, key: str) -> str:
         if response.get("body"):
             lines.append("Response body:")
             lines.append(str(response["body"]))
-    lines += ["", f"App version: {__version__}", f"System: {platform.platform()}",
-              f"Python: {platform.python_version()}"]
     return "\n".join(lines) + "\n"

@@ -9,15 +9,28 @@ every module of the package, sub-packages included (run from the project folder)
     pyside6-lupdate $(find desktop_uploader/gui -name '*.py' | sort) -no-obsolete \\
         -ts resources/translations/desktop_uploader_de.ts
 
-and compiled with ``pyside6-lrelease`` into the ``.qm`` file that is loaded at start-up. When a text moves
-to another class its context changes, and it needs its translation again under the new context.
+and compiled with ``pyside6-lrelease`` into the ``.qm`` file that is loaded at start-up
+(``scripts/update_translations.sh`` does both). When a text moves to another class its context changes, and it
+needs its translation again under the new context. Qt's own texts (standard buttons, file and message
+dialogs) come from the ``qtbase_<lang>.qm`` that PySide6 ships in its translations folder.
 """
 
 from __future__ import annotations
 
 import functools
+from dataclasses import dataclass
 
-from PySide6.QtCore import QByteArray, QCoreApplication, QLocale, QPoint, QRect, QSize, Qt, QTranslator
+from PySide6.QtCore import (
+    QByteArray,
+    QCoreApplication,
+    QLibraryInfo,
+    QLocale,
+    QPoint,
+    QRect,
+    QSize,
+    Qt,
+    QTranslator,
+)
 from PySide6.QtGui import QColor, QGuiApplication, QIcon, QIconEngine, QPainter, QPalette, QPixmap
 from PySide6.QtSvg import QSvgRenderer
 
@@ -68,11 +81,22 @@ def icon(name: str) -> QIcon:
     return QIcon(_TintedSvgEngine(name))
 
 
-def install_translator(locale: QLocale | None = None) -> QTranslator | None:
-    """Load ``resources/translations/desktop_uploader_<lang>.qm`` for the locale, if there is one.
+@dataclass
+class Translations:
+    """The translators installed for the running application; keep it alive while the app runs."""
 
-    The translator is returned so the caller keeps it alive for as long as the application runs.
-    """
+    app: QTranslator | None  # the window's own texts
+    qt: QTranslator | None  # Qt's own: standard buttons (Save, Cancel), file and message dialogs
+
+    def remove(self) -> None:
+        for translator in (self.app, self.qt):
+            if translator is not None:
+                QCoreApplication.removeTranslator(translator)
+
+
+def install_translator(locale: QLocale | None = None) -> Translations | None:
+    """Load ``resources/translations/desktop_uploader_<lang>.qm`` for the locale, if there is one, and Qt's own
+    translations of its buttons and dialogs from the Qt installation (PySide6 ships them)."""
     app = QCoreApplication.instance()
     if app is None:
         return None
@@ -80,9 +104,18 @@ def install_translator(locale: QLocale | None = None) -> QTranslator | None:
         # Failure explanations (core, no Qt) follow the language Qt picked for the window.
         languages = QLocale().uiLanguages()
         set_ui_locale(languages[0].replace("-", "_") if languages else None)
-    translator = QTranslator(app)
-    folder = str(resource_files.path("translations"))
-    if translator.load(locale or QLocale(), "desktop_uploader", "_", folder):
-        QCoreApplication.installTranslator(translator)
-        return translator
-    return None
+    chosen = locale or QLocale()
+    ours: QTranslator | None = QTranslator(app)
+    assert ours is not None
+    if ours.load(chosen, "desktop_uploader", "_", str(resource_files.path("translations"))):
+        QCoreApplication.installTranslator(ours)
+    else:
+        ours = None
+    qt: QTranslator | None = QTranslator(app)
+    assert qt is not None
+    if chosen.language() != QLocale.Language.English and qt.load(
+            chosen, "qtbase", "_", QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)):
+        QCoreApplication.installTranslator(qt)
+    else:
+        qt = None
+    return Translations(ours, qt)

@@ -32,8 +32,9 @@ class StatusSummary(QObject):
         self._tick = QTimer(self)
         self._tick.setInterval(1000)
         self._tick.timeout.connect(self._show_destination)
+        # No stretch: the room left over belongs to the messages at the left (notices.py).
         status_bar.addPermanentWidget(self.destination)
-        status_bar.addPermanentWidget(self.label, 1)
+        status_bar.addPermanentWidget(self.label)
         status_bar.addPermanentWidget(self.progress)
 
     def show_totals(self, totals: Totals) -> tuple[float, str]:
@@ -54,8 +55,13 @@ class StatusSummary(QObject):
             left = max(0, totals.total_bytes - totals.sent_bytes) / totals.speed
             parts.append(self.tr("about {time} left").format(time=format_duration(left)))
         elif totals.total_bytes:
-            parts.append(self.tr("{sent} of {total}").format(sent=format_size(totals.sent_bytes),
-                                                             total=format_size(totals.total_bytes)))
+            sent, total = format_size(totals.sent_bytes), format_size(totals.total_bytes)
+            if sent == total and totals.sent_bytes < totals.total_bytes:
+                # "240 MiB of 240 MiB" beside a bar at 99 % reads as a contradiction: say what is left.
+                parts.append(self.tr("{left} left of {total}").format(
+                    left=format_size(totals.total_bytes - totals.sent_bytes), total=total))
+            else:
+                parts.append(self.tr("{sent} of {total}").format(sent=sent, total=total))
         text = " · ".join(parts)
         self.label.setText(text)
         fraction = totals.sent_bytes / totals.total_bytes if totals.total_bytes else (1.0 if done else 0.0)

@@ -40,3 +40,10 @@ def setup_table(view: QTableView) -> None:
     view.verticalHeader().setDefaultSectionSize(view.fontMetrics().height() + 10)
     view.horizontalHeader().setStretchLastSection(True)
     view.horizontalHeader().setHighlightSections(False)
+
+
+def size_columns(view: QTableView, widths: dict[int, int]) -> None:
+    """Give columns their widths, but never less than their header's text needs (German words are long)."""
+    header = view.horizontalHeader()
+    for column, width in widths.items():
+        header.resizeSection(column, max(width, header.sectionSizeHint(column)))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shlex
+import shutil
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -39,14 +40,26 @@ class Launcher:
     program: tuple[str, ...]
     args: tuple[str, ...] = GUI_ARGS
     frozen: bool = False  # a built app, whose executable carries the app icon
+    in_venv: bool = False  # starts a program inside a virtual environment, which may be moved or deleted
 
     @property
     def argv(self) -> tuple[str, ...]:
         return self.program + self.args
 
+    @property
+    def note(self) -> str:
+        """What the person should know about where the menu entries point."""
+        if not self.in_venv:
+            return ""
+        return (f"The menu entries start {self.program[0]}, inside a virtual environment: if it is moved or "
+                f"deleted, run `{APP_ID} integrate install` again. Installing the app with pipx (or the built "
+                "app) gives a command that stays where it is.")
+
     @classmethod
     def detect(cls, platform: str | None = None) -> Launcher:
-        """The installed app: a frozen build itself, else the ``desktop-uploader`` script beside Python.
+        """The installed app: a frozen build itself, else the installed ``desktop-uploader`` command on the
+        PATH when it lives outside a virtual environment (pipx, a system package), else the script beside
+        Python.
 
         Without that script, ``python -m desktop_uploader``; when the package is found only through
         ``PYTHONPATH`` (a source checkout), that setting goes into the command, since a file manager does
@@ -69,13 +82,27 @@ class Launcher:
             script = os.path.join(bindir, f"{APP_ID}.exe")
         else:
             script = os.path.join(bindir, APP_ID)
+        in_venv = sys.prefix != sys.base_prefix
+        installed = _installed_command(bindir) if in_venv and platform != "windows" else None
+        if installed is not None:
+            return cls((installed,))
         if os.path.isfile(script) and (platform == "windows" or os.access(script, os.X_OK)):
-            return cls((script,))
+            return cls((script,), in_venv=in_venv)
         program: tuple[str, ...] = (executable, "-m", "desktop_uploader")
         source_root = _source_root_on_pythonpath()
         if source_root is not None and platform != "windows":
             program = ("/usr/bin/env", f"PYTHONPATH={source_root}", *program)
-        return cls(program)
+        return cls(program, in_venv=in_venv)
+
+
+def _installed_command(venv_bindir: str) -> str | None:
+    """The ``desktop-uploader`` command on the PATH when it is not this virtual environment's own: a pipx
+    link in ~/.local/bin or a system package stays put when a development environment moves."""
+    found = shutil.which(APP_ID)
+    if found is None:
+        return None
+    found = os.path.abspath(found)
+    return None if os.path.dirname(found) == venv_bindir else found
 
 
 def _source_root_on_pythonpath() -> str | None:

@@ -59,7 +59,7 @@ class Target:
     def environment(self) -> plan.Environment:
         return plan.Environment(self.manifest_path, self.registry, self.shortcuts)
 
-    def plan(self) -> plan.Plan:
+    def _platform_plan(self) -> plan.Plan:
         if self.platform == "linux":
             return linux.plan(linux.XdgDirs.from_env(self.home, self.environ), self.launcher, self.icon_svg,
                               self.icon_pngs)
@@ -69,6 +69,12 @@ class Target:
         if self.platform == "macos":
             return macos.plan(self.home, self.launcher)
         raise IntegrationError(f"Unknown platform {self.platform!r}.")
+
+    def plan(self) -> plan.Plan:
+        made = self._platform_plan()
+        if self.launcher.note:
+            made.notes.append(self.launcher.note)
+        return made
 
     def _refresh(self) -> None:
         if self.platform == "windows" and self.registry is not None:

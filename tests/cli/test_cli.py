@@ -93,6 +93,17 @@ def test_profile_lifecycle_and_secret_from_stdin(memory_keyring: Any, monkeypatc
     assert main(["profile", "show", "lab"]) == 2
 
 
+def test_a_new_profile_does_not_pick_up_keys_left_under_its_name(memory_keyring: Any) -> None:
+    memory_keyring.passwords[("desktop-uploader", "lab:access_key_id")] = "AKIDLEFTOVER"
+    memory_keyring.passwords[("desktop-uploader", "lab:secret_access_key")] = "leftover"
+    assert main(["profile", "add", "lab", "--bucket", "field-data"]) == 0
+    assert SecretStore().get("lab", "secret_access_key") is None
+    # Changing a profile that exists keeps its keys.
+    SecretStore().set("lab", "secret_access_key", "current")
+    assert main(["profile", "add", "lab", "--bucket", "field-data-2"]) == 0
+    assert SecretStore().get("lab", "secret_access_key") == "current"
+
+
 def test_credentials_refused_without_a_keychain(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["profile", "add", "lab", "--bucket", "b"]) == 0
     assert main(["credentials", "set", "--profile", "lab"]) == 2
@@ -164,3 +175,35 @@ def test_a_broken_locked_configuration_is_a_usage_error(tmp_path: Path, monkeypa
     (tmp_path / "a.txt").write_text("a")
     assert main(["upload", str(tmp_path / "a.txt"), "--endpoint", "http://127.0.0.1:9/sign"]) == 2
     assert "missing.json does not exist" in capsys.readouterr().err
+
+
+def test_names_already_taken_dry_run_and_if_exists(tmp_path: Path, seaweed: Any, bucket: str, memory_keyring: Any,
+                                                   monkeypatch: pytest.MonkeyPatch,
+                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["profile", "add", "lab", "--bucket", bucket, "--s3-endpoint-url", seaweed.endpoint_url,
+                 "--addressing-style", "path", "--prefix", "in"]) == 0
+    monkeypatch.setattr(sys, "stdin", io.StringIO(f"{seaweed.admin.access_key}\n{seaweed.admin.secret_key}\n"))
+    assert main(["credentials", "set", "--profile", "lab"]) == 0
+    (tmp_path / "a.txt").write_text("first\n")
+    assert main(["upload", str(tmp_path / "a.txt"), "--profile", "lab"]) == 0
+    capsys.readouterr()
+
+    # The same file again: skipped by default, and the run counts as a success.
+    assert main(["upload", str(tmp_path / "a.txt"), "--profile", "lab"]) == 0
+    assert "skipped   " in capsys.readouterr().err
+
+    (tmp_path / "a.txt").write_text("second\n")
+    (tmp_path / "b.txt").write_text("new\n")
+    assert main(["upload", str(tmp_path / "a.txt"), str(tmp_path / "b.txt"), "--profile", "lab",
+                 "--if-exists", "rename", "--dry-run", "--json"]) == 0
+    plan = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert sorted((p["action"], p["key"]) for p in plan) == [("send", "in/a (2).txt"), ("send", "in/b.txt")]
+    assert {o["Key"] for o in seaweed.client().list_objects_v2(Bucket=bucket)["Contents"]} == {"in/a.txt"}
+
+    assert main(["upload", str(tmp_path / "a.txt"), "--profile", "lab", "--dry-run"]) == 0
+    assert "a different file is already stored as 'in/a.txt'" in capsys.readouterr().out.lower()
+    assert main(["upload", str(tmp_path / "a.txt"), "--profile", "lab", "--if-exists", "rename"]) == 0
+    assert {o["Key"] for o in seaweed.client().list_objects_v2(Bucket=bucket)["Contents"]} == {"in/a.txt",
+                                                                                                "in/a (2).txt"}
+    assert main(["upload", str(tmp_path / "a.txt"), "--profile", "lab", "--if-exists", "overwrite"]) == 0
+    assert seaweed.client().get_object(Bucket=bucket, Key="in/a.txt")["Body"].read() == b"second\n"

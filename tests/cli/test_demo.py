@@ -48,3 +48,23 @@ def test_demo_window_opens_and_quits_cleanly_on_sigterm(tmp_path: Path) -> None:
         proc.stderr.close()
     text = "".join(lines)
     assert "Stopped the local S3 server" in text
+
+
+def test_the_demo_keeps_its_keychain_entries_apart_and_removes_them(tmp_path: Path, memory_keyring: object) -> None:
+    from desktop_uploader.cli.demo_cmd import _apart
+    from desktop_uploader.core.config import Config, Profile
+    from desktop_uploader.core.secrets import SecretStore
+
+    user_home = os.environ["DESKTOP_UPLOADER_HOME"]
+    with _apart(tmp_path / "demo-home"):
+        # A destination with keys, as a person might add one in the demo window's Settings.
+        config = Config.load()
+        config.put(Profile(name="lab", kind="local", bucket="b"))
+        config.save()
+        SecretStore().set("lab", "secret_access_key", "typed-during-the-demo")
+        during = dict(memory_keyring.passwords)  # type: ignore[attr-defined]
+    assert os.environ["DESKTOP_UPLOADER_HOME"] == user_home
+    assert [service for service, _ in during] != ["desktop-uploader"]  # not among the user's own entries
+    assert memory_keyring.passwords == {}  # type: ignore[attr-defined]
+    # A later destination of the same name finds nothing.
+    assert SecretStore().get("lab", "secret_access_key") is None

@@ -64,7 +64,9 @@ def test_json_output(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None
     assert code == 0
     data = json.loads(out)
     assert data["code"] == "SlowDown" and data["retryable"] is True
-    assert set(data) == {"code", "summary", "cause", "action", "admin_action", "retryable", "fixed_by", "details"}
+    assert set(data) == {"code", "summary", "cause", "action", "admin_action", "retryable", "fixed_by", "retrying",
+                         "details"}
+    assert data["retrying"] == "The app will wait a little and try again."
 
 
 def test_endpoint_json_from_stdin(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:

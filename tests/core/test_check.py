@@ -65,3 +65,53 @@ def test_check_command_exit_codes(seaweed: Any, bucket: str, reference_endpoint:
     out = capsys.readouterr().out
     assert out.startswith("FAILED: ") and "What to do:" in out
     assert main(["check", "--profile", "missing"]) == 2
+
+
+def _check_with_keys(seaweed: Any, bucket: str, key_id: str, secret: str, **fields: Any) -> Any:
+    from desktop_uploader.core.secrets import SecretStore
+
+    profile = local_profile(seaweed, bucket, **fields)
+    store = SecretStore()
+    store.set(profile.name, "access_key_id", key_id)
+    store.set(profile.name, "secret_access_key", secret)
+    with make_session() as session:
+        return check_connection(profile, session)
+
+
+def test_a_mistyped_secret_key_is_the_users_to_fix(seaweed: Any, bucket: str, memory_keyring: Any) -> None:
+    result = _check_with_keys(seaweed, bucket, seaweed.admin.access_key, seaweed.admin.secret_key + "x")
+    explanation = result.explanation
+    assert explanation["code"] == "SignatureDoesNotMatch.local_secret"
+    assert explanation["fixed_by"] == "user"
+    assert "Re-enter it in Settings" in explanation["summary"]
+    assert "administrator" not in explanation["summary"]
+
+
+def test_an_unknown_access_key_id_is_the_users_to_fix(seaweed: Any, bucket: str, memory_keyring: Any) -> None:
+    result = _check_with_keys(seaweed, bucket, "AKIDNOTKNOWNHERE", "whatever-secret")
+    assert result.explanation["code"] == "InvalidAccessKeyId.local"
+    assert "Re-enter it in Settings" in result.explanation["summary"]
+
+
+def test_a_read_only_identity_asking_for_a_public_file_names_both_causes(seaweed: Any, bucket: str,
+                                                                         memory_keyring: Any) -> None:
+    result = _check_with_keys(seaweed, bucket, seaweed.readonly.access_key, seaweed.readonly.secret_key,
+                              acl="public-read")
+    explanation = result.explanation
+    assert explanation["code"] == "AccessDenied.public_acl"
+    assert "may not add files here, or may not make them public" in explanation["summary"]
+    assert "may not write" in explanation["cause"] and "Block Public Access" in explanation["cause"]
+
+
+def test_a_refused_connection_is_said_in_words_and_the_raw_error_kept_for_the_report(memory_keyring: Any) -> None:
+    from desktop_uploader.core.explain import Explanation, report
+    from desktop_uploader.core.failure import Failure
+
+    with make_session() as session:
+        result = check_connection(endpoint_profile("http://127.0.0.1:9/sign", name="dead"), session)
+    explanation = result.explanation
+    why = explanation["cause"]
+    assert "refused" in why
+    assert "HTTPConnectionPool" not in why and "Max retries" not in why and "Errno" not in why
+    text = report(Failure.from_dict(result.failure), Explanation.from_dict(explanation))
+    assert "Max retries exceeded" in text or "HTTPConnectionPool" in text or "Connection refused" in text

@@ -41,7 +41,8 @@ def window_factory(qtbot: QtBot) -> Iterator[WindowFactory]:
     made: list[MainWindow] = []
 
     def make(*profiles: Profile, start: bool = True, concurrency: int = 2,
-             retry: RetryPolicy = QUICK_RETRY, default: str | None = None, save: bool = True) -> MainWindow:
+             retry: RetryPolicy = QUICK_RETRY, default: str | None = None, save: bool = True,
+             profile: str | None = None) -> MainWindow:
         config = Config.load()
         for profile in profiles:
             config.put(profile)
@@ -51,7 +52,7 @@ def window_factory(qtbot: QtBot) -> Iterator[WindowFactory]:
             config.save()
         settings = EngineSettings(concurrency=concurrency, retry=retry)
         engine = open_engine(config, secrets=SecretStore(), settings=settings)
-        window = MainWindow(engine, config, secrets=SecretStore())
+        window = MainWindow(engine, config, secrets=SecretStore(), profile=profile)
         made.append(window)
         window.show()
         qtbot.waitUntil(lambda: window.is_loaded, timeout=10_000)

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QAbstractSpinBox,
     QComboBox,
+    QDialogButtonBox,
     QHeaderView,
     QLineEdit,
     QProgressBar,
@@ -39,15 +40,36 @@ def test_german_translation_is_shipped_and_loads(qtbot: QtBot) -> None:
     folder = resource_files.path("translations")
     assert (folder / "desktop_uploader_de.ts").is_file()
     translator = install_translator(QLocale(QLocale.Language.German, QLocale.Country.Germany))
-    assert translator is not None
+    assert translator is not None and translator.app is not None and translator.qt is not None
     try:
         model = QueueModel()
         assert model.headerData(Column.NAME, Qt.Orientation.Horizontal) == "Datei"
         assert QCoreApplication.translate("QueueModel", "Uploaded") == "Hochgeladen"
         assert QCoreApplication.translate("QueueTab", "Pause all") == "Alle anhalten"
+        # Qt's own buttons and dialogs speak German too.
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
+        texts = {buttons.button(b).text().replace("&", "") for b in (QDialogButtonBox.StandardButton.Save,
+                                                                      QDialogButtonBox.StandardButton.Cancel)}
+        assert texts == {"Speichern", "Abbrechen"}
+        assert QCoreApplication.translate("QFileDialog", "Open") == "Öffnen"
     finally:
-        QCoreApplication.removeTranslator(translator)
+        translator.remove()
     assert QCoreApplication.translate("QueueModel", "Uploaded") == "Uploaded"
+
+
+def test_german_headers_are_not_clipped(qtbot: QtBot, window_factory: WindowFactory,
+                                        endpoint_profile: Profile) -> None:
+    translator = install_translator(QLocale(QLocale.Language.German, QLocale.Country.Germany))
+    assert translator is not None
+    try:
+        window = window_factory(endpoint_profile, start=False)
+        for view in (window.queue_tab.view, window.history_tab.view):
+            header = view.horizontalHeader()
+            for column in range(view.model().columnCount() - 1):  # the last one stretches
+                title = view.model().headerData(column, Qt.Orientation.Horizontal)
+                assert header.fontMetrics().horizontalAdvance(title) < header.sectionSize(column), title
+    finally:
+        translator.remove()
 
 
 def test_desktop_entry_opens_the_window(qtbot: QtBot) -> None:

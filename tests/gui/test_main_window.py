@@ -7,9 +7,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QMimeData, QPointF, Qt, QTimer, QUrl
-from PySide6.QtGui import QDragEnterEvent, QDropEvent, QGuiApplication
-from PySide6.QtWidgets import QApplication
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QLabel
 from pytestqt.qtbot import QtBot
 
 from desktop_uploader.core.config import Profile
@@ -20,52 +20,14 @@ from desktop_uploader.gui import history
 from desktop_uploader.gui.details_dialog import DetailsDialog
 from desktop_uploader.gui.queue_model import Column
 from tests.gui.conftest import WindowFactory, close_window
-
-
-def _files(root: Path, spec: dict[str, bytes]) -> list[Path]:
-    made = []
-    for rel, data in spec.items():
-        path = root / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(data)
-        made.append(path)
-    return made
-
-
-def _mime(paths: list[Path]) -> QMimeData:
-    mime = QMimeData()
-    mime.setUrls([QUrl.fromLocalFile(str(p)) for p in paths])
-    return mime
-
-
-def drop(window: Any, paths: list[Path]) -> None:
-    """Drag the paths over the window and drop them, as a file manager does."""
-    mime = _mime(paths)
-    target = window.queue_tab.view.viewport()
-    pos = QPointF(target.rect().center())
-    try:  # newer bindings take the floating-point position and deprecate the integer one
-        enter = QDragEnterEvent(pos, Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,  # type: ignore[arg-type,unused-ignore]
-                                Qt.KeyboardModifier.NoModifier)
-    except TypeError:
-        enter = QDragEnterEvent(pos.toPoint(), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
-                                Qt.KeyboardModifier.NoModifier)
-    QApplication.sendEvent(window, enter)
-    assert enter.isAccepted()
-    event = QDropEvent(pos, Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
-                       Qt.KeyboardModifier.NoModifier)
-    QApplication.sendEvent(window, event)
-    assert event.isAccepted()
-
-
-def states(window: Any) -> list[JobState]:
-    return [r.state for r in window.model.rows()]
+from tests.gui.helpers import drop, files_in, mime_of, states
 
 
 def test_drop_files_and_folder_uploads_them(qtbot: QtBot, window_factory: WindowFactory,
                                             endpoint_profile: Profile, seaweed: Any, bucket: str,
                                             tmp_path: Path) -> None:
-    loose = _files(tmp_path, {"notes.txt": b"field notes\n"})
-    _files(tmp_path, {"photos/site 4.jpg": b"\xff\xd8" + b"x" * 300_000, "photos/raw/one.csv": b"a,b\n1,2\n"})
+    loose = files_in(tmp_path, {"notes.txt": b"field notes\n"})
+    files_in(tmp_path, {"photos/site 4.jpg": b"\xff\xd8" + b"x" * 300_000, "photos/raw/one.csv": b"a,b\n1,2\n"})
     window = window_factory(endpoint_profile)
 
     drop(window, [loose[0], tmp_path / "photos"])
@@ -91,15 +53,15 @@ def test_drop_files_and_folder_uploads_them(qtbot: QtBot, window_factory: Window
     window.history_tab.act_copy_key.trigger()
     assert QGuiApplication.clipboard().text() == by_name["site 4.jpg"].key
     # The engine reports idle just after the last file; then the batch notification goes out.
-    qtbot.waitUntil(lambda: window.last_notification is not None, timeout=10_000)
-    assert window.last_notification is not None and window.last_notification[0] == "Uploads finished"
+    qtbot.waitUntil(lambda: window.notices.last_notification is not None, timeout=10_000)
+    assert window.notices.last_notification is not None and window.notices.last_notification[0] == "Uploads finished"
 
 
 def test_paste_files_queues_them(qtbot: QtBot, window_factory: WindowFactory, endpoint_profile: Profile,
                                  tmp_path: Path) -> None:
-    files = _files(tmp_path, {"a.txt": b"a", "b.txt": b"b"})
+    files = files_in(tmp_path, {"a.txt": b"a", "b.txt": b"b"})
     window = window_factory(endpoint_profile)
-    QGuiApplication.clipboard().setMimeData(_mime(files))
+    QGuiApplication.clipboard().setMimeData(mime_of(files))
     window.activateWindow()
     window.queue_tab.view.setFocus()
     window.act_paste.trigger()
@@ -114,7 +76,7 @@ def test_failure_shows_explanation_and_copies_redacted_report(
     memory_keyring.set_password("desktop-uploader", "guarded:header:x-api-key", wrong)
     profile = Profile(name="guarded", endpoint_url=endpoint.sign_url, secret_headers=["X-Api-Key"])
     window = window_factory(profile)
-    _files(tmp_path, {"report.pdf": b"%PDF-1.4\n"})
+    files_in(tmp_path, {"report.pdf": b"%PDF-1.4\n"})
 
     drop(window, [tmp_path / "report.pdf"])
 
@@ -141,6 +103,13 @@ def test_failure_shows_explanation_and_copies_redacted_report(
     assert str(row.error["code"]) in report
     assert wrong not in report
     assert "the-right-token" not in report
+    # What support asks first: the app's version, the system, and where the file was going.
+    assert "App version: " in report and "System: " in report
+    assert "Destination: guarded (signing service, simple protocol)" in report
+    assert "Signing service host: 127.0.0.1" in report
+    shown = "\n".join(label.text() for label in dialog.findChildren(QLabel))
+    assert "“guarded” → " in shown and "report.pdf" in shown
+    assert "Trying again may help:" in shown and "\nNo\n" not in f"\n{shown}\n"
     dialog.close()
 
 
@@ -152,7 +121,7 @@ def test_unreachable_endpoint_shows_one_waiting_line(qtbot: QtBot, window_factor
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     window = window_factory(Profile(name="closed", endpoint_url=f"http://127.0.0.1:{port}/sign"))
-    _files(tmp_path, {"x.txt": b"x", "y.txt": b"y"})
+    files_in(tmp_path, {"x.txt": b"x", "y.txt": b"y"})
     window.add_paths([str(tmp_path / "x.txt"), str(tmp_path / "y.txt")])
     line = window.status_summary.destination
     qtbot.waitUntil(lambda: line.isVisible() and "Storage not reachable" in line.text(), timeout=30_000)
@@ -167,14 +136,14 @@ def test_file_refused_by_the_endpoint_fails_with_plain_sentence(qtbot: QtBot, wi
                                                                tmp_path: Path) -> None:
     endpoint = reference_endpoint_factory(allowed_content_types=("image/*",))
     window = window_factory(Profile(name="picky", endpoint_url=endpoint.sign_url))
-    _files(tmp_path, {"x.txt": b"x"})
+    files_in(tmp_path, {"x.txt": b"x"})
     window.add_paths([str(tmp_path / "x.txt")])
     qtbot.waitUntil(lambda: states(window) == [JobState.FAILED], timeout=30_000)
     text = window.model.index(0, Column.STATE).data()
     assert text.startswith("Failed: ") and len(text) > len("Failed: ")
     assert "1 failed" in window.status_summary.label.text()
-    qtbot.waitUntil(lambda: window.last_notification is not None, timeout=10_000)
-    assert window.last_notification is not None and window.last_notification[0] == "Some uploads failed"
+    qtbot.waitUntil(lambda: window.notices.last_notification is not None, timeout=10_000)
+    assert window.notices.last_notification is not None and window.notices.last_notification[0] == "Some uploads failed"
     # Try again from the Selected menu: it fails again, but goes through the queue again.
     window.queue_tab.select_job(window.model.row_at(0).job_id)
     window.queue_tab.update_actions()
@@ -183,7 +152,7 @@ def test_file_refused_by_the_endpoint_fails_with_plain_sentence(qtbot: QtBot, wi
 
 def test_pause_and_resume(qtbot: QtBot, window_factory: WindowFactory, endpoint_profile: Profile,
                           seaweed: Any, bucket: str, tmp_path: Path) -> None:
-    files = _files(tmp_path, {f"f{i}.txt": f"file {i}".encode() for i in range(4)})
+    files = files_in(tmp_path, {f"f{i}.txt": f"file {i}".encode() for i in range(4)})
     window = window_factory(endpoint_profile, start=False)
     window.add_paths([str(p) for p in files])
     qtbot.waitUntil(lambda: window.model.rowCount() == 4, timeout=10_000)
@@ -208,7 +177,7 @@ def test_pause_and_resume(qtbot: QtBot, window_factory: WindowFactory, endpoint_
 
 def test_delete_key_removes_rows_and_cancel(qtbot: QtBot, window_factory: WindowFactory,
                                             endpoint_profile: Profile, tmp_path: Path) -> None:
-    files = _files(tmp_path, {"keep.txt": b"k", "drop.txt": b"d"})
+    files = files_in(tmp_path, {"keep.txt": b"k", "drop.txt": b"d"})
     window = window_factory(endpoint_profile, start=False)
     window.add_paths([str(p) for p in files])
     qtbot.waitUntil(lambda: window.model.rowCount() == 2, timeout=10_000)
@@ -226,7 +195,7 @@ def test_delete_key_removes_rows_and_cancel(qtbot: QtBot, window_factory: Window
 def test_restart_restores_half_done_queue(qtbot: QtBot, window_factory: WindowFactory,
                                           endpoint_profile: Profile, seaweed: Any, bucket: str,
                                           tmp_path: Path) -> None:
-    files = _files(tmp_path, {"a.txt": b"a", "b.txt": b"b", "c.txt": b"c", "d.txt": b"d"})
+    files = files_in(tmp_path, {"a.txt": b"a", "b.txt": b"b", "c.txt": b"c", "d.txt": b"d"})
     first = window_factory(endpoint_profile, start=False)
     first.add_paths([str(p) for p in files[:2]])
     qtbot.waitUntil(lambda: first.model.rowCount() == 2, timeout=10_000)
@@ -298,7 +267,7 @@ def test_close_asks_before_quitting_with_work_in_flight(qtbot: QtBot, window_fac
                                                         in_flight: bool) -> None:
     window = window_factory(endpoint_profile, start=False)
     if in_flight:
-        _files(tmp_path, {"a.txt": b"a"})
+        files_in(tmp_path, {"a.txt": b"a"})
         window.add_paths([str(tmp_path / "a.txt")])
         qtbot.waitUntil(lambda: window.model.rowCount() == 1, timeout=10_000)
     asked: list[bool] = []
@@ -313,7 +282,7 @@ _RUN_GUI_DRIVER = """
 import os
 import sys
 from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QLabel
 from desktop_uploader.core.models import JobState, NewJob
 from desktop_uploader.core.paths import queue_db_path
 from desktop_uploader.core.store import JobStore
@@ -360,7 +329,7 @@ def test_run_gui_opens_the_window_with_paths_queued(endpoint_profile: Profile, s
     config = Config.load()
     config.put(endpoint_profile)
     config.save()
-    files = _files(tmp_path, {"one.txt": b"1", "two/three.txt": b"3"})
+    files = files_in(tmp_path, {"one.txt": b"1", "two/three.txt": b"3"})
     root = Path(__file__).resolve().parents[2]
     env = dict(os.environ, PYTHONPATH=str(root), QT_QPA_PLATFORM="offscreen", XDG_RUNTIME_DIR=str(tmp_path))
     done = subprocess.run([sys.executable, "-c", _RUN_GUI_DRIVER, str(files[0]), str(tmp_path / "two")],

@@ -263,3 +263,79 @@ def test_settings_saved_from_the_window_reach_the_running_engine(qtbot: QtBot, m
     assert window.engine.settings.concurrency == 5
     assert window.engine._worker_slots == set(range(5))
     assert window.engine.settings.rate_limit == 300 * 1024
+
+
+def test_keys_are_asked_for_until_the_keychain_holds_them(qtbot: QtBot, memory_keyring: Any) -> None:
+    # A destination saved earlier whose keys never reached the keychain (made with the command line, say).
+    config = Config.load()
+    config.put(Profile(name="lab", kind="local", bucket="field-data"))
+    config.save()
+    dialog = SettingsDialog(config, SecretStore())
+    qtbot.addWidget(dialog)
+    assert dialog.destination.secret_key_edit.placeholderText() == "Required"
+    dialog.save()
+    assert dialog.result() != SettingsDialog.DialogCode.Accepted
+    assert dialog.error_label.text() == "⚠ Enter the access key ID and the secret access key."
+
+    dialog.destination.access_key_edit.setText("AKIDLAB")
+    dialog.destination.secret_key_edit.setText("lab-secret")
+    dialog.save()
+    assert dialog.result() == SettingsDialog.DialogCode.Accepted
+    again = SettingsDialog(config, SecretStore())
+    qtbot.addWidget(again)
+    assert again.destination.secret_key_edit.placeholderText() == "Saved in the keychain; type to replace"
+
+
+def test_a_new_destination_does_not_inherit_keys_left_under_its_name(qtbot: QtBot, memory_keyring: Any) -> None:
+    # Keys of a destination removed outside the app (its configuration file deleted) are still stored.
+    memory_keyring.passwords[("desktop-uploader", "photos:access_key_id")] = "AKIDOLD"
+    memory_keyring.passwords[("desktop-uploader", "photos:secret_access_key")] = "old-secret"
+    dialog = SettingsDialog(Config.load(), SecretStore())
+    qtbot.addWidget(dialog)
+    dialog.destination.name_edit.setText("photos")
+    dialog.destination.kind_combo.setCurrentIndex(dialog.destination.kind_combo.findData("local"))
+    dialog.destination.bucket_edit.setText("photos-bucket")
+    dialog.commit_form()
+    dialog.select_profile("photos")
+    assert dialog.destination.access_key_edit.placeholderText() == "Required, e.g. AKIA…"
+    dialog.save()
+    assert dialog.error_label.text() == "⚠ Enter the access key ID and the secret access key."
+
+    dialog = SettingsDialog(Config.load(), SecretStore())
+    qtbot.addWidget(dialog)
+    dialog.destination.name_edit.setText("photos")
+    dialog.destination.kind_combo.setCurrentIndex(dialog.destination.kind_combo.findData("endpoint"))
+    dialog.destination.endpoint_url.setText("https://sign.example.org/sign")
+    dialog.save()
+    assert dialog.result() == SettingsDialog.DialogCode.Accepted
+    assert ("desktop-uploader", "photos:secret_access_key") not in memory_keyring.passwords
+    assert ("desktop-uploader", "photos:access_key_id") not in memory_keyring.passwords
+
+
+def test_connection_test_never_promises_a_retry(qtbot: QtBot) -> None:
+    import socket
+
+    with socket.socket() as closed:  # a port nobody listens on: the connection is refused
+        closed.bind(("127.0.0.1", 0))
+        port = closed.getsockname()[1]
+    config = Config.load()
+    config.put(Profile(name="nowhere", endpoint_url=f"http://127.0.0.1:{port}/sign"))
+    dialog = SettingsDialog(config, SecretStore())
+    qtbot.addWidget(dialog)
+    dialog.test_connection()
+    qtbot.waitUntil(lambda: dialog.last_check is not None, timeout=20_000)
+    text = dialog.test_result.text()
+    assert text and "try again" not in text.lower() and "will" not in text.lower()
+
+
+def test_the_rule_for_names_already_taken_is_chosen_per_destination(qtbot: QtBot) -> None:
+    config = Config.load()
+    config.put(Profile(name="archive", endpoint_url="https://sign.example.org/sign", if_exists="rename"))
+    config.save()
+    dialog = SettingsDialog(config, SecretStore())
+    qtbot.addWidget(dialog)
+    combo = dialog.names.if_exists_combo
+    assert combo.currentText() == "Keep both: number the new file"
+    combo.setCurrentIndex(combo.findData("overwrite"))
+    _save(qtbot, dialog)
+    assert Config.load().profiles["archive"].if_exists == "overwrite"

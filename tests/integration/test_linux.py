@@ -420,3 +420,32 @@ def test_system_menu_entries_pass_tricky_names_unchanged(component: str, stub: S
     assert expand_exec_like_glib(exec_line, files) == expected
     subprocess.run(expected, check=True, timeout=60)
     assert [call["argv"] for call in stub.calls()] == [["gui", "--", *files]]
+
+
+def test_menu_entries_prefer_an_installed_command_to_a_virtual_environment(monkeypatch: pytest.MonkeyPatch,
+                                                                          tmp_path: Path) -> None:
+    venv_bin = tmp_path / "project" / ".venv" / "bin"
+    venv_bin.mkdir(parents=True)
+    own = venv_bin / "desktop-uploader"
+    own.write_text("#!/bin/sh\n")
+    own.chmod(0o755)
+    monkeypatch.setattr("sys.executable", str(venv_bin / "python"))
+    monkeypatch.setattr("sys.prefix", str(venv_bin.parent))
+    monkeypatch.setattr("sys.base_prefix", "/usr")
+    monkeypatch.delenv("PYTHONPATH", raising=False)
+
+    # Only the environment's own script: used, and the person is told it may move.
+    monkeypatch.setenv("PATH", f"{venv_bin}{os.pathsep}/usr/bin")
+    launcher = Launcher.detect("linux")
+    assert launcher.program == (str(own),) and launcher.in_venv
+    assert "virtual environment" in launcher.note and "pipx" in launcher.note
+
+    # An installed command (a pipx link in ~/.local/bin, say) stays put: the entries start that.
+    local_bin = tmp_path / "home" / ".local" / "bin"
+    local_bin.mkdir(parents=True)
+    installed = local_bin / "desktop-uploader"
+    installed.write_text("#!/bin/sh\n")
+    installed.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{local_bin}{os.pathsep}{venv_bin}")
+    launcher = Launcher.detect("linux")
+    assert launcher.argv == (str(installed), "gui", "--") and launcher.note == ""

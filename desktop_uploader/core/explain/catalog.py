@@ -3,9 +3,11 @@
 ``resources/errors/<locale>.json`` holds ``{"format": 1, "locale": ..., "meta": {...}, "entries": {id: entry}}``.
 An entry has ``summary``, ``cause``, ``action``, ``admin_action`` (texts with ``{placeholder}`` slots filled
 from the evidence; a part in ``[[double brackets]]`` is left out when any of its slots has no value),
-``retryable`` and ``fixed_by``: who can remove the cause (one of ``FIXERS``: the person at the computer, nobody
-because the app retries by itself, or the administrator of the storage, of the proxy/CDN/gateway in front of it,
-of the signing service, or of the local network); ``admin_action`` says what that person changes.
+``retrying`` (optional: what the app does by itself while it keeps trying, never shown beside a final
+failure), ``retryable`` and ``fixed_by``: who can remove the cause (one of ``FIXERS``: the person at the
+computer, nobody because the app retries by itself, or the administrator of the storage, of the
+proxy/CDN/gateway in front of it, of the signing service, or of the local network); ``admin_action`` says
+what that person changes.
 
 English is the base: other locales translate texts (the shipped German file translates every one), and a text
 a translation lacks comes from English, as do ``retryable`` and ``fixed_by``, which are not matters of language.
@@ -27,6 +29,9 @@ from typing import Any
 from desktop_uploader import resource_files
 
 TEXT_FIELDS = ("summary", "cause", "action", "admin_action")
+# What the app does about it by itself while it keeps trying ("The app will try again."): shown only where
+# it still will, never beside a failure that is final.
+OPTIONAL_TEXT_FIELDS = ("retrying",)
 # Who can remove a cause. "app": nobody needs to, the app waits and retries by itself.
 FIXERS = ("user", "app", "storage_admin", "proxy_admin", "signing_admin", "network_admin")
 BASE_LOCALE = "en"
@@ -127,9 +132,10 @@ class Entry:
     admin_action: str
     retryable: bool
     fixed_by: str
+    retrying: str = ""
 
     def texts(self) -> dict[str, str]:
-        return {name: getattr(self, name) for name in TEXT_FIELDS}
+        return {name: getattr(self, name) for name in (*TEXT_FIELDS, *OPTIONAL_TEXT_FIELDS)}
 
 
 @dataclass(frozen=True)
@@ -324,10 +330,16 @@ def _load_catalog(locale: str) -> Catalog:
             if not isinstance(value, str) or not value.strip():
                 raise CatalogError(f"entry {entry_id!r} lacks {fname!r}")
             texts[fname] = value
+        for fname in OPTIONAL_TEXT_FIELDS:
+            value = raw_entry.get(fname, "")
+            if not isinstance(value, str):
+                raise CatalogError(f"entry {entry_id!r}: {fname!r} must be text")
+            texts[fname] = value
         for layer in layers:
             override = layer["entries"].get(entry_id)
             if isinstance(override, dict):
-                texts.update({k: v for k, v in override.items() if k in TEXT_FIELDS and isinstance(v, str)})
+                texts.update({k: v for k, v in override.items()
+                              if k in (*TEXT_FIELDS, *OPTIONAL_TEXT_FIELDS) and isinstance(v, str) and texts.get(k)})
         retryable = raw_entry.get("retryable")
         if not isinstance(retryable, bool):
             raise CatalogError(f"entry {entry_id!r} lacks a true/false 'retryable'")

@@ -315,7 +315,9 @@ def _signature(ctx: _Ctx) -> str | None:
         return "key_characters"
     req = ctx.failure.request
     if info is not None and info.version == "v4" and req is not None and req.headers:
-        return "credentials"  # everything the app can check matches: the signing itself is wrong
+        # Everything the app can check matches: the signing itself is wrong. Signed here, with keys the
+        # person typed, that is theirs to fix; signed elsewhere, the signer's administrator's.
+        return "local_secret" if (ctx.failure.signer or "") == "local" else "credentials"
     return None
 
 
@@ -366,7 +368,7 @@ def _aws_expiry_facts(ctx: _Ctx) -> None:
 def _invalid_access_key(ctx: _Ctx) -> str | None:
     if ctx.finding("Link.temporary_key_without_token"):
         return "temporary_without_token"
-    return None
+    return "local" if (ctx.failure.signer or "") == "local" else None
 
 
 def _skewed(ctx: _Ctx) -> str | None:

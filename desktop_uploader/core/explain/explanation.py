@@ -30,6 +30,7 @@ class Explanation:
     admin_action: str
     retryable: bool
     fixed_by: str = ""  # who can remove the cause: one of catalog.FIXERS
+    retrying: str = ""  # what the app does by itself meanwhile; only for failures it still retries
     details: dict[str, Any] = field(default_factory=dict)
     # Literal secrets seen in the link; used by report() for a last redaction pass, never serialised.
     secrets: tuple[str, ...] = field(default=(), repr=False, compare=False)
@@ -43,6 +44,7 @@ class Explanation:
             "admin_action": self.admin_action,
             "retryable": self.retryable,
             "fixed_by": self.fixed_by,
+            "retrying": self.retrying,
             "details": scrub_obj(self.details, self.secrets),
         }
 
@@ -56,6 +58,7 @@ class Explanation:
             admin_action=str(data.get("admin_action", "")),
             retryable=bool(data.get("retryable", False)),
             fixed_by=str(data.get("fixed_by", "")),
+            retrying=str(data.get("retrying", "")),
             details=dict(data.get("details") or {}),
         )
 

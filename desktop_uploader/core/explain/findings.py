@@ -60,6 +60,7 @@ class Finding:
     cause: str = ""
     action: str = ""
     admin_action: str = ""
+    retrying: str = ""
 
     @property
     def blocking(self) -> bool:

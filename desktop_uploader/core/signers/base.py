@@ -4,7 +4,9 @@
   :class:`BatchPutSigner` also many at once (the reference endpoint's ``POST /sign/batch``);
 - :class:`FormSigner` hands out presigned POST forms (Companion's ``/s3/params``);
 - :class:`MultipartSigner` drives S3 multipart uploads, signing each part just before it is sent;
-- :class:`ObjectRemover` can delete an object again (used by the connection check to tidy up).
+- :class:`ObjectRemover` can delete an object again (used by the connection check to tidy up);
+- :class:`ObjectInspector` can look at what the destination stores (to never replace a file by accident);
+- :class:`GetSigner` can sign a time-limited download link to an uploaded object.
 
 A signer only signs: sending belongs to :mod:`desktop_uploader.core.transfer` and
 :mod:`desktop_uploader.core.form_upload`.
@@ -15,16 +17,18 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
 
-from desktop_uploader.core.models import SignedRequest, UploadedPart, UploadTarget
+from desktop_uploader.core.models import SignedRequest, StoredObject, UploadedPart, UploadTarget
 
-__all__ = ["BatchPutSigner", "FormSigner", "MultipartSigner", "ObjectRemover", "PutSigner", "SignedRequest", "Signer",
-           "UploadTarget", "UploadedPart"]
+__all__ = ["BatchPutSigner", "FormSigner", "GetSigner", "MultipartSigner", "ObjectInspector", "ObjectRemover",
+           "PutSigner", "SignedRequest", "Signer", "StoredObject", "UploadTarget", "UploadedPart"]
 
 
 class Signer(ABC):
     """Gets upload links. Implementations raise UploadError with a Failure on any problem."""
 
     name: str = "signer"
+    # The destination's rule for names already taken (core/overwrite.py); set from the profile.
+    if_exists: str = "overwrite"
 
     @abstractmethod
     def describe(self) -> dict[str, str]:
@@ -86,3 +90,19 @@ class ObjectRemover(Signer):
     @abstractmethod
     def remove_object(self, key: str) -> bool:
         """Delete ``key``; False when not allowed (a normal, reported outcome)."""
+
+
+class ObjectInspector(Signer):
+    @abstractmethod
+    def stored_objects(self, folder: str) -> dict[str, StoredObject]:
+        """Every object directly in ``folder`` ("" for the top, else ending in "/"), by key."""
+
+    @abstractmethod
+    def stored_object(self, key: str) -> StoredObject | None:
+        """The object stored under ``key``, or None."""
+
+
+class GetSigner(Signer):
+    @abstractmethod
+    def sign_get(self, key: str, seconds: int) -> str:
+        """A link that downloads ``key`` for ``seconds``."""

@@ -224,6 +224,9 @@ class EndpointSigner(EndpointClient, BatchPutSigner):
         extra = data.get("headers")
         if isinstance(extra, dict):
             headers.update({str(k).lower(): str(v) for k, v in extra.items()})
+        if "if-none-match" in link.signed_headers:
+            # A service that refuses to replace objects signs this; "*" is the only value S3 takes on a PUT.
+            headers.setdefault("if-none-match", "*")
         expires_at = link.expires_epoch
         if isinstance(data.get("expires_at"), int | float):
             expires_at = float(data["expires_at"])

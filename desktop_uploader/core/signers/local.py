@@ -11,17 +11,18 @@ import botocore.exceptions
 
 from desktop_uploader.core import failure as f
 from desktop_uploader.core import secrets as sec
-from desktop_uploader.core.config import Profile
+from desktop_uploader.core.config import IF_EXISTS_OVERWRITE, Profile
 from desktop_uploader.core.failure import Failure, UploadError
-from desktop_uploader.core.models import SignedRequest, UploadTarget
-from desktop_uploader.core.signers.base import ObjectRemover, PutSigner
+from desktop_uploader.core.models import SignedRequest, StoredObject, UploadTarget
+from desktop_uploader.core.signers.base import GetSigner, ObjectInspector, ObjectRemover, PutSigner
 
 
-class LocalSigner(PutSigner, ObjectRemover):
+class LocalSigner(PutSigner, ObjectRemover, ObjectInspector, GetSigner):
     name = "local"
 
     def __init__(self, profile: Profile, store: sec.SecretStore) -> None:
         self.profile = profile
+        self.if_exists = profile.if_exists
         try:
             key_id = store.get(profile.name, sec.ACCESS_KEY_ID)
             secret = store.get(profile.name, sec.SECRET_ACCESS_KEY)
@@ -48,6 +49,9 @@ class LocalSigner(PutSigner, ObjectRemover):
         )
         self.client: Any = session.client("s3", endpoint_url=profile.s3_endpoint_url or None, config=config)
         self._secrets = tuple(s for s in (secret, token) if s)
+        # botocore learnt to sign If-None-Match into a PutObject link in 1.35; older ones look first instead.
+        shape = self.client.meta.service_model.operation_model("PutObject").input_shape
+        self._signs_if_none_match = shape is not None and "IfNoneMatch" in shape.members
 
     def _headers(self, target: UploadTarget) -> tuple[dict[str, Any], dict[str, str]]:
         params: dict[str, Any] = {"Bucket": self.profile.bucket, "Key": target.key,
@@ -67,6 +71,16 @@ class LocalSigner(PutSigner, ObjectRemover):
 
     def sign_put(self, target: UploadTarget) -> SignedRequest:
         params, headers = self._headers(target)
+        if self.if_exists != IF_EXISTS_OVERWRITE:
+            # The storage itself refuses to replace an object that is there (412), with no extra request.
+            if self._signs_if_none_match:
+                params["IfNoneMatch"] = "*"
+                headers["if-none-match"] = "*"
+            elif self.stored_object(target.key) is not None:
+                raise UploadError(Failure(code="PreconditionFailed", http_status=412, stage=f.STAGE_SIGN,
+                                          signer=self.name, asked={"key": target.key},
+                                          message="An object with this name is already stored (looked up before "
+                                                  "sending, as this botocore cannot sign If-None-Match)."))
         lifetime = self.profile.link_lifetime
         try:
             url = self.client.generate_presigned_url("put_object", Params=params, ExpiresIn=lifetime)
@@ -76,12 +90,56 @@ class LocalSigner(PutSigner, ObjectRemover):
         return SignedRequest(method="PUT", url=url, headers=headers, expires_at=time.time() + lifetime,
                              signer=self.name)
 
+    def sign_get(self, key: str, seconds: int) -> str:
+        try:
+            url: str = self.client.generate_presigned_url(
+                "get_object", Params={"Bucket": self.profile.bucket, "Key": key}, ExpiresIn=min(seconds, 604800))
+        except (botocore.exceptions.BotoCoreError, botocore.exceptions.ClientError) as exc:
+            raise UploadError(Failure(code=f.PROFILE_INVALID, stage=f.STAGE_SIGN, signer=self.name,
+                                      message=f"The download link could not be signed: {exc}")) from None
+        return url
+
     def remove_object(self, key: str) -> bool:
         try:
             self.client.delete_object(Bucket=self.profile.bucket, Key=key)
         except Exception:  # no delete permission is a normal, reported outcome
             return False
         return True
+
+    def stored_objects(self, folder: str) -> dict[str, StoredObject]:
+        found: dict[str, StoredObject] = {}
+        try:
+            pages = self.client.get_paginator("list_objects_v2").paginate(
+                Bucket=self.profile.bucket, Prefix=folder, Delimiter="/")
+            for page in pages:
+                for item in page.get("Contents") or []:
+                    found[str(item["Key"])] = StoredObject(size=int(item.get("Size") or 0),
+                                                           etag=str(item.get("ETag") or ""))
+        except (botocore.exceptions.BotoCoreError, botocore.exceptions.ClientError) as exc:
+            raise UploadError(Failure(code=f.NETWORK_ERROR if isinstance(exc, botocore.exceptions.BotoCoreError)
+                                      else str(exc.response.get("Error", {}).get("Code") or "ListFailed"),
+                                      stage=f.STAGE_SIGN, signer=self.name,
+                                      message=f"The destination's folder '{folder}' could not be listed: {exc}"),
+                              ) from None
+        return found
+
+    def stored_object(self, key: str) -> StoredObject | None:
+        try:
+            answer = self.client.head_object(Bucket=self.profile.bucket, Key=key)
+        except botocore.exceptions.ClientError as exc:
+            status = exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode")
+            if status == 404 or exc.response.get("Error", {}).get("Code") in ("404", "NoSuchKey", "NotFound"):
+                return None
+            raise UploadError(Failure(code=str(exc.response.get("Error", {}).get("Code") or "HeadFailed"),
+                                      http_status=status if isinstance(status, int) else None,
+                                      stage=f.STAGE_SIGN, signer=self.name,
+                                      message=f"Whether '{key}' is already stored could not be checked: {exc}"),
+                              ) from None
+        except botocore.exceptions.BotoCoreError as exc:
+            raise UploadError(Failure(code=f.NETWORK_ERROR, stage=f.STAGE_SIGN, signer=self.name, retryable=True,
+                                      message=f"Whether '{key}' is already stored could not be checked: {exc}"),
+                              ) from None
+        return StoredObject(size=int(answer.get("ContentLength") or 0), etag=str(answer.get("ETag") or ""))
 
     def describe(self) -> dict[str, str]:
         return {"signer": self.name, "bucket": self.profile.bucket, "region": self.profile.region,

@@ -9,6 +9,7 @@ from typing import Any
 import botocore.exceptions
 
 from desktop_uploader.core import failure as f
+from desktop_uploader.core.config import IF_EXISTS_OVERWRITE
 from desktop_uploader.core.failure import Failure, UploadError
 from desktop_uploader.core.models import SignedRequest, UploadedPart, UploadTarget
 from desktop_uploader.core.signers.base import MultipartSigner
@@ -79,14 +80,21 @@ class LocalMultipartSigner(LocalSigner, MultipartSigner):
     def complete_multipart(self, key: str, upload_id: str, parts: list[UploadedPart]) -> str | None:
         body = {"Parts": [{"PartNumber": p.number, "ETag": f'"{p.etag}"'}
                           for p in sorted(parts, key=lambda p: p.number)]}
+        condition = {"IfNoneMatch": "*"} if self.if_exists != IF_EXISTS_OVERWRITE and self._completes_if_none_match() \
+            else {}
         try:
             # botocore turns a 200 answer whose body is an <Error> document into a ClientError.
             answer: dict[str, Any] = self.client.complete_multipart_upload(
-                Bucket=self.profile.bucket, Key=key, UploadId=upload_id, MultipartUpload=body)
+                Bucket=self.profile.bucket, Key=key, UploadId=upload_id, MultipartUpload=body, **condition)
         except (botocore.exceptions.BotoCoreError, botocore.exceptions.ClientError) as exc:
             raise self._error(exc, "join the uploaded parts into the file") from None
         etag = answer.get("ETag")
         return str(etag).strip('"') if etag else None
+
+    def _completes_if_none_match(self) -> bool:
+        """Whether this botocore can make the completion refuse to replace an object that appeared meanwhile."""
+        shape = self.client.meta.service_model.operation_model("CompleteMultipartUpload").input_shape
+        return shape is not None and "IfNoneMatch" in shape.members
 
     def abort_multipart(self, key: str, upload_id: str) -> None:
         try:

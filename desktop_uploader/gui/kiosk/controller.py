@@ -37,7 +37,7 @@ from desktop_uploader.core.engine import Engine, KeyOptions
 from desktop_uploader.core.models import Event, EventKind, Job, JobState
 from desktop_uploader.gui.bridge import EngineBridge
 from desktop_uploader.gui.kiosk.network import SystemNetwork
-from desktop_uploader.kiosk.identity import Identity, IdentityStore
+from desktop_uploader.kiosk.identity import META_INSTALL_ID, Identity, IdentityStore
 from desktop_uploader.kiosk.reachability import Reachability, probe_url
 from desktop_uploader.kiosk.settings import KioskSettings
 from desktop_uploader.kiosk.watch import FolderWatcher, SeenFiles, template_for
@@ -190,6 +190,11 @@ class KioskController(QObject):
     def sending_allowed(self) -> bool:
         return self._allowed
 
+    def owns(self, job: Job) -> bool:
+        """Whether the kiosk queued ``job`` (its files carry this install's id), as opposed to an upload
+        started from the command line on the same computer."""
+        return job.metadata.get(META_INSTALL_ID) == self._identity.install_id
+
     def start(self) -> None:
         """Resume the queue left from last time and start checking the network; watching starts once an
         operator is known (see :meth:`start_watching`)."""
@@ -197,7 +202,7 @@ class KioskController(QObject):
             return
         self._started = True
         done = self.engine.jobs((JobState.DONE,))
-        finished = [j.finished_at for j in done if j.finished_at]
+        finished = [j.finished_at for j in done if j.finished_at and self.owns(j)]
         self._last_sent_at = max(finished) if finished else None
         # Jobs paused by a previous kiosk session (offline at quit) go back to the queue; if we are
         # still offline the first check pauses them again before much is tried.
@@ -297,7 +302,7 @@ class KioskController(QObject):
 
     def retry_attention(self) -> list[int]:
         """Try the files that need attention once more (the operator pressed "Try again")."""
-        failed = [j.id for j in self.engine.jobs((JobState.FAILED,))]
+        failed = [j.id for j in self.engine.jobs((JobState.FAILED,)) if self.owns(j)]
         if not failed:
             return []
         changed = self.engine.retry(failed)
@@ -308,7 +313,7 @@ class KioskController(QObject):
     def retry_waiting_failures(self) -> list[int]:
         if not self._allowed:
             return []
-        ids = [j.id for j in self.engine.jobs((JobState.FAILED,)) if retries_by_itself(j)]
+        ids = [j.id for j in self.engine.jobs((JobState.FAILED,)) if retries_by_itself(j) and self.owns(j)]
         return self.engine.retry(ids) if ids else []
 
     # -- network ----------------------------------------------------------------------------------------
@@ -388,16 +393,18 @@ class KioskController(QObject):
         return self.status
 
     def _compute_status(self) -> KioskStatus:
-        counts = self.engine.counts()
-        waiting = counts.get(JobState.QUEUED, 0) + counts.get(JobState.PAUSED, 0)
-        sending = counts.get(JobState.SIGNING, 0) + counts.get(JobState.UPLOADING, 0)
-        attention = 0
-        if counts.get(JobState.FAILED, 0):
-            for job in self.engine.jobs((JobState.FAILED,)):
-                if retries_by_itself(job):
-                    waiting += 1
-                else:
-                    attention += 1
+        # Only the kiosk's own files count: old command-line uploads on this computer are not its business.
+        waiting = sending = attention = 0
+        for job in self.engine.jobs([s for s in JobState if not s.finished] + [JobState.FAILED]):
+            if not self.owns(job):
+                continue
+            if job.state in (JobState.QUEUED, JobState.PAUSED) or (job.state is JobState.FAILED
+                                                                   and retries_by_itself(job)):
+                waiting += 1
+            elif job.state is JobState.FAILED:
+                attention += 1
+            else:
+                sending += 1
         if not self._allowed:
             # Held back: a transfer being stopped is waiting too, not sending.
             waiting, sending = waiting + sending, 0

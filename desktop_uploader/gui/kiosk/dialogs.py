@@ -5,11 +5,12 @@ They are opened with ``open()`` (window-modal, no nested event loop) and report 
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Callable
 
-from PySide6.QtCore import QCoreApplication, Qt, QTimer, Signal
-from PySide6.QtGui import QCloseEvent, QKeyEvent
+from PySide6.QtCore import QCoreApplication, QRegularExpression, Qt, QTimer, Signal
+from PySide6.QtGui import QCloseEvent, QKeyEvent, QRegularExpressionValidator
 from PySide6.QtWidgets import (
     QBoxLayout,
     QDialog,
@@ -23,7 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_uploader.kiosk.identity import clean_name
-from desktop_uploader.kiosk.pin import PinError, PinStore, check_pin_format
+from desktop_uploader.kiosk.pin import MAX_PIN_LENGTH, PinError, PinStore, check_pin_format
 
 TOUCH_HEIGHT = 64  # px: comfortably larger than a fingertip
 BIG_FONT = 1.6  # times the application's font size
@@ -67,6 +68,46 @@ def _wait_text(seconds: float) -> str:
     return QCoreApplication.translate("PinDialog", "{count} seconds").format(count=seconds)
 
 
+class Keypad(QWidget):
+    """Digits, Clear and Delete for fingers: types into whichever of ``fields`` has the focus (the keys never
+    take it), else into the first."""
+
+    def __init__(self, fields: list[QLineEdit], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._fields = fields
+        pad = QGridLayout(self)
+        pad.setContentsMargins(0, 0, 0, 0)
+        for i, digit in enumerate("123456789"):
+            pad.addWidget(self._key(digit, functools.partial(self._type, digit)), i // 3, i % 3)
+        pad.addWidget(self._key(QCoreApplication.translate("PinDialog", "Clear"), lambda: self.field().clear()),
+                      3, 0)
+        pad.addWidget(self._key("0", functools.partial(self._type, "0")), 3, 1)
+        back = self._key("⌫", lambda: self.field().backspace())
+        # The symbol alone means nothing to a screen reader.
+        back.setAccessibleName(QCoreApplication.translate("PinDialog", "Delete last digit"))
+        pad.addWidget(back, 3, 2)
+
+    def _key(self, text: str, press: Callable[[], None]) -> QPushButton:
+        button = touch_button(text, self)
+        button.setMinimumWidth(TOUCH_HEIGHT)
+        button.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # the field being typed into keeps the focus
+        button.clicked.connect(press)
+        return button
+
+    def _type(self, digit: str) -> None:
+        self.field().insert(digit)
+
+    def field(self) -> QLineEdit:
+        focused = self.window().focusWidget()  # the field last given the focus in this dialog
+        return focused if isinstance(focused, QLineEdit) and focused in self._fields else self._fields[0]
+
+
+def digits_only(edit: QLineEdit) -> None:
+    """A new PIN is digits: what the keypad types, and what any on-screen keyboard should offer."""
+    edit.setValidator(QRegularExpressionValidator(QRegularExpression(rf"\d{{0,{MAX_PIN_LENGTH}}}"), edit))
+    edit.setInputMethodHints(Qt.InputMethodHint.ImhDigitsOnly)
+
+
 class PinDialog(QDialog):
     """Asks for the admin PIN; ``accepted`` fires only for the right one."""
 
@@ -94,19 +135,8 @@ class PinDialog(QDialog):
         self.message.setWordWrap(True)
         enlarge(self.message, 1.2)
         layout.addWidget(self.message)
-        pad = QGridLayout()
-        for i, digit in enumerate("123456789"):
-            pad.addWidget(self._key(digit), i // 3, i % 3)
-        clear = touch_button(self.tr("Clear"), self)
-        clear.clicked.connect(self.field.clear)
-        pad.addWidget(clear, 3, 0)
-        pad.addWidget(self._key("0"), 3, 1)
-        back = touch_button("⌫", self)
-        # The symbol alone means nothing to a screen reader.
-        back.setAccessibleName(self.tr("Delete last digit"))
-        back.clicked.connect(self.field.backspace)
-        pad.addWidget(back, 3, 2)
-        layout.addLayout(pad)
+        self.keypad = Keypad([self.field], self)
+        layout.addWidget(self.keypad)
         buttons = QHBoxLayout()
         self.cancel_button = touch_button(self.tr("Cancel"), self)
         self.cancel_button.clicked.connect(self.reject)
@@ -120,12 +150,6 @@ class PinDialog(QDialog):
         self._tick.setInterval(1000)
         self._tick.timeout.connect(self._show_lockout)
         self._show_lockout()
-
-    def _key(self, digit: str) -> QPushButton:
-        button = touch_button(digit, self)
-        button.setMinimumWidth(TOUCH_HEIGHT)
-        button.clicked.connect(lambda: self.field.insert(digit))
-        return button
 
     def _show_lockout(self) -> bool:
         """Disable entry while locked out; True if locked."""
@@ -178,9 +202,9 @@ class NewPinDialog(QDialog):
         self._cancellable = cancellable
         self.setWindowTitle(self.tr("Set the admin PIN"))
         self.setModal(True)
-        self.setMinimumSize(520, 340)
+        self.setMinimumSize(520, 720)
         layout = QVBoxLayout(self)
-        intro = QLabel(self.tr("Choose the admin PIN that protects settings and quitting. "
+        intro = QLabel(self.tr("Choose the admin PIN (digits) that protects settings and quitting. "
                                "Field staff should not know it."), self)
         intro.setWordWrap(True)
         enlarge(intro, 1.2)
@@ -192,13 +216,19 @@ class NewPinDialog(QDialog):
             edit.setPlaceholderText(hint)
             edit.setAccessibleName(hint)
             edit.setMinimumHeight(TOUCH_HEIGHT)
+            edit.setAlignment(Qt.AlignmentFlag.AlignCenter)
+            digits_only(edit)
             enlarge(edit, 1.6)
             layout.addWidget(edit)
+        self.first.returnPressed.connect(self.second.setFocus)
         self.second.returnPressed.connect(self.submit)
         self.message = QLabel("", self)
         self.message.setWordWrap(True)
         layout.addWidget(self.message)
+        self.keypad = Keypad([self.first, self.second], self)  # the same keys as when the PIN is asked for
+        layout.addWidget(self.keypad)
         self.ok_button = add_buttons(self, layout, self.tr("Save PIN"), self.submit, cancellable=cancellable)
+        self.first.setFocus()
 
     def submit(self) -> None:
         first, second = self.first.text(), self.second.text()

@@ -10,7 +10,12 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersisten
 
 from desktop_uploader.core.models import Event, EventKind, Job, JobState
 from desktop_uploader.gui.kiosk.controller import KioskController, KioskStatus, NetState, describe_job
+from desktop_uploader.gui.queue_model import state_icon
 
+# An icon beside each state, readable from arm's length and without colour.
+_STATE_ICONS = {JobState.DONE: "done", JobState.FAILED: "failed", JobState.UPLOADING: "resume",
+                JobState.SIGNING: "resume", JobState.QUEUED: "pause", JobState.PAUSED: "pause",
+                JobState.CANCELLED: "cancel"}
 COLUMN_FILE = 0
 COLUMN_STATE = 1
 # Finished files from longer ago than this are not listed: the list is about today's work.
@@ -56,6 +61,8 @@ class KioskFileModel(QAbstractTableModel):
             return Path(job.path).name if index.column() == COLUMN_FILE else self.state_text(job)
         if role == Qt.ItemDataRole.ToolTipRole:
             return f"{job.path}\n→ {job.key}"
+        if role == Qt.ItemDataRole.DecorationRole and index.column() == COLUMN_STATE:
+            return state_icon(_STATE_ICONS.get(job.state, "pause"))
         return None
 
     # -- reading (also for tests) -------------------------------------------------------------------------
@@ -72,9 +79,9 @@ class KioskFileModel(QAbstractTableModel):
     # -- updates ------------------------------------------------------------------------------------------
     def reload(self) -> None:
         cutoff = time.time() - SHOW_FINISHED_SECONDS
-        jobs = [j for j in self._engine.jobs()
-                if (j.state is not JobState.DONE and j.state is not JobState.CANCELLED)
-                or (j.finished_at or j.updated_at) >= cutoff]
+        jobs = [j for j in self._engine.jobs() if self._controller.owns(j) and (
+                (j.state is not JobState.DONE and j.state is not JobState.CANCELLED)
+                or (j.finished_at or j.updated_at) >= cutoff)]
         jobs.sort(key=lambda j: (j.created_at, j.id), reverse=True)
         self.beginResetModel()
         self._jobs = {j.id: j for j in jobs[:MAX_ROWS]}
@@ -109,7 +116,7 @@ class KioskFileModel(QAbstractTableModel):
             if event.kind is not EventKind.STARTED:
                 self._percent.pop(jid, None)
             job = self._engine.job(jid)
-            if job is None:
+            if job is None or not self._controller.owns(job):
                 continue
             if jid in self._jobs:
                 self._jobs[jid] = job

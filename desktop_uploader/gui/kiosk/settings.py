@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 
-from PySide6.QtCore import QCoreApplication, Signal
+from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QListWidget,
+    QListWidgetItem,
     QVBoxLayout,
     QWidget,
 )
@@ -45,13 +46,15 @@ class KioskSettingsDialog(QDialog):
     saved = Signal(object)  # the KioskSettings now in effect (locked values laid over)
 
     def __init__(self, user_config: Config, locked: LockedConfig, pins: PinStore,
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None, *, running: KioskSettings | None = None) -> None:
         super().__init__(parent)
         self.user_config = user_config
         self.locked = locked
         self.pins = pins
         self.effective_config = apply_locked(user_config, locked)
         current = kiosk_settings(self.effective_config)
+        # Folders given on the command line (--watch) are watched too: shown, but not saved as settings.
+        self.given_folders = [f for f in (running.watch_folders if running else []) if f not in current.watch_folders]
         self.setWindowTitle(self.tr("Kiosk settings"))
         self.setModal(True)
         self.setMinimumSize(760, 640)
@@ -80,6 +83,13 @@ class KioskSettingsDialog(QDialog):
         box.setContentsMargins(0, 0, 0, 0)
         self.folders = QListWidget(folders)
         self.folders.addItems(current.watch_folders)
+        for folder in self.given_folders:
+            item = QListWidgetItem(self.tr("{folder} (from the command line)").format(folder=folder))
+            item.setData(Qt.ItemDataRole.UserRole, folder)
+            item.setFlags(Qt.ItemFlag.ItemIsEnabled)  # not selectable, so not removable here
+            item.setToolTip(self.tr("Watched because kiosk mode was started with --watch; change the command "
+                                    "line to stop watching it."))
+            self.folders.addItem(item)
         box.addWidget(self.folders)
         row = QHBoxLayout()
         self.add_folder = touch_button(self.tr("Add folder…"), folders)
@@ -184,7 +194,8 @@ class KioskSettingsDialog(QDialog):
         return dataclasses.replace(
             kiosk_settings(self.user_config),
             profile=self.profile.currentText(),
-            watch_folders=[self.folders.item(i).text() for i in range(self.folders.count())],
+            watch_folders=[item.text() for item in (self.folders.item(i) for i in range(self.folders.count()))
+                           if item.data(Qt.ItemDataRole.UserRole) is None],
             stable_seconds=float(self.stable.value()),
             after_upload=str(self.after.currentData()),
             sent_folder=self.sent_folder.text().strip(),
@@ -199,6 +210,8 @@ class KioskSettingsDialog(QDialog):
         try:
             save_kiosk_settings(self.user_config, self.wanted(), self.locked)
             effective = kiosk_settings(apply_locked(self.user_config, self.locked))
+            if "watch_folders" not in self.locked.kiosk:  # the command line's folders stay watched
+                effective.watch_folders += [f for f in self.given_folders if f not in effective.watch_folders]
             effective.validate()
         except (LockdownError, OSError) as exc:
             self.message.setText(str(exc))

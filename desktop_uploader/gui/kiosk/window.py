@@ -16,7 +16,7 @@ import logging
 import os
 from collections.abc import Callable, Sequence
 
-from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, QModelIndex, QObject, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QGuiApplication, QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -34,7 +34,10 @@ from desktop_uploader.core.config import Config, ConfigError, ProfileError
 from desktop_uploader.core.factory import open_engine
 from desktop_uploader.core.locked import LockdownError, LockedConfig
 from desktop_uploader.core.store import StoreError
+from desktop_uploader.gui.destination_chooser import destination_words
+from desktop_uploader.gui.details_dialog import DetailsDialog
 from desktop_uploader.gui.kiosk.controller import KioskController, KioskStatus, NetState
+from desktop_uploader.gui.kiosk.counts import KioskCounts
 from desktop_uploader.gui.kiosk.dialogs import (
     TOUCH_HEIGHT,
     NewPinDialog,
@@ -46,6 +49,7 @@ from desktop_uploader.gui.kiosk.dialogs import (
 from desktop_uploader.gui.kiosk.model import KioskFileModel
 from desktop_uploader.gui.kiosk.network import SystemNetwork
 from desktop_uploader.gui.kiosk.settings import KioskSettingsDialog
+from desktop_uploader.gui.queue_model import Row
 from desktop_uploader.gui.resources import install_translator
 from desktop_uploader.kiosk.identity import Identity, IdentityStore
 from desktop_uploader.kiosk.pin import PinError, PinStore
@@ -99,9 +103,16 @@ class KioskWindow(QMainWindow):
         font.setBold(True)
         self.status_label.setFont(font)
         layout.addWidget(self.status_label)
+        self.counts = KioskCounts(central)
+        layout.addWidget(self.counts)
         self.info_label = QLabel("", central)
         self.info_label.setWordWrap(True)
         layout.addWidget(self.info_label)
+        # What is watched and where its files go, on screen all day.
+        self.where_label = QLabel("", central)
+        self.where_label.setWordWrap(True)
+        self.where_label.setAccessibleName(self.tr("Watched folders and destination"))
+        layout.addWidget(self.where_label)
 
         self.model = KioskFileModel(controller, self)
         self.view = QTableView(central)
@@ -116,26 +127,12 @@ class KioskWindow(QMainWindow):
         self.view.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         self.view.setAlternatingRowColors(True)
         self.view.setWordWrap(False)
+        self.view.setIconSize(QSize(TOUCH_HEIGHT // 2, TOUCH_HEIGHT // 2))
+        self.view.clicked.connect(self.show_details)  # a tap on a row tells its whole story
+        self.details_dialog: DetailsDialog | None = None
         layout.addWidget(self.view, 1)
 
-        buttons = QHBoxLayout()
-        self.retry_button = touch_button(self.tr("Try again"), central)
-        self.retry_button.setToolTip(self.tr("Send the files that need attention once more"))
-        self.retry_button.clicked.connect(self.retry)
-        self.operator_button = touch_button(self.tr("Change operator"), central)
-        self.operator_button.clicked.connect(self.change_operator)
-        self.settings_button = touch_button(self.tr("Settings"), central)
-        self.settings_button.clicked.connect(self.request_settings)
-        self.fullscreen_button = touch_button(self.tr("Leave full screen"), central)
-        self.fullscreen_button.clicked.connect(self.toggle_fullscreen)
-        self.quit_button = touch_button(self.tr("Quit"), central)
-        self.quit_button.clicked.connect(self.request_quit)
-        for button in (self.retry_button, self.operator_button):
-            buttons.addWidget(button)
-        buttons.addStretch(1)
-        for button in (self.settings_button, self.fullscreen_button, self.quit_button):
-            buttons.addWidget(button)
-        layout.addLayout(buttons)
+        layout.addLayout(self._build_buttons(central))
         self.setCentralWidget(central)
 
         controller.status_changed.connect(self._show_status)
@@ -147,6 +144,29 @@ class KioskWindow(QMainWindow):
             app.installEventFilter(self)
         if isinstance(app, QGuiApplication):
             app.commitDataRequest.connect(self._session_ending)
+
+    def _build_buttons(self, central: QWidget) -> QHBoxLayout:
+        """The big buttons along the bottom: the field worker's at the left, the admin's at the right."""
+        fullscreen = self._want_fullscreen
+        buttons = QHBoxLayout()
+        self.retry_button = touch_button(self.tr("Try again"), central)
+        self.retry_button.setToolTip(self.tr("Send the files that need attention once more"))
+        self.retry_button.clicked.connect(self.retry)
+        self.operator_button = touch_button(self.tr("Change operator"), central)
+        self.operator_button.clicked.connect(self.change_operator)
+        self.settings_button = touch_button(self.tr("Settings"), central)
+        self.settings_button.clicked.connect(self.request_settings)
+        self.fullscreen_button = touch_button(self.tr("Leave full screen") if fullscreen else self.tr("Full screen"),
+                                              central)
+        self.fullscreen_button.clicked.connect(self.toggle_fullscreen)
+        self.quit_button = touch_button(self.tr("Quit"), central)
+        self.quit_button.clicked.connect(self.request_quit)
+        for button in (self.retry_button, self.operator_button):
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        for button in (self.settings_button, self.fullscreen_button, self.quit_button):
+            buttons.addWidget(button)
+        return buttons
 
     # -- start ------------------------------------------------------------------------------------------
     def begin(self) -> None:
@@ -194,6 +214,7 @@ class KioskWindow(QMainWindow):
     # -- status -----------------------------------------------------------------------------------------
     def _show_status(self, status: KioskStatus) -> None:
         self.status_label.setText(status.text)
+        self.counts.show_status(status)
         self.retry_button.setEnabled(status.attention > 0)
         self._show_info()
 
@@ -209,6 +230,22 @@ class KioskWindow(QMainWindow):
             net = f"{net} ({medium})"
         parts.append(net)
         self.info_label.setText(" · ".join(parts))
+        settings = self.controller.settings
+        folders = ", ".join(settings.watch_folders) or self.tr("no folder yet (set one in Settings)")
+        self.where_label.setText(self.tr("Watching: {folders}\nSending to: {destination}").format(
+            folders=folders, destination=destination_words(self.controller.profile)))
+
+    def show_details(self, index: QModelIndex) -> None:
+        """The tapped file in full: where it goes and, when it failed, why and what to do."""
+        if not index.isValid():
+            return
+        job = self.model.job_at(index.row())
+        dialog = DetailsDialog(Row.from_job(job), self, profile=self.controller.profile)
+        enlarge(dialog, 1.2)
+        dialog.retry_requested.connect(lambda job_id: self.controller.engine.retry([job_id]))
+        dialog.finished.connect(dialog.deleteLater)  # a kiosk runs for days: closed dialogs must not pile up
+        self.details_dialog = dialog
+        dialog.open()
 
     def retry(self) -> None:
         self.controller.retry_attention()
@@ -257,7 +294,7 @@ class KioskWindow(QMainWindow):
         self.showFullScreen()
 
     def _open_settings(self) -> None:
-        dialog = KioskSettingsDialog(self.user_config, self.locked, self.pins, self)
+        dialog = KioskSettingsDialog(self.user_config, self.locked, self.pins, self, running=self.controller.settings)
         dialog.saved.connect(self._settings_saved)
         dialog.finished.connect(dialog.deleteLater)  # a kiosk runs for days: closed dialogs must not pile up
         self.settings_dialog = dialog

@@ -116,10 +116,9 @@ class DestinationTab(QWidget):
         for style in ADDRESSING_STYLES:
             self.addressing_combo.addItem(style, style)
         lf.addRow(self.tr("Addressing st&yle:"), self.addressing_combo)
-        keep = self.tr("Saved in the keychain; type to replace")
-        self.access_key_edit = line_edit(self.tr("Access key ID"), keep)
+        self.access_key_edit = line_edit(self.tr("Access key ID"))
         lf.addRow(self.tr("Access key &ID:"), self.access_key_edit)
-        self.secret_key_edit = line_edit(self.tr("Secret access key"), keep)
+        self.secret_key_edit = line_edit(self.tr("Secret access key"))
         self.secret_key_edit.setEchoMode(QLineEdit.EchoMode.Password)
         lf.addRow(self.tr("&Secret access key:"), self.secret_key_edit)
         note = QLabel(self.tr("Keys are stored in the system keychain only and are never shown again."))
@@ -160,8 +159,19 @@ class DestinationTab(QWidget):
         return rows
 
     # -- form <-> profile ---------------------------------------------------------------------------
-    def load(self, p: Profile, *, new: bool) -> None:
-        """Show ``p``; only a destination not saved yet (``new``) can still be renamed."""
+    def show_keys_stored(self, stored: bool) -> None:
+        """Say in the key fields whether the keychain holds this destination's keys already."""
+        if stored:
+            hint = self.tr("Saved in the keychain; type to replace")
+            self.access_key_edit.setPlaceholderText(hint)
+            self.secret_key_edit.setPlaceholderText(hint)
+        else:
+            self.access_key_edit.setPlaceholderText(self.tr("Required, e.g. AKIA…"))
+            self.secret_key_edit.setPlaceholderText(self.tr("Required"))
+
+    def load(self, p: Profile, *, new: bool, keys_stored: bool = False) -> None:
+        """Show ``p``; only a destination not saved yet (``new``) can still be renamed; ``keys_stored`` says
+        whether its access keys are in the keychain."""
         self.name_edit.setText(p.name)
         self.name_edit.setReadOnly(not new)
         self.name_edit.setToolTip("" if new else
@@ -184,6 +194,7 @@ class DestinationTab(QWidget):
         self.addressing_combo.setCurrentIndex(max(0, self.addressing_combo.findData(p.addressing_style)))
         self.access_key_edit.clear()
         self.secret_key_edit.clear()
+        self.show_keys_stored(keys_stored)
         self.insecure_check.setChecked(p.allow_insecure_http)
 
     def commit(self, p: Profile, pending: dict[str, str]) -> None:

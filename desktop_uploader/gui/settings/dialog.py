@@ -51,6 +51,7 @@ class SettingsDialog(QDialog):
         self._new: set[str] = set()
         self._removed: set[str] = set()
         self._pending: dict[str, dict[str, str]] = {}
+        self._keys_stored: dict[str, bool] = {}  # by destination: its access keys are in the keychain
         self._default = shown.default_profile
         self._current: str | None = None
         self._loading = False  # the list of destinations is being filled in
@@ -220,8 +221,23 @@ class SettingsDialog(QDialog):
             self._refresh_list(select=self._current)
 
     # -- form <-> profile ---------------------------------------------------------------------------
+    def keys_stored(self, name: str) -> bool:
+        """Whether the keychain holds the access key ID and secret of a saved destination. A new one has
+        none: whatever is stored under its name was left by a destination removed before."""
+        if name in self._new:
+            return False
+        if name not in self._keys_stored:
+            try:
+                self._keys_stored[name] = bool(self._secrets.get(name, sec.ACCESS_KEY_ID)) and bool(
+                    self._secrets.get(name, sec.SECRET_ACCESS_KEY))
+            except sec.KeychainError:
+                self._keys_stored[name] = False
+        return self._keys_stored[name]
+
     def _load_form(self, p: Profile) -> None:
-        self.destination.load(p, new=p.name in self._new)
+        pending = self._pending.get(p.name, {})
+        typed = bool(pending.get(sec.ACCESS_KEY_ID)) and bool(pending.get(sec.SECRET_ACCESS_KEY))
+        self.destination.load(p, new=p.name in self._new, keys_stored=typed or self.keys_stored(p.name))
         self.names.load(p)
         self.transfers.load(p)
         locked = self.locked_fields(p.name)
@@ -356,9 +372,10 @@ class SettingsDialog(QDialog):
             except ProfileError as exc:
                 self.show_error(exc.reason if exc.field != "?" else str(exc), name, exc.field)
                 return False
-            if profile.kind == KIND_LOCAL and name in self._new:
+            if profile.kind == KIND_LOCAL:
                 given = self._pending.get(name, {})
-                if not given.get(sec.ACCESS_KEY_ID) or not given.get(sec.SECRET_ACCESS_KEY):
+                stored = self.keys_stored(name)
+                if not (given.get(sec.ACCESS_KEY_ID) or stored) or not (given.get(sec.SECRET_ACCESS_KEY) or stored):
                     self.show_error(self.tr("Enter the access key ID and the secret access key."), name,
                                     "access_key")
                     self.tabs.setCurrentIndex(0)
@@ -369,6 +386,12 @@ class SettingsDialog(QDialog):
     def _store_secrets(self) -> bool:
         """Put the secrets typed into the keychain; False (and the reason shown) if it refuses."""
         try:
+            for name in self._new:
+                # Secrets a removed destination of the same name left behind must not come back with it.
+                # Without a keychain nothing can have been left, and nothing can be read back either.
+                old_headers = tuple(self._profiles[name].secret_headers) if name in self._profiles else ()
+                with contextlib.suppress(sec.KeychainError):
+                    self._secrets.delete_profile(name, old_headers)
             for name, values in self._pending.items():
                 if name not in self._profiles:
                     continue

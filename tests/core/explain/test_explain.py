@@ -17,7 +17,8 @@ def test_to_dict_round_trip_and_json() -> None:
     f = upload_failure(status=403, body=s3_xml("AccessDenied", "Access Denied"))
     ex = explain(f, link=link())
     data = ex.to_dict()
-    assert set(data) == {"code", "summary", "cause", "action", "admin_action", "retryable", "fixed_by", "details"}
+    assert set(data) == {"code", "summary", "cause", "action", "admin_action", "retryable", "fixed_by", "retrying",
+                         "details"}
     assert data["fixed_by"] == "storage_admin"
     json.dumps(data)  # JSON-serialisable as it is stored in failure.explanation
     back = Explanation.from_dict(json.loads(json.dumps(data)))

@@ -106,7 +106,8 @@ def test_expired_link(seaweed: Any, bucket: str) -> None:
     assert ex.code == "AccessDenied.expired"
     assert ex.retryable
     assert "valid for 1 second" in ex.cause
-    assert ex.summary == "The upload link ran out of time. The app will get a new one and try again."
+    assert ex.summary == "The upload link ran out of time."
+    assert ex.retrying == "The app will get a new one and try again."
 
 
 def test_read_only_identity(seaweed: Any, bucket: str) -> None:

@@ -180,6 +180,7 @@ SCENARIOS: dict[str, Callable[[], Texts]] = {
         403, "SignatureDoesNotMatch", SDNM, signed=link(path="/photos/my%20cat%2B1.jpg"),
         asked={"key": "photos/my cat+1.jpg"}),
     "SignatureDoesNotMatch.credentials": lambda: _s3(403, "SignatureDoesNotMatch", SDNM),
+    "SignatureDoesNotMatch.local_secret": lambda: _s3(403, "SignatureDoesNotMatch", SDNM, signer="local"),
     "SignatureDoesNotMatch": lambda: _explained(bare_failure(403, s3_xml("SignatureDoesNotMatch", SDNM))),
     # --- AccessDenied, by cause ---
     "AccessDenied.no_permission": lambda: _s3(403, "AccessDenied", "Access Denied"),
@@ -206,6 +207,9 @@ SCENARIOS: dict[str, Callable[[], Texts]] = {
     # --- credentials and tokens ---
     "InvalidAccessKeyId": lambda: _s3(
         403, "InvalidAccessKeyId", "The AWS Access Key Id you provided does not exist in our records."),
+    "InvalidAccessKeyId.local": lambda: _s3(
+        403, "InvalidAccessKeyId", "The AWS Access Key Id you provided does not exist in our records.",
+        signer="local"),
     "InvalidAccessKeyId.temporary_without_token": lambda: _s3(
         403, "InvalidAccessKeyId", "The AWS Access Key Id you provided does not exist in our records.",
         signed=link(**ASIA)),

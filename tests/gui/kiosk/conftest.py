@@ -31,6 +31,7 @@ QUICK_RETRY = RetryPolicy(max_attempts=2, base_delay=0.05, max_delay=0.1)
 @dataclass
 class KioskOptions:
     watch: list[Path] = field(default_factory=list)
+    given_watch: list[Path] = field(default_factory=list)  # as `kiosk --watch` gives them, not in the settings
     kiosk: dict[str, Any] = field(default_factory=dict)  # extra kiosk settings
     locked: LockedConfig = field(default_factory=LockedConfig)
     pin: str | None = PIN
@@ -67,6 +68,7 @@ def kiosk_factory(qtbot: QtBot) -> Iterator[KioskFactory]:
         config.save()
         effective = apply_locked(config, opts.locked)
         settings = kiosk_settings(effective)
+        settings.watch_folders += [str(p) for p in opts.given_watch]
         pins = PinStore(clock=opts.clock or time.time,
                         policy=LockoutPolicy(free_attempts=2, base_seconds=30, max_seconds=600),
                         fixed_record=opts.locked.admin_pin)

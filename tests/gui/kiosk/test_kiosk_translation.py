@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from defusedxml import ElementTree
-from PySide6.QtCore import QCoreApplication, QLocale, Qt, QTranslator
+from PySide6.QtCore import QLocale, Qt, QTranslator
 from pytestqt.qtbot import QtBot
 
 from desktop_uploader import resource_files
@@ -99,7 +99,7 @@ def test_kiosk_shows_german_with_the_german_translator(qtbot: QtBot, kiosk_facto
         assert describe_job(failed_job(), NetState.ONLINE) == "Aufmerksamkeit erforderlich: Access Denied"
         shut(window)
     finally:
-        QCoreApplication.removeTranslator(translator)
+        translator.remove()
 
     english = kiosk_factory(offline_profile())
     assert english.windowTitle() == "Desktop Uploader — kiosk"

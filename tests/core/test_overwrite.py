@@ -1,0 +1,185 @@
+"""No file replaces another by accident: each destination's rule for names already taken, against SeaweedFS.
+
+Local signing lists the folder when files are queued and signs ``If-None-Match: *`` into every link, so the
+storage itself refuses a replacement that races in later; a signing service whose links sign that header is
+handled at send time alone.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+
+from desktop_uploader.core.engine import KeyOptions
+from desktop_uploader.core.models import EventKind, JobState
+from tests.core.helpers import endpoint_profile, local_profile, make_engine, run_all, store_credentials
+
+IN = KeyOptions(prefix="in")  # what the window and the command line pass from a destination's folder
+
+
+def _body(seaweed: Any, bucket: str, key: str) -> bytes:
+    data: bytes = seaweed.client().get_object(Bucket=bucket, Key=key)["Body"].read()
+    return data
+
+
+def _keys(seaweed: Any, bucket: str) -> set[str]:
+    return {o["Key"] for o in seaweed.client().list_objects_v2(Bucket=bucket).get("Contents", [])}
+
+
+@pytest.fixture
+def local(seaweed: Any, bucket: str, memory_keyring: Any) -> Any:
+    def make(if_exists: str) -> Any:
+        profile = local_profile(seaweed, bucket, if_exists=if_exists)
+        store_credentials(profile.name, seaweed.admin)
+        return profile
+    return make
+
+
+def test_skip_leaves_out_the_same_file_and_reports_a_different_one(seaweed: Any, bucket: str, local: Any,
+                                                                   tmp_path: Path) -> None:
+    profile = local("skip")
+    (tmp_path / "notes.txt").write_bytes(b"first version\n")
+    engine, _ = make_engine(tmp_path / "q.db", [profile])
+    try:
+        [job] = run_all(engine, [tmp_path / "notes.txt"], profile.name, keys=IN)
+        assert job.state is JobState.DONE and job.key == "in/notes.txt"
+
+        again = engine.add_paths([tmp_path / "notes.txt"], profile.name, keys=IN)  # the same file once more
+        assert again.jobs == [] and again.already_there == [(str(tmp_path / "notes.txt"), "in/notes.txt")]
+
+        (tmp_path / "notes.txt").write_bytes(b"an edited version\n")
+        edited = engine.add_paths([tmp_path / "notes.txt"], profile.name, keys=IN)
+        assert edited.jobs == [] and len(edited.problems) == 1
+        assert "A different file is already stored as 'in/notes.txt'" in edited.problems[0].reason
+    finally:
+        engine.close()
+    assert _body(seaweed, bucket, "in/notes.txt") == b"first version\n"
+
+
+def test_rename_keeps_both(seaweed: Any, bucket: str, local: Any, tmp_path: Path) -> None:
+    profile = local("rename")
+    engine, _ = make_engine(tmp_path / "q.db", [profile])
+    try:
+        for version in (b"one", b"two", b"three"):
+            (tmp_path / "photo.jpg").write_bytes(version)
+            [job] = run_all(engine, [tmp_path / "photo.jpg"], profile.name, keys=IN)
+            assert job.state is JobState.DONE
+    finally:
+        engine.close()
+    assert _keys(seaweed, bucket) == {"in/photo.jpg", "in/photo (2).jpg", "in/photo (3).jpg"}
+    assert _body(seaweed, bucket, "in/photo (3).jpg") == b"three"
+
+
+def test_overwrite_replaces(seaweed: Any, bucket: str, local: Any, tmp_path: Path) -> None:
+    profile = local("overwrite")
+    engine, _ = make_engine(tmp_path / "q.db", [profile])
+    try:
+        for version in (b"old", b"new"):
+            (tmp_path / "a.txt").write_bytes(version)
+            run_all(engine, [tmp_path / "a.txt"], profile.name, keys=IN)
+    finally:
+        engine.close()
+    assert _keys(seaweed, bucket) == {"in/a.txt"} and _body(seaweed, bucket, "in/a.txt") == b"new"
+
+
+@pytest.mark.parametrize(("if_exists", "racing", "outcome"), [
+    ("skip", b"same bytes", "already there"),
+    ("skip", b"other bytes", "refused"),
+    ("rename", b"other bytes", "numbered"),
+])
+def test_a_file_stored_after_queueing_is_not_replaced(seaweed: Any, bucket: str, local: Any, tmp_path: Path,
+                                                      if_exists: str, racing: bytes, outcome: str) -> None:
+    profile = local(if_exists)
+    (tmp_path / "r.bin").write_bytes(b"same bytes")
+    engine, recorder = make_engine(tmp_path / "q.db", [profile])
+    try:
+        result = engine.add_paths([tmp_path / "r.bin"], profile.name, keys=IN)
+        seaweed.client().put_object(Bucket=bucket, Key="in/r.bin", Body=racing)  # someone else, meanwhile
+        engine.start()
+        assert engine.wait_idle(60)
+        job = engine.job(result.jobs[0].id)
+    finally:
+        engine.close()
+    assert job is not None
+    if outcome == "already there":
+        assert job.state is JobState.DONE
+        assert recorder.of(EventKind.DONE)[0].extra["already_there"] is True
+    elif outcome == "refused":
+        assert job.state is JobState.FAILED and job.error is not None
+        assert job.error["explanation"]["code"] == "PreconditionFailed.if_none_match"
+        assert "was not replaced" in job.error["explanation"]["summary"]
+    else:
+        assert job.state is JobState.DONE and job.key == "in/r (2).bin"
+        assert _body(seaweed, bucket, "in/r (2).bin") == b"same bytes"
+    assert _body(seaweed, bucket, "in/r.bin") == racing
+
+
+@contextmanager
+def conditional_endpoint(seaweed: Any, bucket: str) -> Iterator[str]:
+    """A signing service that refuses replacements by signing If-None-Match into its links and, like the
+    classic Lambda, answers with the link alone."""
+    client = seaweed.client()
+
+    class Handler(BaseHTTPRequestHandler):
+        def log_message(self, format: str, *args: object) -> None:
+            pass
+
+        def do_GET(self) -> None:
+            query = {k: v[0] for k, v in parse_qs(urlsplit(self.path).query).items()}
+            url = client.generate_presigned_url("put_object", ExpiresIn=300, Params={
+                "Bucket": bucket, "Key": query["filekey"], "ContentType": query["contentType"],
+                "IfNoneMatch": "*"})
+            body = json.dumps({"signed_url": url}).encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/sign"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.mark.parametrize("if_exists", ["skip", "rename"])
+def test_a_signing_service_that_signs_if_none_match(seaweed: Any, bucket: str, tmp_path: Path,
+                                                    if_exists: str) -> None:
+    with conditional_endpoint(seaweed, bucket) as sign_url:
+        profile = endpoint_profile(sign_url, if_exists=if_exists)
+        engine, _ = make_engine(tmp_path / "q.db", [profile])
+        try:
+            for version in (b"first", b"second"):
+                (tmp_path / "doc.txt").write_bytes(version)
+                [job] = run_all(engine, [tmp_path / "doc.txt"], profile.name)
+                assert job.state is JobState.DONE, job.error
+        finally:
+            engine.close()
+    expected = {"doc.txt"} if if_exists == "skip" else {"doc.txt", "doc (2).txt"}
+    assert _keys(seaweed, bucket) == expected
+    assert _body(seaweed, bucket, "doc.txt") == b"first"
+
+
+def test_a_dry_run_plans_without_queueing(seaweed: Any, bucket: str, local: Any, tmp_path: Path) -> None:
+    profile = local("rename")
+    seaweed.client().put_object(Bucket=bucket, Key="in/a.txt", Body=b"there")
+    (tmp_path / "a.txt").write_bytes(b"here")
+    engine, _ = make_engine(tmp_path / "q.db", [profile])
+    try:
+        plan = engine.plan_paths([tmp_path / "a.txt"], profile.name, keys=IN)
+        assert [j.key for j in plan.new_jobs] == ["in/a (2).txt"]
+        assert engine.jobs() == []
+    finally:
+        engine.close()
