@@ -270,14 +270,6 @@ class Engine:
                     return False
                 self._cond.wait(timeout=remaining if remaining is not None else 5.0)
 
-    def reclaim_abandoned(self) -> list[int]:
-        """Jobs another process was sending when it died go back to the queue, for this engine to send."""
-        with self._cond:
-            ids = self.store.recover_interrupted(mine_too=False)
-            if ids:
-                self._cond.notify_all()
-        return ids
-
     def close(self, timeout: float = 10.0) -> None:
         """Stop workers (see stop) and release the signers, the HTTP session and an owned queue database."""
         self.stop(timeout)
@@ -323,22 +315,11 @@ class Engine:
         try:
             self._work(index)
         except Exception as exc:  # the queue cannot be written, or a bug: stop, never hang half-staffed
-            self._stop_broken(index, exc)
-
-    def _stop_broken(self, index: int, exc: Exception) -> None:
-        log.error("upload worker %s stopped: %s", index, exc, exc_info=not isinstance(exc, StoreError))
-        reason = str(exc) if isinstance(exc, StoreError) else f"The upload engine stopped unexpectedly: {exc!r}"
-        with self._cond:
-            self._worker_slots.discard(index)
-            first = self.fatal is None
-            self.fatal = self.fatal or reason
-            self._closing = True
-            controls = list(self._active.values())
-            self._cond.notify_all()
-        for control in controls:
-            control.stop("shutdown")
-        if first:
-            self._emit(Event(EventKind.STOPPED, extra={"reason": reason}))
+            with self._cond:  # transfers still running end with the engine's close()
+                first, self.fatal, self._closing = self.fatal is None, self.fatal or _stopped_by(exc), True
+            if first:
+                self._emit(Event(EventKind.STOPPED, extra={"reason": self.fatal}))
+            self._work(index)  # sees the engine closing: gives up its slot and wakes wait_idle()
 
     def _work(self, index: int) -> None:
         while True:
@@ -469,3 +450,9 @@ def _explained(explainer: Explainer | None, failure: Failure, link: SignedReques
     except Exception:
         log.exception("explaining a failure failed")
         return None
+
+
+def _stopped_by(exc: Exception) -> str:
+    """Why a worker's error stops the engine, in words for the user; a bug is logged with its traceback."""
+    log.error("upload worker stopped: %s", exc, exc_info=not isinstance(exc, StoreError))
+    return str(exc) if isinstance(exc, StoreError) else f"The upload engine stopped unexpectedly: {exc!r}"
