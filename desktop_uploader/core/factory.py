@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import requests
@@ -117,18 +118,20 @@ def engine_settings(effective: Config, profile: Profile | None, locked: LockedCo
 def open_engine(config: Config, *, locked: LockedConfig | None = None, profile: str | None = None,
                 secrets: SecretStore | None = None, options: EngineOptions | None = None,
                 settings: EngineSettings | None = None, profiles: Iterable[str] | None = None,
-                extra: Mapping[str, Profile] | None = None, store: JobStore | None = None) -> Engine:
+                extra: Mapping[str, Profile] | None = None, store: JobStore | None = None,
+                queue_path: Path | None = None) -> Engine:
     """The one recipe that builds the engine for the window, kiosk mode and the command line.
 
     ``config`` is the user's own configuration and ``locked`` the admin's; the engine's settings follow from
     both and the chosen ``profile`` (an ``extra`` profile that lives only for this run counts too) unless a
-    caller passes ``settings`` whole. The engine owns the queue database it opens here and closes it in
+    caller passes ``settings`` whole. The engine owns the queue database it opens here (at ``queue_path``, else
+    the app's own) and closes it in
     ``Engine.close()``; a ``store`` passed in stays the caller's to close."""
     if settings is None:
         effective = effective_config(config, locked)
         chosen = (extra or {}).get(profile or "") or _profile_or_none(effective, profile)
         settings = engine_settings(effective, chosen, locked, options)
-    queue = store or JobStore(queue_db_path())
+    queue = store or JobStore(queue_path or queue_db_path())
     try:
         return Engine(
             queue,

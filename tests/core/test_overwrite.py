@@ -20,7 +20,7 @@ import pytest
 
 from desktop_uploader.core.engine import KeyOptions
 from desktop_uploader.core.models import EventKind, JobState
-from tests.core.helpers import endpoint_profile, local_profile, make_engine, run_all, store_credentials
+from tests.core.helpers import close_engine, endpoint_profile, local_profile, make_engine, run_all, store_credentials
 
 IN = KeyOptions(prefix="in")  # what the window and the command line pass from a destination's folder
 
@@ -60,7 +60,7 @@ def test_skip_leaves_out_the_same_file_and_reports_a_different_one(seaweed: Any,
         assert edited.jobs == [] and len(edited.problems) == 1
         assert "A different file is already stored as 'in/notes.txt'" in edited.problems[0].reason
     finally:
-        engine.close()
+        close_engine(engine)
     assert _body(seaweed, bucket, "in/notes.txt") == b"first version\n"
 
 
@@ -73,7 +73,7 @@ def test_rename_keeps_both(seaweed: Any, bucket: str, local: Any, tmp_path: Path
             [job] = run_all(engine, [tmp_path / "photo.jpg"], profile.name, keys=IN)
             assert job.state is JobState.DONE
     finally:
-        engine.close()
+        close_engine(engine)
     assert _keys(seaweed, bucket) == {"in/photo.jpg", "in/photo (2).jpg", "in/photo (3).jpg"}
     assert _body(seaweed, bucket, "in/photo (3).jpg") == b"three"
 
@@ -86,7 +86,7 @@ def test_overwrite_replaces(seaweed: Any, bucket: str, local: Any, tmp_path: Pat
             (tmp_path / "a.txt").write_bytes(version)
             run_all(engine, [tmp_path / "a.txt"], profile.name, keys=IN)
     finally:
-        engine.close()
+        close_engine(engine)
     assert _keys(seaweed, bucket) == {"in/a.txt"} and _body(seaweed, bucket, "in/a.txt") == b"new"
 
 
@@ -107,7 +107,7 @@ def test_a_file_stored_after_queueing_is_not_replaced(seaweed: Any, bucket: str,
         assert engine.wait_idle(60)
         job = engine.job(result.jobs[0].id)
     finally:
-        engine.close()
+        close_engine(engine)
     assert job is not None
     if outcome == "already there":
         assert job.state is JobState.DONE
@@ -166,7 +166,7 @@ def test_a_signing_service_that_signs_if_none_match(seaweed: Any, bucket: str, t
                 [job] = run_all(engine, [tmp_path / "doc.txt"], profile.name)
                 assert job.state is JobState.DONE, job.error
         finally:
-            engine.close()
+            close_engine(engine)
     expected = {"doc.txt"} if if_exists == "skip" else {"doc.txt", "doc (2).txt"}
     assert _keys(seaweed, bucket) == expected
     assert _body(seaweed, bucket, "doc.txt") == b"first"
@@ -182,4 +182,4 @@ def test_a_dry_run_plans_without_queueing(seaweed: Any, bucket: str, local: Any,
         assert [j.key for j in plan.new_jobs] == ["in/a (2).txt"]
         assert engine.jobs() == []
     finally:
-        engine.close()
+        close_engine(engine)

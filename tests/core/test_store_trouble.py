@@ -13,7 +13,7 @@ import pytest
 from desktop_uploader.core.models import EventKind, JobState, NewJob
 from desktop_uploader.core.paths import data_dir, queue_db_path
 from desktop_uploader.core.store import JobStore, StoreError
-from tests.core.helpers import endpoint_profile, make_engine
+from tests.core.helpers import close_engine, endpoint_profile, make_engine
 from tests.plugins.disk import SmallDisk, fill
 
 
@@ -50,7 +50,7 @@ def test_a_full_disk_mid_batch_stops_the_engine_with_a_reason(tmp_path: Path, sm
         stopped = events.of(EventKind.STOPPED)
         assert len(stopped) == 1 and "is full" in stopped[0].extra["reason"]
     finally:
-        engine.close()
+        close_engine(engine)
     filler.unlink()
     # With space again, every file is still there: finished, or waiting for the next start.
     store = JobStore(disk / "queue.sqlite3")

@@ -19,7 +19,6 @@ from desktop_uploader.core.engine import Engine, KeyOptions
 from desktop_uploader.core.factory import EngineOptions, open_engine
 from desktop_uploader.core.retry import RetryPolicy
 from desktop_uploader.core.secrets import SecretStore, header_field
-from desktop_uploader.core.store import JobStore
 from desktop_uploader.devserver import SeaweedServer
 from desktop_uploader.endpoint.devices import Device as TableEntry
 from desktop_uploader.endpoint.devices import DeviceTable, new_token, read_table_file, token_digest, write_table_file
@@ -79,8 +78,9 @@ class Fleet:
         config.put(profile)
         SecretStore().set(name, header_field("x-api-key"), token)
         identity = IdentityStore(home / "data", device_override=name)
-        engine = open_engine(config, profile=name, store=JobStore(home / "queue.sqlite3"),
-                             options=EngineOptions(retry=QUICK_RETRY))
+        # Each device has a queue of its own, owned (and closed) by its engine.
+        engine = open_engine(config, profile=name, options=EngineOptions(retry=QUICK_RETRY),
+                             queue_path=home / "queue.sqlite3")
         options: dict[str, Any] = {"interval": 3600.0, "settle": 0.0, "min_gap": 0.0, **timing}
         reporter = reporter_for(engine, config, profile, identity.current, mode="kiosk", disk_path=home, clock=clock,
                                 **options)

@@ -409,4 +409,4 @@ def test_storage_outage_while_sending_shows_waiting_and_then_sends_all(
     link.restore()
     qtbot.waitUntil(lambda: keys_in(seaweed, bucket) == set(names), timeout=30_000)
     qtbot.waitUntil(lambda: window.status_label.text().startswith("All sent at "), timeout=10_000)
-    assert states(window) == [JobState.DONE] * 6
+    qtbot.waitUntil(lambda: states(window) == [JobState.DONE] * 6, timeout=10_000)
