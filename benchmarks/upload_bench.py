@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Upload benchmark: our CLI against curl and boto3, on one local SeaweedFS server.
+"""Upload benchmark: our CLI against curl, boto3, aws cli and rclone, on one local SeaweedFS server.
 
 Not part of the test suite; run it by hand from the repository root::
 
@@ -7,7 +7,8 @@ Not part of the test suite; run it by hand from the repository root::
 
 It starts one SeaweedFS S3 server and the reference signing endpoint in this process, then runs every
 client as a child process, so wall time, CPU time and peak RSS are the child's own (``os.wait4`` gives the
-resource usage of exactly that child). See ``benchmarks/README.md`` for what each figure means.
+resource usage of exactly that child). aws and rclone run with their defaults when installed, invoked as
+``benchmarks/wan_bench.py`` does. See ``benchmarks/README.md`` for what each figure means.
 """
 
 from __future__ import annotations
@@ -47,6 +48,10 @@ TARGET_RATIO_VS_CURL: Final = 1.10
 TARGET_CPU_PER_GIB: Final = 1.0
 TARGET_PEAK_RSS_MIB: Final = 80.0
 TARGET_FILES_PER_S: Final = 525.0
+# Wall time vs curl at two file sizes (other sizes have none), and small files at rclone's rate or better.
+SIZE_RATIO_VS_CURL: Final = {200 * MiB: 1.00, GiB: 1.15}
+TARGET_FILES_VS_RCLONE: Final = 1.0
+RCLONE_REMOTE: Final = "bench"  # configured on the fly through RCLONE_CONFIG_BENCH_* variables
 
 # The peers: boto3 with its defaults (s3transfer: 8 MiB parts, 10 threads), path-style like the CLI.
 _BOTO3_PRELUDE: Final = """
@@ -224,8 +229,12 @@ class Bench:
     base_env: dict[str, str]
     cli_env: dict[str, str]
     boto3_env: dict[str, str]
+    aws_env: dict[str, str]
+    rclone_env: dict[str, str]
     cli_cmd: list[str]
     uploader_home: Path
+    aws: str | None  # None: not installed, no row
+    rclone: str | None
     results: dict[str, list[Measurement]] = field(default_factory=dict)
 
     def record(self, name: str, measurement: Measurement) -> None:
@@ -299,6 +308,46 @@ def _cli_env(base: dict[str, str], tmp: Path) -> tuple[dict[str, str], Path]:
     return env, uploader_home
 
 
+def _aws_env(boto3_env: dict[str, str], tmp: Path) -> dict[str, str]:
+    """boto3's credentials and region, and a config file with the one setting aws needs here: path style."""
+    config = tmp / "aws-config"
+    config.write_text("[default]\ns3 =\n    addressing_style = path\n", encoding="utf-8")
+    return {**boto3_env, "AWS_CONFIG_FILE": str(config)}
+
+
+def _rclone_env(base: dict[str, str], tmp: Path, server: SeaweedServer) -> dict[str, str]:
+    """A remote defined in environment variables and an empty config file: no user rclone settings apply."""
+    env = {k: v for k, v in base.items() if not k.startswith("RCLONE_")}
+    env.pop("AWS_CA_BUNDLE", None)  # rclone refuses to start while it is set; plain HTTP needs no CA
+    config = tmp / "rclone.conf"
+    config.write_text("", encoding="utf-8")
+    remote = {"TYPE": "s3", "PROVIDER": "Other", "ENDPOINT": server.endpoint_url, "REGION": REGION,
+              "FORCE_PATH_STYLE": "true", "ACCESS_KEY_ID": server.admin.access_key,
+              "SECRET_ACCESS_KEY": server.admin.secret_key}
+    env.update({f"RCLONE_CONFIG_{RCLONE_REMOTE.upper()}_{name}": value for name, value in remote.items()})
+    env["RCLONE_CONFIG"] = str(config)
+    return env
+
+
+def _find_aws(env: dict[str, str], cwd: Path) -> str | None:
+    """aws next to this interpreter or on PATH, as wan_bench.py finds it.
+
+    A pyenv shim is resolved to the script it would run, so the shim's own start-up (bash and pyenv's
+    version lookup, a tenth of a second or more) is not counted as aws's.
+    """
+    beside = Path(sys.executable).with_name("aws")
+    found = str(beside) if beside.exists() else shutil.which("aws")
+    if found is None or Path(found).parent.name != "shims":
+        return found
+    root = Path(found).parent.parent
+    with contextlib.suppress(OSError, subprocess.SubprocessError):
+        done = subprocess.run([str(root / "libexec" / "pyenv"), "which", "aws"], env={**env, "PYENV_ROOT": str(root)},
+                              cwd=cwd, capture_output=True, text=True, timeout=60, check=False)
+        if done.returncode == 0 and done.stdout.strip():
+            return done.stdout.strip()
+    return found
+
+
 def _setup_cli(cli_cmd: list[str], env: dict[str, str], server: SeaweedServer, tmp: Path) -> None:
     """Check the CLI starts, then add the local-signing profile and store its key in the keyring."""
     steps: list[tuple[list[str], str | None]] = [
@@ -350,7 +399,9 @@ def bench_setup(tmp: Path) -> Iterator[Bench]:
             cli_cmd = [sys.executable, "-m", "desktop_uploader"]
             _setup_cli(cli_cmd, cli_env, server, tmp)
             yield Bench(tmp=tmp, server=server, s3=s3, sign_url=endpoint.sign_url, base_env=base,
-                        cli_env=cli_env, boto3_env=boto3_env, cli_cmd=cli_cmd, uploader_home=uploader_home)
+                        cli_env=cli_env, boto3_env=boto3_env, aws_env=_aws_env(boto3_env, tmp),
+                        rclone_env=_rclone_env(base, tmp, server), cli_cmd=cli_cmd, uploader_home=uploader_home,
+                        aws=_find_aws(base, tmp), rclone=shutil.which("rclone"))
         finally:
             endpoint.stop()
     finally:
@@ -368,6 +419,31 @@ CLI_LOCAL: Final = "CLI, local signing"
 CLI_NO_VERIFY: Final = "CLI, endpoint, --no-verify"
 BOTO3_LOOPED: Final = "boto3 upload_file loop"
 CLI_STARTUP: Final = "CLI start-up (--version)"
+AWS_CP: Final = "aws s3 cp"
+AWS_CP_RECURSIVE: Final = "aws s3 cp --recursive"
+RCLONE_COPY: Final = "rclone copy"
+
+
+def peer_commands(bench: Bench, source: Path, key_prefix: Callable[[str], str]
+                  ) -> list[tuple[str, str, list[str], dict[str, str]]]:
+    """(name, key prefix, argv, env) of aws and rclone, those installed, sending *source* with their defaults.
+
+    Only what reaching the local server takes is set (endpoint, path style, credentials, region); the
+    credentials go in the environment, as in wan_bench.py. Both name the keys prefix + file name.
+    """
+    peers: list[tuple[str, str, list[str], dict[str, str]]] = []
+    if bench.aws:
+        prefix = key_prefix("aws")
+        recursive = ["--recursive"] if source.is_dir() else []
+        # --only-show-errors: no progress lines, like curl's -sS (and as wan_bench.py runs it).
+        peers.append((AWS_CP_RECURSIVE if recursive else AWS_CP, prefix,
+                      [bench.aws, "s3", "cp", str(source), f"s3://{BUCKET}/{prefix}", *recursive,
+                       "--endpoint-url", bench.server.endpoint_url, "--only-show-errors"], bench.aws_env))
+    if bench.rclone:
+        prefix = key_prefix("rclone")
+        peers.append((RCLONE_COPY, prefix, [bench.rclone, "copy", str(source), f"{RCLONE_REMOTE}:{BUCKET}/{prefix}"],
+                      bench.rclone_env))
+    return peers
 
 
 def large_file_round(bench: Bench, path: Path, size: int, round_no: int, curl: str | None) -> None:
@@ -389,6 +465,11 @@ def large_file_round(bench: Bench, path: Path, size: int, round_no: int, curl: s
                    prefix + path.name, str(path)], bench.boto3_env)
     bench.check_objects(m, prefix, 1, size)
     bench.record(BOTO3_ONE, m)
+
+    for name, prefix, cmd, env in peer_commands(bench, path, key_prefix):
+        m = bench.run(cmd, env)
+        bench.check_objects(m, prefix, 1, size)
+        bench.record(f"large: {name}", m)
 
     variants = ((CLI_ENDPOINT, "cli-endpoint", ["--endpoint", bench.sign_url]),
                 (CLI_NO_VERIFY, "cli-no-verify", ["--endpoint", bench.sign_url, "--no-verify"]),
@@ -419,6 +500,11 @@ def small_files_round(bench: Bench, folder: Path, count: int, round_no: int) -> 
                   bench.boto3_env)
     bench.check_objects(m, prefix, count, SMALL_FILE_BYTES)
     bench.record(BOTO3_LOOPED, m)
+
+    for name, prefix, cmd, env in peer_commands(bench, folder, key_prefix):
+        m = bench.run(cmd, env)
+        bench.check_objects(m, prefix, count, SMALL_FILE_BYTES)
+        bench.record(f"small: {name}", m)
 
     bench.fresh_queue()
     m = bench.run([*bench.cli_cmd, "--version"], bench.cli_env)
@@ -456,7 +542,7 @@ def summarise(runs: list[Measurement]) -> Summary | None:
 
 
 def _mark(ok: bool) -> str:
-    return "ok" if ok else "MISS"
+    return "met" if ok else "missed"
 
 
 def _table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
@@ -476,7 +562,12 @@ def _wall_cell(s: Summary) -> str:
     return f"{s.wall:.2f}"
 
 
-def report(bench: Bench, size: int, files: int, curl_note: str) -> str:
+def _size_label(size: int) -> str:
+    return f"{size / GiB:g} GiB" if size >= GiB else f"{size / MiB:g} MiB"
+
+
+def report(bench: Bench, size: int, files: int, notes: Sequence[str]) -> str:
+    """The two tables, each with the CLI's targets met or missed, then *notes* (what was not installed)."""
     gib = size / GiB
     lines: list[str] = []
     results = bench.results
@@ -484,76 +575,100 @@ def report(bench: Bench, size: int, files: int, curl_note: str) -> str:
     startup = summarise(results.get(CLI_STARTUP, []))
     startup_note = f" (start-up alone: {startup.cpu:.2f} CPU s)" if startup else ""
 
+    headers = ["client", "wall s", "MiB/s", "vs curl", "client CPU s/GiB", "peak RSS MiB", "server CPU s",
+               "endpoint CPU s"]
+    cli_large = (f"large: {CLI_ENDPOINT}", f"large: {CLI_NO_VERIFY}", f"large: {CLI_LOCAL}")
+    size_ratio = SIZE_RATIO_VS_CURL.get(size)
     rows: list[list[str]] = []
     targets: list[str] = []
-    for name in (CURL, BOTO3_ONE, f"large: {CLI_ENDPOINT}", f"large: {CLI_NO_VERIFY}", f"large: {CLI_LOCAL}"):
+    for name in (CURL, BOTO3_ONE, f"large: {AWS_CP}", f"large: {RCLONE_COPY}", *cli_large):
         if name not in results:
             continue
         s = summarise(results[name])
         label = name.removeprefix("large: ")
         if s is None:
-            rows.append([label, "FAILED", "", "", "", "", "", ""])
+            rows.append([label, "FAILED", *[""] * (len(headers) - 2)])
             continue
         ratio = s.wall / curl.wall if curl else None
         cpu_per_gib = s.cpu / gib
-        is_cli = name.startswith("large: ")
         rows.append([
             label, _wall_cell(s), f"{size / MiB / s.wall:.0f}",
             f"{ratio:.2f}x" if ratio is not None else "n/a",
             f"{cpu_per_gib:.2f}", f"{s.rss_mib:.0f}", f"{s.server_cpu:.1f}",
             f"{s.bench_cpu:.2f}" if name == f"large: {CLI_ENDPOINT}" else "",
         ])
-        if is_cli:
+        if name in cli_large:
             checks = [f"CPU {cpu_per_gib:.2f} s/GiB {_mark(cpu_per_gib <= TARGET_CPU_PER_GIB)}",
                       f"RSS {s.rss_mib:.0f} MiB {_mark(s.rss_mib <= TARGET_PEAK_RSS_MIB)}"]
             if ratio is not None:
-                checks.insert(0, f"{ratio:.2f}x curl {_mark(ratio <= TARGET_RATIO_VS_CURL)}")
+                within = [f"<= {TARGET_RATIO_VS_CURL:.2f}x {_mark(ratio <= TARGET_RATIO_VS_CURL)}"]
+                if size_ratio is not None:
+                    within.append(f"<= {size_ratio:.2f}x at {_size_label(size)} {_mark(ratio <= size_ratio)}")
+                checks.insert(0, f"{ratio:.2f}x curl ({', '.join(within)})")
             targets.append(f"  {label}: " + ", ".join(checks) + startup_note)
     lines.append(f"(1) One file of {size / MiB:.0f} MiB (random bytes, read from the page cache)")
-    lines.append(_table(
-        ["client", "wall s", "MiB/s", "vs curl", "client CPU s/GiB", "peak RSS MiB", "server CPU s",
-         "endpoint CPU s"], rows))
+    lines.append(_table(headers, rows))
+    by_size = ", ".join(f"<= {r:.2f}x curl at {_size_label(n)}" for n, r in sorted(SIZE_RATIO_VS_CURL.items()))
+    if size_ratio is None:
+        by_size += f" (none at {_size_label(size)}: run with --size-mib 200 or 1024)"
     lines.append(f"Targets for the CLI: <= {TARGET_RATIO_VS_CURL:.2f}x curl, <= {TARGET_CPU_PER_GIB:.1f} "
-                 f"CPU s/GiB, <= {TARGET_PEAK_RSS_MIB:.0f} MiB peak RSS")
+                 f"CPU s/GiB, <= {TARGET_PEAK_RSS_MIB:.0f} MiB peak RSS; {by_size}")
     lines.extend(targets)
-    if curl_note:
-        lines.append(curl_note)
     lines.append("")
 
-    loop = summarise(results.get(BOTO3_LOOPED, []))
+    def peer(name: str) -> Summary | None:
+        return summarise(results.get(name, []))
+
+    # Files/s ratios: the same file count on both sides, so the peer's wall time over the row's.
+    def versus(s: Summary, other: Summary | None) -> str:
+        return f"{other.wall / s.wall:.2f}x" if other else "n/a"
+
+    loop, rclone, aws = peer(BOTO3_LOOPED), peer(f"small: {RCLONE_COPY}"), peer(f"small: {AWS_CP_RECURSIVE}")
+    headers = ["client", "wall s", "files/s", "vs rclone", "vs aws cli", "vs boto3 loop", "client CPU s",
+               "peak RSS MiB", "server CPU s", "endpoint CPU s"]
+    cli_small = (f"small: {CLI_LOCAL}", f"small: {CLI_ENDPOINT}")
     rows = []
     targets = []
-    for name in (f"small: {CLI_LOCAL}", f"small: {CLI_ENDPOINT}", BOTO3_LOOPED, CLI_STARTUP):
+    for name in (*cli_small, BOTO3_LOOPED, f"small: {AWS_CP_RECURSIVE}", f"small: {RCLONE_COPY}", CLI_STARTUP):
         if name not in results:
             continue
         s = summarise(results[name])
         label = name.removeprefix("small: ")
         if s is None:
-            rows.append([label, "FAILED", "", "", "", "", "", ""])
+            rows.append([label, "FAILED", *[""] * (len(headers) - 2)])
             continue
         if name == CLI_STARTUP:
-            rows.append([label, _wall_cell(s), "", "", f"{s.cpu:.2f}", f"{s.rss_mib:.0f}", "", ""])
+            rows.append([label, _wall_cell(s), "", "", "", "", f"{s.cpu:.2f}", f"{s.rss_mib:.0f}", "", ""])
             continue
         rate = files / s.wall
-        ratio = rate / (files / loop.wall) if loop else None
+        is_cli = name in cli_small
         rows.append([
-            label, _wall_cell(s), f"{rate:.0f}", f"{ratio:.2f}x" if ratio is not None else "n/a",
+            label, _wall_cell(s), f"{rate:.0f}",
+            versus(s, rclone) if is_cli else "", versus(s, aws) if is_cli else "", versus(s, loop),
             f"{s.cpu:.2f}", f"{s.rss_mib:.0f}", f"{s.server_cpu:.1f}",
             f"{s.bench_cpu:.2f}" if name == f"small: {CLI_ENDPOINT}" else "",
         ])
-        if name.startswith("small: "):
-            targets.append(f"  {label}: {rate:.0f} files/s {_mark(rate >= TARGET_FILES_PER_S)}")
+        if is_cli:
+            vs_rclone = "no rclone figure"
+            if rclone:
+                rclone_rate = files / rclone.wall
+                vs_rclone = f">= rclone's {rclone_rate:.0f} {_mark(rate >= TARGET_FILES_VS_RCLONE * rclone_rate)}"
+            targets.append(f"  {label}: {rate:.0f} files/s (>= {TARGET_FILES_PER_S:.0f} "
+                           f"{_mark(rate >= TARGET_FILES_PER_S)}, {vs_rclone}), "
+                           f"RSS {s.rss_mib:.0f} MiB {_mark(s.rss_mib <= TARGET_PEAK_RSS_MIB)}")
     lines.append(f"(2) {files} files of {SMALL_FILE_BYTES // 1024} KiB in one folder")
-    lines.append(_table(
-        ["client", "wall s", "files/s", "vs boto3 loop", "client CPU s", "peak RSS MiB", "server CPU s",
-         "endpoint CPU s"], rows))
-    lines.append(f"Target for the CLI: >= {TARGET_FILES_PER_S:.0f} files/s (rclone's figure on this box)")
+    lines.append(_table(headers, rows))
+    lines.append(f"Targets for the CLI: >= {TARGET_FILES_PER_S:.0f} files/s (rclone's figure measured earlier on "
+                 f"this kind of box), >= rclone's files/s in this run, <= {TARGET_PEAK_RSS_MIB:.0f} "
+                 "MiB peak RSS")
     lines.extend(targets)
     lines.append("")
     lines.append("Notes: wall time includes process start-up (the CLI's is in the last row). The CLI verifies "
                  "every upload's MD5 against the ETag unless given --no-verify, and runs with its default "
-                 "concurrency (6 files, 8 connections shared by files and parts). The endpoint runs in "
-                 "the benchmark process; its CPU is in 'endpoint CPU s', not in the client's.")
+                 "concurrency (6 files, 8 connections shared by files and parts). aws and rclone run with their "
+                 "defaults. The endpoint runs in the benchmark process; its CPU is in 'endpoint CPU s', not in "
+                 "the client's.")
+    lines.extend(notes)
     everything = [m for runs in results.values() for m in runs]
     if everything:
         loads = [m.load for m in everything]
@@ -581,6 +696,23 @@ def _positive(kind: Callable[[str], int]) -> Callable[[str], int]:
     return parse
 
 
+def _describe_peers(bench: Bench) -> list[str]:
+    """Print which aws and rclone run; return a note for each one missing (its rows are left out)."""
+    notes: list[str] = []
+    for name, path, version_args, env, install in (
+            ("aws", bench.aws, ["--version"], bench.aws_env, "pip install awscli"),
+            ("rclone", bench.rclone, ["version"], bench.rclone_env, "apt-get install -y rclone")):
+        if path is None:
+            notes.append(f"{name} was not found, so it has no rows; install it with '{install}' and run again.")
+            continue
+        with contextlib.suppress(OSError, subprocess.SubprocessError):
+            done = subprocess.run([path, *version_args], env=env, cwd=bench.tmp, capture_output=True, text=True,
+                                  timeout=60, check=False)
+            version = (done.stdout or done.stderr).strip().splitlines()
+            print(f"{name}: {path} ({version[0] if version else 'version unknown'})", flush=True)
+    return notes
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
     parser.add_argument("--size-mib", type=_positive(int), default=1024, help="size of the large file (1024)")
@@ -597,16 +729,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         sys.path.insert(0, str(REPO))
 
     curl = shutil.which("curl")
-    curl_note = "" if curl else ("curl was not found, so there is no baseline; install it with "
-                                 "'apt-get install -y curl' and run again.")
-    if curl_note:
-        print(curl_note, file=sys.stderr)
+    notes = [] if curl else ["curl was not found, so there is no baseline; install it with "
+                             "'apt-get install -y curl' and run again."]
 
     size = args.size_mib * MiB
     tmp = Path(tempfile.mkdtemp(prefix="upload-bench-"))
     failed = True
     try:
         with bench_setup(tmp) as bench:
+            notes += _describe_peers(bench)
+            for note in notes:
+                print(note, file=sys.stderr)
             if not args.skip_large:
                 big = tmp / "files" / "big.bin"
                 big.parent.mkdir(parents=True)
@@ -625,7 +758,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                     print(f"Small files, round {round_no + 1}/{args.repeat}:", flush=True)
                     small_files_round(bench, folder, args.files, round_no)
             print()
-            print(report(bench, size, args.files, curl_note))
+            print(report(bench, size, args.files, notes))
             failed = any(not m.ok for runs in bench.results.values() for m in runs)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)

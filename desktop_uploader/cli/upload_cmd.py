@@ -338,7 +338,7 @@ def _upload(args: argparse.Namespace, engine: Engine, profile: Profile, out: Tex
         stopped = _wait(args, engine, profile, ids, interrupted, err)
         if stopped is not None:
             return stopped
-        jobs = [j for j in (engine.job(i) for i in ids) if j is not None]
+        jobs = engine.jobs_by_id(ids)
         failed = [j for j in jobs if j.state is not JobState.DONE]
         if not args.json:
             done = len(jobs) - len(failed)
@@ -372,7 +372,7 @@ def _wait(args: argparse.Namespace, engine: Engine, profile: Profile, ids: set[i
             return 130
         down_since = engine.health.down_since(profile.name)
         if down_since is not None and time.monotonic() - down_since > args.wait_offline:
-            waiting = sum(1 for j in (engine.job(i) for i in ids) if j is not None and not j.state.finished)
+            waiting = sum(1 for j in engine.jobs_by_id(ids) if not j.state.finished)
             err.write(f"The destination stayed unreachable for {args.wait_offline:.0f} s; {waiting} file(s) "
                       "are still queued. Run the same command again to continue them.\n")
             return EXIT_OFFLINE

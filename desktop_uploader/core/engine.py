@@ -213,6 +213,10 @@ class Engine:
     def job(self, job_id: int) -> Job | None:
         return self.store.get(job_id)
 
+    def jobs_by_id(self, job_ids: Iterable[int]) -> list[Job]:
+        """The jobs with these ids that are still in the queue or its history, in id order."""
+        return self.store.get_many(job_ids)
+
     def history(self, search: str = "", *, limit: int = 1000) -> list[Job]:
         """Uploaded files, newest first; *search* matches part of the path or the key (case-insensitive
         for ASCII letters). The history may hold far more files than a window should load at once."""

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import os
 import ssl
+from urllib.parse import urlsplit
 
 import requests
 import requests.adapters
+import urllib3
 
 from desktop_uploader import __version__
 from desktop_uploader.core import failure as f
@@ -43,6 +45,24 @@ def make_session(pool_size: int = 16) -> requests.Session:
     else:
         session.verify = True
     return session
+
+
+def direct_pool(session: requests.Session, url: str) -> urllib3.HTTPConnectionPool | None:
+    """requests' own connection pool for ``url``'s server, so that a small upload can skip requests'
+    per-request work (building and merging the request, hooks, cookies): about half a millisecond of CPU,
+    as much as the rest of sending 16 KiB. Only for a session made by make_session() that reads no proxy
+    from the environment: then the pool, its TLS settings and the route are exactly those requests uses.
+    None otherwise, and the caller goes through requests."""
+    if session.trust_env or session.proxies:
+        return None
+    adapter = session.get_adapter(url)
+    if type(adapter) is not requests.adapters.HTTPAdapter:  # a transport of its own: let it do its work
+        return None
+    parts = urlsplit(url)
+    origin = requests.PreparedRequest()
+    origin.prepare(method="PUT", url=f"{parts.scheme}://{parts.netloc}/")  # short: cheap to prepare
+    pool = adapter.get_connection_with_tls_context(origin, session.verify, proxies=None, cert=session.cert)
+    return pool if isinstance(pool, urllib3.HTTPConnectionPool) else None
 
 
 class AnswerTooLarge(Exception):
@@ -91,9 +111,12 @@ def classify_network_error(exc: BaseException) -> tuple[str, str]:
     while cur is not None and len(chain) < 10:
         chain.append(cur)
         cur = cur.__cause__ or cur.__context__
-    if isinstance(exc, requests.exceptions.SSLError) or any(isinstance(e, ssl.SSLError) for e in chain):
+    if isinstance(exc, requests.exceptions.SSLError | urllib3.exceptions.SSLError) or \
+            any(isinstance(e, ssl.SSLError) for e in chain):
         return f.TLS_ERROR, f"The secure connection could not be verified: {text}"
-    if isinstance(exc, requests.exceptions.Timeout):
+    # urllib3 counts a refused connection as a connect timeout; requests (and so this) does not.
+    if isinstance(exc, requests.exceptions.Timeout) or (isinstance(exc, urllib3.exceptions.TimeoutError)
+                                                        and not isinstance(exc, urllib3.exceptions.NewConnectionError)):
         return f.TIMEOUT, f"The server did not answer in time: {text}"
     lowered = text.lower()
     if "name or service not known" in lowered or "nodename nor servname" in lowered or \

@@ -266,6 +266,19 @@ class JobStore:
             row = self._conn.execute(f"SELECT {_COLUMNS} FROM jobs WHERE id=?", (job_id,)).fetchone()
         return _row_to_job(row) if row else None
 
+    def get_many(self, job_ids: Iterable[int]) -> list[Job]:
+        """The jobs with these ids that still exist, in id order: one query per thousand, not one each."""
+        ids = sorted(set(job_ids))
+        jobs: list[Job] = []
+        with self._db():
+            for start in range(0, len(ids), 1000):  # well under SQLite's limit on bound parameters
+                chunk = ids[start:start + 1000]
+                rows = self._conn.execute(
+                    f"SELECT {_COLUMNS} FROM jobs WHERE id IN ({','.join('?' * len(chunk))}) ORDER BY id",
+                    chunk).fetchall()
+                jobs.extend(_row_to_job(row) for row in rows)
+        return jobs
+
     def list_jobs(self, states: Iterable[JobState] | None = None, *, batch: str | None = None,
              limit: int | None = None, search: str | None = None, newest_first: bool = False) -> list[Job]:
         sql = f"SELECT {_COLUMNS} FROM jobs"

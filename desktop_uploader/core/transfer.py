@@ -5,12 +5,14 @@ from __future__ import annotations
 import hashlib
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, cast
 
 import requests
+import requests.adapters
+import urllib3
 
 from desktop_uploader.core import failure as f
 from desktop_uploader.core.failure import Failure, ReceivedResponse, SentRequest, UploadError
@@ -18,11 +20,13 @@ from desktop_uploader.core.http import (
     ERROR_BODY_LIMIT,
     SEND_SLICE,
     STALL_TIMEOUT,
+    USER_AGENT,
     classify_network_error,
+    direct_pool,
     read_capped,
 )
 from desktop_uploader.core.models import SignedRequest
-from desktop_uploader.core.protocol.links import LinkInfo, parse_link
+from desktop_uploader.core.protocol.links import LinkInfo, SigningFacts, signing_facts
 from desktop_uploader.core.protocol.responses import parse_s3_error
 
 CHUNK = 1024 * 1024
@@ -117,12 +121,12 @@ class FileBody:
 def headers_to_send(signed: SignedRequest, link: LinkInfo | None = None) -> dict[str, str]:
     """Exactly the headers the link was signed for, with the values the signer used, and no unsigned
     x-amz-* header. Raises UploadError when a signed header's value is unknown."""
-    link = link or signed.link or parse_link(signed.url)
+    facts: LinkInfo | SigningFacts = link or signed.link or signing_facts(signed.url)
     known = {k.lower(): v for k, v in signed.headers.items()}
     out: dict[str, str] = {}
-    if link.version == "v4":
-        query = link.params  # lower-case names, the signature's own parameters left out
-        for name in link.signed_headers:
+    if facts.version == "v4":
+        query = facts.params  # lower-case names, the signature's own parameters left out
+        for name in facts.signed_headers:
             if name in ("host", "content-length"):
                 continue  # set by the HTTP layer from the URL and the body
             if name in known:
@@ -215,6 +219,10 @@ def send_body(session: requests.Session, signed: SignedRequest, method: str, dat
               md5_hex: Callable[[], str | None], stall_timeout: float = STALL_TIMEOUT) -> PutResult:
     """Send one request carrying file bytes and turn the answer into a PutResult or an UploadError.
     Shared by presigned PUTs and presigned POST forms."""
+    pool = direct_pool(session, signed.url) if isinstance(data, bytes) and data else None
+    if pool is not None and isinstance(data, bytes):
+        return _send_in_memory(pool, session, signed, method, data, headers, size, md5_hex=md5_hex,
+                               stall_timeout=stall_timeout)
     try:
         response = session.request(method, signed.url, data=data, headers=headers,
                                    timeout=(stall_timeout, stall_timeout), allow_redirects=False, stream=True)
@@ -224,22 +232,63 @@ def send_body(session: requests.Session, signed: SignedRequest, method: str, dat
     except requests.RequestException as exc:
         if isinstance(exc.__context__, Interrupted | FileChanged):
             raise exc.__context__ from None
-        code, message = classify_network_error(exc)
-        # The record of what was sent is only built when something failed: redaction is not free.
-        sent = SentRequest.build(method, signed.url, headers, bytes_sent())
-        raise UploadError(Failure(code=code, message=message, stage=f.STAGE_UPLOAD, retryable=True,
-                                  request=sent, signer=signed.signer, signed_url=signed.url,
-                                  network_error=code, file_size=size)) from None
+        raise _network_failure(exc, method, signed, headers, bytes_sent(), size) from None
     with response:
         if response.status_code // 100 == 2:
-            etag = response.headers.get("ETag")
-            return PutResult(
-                etag=etag.strip('"').lower() if etag else None, md5_hex=md5_hex(), status=response.status_code,
-                encryption=response.headers.get("x-amz-server-side-encryption", ""),
-                customer_key="x-amz-server-side-encryption-customer-algorithm" in response.headers,
-                server_date=response.headers.get("Date"), url=object_address(signed.url) if method == "PUT" else "")
+            return _put_result(response.status_code, response.headers, signed, method, md5_hex)
         sent = SentRequest.build(method, signed.url, headers, bytes_sent())
         raise UploadError(failure_from_response(response, sent, signed, size))
+
+
+def _send_in_memory(pool: urllib3.HTTPConnectionPool, session: requests.Session, signed: SignedRequest,
+                    method: str, data: bytes, headers: dict[str, str], size: int, *,
+                    md5_hex: Callable[[], str | None], stall_timeout: float) -> PutResult:
+    """send_body for a body held in memory, straight through requests' own pool (see http.direct_pool)."""
+    sent_headers = {"User-Agent": str(session.headers.get("User-Agent") or USER_AGENT), **headers}
+    try:
+        answer = pool.urlopen(method, signed.url, body=data, headers=sent_headers, retries=False, redirect=False,
+                              assert_same_host=False, preload_content=False, decode_content=False,
+                              timeout=urllib3.Timeout(connect=stall_timeout, read=stall_timeout))
+    except (urllib3.exceptions.HTTPError, OSError) as exc:
+        raise _network_failure(exc, method, signed, headers, 0, size) from None
+    try:
+        if answer.status // 100 != 2:
+            # The rare path goes through requests, so a failure is read and explained one way only.
+            prepared = requests.Request(method, signed.url, headers=sent_headers).prepare()
+            adapter = cast(requests.adapters.HTTPAdapter, session.get_adapter(signed.url))  # direct_pool checked
+            response = adapter.build_response(prepared, answer)
+            read_capped(response, ERROR_BODY_LIMIT, truncate=True)
+            with response:
+                raise UploadError(failure_from_response(response, SentRequest.build(method, signed.url, headers, size),
+                                                        signed, size))
+        rest = answer.read(ERROR_BODY_LIMIT + 1)  # S3 answers an upload with an empty body
+    except (urllib3.exceptions.HTTPError, requests.RequestException, OSError) as exc:
+        answer.close()
+        raise _network_failure(exc, method, signed, headers, size, size) from None
+    if len(rest) > ERROR_BODY_LIMIT:
+        answer.close()  # unread bytes left: the connection must not be reused
+    else:
+        answer.release_conn()
+    return _put_result(answer.status, answer.headers, signed, method, md5_hex)
+
+
+def _put_result(status: int, headers: Mapping[str, str], signed: SignedRequest, method: str,
+                md5_hex: Callable[[], str | None]) -> PutResult:
+    etag = headers.get("ETag")
+    return PutResult(
+        etag=etag.strip('"').lower() if etag else None, md5_hex=md5_hex(), status=status,
+        encryption=headers.get("x-amz-server-side-encryption", ""),
+        customer_key="x-amz-server-side-encryption-customer-algorithm" in headers,
+        server_date=headers.get("Date"), url=object_address(signed.url) if method == "PUT" else "")
+
+
+def _network_failure(exc: BaseException, method: str, signed: SignedRequest, headers: dict[str, str],
+                     sent_bytes: int, size: int) -> UploadError:
+    code, message = classify_network_error(exc)
+    # The record of what was sent is only built when something failed: redaction is not free.
+    sent = SentRequest.build(method, signed.url, headers, sent_bytes)
+    return UploadError(Failure(code=code, message=message, stage=f.STAGE_UPLOAD, retryable=True, request=sent,
+                               signer=signed.signer, signed_url=signed.url, network_error=code, file_size=size))
 
 
 def object_address(url: str) -> str:

@@ -124,3 +124,14 @@ def test_has_queued_by_profile(tmp_path: Path) -> None:
     store.set_state(job.id, JobState.DONE)
     assert not store.has_queued(["a"])
     store.close()
+
+
+def test_get_many_reads_any_number_of_jobs_and_skips_removed_ones(tmp_path: Path) -> None:
+    with closing(JobStore(tmp_path / "q.db")) as store:
+        jobs = store.add_jobs([_new(i) for i in range(2500)])  # more than one query's worth of ids
+        store.remove([jobs[10].id])
+        wanted = [j.id for j in reversed(jobs)] + [jobs[0].id, 999_999]
+        found = store.get_many(wanted)
+        assert [j.id for j in found] == sorted({j.id for j in jobs} - {jobs[10].id})
+        assert found[0].path == "/data/f0" and found[-1].key == "k2499"
+        assert store.get_many([]) == []

@@ -1,13 +1,17 @@
-"""Local signing: boto3 presigns links with credentials read from the OS keychain."""
+"""Local signing: botocore presigns links with credentials read from the OS keychain.
+
+Upload links are signed one level below the client (signers/presign.py); the client itself, costly to
+build, is made on first use, for the calls that talk to the storage (look up, list, delete, multipart)."""
 
 from __future__ import annotations
 
+import threading
 import time
 from typing import Any
 
-import boto3
 import botocore.config
 import botocore.exceptions
+from botocore.credentials import Credentials
 
 from desktop_uploader.core import failure as f
 from desktop_uploader.core import secrets as sec
@@ -15,6 +19,7 @@ from desktop_uploader.core.config import IF_EXISTS_OVERWRITE, Profile
 from desktop_uploader.core.failure import Failure, UploadError
 from desktop_uploader.core.models import SignedRequest, StoredObject, UploadTarget
 from desktop_uploader.core.signers.base import GetSigner, ObjectInspector, ObjectRemover, PutSigner
+from desktop_uploader.core.signers.presign import PutLinkSigner, fixed_address, probe_link
 
 
 class LocalSigner(PutSigner, ObjectRemover, ObjectInspector, GetSigner):
@@ -36,22 +41,46 @@ class LocalSigner(PutSigner, ObjectRemover, ObjectInspector, GetSigner):
                 message=f"No access key is stored for profile '{profile.name}'. Run "
                         f"'desktop-uploader credentials set --profile {profile.name}'.",
             ))
+        self._credentials = Credentials(key_id, secret, token or None)
+        self._secrets = tuple(s for s in (secret, token) if s)
+        self._made = threading.Lock()
+        self._client: Any = None
+        self._links: PutLinkSigner | None = None
+
+    @property
+    def client(self) -> Any:
+        """A botocore S3 client with the profile's keys, endpoint and addressing style, made on first use."""
+        with self._made:  # two workers asking at once share one client
+            if self._client is None:
+                self._client = self._make_client()
+            return self._client
+
+    def _make_client(self) -> Any:
+        import botocore.session  # costly to import: only the calls that need a client pay for it
+
         config = botocore.config.Config(
             signature_version="s3v4",
-            s3={"addressing_style": profile.addressing_style},  # type: ignore[arg-type]
+            s3={"addressing_style": self.profile.addressing_style},  # type: ignore[arg-type]
             retries={"max_attempts": 3, "mode": "standard"},
             connect_timeout=15,
             read_timeout=60,
         )
-        session = boto3.session.Session(
-            aws_access_key_id=key_id, aws_secret_access_key=secret, aws_session_token=token or None,
-            region_name=profile.region,
-        )
-        self.client: Any = session.client("s3", endpoint_url=profile.s3_endpoint_url or None, config=config)
-        self._secrets = tuple(s for s in (secret, token) if s)
-        # botocore learnt to sign If-None-Match into a PutObject link in 1.35; older ones look first instead.
-        shape = self.client.meta.service_model.operation_model("PutObject").input_shape
-        self._signs_if_none_match = shape is not None and "IfNoneMatch" in shape.members
+        creds = self._credentials
+        return botocore.session.get_session().create_client(
+            "s3", region_name=self.profile.region or None, endpoint_url=self.profile.s3_endpoint_url or None,
+            aws_access_key_id=creds.access_key, aws_secret_access_key=creds.secret_key,
+            aws_session_token=creds.token, config=config)
+
+    def _link_signer(self) -> PutLinkSigner:
+        if self._links is None:
+            profile = self.profile
+            address = fixed_address(profile.s3_endpoint_url, profile.bucket, profile.region,
+                                    profile.addressing_style)
+            if address is None:  # AWS's own endpoints: botocore's rules say where the bucket is
+                address = probe_link(lambda key: str(self.client.generate_presigned_url(
+                    "put_object", Params={"Bucket": profile.bucket, "Key": key}, ExpiresIn=60)))
+            self._links = PutLinkSigner(address, self._credentials)
+        return self._links
 
     def _headers(self, target: UploadTarget) -> tuple[dict[str, Any], dict[str, str]]:
         params: dict[str, Any] = {"Bucket": self.profile.bucket, "Key": target.key,
@@ -70,21 +99,14 @@ class LocalSigner(PutSigner, ObjectRemover, ObjectInspector, GetSigner):
         return params, headers
 
     def sign_put(self, target: UploadTarget) -> SignedRequest:
-        params, headers = self._headers(target)
+        _, headers = self._headers(target)
         if self.if_exists != IF_EXISTS_OVERWRITE:
             # The storage itself refuses to replace an object that is there (412), with no extra request.
-            if self._signs_if_none_match:
-                params["IfNoneMatch"] = "*"
-                headers["if-none-match"] = "*"
-            elif self.stored_object(target.key) is not None:
-                raise UploadError(Failure(code="PreconditionFailed", http_status=412, stage=f.STAGE_SIGN,
-                                          signer=self.name, asked={"key": target.key},
-                                          message="An object with this name is already stored (looked up before "
-                                                  "sending, as this botocore cannot sign If-None-Match)."))
+            headers["if-none-match"] = "*"
         lifetime = self.profile.link_lifetime
         try:
-            url = self.client.generate_presigned_url("put_object", Params=params, ExpiresIn=lifetime)
-        except (botocore.exceptions.BotoCoreError, botocore.exceptions.ClientError) as exc:
+            url = self._link_signer().sign(target.key, headers, lifetime)
+        except (botocore.exceptions.BotoCoreError, botocore.exceptions.ClientError, ValueError) as exc:
             raise UploadError(Failure(code=f.PROFILE_INVALID, stage=f.STAGE_SIGN, signer=self.name,
                                       message=f"The link could not be signed: {exc}")) from None
         return SignedRequest(method="PUT", url=url, headers=headers, expires_at=time.time() + lifetime,
@@ -146,4 +168,6 @@ class LocalSigner(PutSigner, ObjectRemover, ObjectInspector, GetSigner):
                 "s3_endpoint_url": self.profile.s3_endpoint_url or "(AWS)"}
 
     def close(self) -> None:
-        self.client.close()
+        with self._made:
+            if self._client is not None:
+                self._client.close()

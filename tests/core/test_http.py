@@ -1,0 +1,84 @@
+"""The engine's HTTP session: small uploads straight through requests' own pool, and failures named alike
+whichever way a request went."""
+
+from __future__ import annotations
+
+import socket
+from collections.abc import Iterator
+
+import pytest
+import requests
+import urllib3
+
+from desktop_uploader.core import failure as f
+from desktop_uploader.core.http import classify_network_error, direct_pool, make_session
+
+
+@pytest.fixture
+def session(monkeypatch: pytest.MonkeyPatch) -> Iterator[requests.Session]:
+    for name in ("HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy"):
+        monkeypatch.delenv(name, raising=False)
+    s = make_session()
+    try:
+        yield s
+    finally:
+        s.close()
+
+
+def _closed_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def test_the_direct_pool_is_the_one_requests_uses(session: requests.Session) -> None:
+    url = "https://storage.example.org/bucket/key?X-Amz-Signature=abc"
+    pool = direct_pool(session, url)
+    assert isinstance(pool, urllib3.HTTPSConnectionPool)
+    assert (pool.host, pool.port) == ("storage.example.org", 443)
+    assert pool.cert_reqs == "CERT_REQUIRED"  # verification stays on
+    assert direct_pool(session, "https://storage.example.org/other?x=1") is pool  # one pool per server
+
+
+def test_no_direct_pool_through_a_proxy(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("HTTPS_PROXY", "http://proxy.example.org:3128")
+    s = make_session()
+    try:
+        assert direct_pool(s, "https://storage.example.org/bucket/key") is None  # requests routes it
+    finally:
+        s.close()
+
+
+def test_no_direct_pool_for_a_transport_of_its_own(session: requests.Session) -> None:
+    class Recording(requests.adapters.HTTPAdapter):
+        pass
+
+    session.mount("https://", Recording())
+    assert direct_pool(session, "https://storage.example.org/bucket/key") is None
+
+
+def test_a_refused_connection_is_named_the_same_both_ways(session: requests.Session) -> None:
+    url = f"http://127.0.0.1:{_closed_port()}/bucket/key"
+    pool = direct_pool(session, url)
+    assert pool is not None
+    with pytest.raises(urllib3.exceptions.HTTPError) as direct:
+        pool.urlopen("PUT", url, body=b"x", retries=False, timeout=urllib3.Timeout(connect=5, read=5))
+    with pytest.raises(requests.RequestException) as through_requests:
+        session.put(url, data=b"x", timeout=5)
+    assert classify_network_error(direct.value)[0] == f.CONNECTION_REFUSED
+    assert classify_network_error(through_requests.value)[0] == f.CONNECTION_REFUSED
+
+
+def test_a_server_that_never_answers_is_a_timeout_both_ways(session: requests.Session) -> None:
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(4)  # accepts into the backlog, never reads or answers
+        url = f"http://127.0.0.1:{listener.getsockname()[1]}/bucket/key"
+        pool = direct_pool(session, url)
+        assert pool is not None
+        with pytest.raises(urllib3.exceptions.HTTPError) as direct:
+            pool.urlopen("PUT", url, body=b"x", retries=False, timeout=urllib3.Timeout(connect=5, read=0.3))
+        with pytest.raises(requests.RequestException) as through_requests:
+            session.put(url, data=b"x", timeout=(5, 0.3))
+    assert classify_network_error(direct.value)[0] == f.TIMEOUT
+    assert classify_network_error(through_requests.value)[0] == f.TIMEOUT
