@@ -311,6 +311,7 @@ class Engine:
     def reload_signers(self) -> None:
         """Forget cached signers (after a profile or its secrets changed)."""
         self._signers.clear()
+        self._lookahead.reset()  # links signed with the old settings are of no use either
 
     def _has_queued(self) -> bool:
         return self.store.has_queued(self._profiles)

@@ -47,10 +47,10 @@ def make_signer(profile: Profile, session: requests.Session, secrets: SecretStor
         raise UploadError(Failure(code=f.PROFILE_INVALID, stage=f.STAGE_LOCAL, message=str(exc))) from None
     signer: Signer
     if profile.kind == KIND_LOCAL:
-        # boto3 takes a noticeable part of a second to import; endpoint users never need it.
+        # botocore takes a noticeable part of a second to import; endpoint users never need it.
         from desktop_uploader.core.signers.local_multipart import LocalMultipartSigner
 
-        signer = LocalMultipartSigner(profile, secrets)
+        signer = LocalMultipartSigner(profile, secrets, session)
     elif profile.protocol == PROTOCOL_COMPANION:
         signer = CompanionSigner(profile, session, secrets)
     else:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import ssl
+from typing import Any
 from urllib.parse import urlsplit
 
 import requests
@@ -32,7 +33,7 @@ _PROXY_VARIABLES = ("HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy", "A
 def make_session(pool_size: int = 16) -> requests.Session:
     session = requests.Session()
     # Retries are the engine's job (it knows about link expiry and backoff); urllib3 must not add its own.
-    adapter = requests.adapters.HTTPAdapter(pool_connections=4, pool_maxsize=pool_size, max_retries=0)
+    adapter = EngineAdapter(pool_connections=4, pool_maxsize=pool_size, max_retries=0)
     session.mount("https://", adapter)
     session.mount("http://", adapter)
     session.headers["User-Agent"] = USER_AGENT
@@ -56,13 +57,29 @@ def direct_pool(session: requests.Session, url: str) -> urllib3.HTTPConnectionPo
     if session.trust_env or session.proxies:
         return None
     adapter = session.get_adapter(url)
-    if type(adapter) is not requests.adapters.HTTPAdapter:  # a transport of its own: let it do its work
+    if type(adapter) is not EngineAdapter:  # a transport of its own: let it do its work
         return None
     parts = urlsplit(url)
+    key = (parts.scheme, parts.netloc, repr(session.verify), repr(session.cert))
+    pool = adapter.direct_pools.get(key)
+    if pool is not None and pool.pool is not None:  # a pool the manager dropped is closed: ask again
+        return pool
     origin = requests.PreparedRequest()
-    origin.prepare(method="PUT", url=f"{parts.scheme}://{parts.netloc}/")  # short: cheap to prepare
-    pool = adapter.get_connection_with_tls_context(origin, session.verify, proxies=None, cert=session.cert)
-    return pool if isinstance(pool, urllib3.HTTPConnectionPool) else None
+    origin.prepare(method="PUT", url=f"{parts.scheme}://{parts.netloc}/")
+    found = adapter.get_connection_with_tls_context(origin, session.verify, proxies=None, cert=session.cert)
+    if not isinstance(found, urllib3.HTTPConnectionPool):
+        return None
+    adapter.direct_pools[key] = found
+    return found
+
+
+class EngineAdapter(requests.adapters.HTTPAdapter):
+    """requests' adapter, remembering the pools direct_pool() found: looking one up costs more than the rest
+    of that call."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.direct_pools: dict[tuple[str, str, str, str], urllib3.HTTPConnectionPool] = {}
 
 
 class AnswerTooLarge(Exception):

@@ -36,6 +36,7 @@ class LinkLookahead:
         self._cond = threading.Condition()
         self._links: dict[int, SignedRequest] = {}
         self._wanted: set[str] = set()
+        self._signs_here: set[str] = set()  # profiles whose links cost less to sign than to keep
         self._closing = False
         self._thread: threading.Thread | None = None
         self._pool: ThreadPoolExecutor | None = None
@@ -51,13 +52,19 @@ class LinkLookahead:
     def wanted(self, profile: str) -> None:
         """A file of ``profile`` was just taken: top up the links for the ones after it."""
         with self._cond:
-            if self._closing:
+            if self._closing or profile in self._signs_here:
                 return
             self._wanted.add(profile)
             if self._thread is None:
                 self._thread = threading.Thread(target=self._run, name="link-lookahead", daemon=True)
                 self._thread.start()
             self._cond.notify_all()
+
+    def reset(self) -> None:
+        """Forget what was learnt of the signers (they were made again from changed settings)."""
+        with self._cond:
+            self._signs_here.clear()
+            self._links.clear()
 
     def forget(self, job_ids: Iterable[int]) -> None:
         with self._cond:
@@ -91,7 +98,9 @@ class LinkLookahead:
     def _fill(self, profile: str) -> None:
         signer = self._signer_for(profile)
         if not isinstance(signer, PutSigner) or not signer.signs_remotely:
-            return  # signing here is cheaper than keeping links around
+            with self._cond:
+                self._signs_here.add(profile)  # and nothing to wake this thread for, per file
+            return
         with self._cond:
             stale = [job_id for job_id, link in self._links.items() if link.expires_within(self._margin)]
             for job_id in stale:

@@ -5,7 +5,9 @@ from __future__ import annotations
 import html
 import json
 import re
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
+from urllib.parse import unquote_plus
 
 from defusedxml import ElementTree as defused_tree
 from defusedxml.common import DefusedXmlException
@@ -103,6 +105,39 @@ def parse_s3_error(body: bytes | str) -> dict[str, str]:
     if "Code" not in out:
         return {}
     return out
+
+
+@dataclass(frozen=True)
+class ListedObject:
+    key: str
+    size: int
+    etag: str
+
+
+def parse_list_page(body: bytes) -> tuple[list[ListedObject], str | None]:
+    """One ListObjectsV2 answer (asked with ``encoding-type=url``): its objects, and the token for the next
+    page, None on the last. Raises ValueError when the body is no such answer."""
+    try:
+        root = defused_tree.fromstring(body)
+    except (defused_tree.ParseError, DefusedXmlException) as exc:
+        raise ValueError(f"the listing is not readable XML: {exc}") from None
+    if _local(root.tag) != "ListBucketResult":
+        raise ValueError(f"the answer is a {_local(root.tag)!r} document, not a listing")
+    fields = {_local(child.tag): child for child in root}
+    url_encoded = (fields["EncodingType"].text or "") == "url" if "EncodingType" in fields else False
+    objects: list[ListedObject] = []
+    for item in root:
+        if _local(item.tag) != "Contents":
+            continue
+        values = {_local(child.tag): child.text or "" for child in item}
+        key = unquote_plus(values.get("Key", "")) if url_encoded else values.get("Key", "")
+        size = values.get("Size", "0")
+        objects.append(ListedObject(key=key, size=int(size) if size.isdigit() else 0, etag=values.get("ETag", "")))
+    truncated = (fields["IsTruncated"].text or "").strip().lower() == "true" if "IsTruncated" in fields else False
+    token = fields["NextContinuationToken"].text if "NextContinuationToken" in fields else None
+    if truncated and not token:
+        raise ValueError("the listing goes on but gives no token for its next page")
+    return objects, token if truncated else None
 
 
 def _find_error(root: Element) -> Element | None:

@@ -11,22 +11,36 @@ from typing import Any
 
 import botocore.config
 import botocore.exceptions
+import requests
 from botocore.credentials import Credentials
 
 from desktop_uploader.core import failure as f
 from desktop_uploader.core import secrets as sec
 from desktop_uploader.core.config import IF_EXISTS_OVERWRITE, Profile
 from desktop_uploader.core.failure import Failure, UploadError
+from desktop_uploader.core.http import (
+    CONNECT_TIMEOUT,
+    AnswerTooLarge,
+    classify_network_error,
+    make_session,
+    read_capped,
+)
 from desktop_uploader.core.models import SignedRequest, StoredObject, UploadTarget
+from desktop_uploader.core.protocol.responses import parse_list_page, parse_s3_error
 from desktop_uploader.core.signers.base import GetSigner, ObjectInspector, ObjectRemover, PutSigner
-from desktop_uploader.core.signers.presign import PutLinkSigner, fixed_address, probe_link
+from desktop_uploader.core.signers.presign import LinkSigner, fixed_address, probe_link
+
+# A listing page holds at most 1,000 keys of at most 1,024 bytes each, URL-encoded: a few MiB at worst.
+LISTING_LIMIT = 16 * 1024 * 1024
 
 
 class LocalSigner(PutSigner, ObjectRemover, ObjectInspector, GetSigner):
     name = "local"
 
-    def __init__(self, profile: Profile, store: sec.SecretStore) -> None:
+    def __init__(self, profile: Profile, store: sec.SecretStore, session: requests.Session | None = None) -> None:
         self.profile = profile
+        self._session = session  # the engine's; listing a folder goes through it like the uploads
+        self._owns_session = False
         self.if_exists = profile.if_exists
         try:
             key_id = store.get(profile.name, sec.ACCESS_KEY_ID)
@@ -45,7 +59,7 @@ class LocalSigner(PutSigner, ObjectRemover, ObjectInspector, GetSigner):
         self._secrets = tuple(s for s in (secret, token) if s)
         self._made = threading.Lock()
         self._client: Any = None
-        self._links: PutLinkSigner | None = None
+        self._links: LinkSigner | None = None
 
     @property
     def client(self) -> Any:
@@ -71,7 +85,7 @@ class LocalSigner(PutSigner, ObjectRemover, ObjectInspector, GetSigner):
             aws_access_key_id=creds.access_key, aws_secret_access_key=creds.secret_key,
             aws_session_token=creds.token, config=config)
 
-    def _link_signer(self) -> PutLinkSigner:
+    def _link_signer(self) -> LinkSigner:
         if self._links is None:
             profile = self.profile
             address = fixed_address(profile.s3_endpoint_url, profile.bucket, profile.region,
@@ -79,7 +93,7 @@ class LocalSigner(PutSigner, ObjectRemover, ObjectInspector, GetSigner):
             if address is None:  # AWS's own endpoints: botocore's rules say where the bucket is
                 address = probe_link(lambda key: str(self.client.generate_presigned_url(
                     "put_object", Params={"Bucket": profile.bucket, "Key": key}, ExpiresIn=60)))
-            self._links = PutLinkSigner(address, self._credentials)
+            self._links = LinkSigner(address, self._credentials)
         return self._links
 
     def _headers(self, target: UploadTarget) -> tuple[dict[str, Any], dict[str, str]]:
@@ -105,7 +119,7 @@ class LocalSigner(PutSigner, ObjectRemover, ObjectInspector, GetSigner):
             headers["if-none-match"] = "*"
         lifetime = self.profile.link_lifetime
         try:
-            url = self._link_signer().sign(target.key, headers, lifetime)
+            url = self._link_signer().put(target.key, headers, lifetime)
         except (botocore.exceptions.BotoCoreError, botocore.exceptions.ClientError, ValueError) as exc:
             raise UploadError(Failure(code=f.PROFILE_INVALID, stage=f.STAGE_SIGN, signer=self.name,
                                       message=f"The link could not be signed: {exc}")) from None
@@ -129,21 +143,45 @@ class LocalSigner(PutSigner, ObjectRemover, ObjectInspector, GetSigner):
         return True
 
     def stored_objects(self, folder: str) -> dict[str, StoredObject]:
+        """What is stored directly in ``folder`` (a ListObjectsV2 of it, page by page)."""
         found: dict[str, StoredObject] = {}
-        try:
-            pages = self.client.get_paginator("list_objects_v2").paginate(
-                Bucket=self.profile.bucket, Prefix=folder, Delimiter="/")
-            for page in pages:
-                for item in page.get("Contents") or []:
-                    found[str(item["Key"])] = StoredObject(size=int(item.get("Size") or 0),
-                                                           etag=str(item.get("ETag") or ""))
-        except (botocore.exceptions.BotoCoreError, botocore.exceptions.ClientError) as exc:
-            raise UploadError(Failure(code=f.NETWORK_ERROR if isinstance(exc, botocore.exceptions.BotoCoreError)
-                                      else str(exc.response.get("Error", {}).get("Code") or "ListFailed"),
-                                      stage=f.STAGE_SIGN, signer=self.name,
-                                      message=f"The destination's folder '{folder}' could not be listed: {exc}"),
-                              ) from None
-        return found
+        params = {"list-type": "2", "prefix": folder, "delimiter": "/", "encoding-type": "url"}
+        while True:
+            try:
+                url = self._link_signer().list_bucket(params, 300)
+                answer = self._http().get(url, timeout=(CONNECT_TIMEOUT, 60), allow_redirects=False, stream=True)
+                body = read_capped(answer, LISTING_LIMIT)
+            except (requests.RequestException, AnswerTooLarge) as exc:
+                code = classify_network_error(exc)[0] if isinstance(exc, requests.RequestException) else f.UNKNOWN
+                raise self._listing_failed(folder, code, str(exc), retryable=True) from None
+            except (botocore.exceptions.BotoCoreError, ValueError) as exc:
+                raise self._listing_failed(folder, f.PROFILE_INVALID, str(exc)) from None
+            with answer:
+                if answer.status_code != 200:
+                    error = parse_s3_error(body)
+                    raise self._listing_failed(folder, error.get("Code") or f"HTTP{answer.status_code}",
+                                               error.get("Message") or f"the storage answered {answer.status_code}",
+                                               status=answer.status_code)
+            try:
+                objects, token = parse_list_page(body)
+            except ValueError as exc:
+                raise self._listing_failed(folder, f.UNKNOWN, str(exc)) from None
+            found.update((o.key, StoredObject(size=o.size, etag=o.etag)) for o in objects)
+            if token is None:
+                return found
+            params["continuation-token"] = token
+
+    def _listing_failed(self, folder: str, code: str, why: str, *, status: int | None = None,
+                        retryable: bool = False) -> UploadError:
+        return UploadError(Failure(code=code, http_status=status, stage=f.STAGE_SIGN, signer=self.name,
+                                   retryable=retryable,
+                                   message=f"The destination's folder '{folder}' could not be listed: {why}"))
+
+    def _http(self) -> requests.Session:
+        if self._session is None:
+            self._session = make_session()
+            self._owns_session = True
+        return self._session
 
     def stored_object(self, key: str) -> StoredObject | None:
         try:
@@ -171,3 +209,5 @@ class LocalSigner(PutSigner, ObjectRemover, ObjectInspector, GetSigner):
         with self._made:
             if self._client is not None:
                 self._client.close()
+        if self._owns_session and self._session is not None:
+            self._session.close()

@@ -1,4 +1,4 @@
-"""Presigned PUT links from botocore's SigV4 query signer, without a client per link.
+"""Presigned links from botocore's SigV4 query signer, without a client per link.
 
 ``client.generate_presigned_url`` runs the whole request pipeline (parameter validation, serialisation,
 endpoint rules, event hooks) for every link: about 0.2–0.5 ms each, most of a small file's signing cost.
@@ -33,6 +33,10 @@ class BucketAddress:
     def object_url(self, key: str) -> str:
         return self.base + str(percent_encode(key, safe="/~"))
 
+    def bucket_url(self) -> str:
+        """The bucket itself (where it is listed): ``https://host/bucket`` or ``https://bucket.host/``."""
+        return self.base.rstrip("/") if urlsplit(self.base).path.strip("/") else self.base
+
 
 def fixed_address(endpoint_url: str, bucket: str, region: str, addressing_style: str) -> BucketAddress | None:
     """The bucket's address when the profile fixes it (its own endpoint and a path or virtual style); None when
@@ -65,16 +69,23 @@ def probe_link(presign: Callable[[str], str]) -> BucketAddress:
     return address_from_link(presign(_PROBE_KEY))
 
 
-class PutLinkSigner:
-    """Signs PUT links for one bucket with fixed credentials; safe to share between threads."""
+class LinkSigner:
+    """Signs links for one bucket with fixed credentials; safe to share between threads."""
 
     def __init__(self, address: BucketAddress, credentials: Credentials) -> None:
         self.address = address
         self._credentials = credentials.get_frozen_credentials()
 
-    def sign(self, key: str, headers: Mapping[str, str], lifetime: int) -> str:
+    def put(self, key: str, headers: Mapping[str, str], lifetime: int) -> str:
         """A presigned PUT for ``key`` whose signature covers exactly ``headers`` (and the host)."""
-        request = AWSRequest(method="PUT", url=self.address.object_url(key), headers=dict(headers))
+        return self._signed(AWSRequest(method="PUT", url=self.address.object_url(key), headers=dict(headers)),
+                            lifetime)
+
+    def list_bucket(self, params: Mapping[str, str], lifetime: int) -> str:
+        """A presigned GET of the bucket with these query parameters (a ListObjectsV2 page, say)."""
+        return self._signed(AWSRequest(method="GET", url=self.address.bucket_url(), params=dict(params)), lifetime)
+
+    def _signed(self, request: AWSRequest, lifetime: int) -> str:
         # One auth object per link: it is cheap, and add_auth stamps the request with the current time.
         auth = S3SigV4QueryAuth(self._credentials, self.address.service, self.address.region, expires=lifetime)
         auth.add_auth(request)

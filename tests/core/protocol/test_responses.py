@@ -8,6 +8,7 @@ from desktop_uploader.core.protocol.responses import (
     body_kind,
     endpoint_message,
     html_title,
+    parse_list_page,
     parse_s3_error,
     split_http_message,
 )
@@ -153,3 +154,41 @@ def test_split_http2_and_no_body() -> None:
 def test_html_title() -> None:
     assert html_title("<html><title> Guest&nbsp;Wi-Fi\n Login </title>") == "Guest Wi-Fi Login"
     assert html_title("<html>no title</html>") == ""
+
+
+_LISTING = """<?xml version="1.0" encoding="UTF-8"?>
+<ListBucketResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/">
+  <Name>field-data</Name><Prefix>site+4%2F</Prefix><KeyCount>2</KeyCount><MaxKeys>2</MaxKeys>
+  <Delimiter>%2F</Delimiter><EncodingType>url</EncodingType><IsTruncated>{truncated}</IsTruncated>
+  {token}
+  <Contents><Key>site+4/caf%C3%A9+photo.jpg</Key><LastModified>2026-12-01T10:00:00.000Z</LastModified>
+    <ETag>&quot;9e107d9d372bb6826bd81d3542a419d6&quot;</ETag><Size>1234</Size><StorageClass>STANDARD</StorageClass>
+  </Contents>
+  <Contents><Key>site+4/a%2Bb.txt</Key><ETag>"abc-2"</ETag><Size>10485760</Size></Contents>
+  <CommonPrefixes><Prefix>site+4/sub%2F</Prefix></CommonPrefixes>
+</ListBucketResult>"""
+
+
+def test_a_listing_page_with_url_encoded_keys_and_a_next_page() -> None:
+    body = _LISTING.format(truncated="true", token="<NextContinuationToken>1/abc==</NextContinuationToken>")
+    objects, token = parse_list_page(body.encode())
+    assert [(o.key, o.size, o.etag) for o in objects] == [
+        ("site 4/café photo.jpg", 1234, '"9e107d9d372bb6826bd81d3542a419d6"'),
+        ("site 4/a+b.txt", 10485760, '"abc-2"'),
+    ]
+    assert token == "1/abc=="
+
+
+def test_the_last_listing_page_has_no_token() -> None:
+    assert parse_list_page(_LISTING.format(truncated="false", token="").encode())[1] is None
+
+
+@pytest.mark.parametrize("body", [
+    b"<Error><Code>AccessDenied</Code></Error>",
+    b"<html><body>Sign in to the Wi-Fi</body></html>",
+    b"not xml at all",
+    _LISTING.format(truncated="true", token="").encode(),  # goes on, but says not where
+])
+def test_what_is_no_usable_listing_is_refused(body: bytes) -> None:
+    with pytest.raises(ValueError):
+        parse_list_page(body)

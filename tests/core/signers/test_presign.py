@@ -13,7 +13,7 @@ from botocore.credentials import Credentials
 
 from desktop_uploader.core.signers.presign import (
     BucketAddress,
-    PutLinkSigner,
+    LinkSigner,
     address_from_link,
     fixed_address,
     probe_link,
@@ -43,13 +43,13 @@ def test_a_fixed_endpoint_gives_the_address_and_scope_botocore_gives(style: str)
     client = _client(endpoint, "eu-central-1", style)
     address = fixed_address(endpoint, "my-bucket", "eu-central-1", style)
     assert address is not None
-    signer = PutLinkSigner(address, Credentials("AKIDEXAMPLE", "secret"))
+    signer = LinkSigner(address, Credentials("AKIDEXAMPLE", "secret"))
     headers = {"content-type": "image/jpeg", "x-amz-meta-site": "north", "if-none-match": "*"}
     for key in KEYS:
         theirs = client.generate_presigned_url("put_object", ExpiresIn=900, Params={
             "Bucket": "my-bucket", "Key": key, "ContentType": "image/jpeg", "Metadata": {"site": "north"},
             "IfNoneMatch": "*"})
-        ours = signer.sign(key, headers, 900)
+        ours = signer.put(key, headers, 900)
         their_address, their_query = _parts(theirs)
         our_address, our_query = _parts(ours)
         assert our_address == their_address, key
@@ -65,7 +65,7 @@ def test_aws_endpoints_come_from_botocores_rules_and_the_session_token_is_signed
         "put_object", Params={"Bucket": "field-data", "Key": key}, ExpiresIn=60)))
     # botocore presigns against the bucket's global name and scopes the signature to the region.
     assert address == BucketAddress(base="https://field-data.s3.amazonaws.com/", region="ap-southeast-2")
-    ours = PutLinkSigner(address, Credentials("AKIDEXAMPLE", "secret", "session-token")).sign(
+    ours = LinkSigner(address, Credentials("AKIDEXAMPLE", "secret", "session-token")).put(
         "2026/site 4/photo.jpg", {"content-type": "image/jpeg"}, 300)
     theirs = client.generate_presigned_url("put_object", ExpiresIn=300, Params={
         "Bucket": "field-data", "Key": "2026/site 4/photo.jpg", "ContentType": "image/jpeg"})
@@ -87,17 +87,17 @@ def test_real_storage_takes_the_links_and_refuses_a_header_that_was_not_signed(
         seaweed: SeaweedServer, bucket: str) -> None:
     address = fixed_address(seaweed.endpoint_url, bucket, "us-east-1", "path")
     assert address is not None
-    signer = PutLinkSigner(address, Credentials(seaweed.admin.access_key, seaweed.admin.secret_key))
+    signer = LinkSigner(address, Credentials(seaweed.admin.access_key, seaweed.admin.secret_key))
     headers = {"content-type": "text/plain", "x-amz-meta-site": "north"}
     for key in KEYS:
         body = f"contents of {key}".encode()
-        answer = requests.put(signer.sign(key, headers, 300), data=body, headers=headers, timeout=30)
+        answer = requests.put(signer.put(key, headers, 300), data=body, headers=headers, timeout=30)
         assert answer.status_code == 200, (key, answer.text)
         stored = seaweed.client().get_object(Bucket=bucket, Key=key)
         assert stored["Body"].read() == body
         assert stored["Metadata"] == {"site": "north"}
     # The metadata is part of the signature: another value is refused.
-    tampered = requests.put(signer.sign("tampered.txt", headers, 300), data=b"x", timeout=30,
+    tampered = requests.put(signer.put("tampered.txt", headers, 300), data=b"x", timeout=30,
                             headers={**headers, "x-amz-meta-site": "south"})
     assert tampered.status_code == 403
     assert "SignatureDoesNotMatch" in tampered.text

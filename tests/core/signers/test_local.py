@@ -1,0 +1,70 @@
+"""Local signing against SeaweedFS: listing a folder through the engine's own HTTP session."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+import pytest
+
+from desktop_uploader.core import failure as f
+from desktop_uploader.core.failure import UploadError
+from desktop_uploader.core.http import make_session
+from desktop_uploader.core.secrets import SecretStore
+from desktop_uploader.core.signers.local import LocalSigner
+from tests.core.helpers import local_profile, store_credentials
+
+KEYS = ["in/plain.txt", "in/site 4 café.jpg", "in/a+b=c&d.txt", "in/percent%20.txt", "in/sub/deeper.txt",
+        "other/elsewhere.txt"]
+
+
+@pytest.fixture
+def signer(seaweed: Any, bucket: str, memory_keyring: Any) -> Any:
+    profile = local_profile(seaweed, bucket)
+    store_credentials(profile.name, seaweed.admin)
+    session = make_session()
+    made = LocalSigner(profile, SecretStore(), session)
+    yield made
+    made.close()
+    session.close()
+
+
+def test_a_folder_lists_its_own_files_with_any_name(seaweed: Any, bucket: str, signer: LocalSigner) -> None:
+    s3 = seaweed.client()
+    for key in KEYS:
+        s3.put_object(Bucket=bucket, Key=key, Body=key.encode())
+    listed = signer.stored_objects("in/")
+    assert set(listed) == {k for k in KEYS if k.startswith("in/") and k.count("/") == 1}
+    assert listed["in/site 4 café.jpg"].size == len("in/site 4 café.jpg".encode())
+    stored_etag = s3.head_object(Bucket=bucket, Key="in/plain.txt")["ETag"]
+    assert listed["in/plain.txt"].etag.strip('"') == stored_etag.strip('"')
+    assert signer.stored_objects("empty/") == {}
+    assert "other/elsewhere.txt" in signer.stored_objects("other/")
+
+
+def test_a_refused_listing_says_why(seaweed: Any, bucket: str, memory_keyring: Any) -> None:
+    profile = replace(local_profile(seaweed, bucket), name="wrong-key")
+    store_credentials(profile.name, replace(seaweed.admin, secret_key="not-the-secret"))
+    made = LocalSigner(profile, SecretStore())  # no session given: it makes and closes its own
+    try:
+        with pytest.raises(UploadError) as refused:
+            made.stored_objects("in/")
+    finally:
+        made.close()
+    assert refused.value.failure.code == "SignatureDoesNotMatch"
+    assert refused.value.failure.http_status == 403
+    assert "could not be listed" in refused.value.failure.message
+
+
+def test_an_unreachable_storage_is_a_network_failure_worth_retrying(seaweed: Any, bucket: str,
+                                                                   memory_keyring: Any) -> None:
+    profile = replace(local_profile(seaweed, bucket), s3_endpoint_url="http://127.0.0.1:9")  # discard port
+    store_credentials(profile.name, seaweed.admin)
+    made = LocalSigner(profile, SecretStore())
+    try:
+        with pytest.raises(UploadError) as failed:
+            made.stored_objects("in/")
+    finally:
+        made.close()
+    assert failed.value.failure.code == f.CONNECTION_REFUSED
+    assert failed.value.failure.retryable
