@@ -16,6 +16,7 @@ import urllib3
 
 from desktop_uploader.core import failure as f
 from desktop_uploader.core.failure import Failure, ReceivedResponse, SentRequest, UploadError
+from desktop_uploader.core.hashing import OverlappedMD5
 from desktop_uploader.core.http import (
     ERROR_BODY_LIMIT,
     SEND_SLICE,
@@ -84,11 +85,15 @@ class FileBody:
         self._on_bytes = on_bytes
         self._control = control
         self._throttle = throttle
-        self.md5 = hashlib.md5(usedforsecurity=False) if md5 else None
+        self.md5 = OverlappedMD5() if md5 else None
         self.sent = 0
 
     def __len__(self) -> int:
         return self._length
+
+    def close(self) -> None:
+        if self.md5 is not None:
+            self.md5.close()
 
     def __iter__(self) -> Iterator[bytes]:
         fh = self._fh
@@ -96,7 +101,8 @@ class FileBody:
         remaining = self._length
         self.sent = 0
         if self.md5 is not None:
-            self.md5 = hashlib.md5(usedforsecurity=False)
+            self.md5.close()
+            self.md5 = OverlappedMD5()
         while remaining > 0:
             if self._control is not None:
                 self._control.check()
@@ -188,9 +194,12 @@ def put_file(session: requests.Session, signed: SignedRequest, fh: BinaryIO, siz
                           throttle=throttle, verify_md5=verify_md5, stall_timeout=stall_timeout)
     body = FileBody(fh, offset, size, on_bytes=on_bytes, control=control, throttle=throttle, md5=verify_md5)
     empty_md5 = hashlib.md5(b"", usedforsecurity=False).hexdigest() if verify_md5 else None
-    return send_body(session, signed, signed.method, body if size else b"", headers, size,
-                     bytes_sent=lambda: body.sent, stall_timeout=stall_timeout,
-                     md5_hex=lambda: body.md5.hexdigest() if (body.md5 is not None and size) else empty_md5)
+    try:
+        return send_body(session, signed, signed.method, body if size else b"", headers, size,
+                         bytes_sent=lambda: body.sent, stall_timeout=stall_timeout,
+                         md5_hex=lambda: body.md5.hexdigest() if (body.md5 is not None and size) else empty_md5)
+    finally:
+        body.close()
 
 
 def _put_small(session: requests.Session, signed: SignedRequest, fh: BinaryIO, offset: int, size: int,
