@@ -7,9 +7,16 @@ per GiB) off the critical path. At most one block waits to be hashed, so memory 
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import threading
+import zlib
+from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
+from typing import BinaryIO
+
+CRC_BLOCK = 1024 * 1024
+CHECKSUM_HEADER = "x-amz-checksum-crc32"
 
 # Below this a block is hashed in line: handing it to the helper costs more than hashing it.
 OVERLAP_MIN = 256 * 1024
@@ -48,3 +55,26 @@ class OverlappedMD5:
         pending, self._pending = self._pending, None
         if pending is not None:
             pending.result()
+
+
+def crc32_of(fh: BinaryIO, offset: int, length: int, check: Callable[[], None] | None = None) -> str:
+    """The CRC32 of ``length`` bytes of ``fh`` from ``offset``, as S3 spells it (base64, big-endian).
+
+    zlib's CRC32 costs about a fifth of MD5's CPU and releases the GIL; ``check`` is called between blocks
+    (a pause or cancel stops the reading). Raises EOFError if the file is shorter than ``length``."""
+    fh.seek(offset)
+    crc = 0
+    remaining = length
+    while remaining > 0:
+        if check is not None:
+            check()
+        block = fh.read(min(CRC_BLOCK, remaining))
+        if not block:
+            raise EOFError("the file got shorter while its checksum was computed")
+        crc = zlib.crc32(block, crc)
+        remaining -= len(block)
+    return crc32_text(crc)
+
+
+def crc32_text(crc: int) -> str:
+    return base64.b64encode(crc.to_bytes(4, "big")).decode("ascii")

@@ -23,6 +23,9 @@ from desktop_uploader.core.store import JobStore
 log = logging.getLogger(__name__)
 
 MAX_DEPTH = 100
+# Larger files are signed when they are sent: a round trip is small beside their transfer, and their link can
+# then carry the checksum computed just before (core/checksums.py).
+SIGN_AHEAD_MAX = 8 * 1024 * 1024
 _PARALLEL_SINGLE = 4  # links fetched at once from an endpoint that signs one file per request
 
 
@@ -108,6 +111,7 @@ class LinkLookahead:
             have = list(self._links)
         depth = max(0, min(MAX_DEPTH, self._depth()) - len(have))
         jobs = self._store.peek_queued(profile, limit=depth, exclude=have) if depth else []
+        jobs = [job for job in jobs if job.size <= SIGN_AHEAD_MAX]
         if not jobs:
             return
         targets = [UploadTarget(j.key, j.content_type, j.size, j.metadata) for j in jobs]

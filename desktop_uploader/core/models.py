@@ -111,6 +111,9 @@ class UploadTarget:
     content_type: str
     size: int
     metadata: dict[str, str] = field(default_factory=dict)
+    # The file's CRC32 as S3 spells it (base64 of the big-endian value). A signer that signs it into the link
+    # makes the storage check the bytes itself and refuse them (BadDigest) before storing anything wrong.
+    checksum_crc32: str | None = None
 
 
 @dataclass(frozen=True)

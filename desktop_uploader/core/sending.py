@@ -20,8 +20,10 @@ import requests
 
 from desktop_uploader.core import failure as f
 from desktop_uploader.core.budget import ConnectionBudget
+from desktop_uploader.core.checksums import ChecksumPolicy, destination_of
 from desktop_uploader.core.engine_settings import EngineSettings
 from desktop_uploader.core.failure import Failure, UploadError
+from desktop_uploader.core.hashing import CHECKSUM_HEADER, crc32_of
 from desktop_uploader.core.health import DestinationState, destination_trouble
 from desktop_uploader.core.models import Event, EventKind, Job, JobState, SignedRequest, UploadTarget
 from desktop_uploader.core.ratelimit import RateLimiter
@@ -67,6 +69,7 @@ class JobSender:
         self._limiter = limiter
         self._budget = budget
         self._emit = emit
+        self._checksums = ChecksumPolicy(store)
 
     def send(self, job: Job, signer: Signer, control: Control, *, link: SignedRequest | None = None,
              outage: Callable[[], bool] = lambda: True) -> tuple[PutResult, int]:
@@ -137,7 +140,7 @@ class JobSender:
                                           message=f"The signer '{signer.name}' cannot send single files."))
             after = _stat_or_none(job.path)
             if after is None or after.st_size != st.st_size or after.st_mtime_ns != st.st_mtime_ns:
-                raise _Retryable(self._changed(job), signed)
+                raise _Retryable(self._changed(job), None)  # a link may carry the old bytes' checksum
             self._verify(job, result, signed)
             return result, job.size
 
@@ -170,36 +173,63 @@ class JobSender:
                   fresh_claim: bool) -> tuple[PutResult, SignedRequest]:
         """A presigned PUT, with the link from an earlier attempt while it is still fresh."""
         job = send.job
+        verify = self.settings.verify_md5
         if signed is None or signed.expires_within(self.settings.resign_margin):
             if not fresh_claim:  # claiming the job marked it signing already
                 self.store.set_state(job.id, JobState.SIGNING)
+            checksum = self._checksum(send, signer)
             try:
-                signed = signer.sign_put(UploadTarget(job.key, job.content_type, job.size, job.metadata))
+                signed = signer.sign_put(UploadTarget(job.key, job.content_type, job.size, job.metadata,
+                                                      checksum_crc32=checksum))
             except UploadError as exc:
                 self._decorate(exc.failure, job)
                 if exc.failure.retryable:
                     raise _Retryable(exc.failure, None) from None
                 raise
         headers = self._preflight(job, signed)
+        sent_checksum = headers.get(CHECKSUM_HEADER)
+        destination = destination_of(signer)
+        md5 = self._checksums.needs_md5(destination, verify=verify, signed_checksum=sent_checksum is not None)
         self.store.set_state(job.id, JobState.UPLOADING)
         link = signed
         with self._budget.slot(send.control):
             result = self._guarded(job, link, lambda: put_file(
                 self.session, link, send.fh, job.size, on_bytes=send.progress, control=send.control,
-                throttle=send.throttle, verify_md5=self.settings.verify_md5, headers=headers,
+                throttle=send.throttle, verify_md5=md5, headers=headers,
                 stall_timeout=self.settings.stall_timeout))
+        if sent_checksum is not None and verify:
+            failure = self._checksums.answered(destination, sent_checksum, result, md5_checked=md5).failure
+            if failure is not None:
+                failure.signer = link.signer
+                raise _Retryable(self._decorate(failure, job), None)
         return result, link
+
+    def _checksum(self, send: _Send, signer: PutSigner) -> str | None:
+        """The file's CRC32 for the link, where the storage can check it (see core/checksums.py)."""
+        job = send.job
+        if not self._checksums.wanted(destination_of(signer), job.size, verify=self.settings.verify_md5,
+                                      offered=signer.offers_checksums):
+            return None
+        try:
+            return crc32_of(send.fh, 0, job.size, send.control.check)
+        except EOFError:
+            raise _Retryable(self._changed(job), None) from None
 
     def _guarded(self, job: Job, link: SignedRequest | None, send: Callable[[], PutResult]) -> PutResult:
         """Run one transfer, sorting its failures into retry, fresh link, or final."""
         try:
             return send()
         except FileChanged:
-            raise _Retryable(self._changed(job), link) from None
+            raise _Retryable(self._changed(job), None) from None  # a link may carry the old bytes' checksum
         except UploadError as exc:
             failure = self._decorate(exc.failure, job)
             if is_expired_link_failure(failure) and link is not None:
                 raise _NeedsLink(failure, link) from None
+            if failure.code == "BadDigest" and link is not None and CHECKSUM_HEADER in link.headers:
+                # The storage refused bytes that did not match the checksum computed before sending: they
+                # changed on the way, or the file did. A fresh checksum and link, then again.
+                failure.retryable = True
+                raise _Retryable(failure, None) from None
             if failure.retryable:
                 raise _Retryable(failure, link) from None
             raise UploadError(failure, link or exc.link) from None

@@ -85,6 +85,11 @@ MIGRATIONS: tuple[str, ...] = (
     """
     ALTER TABLE jobs ADD COLUMN url TEXT;
     """,
+    # What was learnt of a destination and holds across runs (whether its storage confirms checksums).
+    """
+    CREATE TABLE destination_facts (destination TEXT NOT NULL, fact TEXT NOT NULL, value TEXT NOT NULL,
+                                    learnt_at REAL NOT NULL, PRIMARY KEY (destination, fact));
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -524,6 +529,19 @@ class JobStore:
     def drop_orphan_upload(self, upload_id: str) -> None:
         with self._db():
             self._conn.execute("DELETE FROM orphan_uploads WHERE upload_id=?", (upload_id,))
+
+
+    # -- what is known of destinations -----------------------------------------------------------------
+    def destination_fact(self, destination: str, fact: str) -> str | None:
+        with self._db():
+            row = self._conn.execute("SELECT value FROM destination_facts WHERE destination=? AND fact=?",
+                                     (destination, fact)).fetchone()
+        return str(row[0]) if row else None
+
+    def set_destination_fact(self, destination: str, fact: str, value: str) -> None:
+        with self._db():
+            self._conn.execute("INSERT OR REPLACE INTO destination_facts VALUES (?,?,?,?)",
+                               (destination, fact, value, time.time()))
 
 
 def _split_sql(script: str) -> list[str]:

@@ -16,7 +16,7 @@ import urllib3
 
 from desktop_uploader.core import failure as f
 from desktop_uploader.core.failure import Failure, ReceivedResponse, SentRequest, UploadError
-from desktop_uploader.core.hashing import OverlappedMD5
+from desktop_uploader.core.hashing import CHECKSUM_HEADER, OverlappedMD5
 from desktop_uploader.core.http import (
     ERROR_BODY_LIMIT,
     SEND_SLICE,
@@ -164,6 +164,7 @@ class PutResult:
     customer_key: bool = False  # SSE-C: neither
     server_date: str | None = None  # the answer's Date header, for clock checks
     url: str = ""  # the object's address: the link without its signature (a PUT link names the object)
+    checksum_crc32: str | None = None  # the CRC32 the storage computed and checked, when it says so
 
 
 @dataclass(frozen=True)
@@ -288,7 +289,8 @@ def _put_result(status: int, headers: Mapping[str, str], signed: SignedRequest, 
         etag=etag.strip('"').lower() if etag else None, md5_hex=md5_hex(), status=status,
         encryption=headers.get("x-amz-server-side-encryption", ""),
         customer_key="x-amz-server-side-encryption-customer-algorithm" in headers,
-        server_date=headers.get("Date"), url=object_address(signed.url) if method == "PUT" else "")
+        server_date=headers.get("Date"), url=object_address(signed.url) if method == "PUT" else "",
+        checksum_crc32=headers.get(CHECKSUM_HEADER))
 
 
 def _network_failure(exc: BaseException, method: str, signed: SignedRequest, headers: dict[str, str],

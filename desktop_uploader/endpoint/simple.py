@@ -23,7 +23,7 @@ from urllib.parse import parse_qs, urlsplit
 
 from .auth import Caller
 from .config import EndpointConfig, S3Client
-from .validation import ApiError, bad_request, check_content_type, check_metadata
+from .validation import ApiError, bad_request, check_content_type, check_crc32, check_metadata
 
 META_PREFIX = "meta-"
 MAX_BATCH = 100
@@ -36,7 +36,8 @@ def sign_put(query: Mapping[str, str], config: EndpointConfig, s3: S3Client, cal
     metadata = (
         (name[len(META_PREFIX) :], value) for name, value in query.items() if name.lower().startswith(META_PREFIX)
     )
-    return _sign_checked(*_checked(key, content_type, metadata, config, caller), config, s3, caller)
+    checksum = check_crc32(query.get("checksumCRC32"))
+    return _sign_checked(*_checked(key, content_type, metadata, config, caller), config, s3, caller, checksum)
 
 
 def sign_batch(body: Any, config: EndpointConfig, s3: S3Client, caller: Caller) -> dict[str, Any]:
@@ -51,10 +52,11 @@ def sign_batch(body: Any, config: EndpointConfig, s3: S3Client, caller: Caller) 
             "too_many_files", f"At most {MAX_BATCH} files can be signed at once; this request has {len(files)}."
         )
     checked = [_batch_item(index, item, config, caller) for index, item in enumerate(files)]
-    return {"signed_urls": [_sign_checked(*item, config, s3, caller) for item in checked]}
+    return {"signed_urls": [_sign_checked(*item[:3], config, s3, caller, item[3]) for item in checked]}
 
 
-def _batch_item(index: int, item: Any, config: EndpointConfig, caller: Caller) -> tuple[str, str, dict[str, str]]:
+def _batch_item(index: int, item: Any, config: EndpointConfig,
+                caller: Caller) -> tuple[str, str, dict[str, str], str | None]:
     try:
         if not isinstance(item, dict):
             raise bad_request("invalid_body", "Each file must be a JSON object with filekey and contentType.")
@@ -62,7 +64,7 @@ def _batch_item(index: int, item: Any, config: EndpointConfig, caller: Caller) -
         metadata = item.get("metadata") or {}
         if not isinstance(metadata, dict):
             raise bad_request("invalid_metadata", "'metadata' must be a JSON object.")
-        return _checked(key, content_type, metadata.items(), config, caller)
+        return (*_checked(key, content_type, metadata.items(), config, caller), check_crc32(item.get("checksumCRC32")))
     except ApiError as exc:
         raise ApiError(
             exc.status, exc.code, f"File {index}: {exc.message}", exc.headers, {**exc.details, "index": index}
@@ -96,7 +98,8 @@ def check_status_type(content_type: str) -> None:
 
 
 def _sign_checked(
-    key: str, content_type: str, metadata: Mapping[str, str], config: EndpointConfig, s3: S3Client, caller: Caller
+    key: str, content_type: str, metadata: Mapping[str, str], config: EndpointConfig, s3: S3Client, caller: Caller,
+    checksum_crc32: str | None = None,
 ) -> dict[str, Any]:
     params: dict[str, Any] = {"Bucket": config.bucket, "Key": key, "ContentType": content_type}
     values = {"content-type": content_type}
@@ -110,6 +113,9 @@ def _sign_checked(
     if metadata:
         params["Metadata"] = dict(metadata)
         values.update({f"x-amz-meta-{name}": value for name, value in metadata.items()})
+    if checksum_crc32:  # the storage then refuses bytes that do not match (400 BadDigest)
+        params["ChecksumCRC32"] = checksum_crc32
+        values["x-amz-checksum-crc32"] = checksum_crc32
 
     url = presign(s3, "put_object", params, config.expires, "PUT")
     link = parse_qs(urlsplit(url).query)

@@ -1,7 +1,9 @@
-"""Checks on what clients send: object keys, content types, metadata, part numbers, upload ids."""
+"""Checks on what clients send: object keys, content types, metadata, checksums, part numbers, upload ids."""
 
 from __future__ import annotations
 
+import base64
+import binascii
 import re
 import unicodedata
 import uuid
@@ -105,6 +107,19 @@ def content_type_allowed(essence: str, allowed: Iterable[str]) -> bool:
         if entry.endswith("/*") and entry[:-2] == main:
             return True
     return False
+
+
+def check_crc32(value: Any) -> str | None:
+    """An optional CRC32 as S3 spells it (base64 of 4 bytes); the storage will check the upload against it."""
+    if value is None or value == "":
+        return None
+    try:
+        raw = base64.b64decode(str(value), validate=True)
+    except (binascii.Error, ValueError):
+        raw = b""
+    if len(raw) != 4:
+        raise bad_request("invalid_checksum", "checksumCRC32 must be a CRC32 in base64 (4 bytes, e.g. 'AAAAAA==').")
+    return str(value)
 
 
 def check_metadata(items: Iterable[tuple[str, Any]]) -> dict[str, str]:

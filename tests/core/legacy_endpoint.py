@@ -50,7 +50,9 @@ def legacy_endpoint(upstream_sign_url: str, mode: str = "legacy") -> Iterator[st
                 return self._send(403, json.dumps({"message": "Missing Authentication Token"}).encode())
             if mode == "wrong-key":
                 query["filekey"] = "someone-else/" + query.get("filekey", "x")
-            answer = session.get(upstream_sign_url, params=query, timeout=10).json()
+            # The classic Lambda reads these two parameters and nothing else.
+            classic = {name: query[name] for name in ("filekey", "contentType") if name in query}
+            answer = session.get(upstream_sign_url, params=classic, timeout=10).json()
             url = answer["signed_url"]
             if mode == "no-url":
                 return self._send(200, json.dumps({"url_is_missing": True}).encode())

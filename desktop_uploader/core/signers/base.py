@@ -41,6 +41,9 @@ class Signer(ABC):
 class PutSigner(Signer):
     # Whether each link costs a round trip to a far service; the engine then fetches links ahead of need.
     signs_remotely: bool = False
+    # Whether the signer may sign a target's checksum_crc32 into its link (the link's signed headers say
+    # whether it did: a signing service may not know how).
+    offers_checksums: bool = False
 
     @abstractmethod
     def sign_put(self, target: UploadTarget) -> SignedRequest: ...

@@ -17,6 +17,7 @@ from desktop_uploader.core import failure as f
 from desktop_uploader.core import secrets as sec
 from desktop_uploader.core.config import Profile, is_loopback_host
 from desktop_uploader.core.failure import Failure, ReceivedResponse, SentRequest, UploadError
+from desktop_uploader.core.hashing import CHECKSUM_HEADER
 from desktop_uploader.core.http import (
     ANSWER_LIMIT,
     CONNECT_TIMEOUT,
@@ -102,6 +103,7 @@ class EndpointSigner(EndpointClient, BatchPutSigner):
     the profile's ``batch_signing``, many links per ``POST <endpoint path>/batch``."""
 
     signs_remotely = True
+    offers_checksums = True  # asked for with checksumCRC32; a service that does not know it leaves it out
 
     def batch_enabled(self) -> bool:
         return self.profile.batch_signing
@@ -123,6 +125,8 @@ class EndpointSigner(EndpointClient, BatchPutSigner):
         params = {p.key_param: target.key, p.type_param: target.content_type}
         # Endpoints that support it sign these as x-amz-meta-* headers; others ignore unknown parameters.
         params.update({f"meta-{name}": value for name, value in target.metadata.items()})
+        if target.checksum_crc32:
+            params["checksumCRC32"] = target.checksum_crc32
         method = p.http_method.upper()
         headers = {"Accept": "application/json", **self._headers}
         prepared = requests.Request(
@@ -224,6 +228,8 @@ class EndpointSigner(EndpointClient, BatchPutSigner):
         extra = data.get("headers")
         if isinstance(extra, dict):
             headers.update({str(k).lower(): str(v) for k, v in extra.items()})
+        if CHECKSUM_HEADER in link.signed_headers and target.checksum_crc32:
+            headers.setdefault(CHECKSUM_HEADER, target.checksum_crc32)  # what it was asked to sign
         if "if-none-match" in link.signed_headers:
             # A service that refuses to replace objects signs this; "*" is the only value S3 takes on a PUT.
             headers.setdefault("if-none-match", "*")

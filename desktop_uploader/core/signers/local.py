@@ -18,6 +18,7 @@ from desktop_uploader.core import failure as f
 from desktop_uploader.core import secrets as sec
 from desktop_uploader.core.config import IF_EXISTS_OVERWRITE, Profile
 from desktop_uploader.core.failure import Failure, UploadError
+from desktop_uploader.core.hashing import CHECKSUM_HEADER
 from desktop_uploader.core.http import (
     CONNECT_TIMEOUT,
     AnswerTooLarge,
@@ -36,6 +37,7 @@ LISTING_LIMIT = 16 * 1024 * 1024
 
 class LocalSigner(PutSigner, ObjectRemover, ObjectInspector, GetSigner):
     name = "local"
+    offers_checksums = True
 
     def __init__(self, profile: Profile, store: sec.SecretStore, session: requests.Session | None = None) -> None:
         self.profile = profile
@@ -114,6 +116,8 @@ class LocalSigner(PutSigner, ObjectRemover, ObjectInspector, GetSigner):
 
     def sign_put(self, target: UploadTarget) -> SignedRequest:
         _, headers = self._headers(target)
+        if target.checksum_crc32:
+            headers[CHECKSUM_HEADER] = target.checksum_crc32  # the storage checks the bytes against it
         if self.if_exists != IF_EXISTS_OVERWRITE:
             # The storage itself refuses to replace an object that is there (412), with no extra request.
             headers["if-none-match"] = "*"
