@@ -4,8 +4,10 @@ On a long round trip one connection sends few small files a second, so more of t
 full link or a struggling server more only add trouble. The controller climbs one file at a time while the
 measured goodput improves (additive increase), steps back when a climb did not pay, and halves when errors
 rise (multiplicative decrease) — always between 1 and a cap: the user's own number when one is given, else
-:data:`AUTO_CAP`. Each change adds or drops one connection at a time, so a drop of thousands of files
-opens connections gradually instead of in a storm, and the ones open are reused.
+:data:`AUTO_CAP`. Until the first climb that does not pay (or the first trouble) it doubles instead of
+climbing by one, as TCP's slow start does: on a long round trip a batch of a few hundred
+files would otherwise be over before the number found its level. Connections open one per new worker as it
+needs one, and the ones open are reused.
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ AUTO_START = 8  # about what aws cli (10) and rclone (4 transfers, 4 checkers) k
 # big ones by their bytes.
 FILE_WORTH = 64 * 1024
 IMPROVEMENT = 1.05  # a climb that does not gain 5 % is not worth its connection
-MIN_WINDOW_SECONDS = 1.0
+MIN_WINDOW_SECONDS = 0.5
 MIN_WINDOW_FILES = 4
 HOLD_WINDOWS = 3  # after a climb that did not pay, wait this many windows before trying again
 
@@ -57,6 +59,8 @@ class ConcurrencyController:
         self._best: float | None = None  # the score at the current level before the last climb
         self._climbed = False
         self._hold = 0
+        self._slow_start = True  # doubling, until a climb does not pay
+        self._before_climb = self.current
 
     def set_cap(self, cap: int) -> int | None:
         with self._lock:
@@ -66,7 +70,7 @@ class ConcurrencyController:
     def reset(self, start: int) -> int | None:
         """Start again from ``start`` (the user chose a number)."""
         with self._lock:
-            self._best, self._climbed, self._hold = None, False, 0
+            self._best, self._climbed, self._hold, self._slow_start = None, False, 0, True
             self._window = _Window(self._clock())
             return self._set(start)
 
@@ -93,6 +97,7 @@ class ConcurrencyController:
             self._window.trouble = True
             self._best = None
             self._climbed = False
+            self._slow_start = False
             self._hold = HOLD_WINDOWS
             return self._set(max(1, self.current // 2))
 
@@ -101,14 +106,17 @@ class ConcurrencyController:
             self._climbed = False
             if self._best is not None and score < self._best * IMPROVEMENT:
                 self._hold = HOLD_WINDOWS
-                return self._set(self.current - 1)  # the climb did not pay: step back down
+                back = self._before_climb if self._slow_start else self.current - 1
+                self._slow_start = False
+                return self._set(back)  # the climb did not pay: step back down
         self._best = score
         if self._hold > 0:
             self._hold -= 1
             return None
         if self.current < self.cap:
             self._climbed = True
-            return self._set(self.current + 1)
+            self._before_climb = self.current
+            return self._set(self.current * 2 if self._slow_start else self.current + 1)
         return None
 
     def _set(self, value: int) -> int | None:

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import math
 
-from desktop_uploader.core.pacing import AUTO_CAP, AUTO_START, ConcurrencyController, concurrency_range
+from desktop_uploader.core.pacing import (
+    AUTO_CAP,
+    AUTO_START,
+    MIN_WINDOW_SECONDS,
+    ConcurrencyController,
+    concurrency_range,
+)
 
 
 class Clock:
@@ -17,7 +23,8 @@ class Clock:
 
 def _window(controller: ConcurrencyController, clock: Clock, files_per_second: float) -> int | None:
     """One measuring window of small files arriving at ``files_per_second``; the last decision."""
-    count = max(4, controller.current, math.ceil(files_per_second * 1.01))  # a window needs a second, too
+    # A window needs enough files and enough time, too.
+    count = max(4, controller.current, math.ceil(files_per_second * MIN_WINDOW_SECONDS * 1.01))
     decision = None
     for _ in range(count):
         clock.now += 1.0 / files_per_second
@@ -37,10 +44,22 @@ def test_climbs_while_more_in_flight_pays_and_never_past_the_cap() -> None:
 def test_steps_back_when_a_climb_does_not_pay() -> None:
     clock = Clock()
     controller = ConcurrencyController(4, 32, clock=clock)
-    assert _window(controller, clock, 40.0) == 5  # first window: try one more
+    assert _window(controller, clock, 40.0) == 8  # first window: slow start tries twice as many
     assert _window(controller, clock, 40.0) == 4  # the link was already full: back down
     assert _window(controller, clock, 40.0) is None  # and hold a while
     assert controller.current == 4
+
+
+def test_slow_start_doubles_until_a_climb_does_not_pay_then_climbs_by_one() -> None:
+    clock = Clock()
+    controller = ConcurrencyController(4, 32, clock=clock)
+    levels = []
+    for _ in range(8):
+        # Each file in flight adds as much up to 12 at once; beyond that the link is full.
+        _window(controller, clock, 10.0 * min(controller.current, 12))
+        levels.append(controller.current)
+    # 4 -> 8 -> 16 pay (16 still gains on 8); 32 does not: back to 16, hold three windows, then one at a time.
+    assert levels == [8, 16, 32, 16, 16, 16, 16, 17]
 
 
 def test_halves_on_trouble_once_per_window() -> None:
