@@ -57,16 +57,20 @@ def test_no_direct_pool_for_a_transport_of_its_own(session: requests.Session) ->
     assert direct_pool(session, "https://storage.example.org/bucket/key") is None
 
 
-def test_a_refused_connection_is_named_the_same_both_ways(session: requests.Session) -> None:
-    url = f"http://127.0.0.1:{_closed_port()}/bucket/key"
+def _codes_both_ways(session: requests.Session, url: str, read_timeout: float) -> tuple[str, str]:
+    """The failure code of one PUT straight through the pool and of one through requests."""
     pool = direct_pool(session, url)
     assert pool is not None
     with pytest.raises(urllib3.exceptions.HTTPError) as direct:
-        pool.urlopen("PUT", url, body=b"x", retries=False, timeout=urllib3.Timeout(connect=5, read=5))
+        pool.urlopen("PUT", url, body=b"x", retries=False, timeout=urllib3.Timeout(connect=5, read=read_timeout))
     with pytest.raises(requests.RequestException) as through_requests:
-        session.put(url, data=b"x", timeout=5)
-    assert classify_network_error(direct.value)[0] == f.CONNECTION_REFUSED
-    assert classify_network_error(through_requests.value)[0] == f.CONNECTION_REFUSED
+        session.put(url, data=b"x", timeout=(5, read_timeout))
+    return classify_network_error(direct.value)[0], classify_network_error(through_requests.value)[0]
+
+
+def test_a_refused_connection_is_named_the_same_both_ways(session: requests.Session) -> None:
+    url = f"http://127.0.0.1:{_closed_port()}/bucket/key"
+    assert _codes_both_ways(session, url, 5) == (f.CONNECTION_REFUSED, f.CONNECTION_REFUSED)
 
 
 def test_a_server_that_never_answers_is_a_timeout_both_ways(session: requests.Session) -> None:
@@ -74,11 +78,4 @@ def test_a_server_that_never_answers_is_a_timeout_both_ways(session: requests.Se
         listener.bind(("127.0.0.1", 0))
         listener.listen(4)  # accepts into the backlog, never reads or answers
         url = f"http://127.0.0.1:{listener.getsockname()[1]}/bucket/key"
-        pool = direct_pool(session, url)
-        assert pool is not None
-        with pytest.raises(urllib3.exceptions.HTTPError) as direct:
-            pool.urlopen("PUT", url, body=b"x", retries=False, timeout=urllib3.Timeout(connect=5, read=0.3))
-        with pytest.raises(requests.RequestException) as through_requests:
-            session.put(url, data=b"x", timeout=(5, 0.3))
-    assert classify_network_error(direct.value)[0] == f.TIMEOUT
-    assert classify_network_error(through_requests.value)[0] == f.TIMEOUT
+        assert _codes_both_ways(session, url, 0.3) == (f.TIMEOUT, f.TIMEOUT)
