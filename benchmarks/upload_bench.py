@@ -686,10 +686,11 @@ def report(bench: Bench, size: int, files: int, notes: Sequence[str]) -> str:
     lines.extend(targets)
     lines.append("")
     lines.append("Notes: wall time includes process start-up (the CLI's is in the last row). The CLI verifies "
-                 "every upload's MD5 against the ETag unless given --no-verify, and runs with its default "
-                 "concurrency (6 files, 8 connections shared by files and parts). aws and rclone run with their "
-                 "defaults. The endpoint runs in the benchmark process; its CPU is in 'endpoint CPU s', not in "
-                 "the client's.")
+                 "every upload unless given --no-verify: by the storage's own CRC32 where the link carries it "
+                 "(streamed files), else by MD5 against the ETag (small files, multipart parts). It runs with its "
+                 "default, automatic files-at-once (from 8, up to 32). aws and rclone run with their defaults. "
+                 "The endpoint runs in the benchmark process; its CPU is in 'endpoint CPU s', not in the "
+                 "client's.")
     lines.extend(notes)
     everything = [m for runs in results.values() for m in runs]
     if everything:

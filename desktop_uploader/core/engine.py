@@ -418,6 +418,7 @@ class Engine:
         change = self.health.succeeded(profile, probe=probe)
         if change is not None:
             self._announce(change)
+            self._pace.recovered()
             with self._cond:
                 self._cond.notify_all()  # waiting workers may take its files again
 

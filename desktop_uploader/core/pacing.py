@@ -89,6 +89,13 @@ class ConcurrencyController:
                 return None  # trouble() already reacted to this window
             return self._judge(score)
 
+    def recovered(self) -> None:
+        """A destination answers again after an outage: find the level again by doubling, as at the start
+        (the outage halved the number down to a level that says nothing about the link)."""
+        with self._lock:
+            self._best, self._climbed, self._hold, self._slow_start = None, False, 0, True
+            self._window = _Window(self._clock())
+
     def trouble(self) -> int | None:
         """A retry or a destination failure: halve, at most once per window."""
         with self._lock:
@@ -159,6 +166,10 @@ class Pace:
     def trouble(self) -> None:
         if self._controller is not None:
             self._changed(self._controller.trouble())
+
+    def recovered(self) -> None:
+        if self._controller is not None:
+            self._controller.recovered()
 
     def _changed(self, files: int | None) -> None:
         if files is not None:

@@ -75,3 +75,18 @@ def test_halves_on_trouble_once_per_window() -> None:
 def test_a_users_number_is_the_most_and_zero_means_automatic() -> None:
     assert concurrency_range(0) == (AUTO_START, AUTO_CAP)
     assert concurrency_range(3) == (3, 3)
+
+
+def test_after_an_outage_the_level_is_found_again_by_doubling() -> None:
+    clock = Clock()
+    controller = ConcurrencyController(16, 32, clock=clock)
+    for _ in range(4):  # the outage: errors window after window
+        controller.trouble()
+        _window(controller, clock, 5.0)
+    assert controller.current == 1
+    controller.recovered()
+    levels = []
+    for _ in range(4):
+        _window(controller, clock, 10.0 * controller.current)  # every file more in flight pays again
+        levels.append(controller.current)
+    assert levels == [2, 4, 8, 16]
