@@ -59,6 +59,9 @@ class HealthChange:
 OUTAGE_STRIKES = 3  # failures about the destination in a row, with no success between, that make an outage
 
 
+BACKOFF_GROWTH = 1.5
+
+
 @dataclass
 class _Destination:
     state: DestinationState = DestinationState.REACHABLE
@@ -156,7 +159,9 @@ class DestinationHealth:
             if was is DestinationState.REACHABLE:
                 dest.since = now
             dest.state = trouble
-            cap = min(self.max_backoff, self.min_backoff * 2 ** (dest.failures - 1))
+            # Growing by half each time rather than doubling: the probe that finds the network back comes at
+            # most about as long after its return as the outage lasted, not twice as long.
+            cap = min(self.max_backoff, self.min_backoff * BACKOFF_GROWTH ** (dest.failures - 1))
             wait = failure.retry_after if failure.retry_after is not None else self._rng.uniform(cap / 2, cap)
             wait = min(max(wait, 0.0), self.max_backoff)
             dest.next_probe = now + wait
