@@ -174,10 +174,11 @@ class JobSender:
         """A presigned PUT, with the link from an earlier attempt while it is still fresh."""
         job = send.job
         verify = self.settings.verify_md5
+        destination = destination_of(signer)
         if signed is None or signed.expires_within(self.settings.resign_margin):
             if not fresh_claim:  # claiming the job marked it signing already
                 self.store.set_state(job.id, JobState.SIGNING)
-            checksum = self._checksum(send, signer)
+            checksum = self._checksum(send, signer, destination)
             try:
                 signed = signer.sign_put(UploadTarget(job.key, job.content_type, job.size, job.metadata,
                                                       checksum_crc32=checksum))
@@ -188,7 +189,6 @@ class JobSender:
                 raise
         headers = self._preflight(job, signed)
         sent_checksum = headers.get(CHECKSUM_HEADER)
-        destination = destination_of(signer)
         md5 = self._checksums.needs_md5(destination, verify=verify, signed_checksum=sent_checksum is not None)
         self.store.set_state(job.id, JobState.UPLOADING)
         link = signed
@@ -204,10 +204,10 @@ class JobSender:
                 raise _Retryable(self._decorate(failure, job), None)
         return result, link
 
-    def _checksum(self, send: _Send, signer: PutSigner) -> str | None:
+    def _checksum(self, send: _Send, signer: PutSigner, destination: str) -> str | None:
         """The file's CRC32 for the link, where the storage can check it (see core/checksums.py)."""
         job = send.job
-        if not self._checksums.wanted(destination_of(signer), job.size, verify=self.settings.verify_md5,
+        if not self._checksums.wanted(destination, job.size, verify=self.settings.verify_md5,
                                       offered=signer.offers_checksums):
             return None
         try:

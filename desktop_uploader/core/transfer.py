@@ -229,8 +229,7 @@ def send_body(session: requests.Session, signed: SignedRequest, method: str, dat
               md5_hex: Callable[[], str | None], stall_timeout: float = STALL_TIMEOUT) -> PutResult:
     """Send one request carrying file bytes and turn the answer into a PutResult or an UploadError.
     Shared by presigned PUTs and presigned POST forms."""
-    pool = direct_pool(session, signed.url) if isinstance(data, bytes) and data else None
-    if pool is not None and isinstance(data, bytes):
+    if isinstance(data, bytes) and data and (pool := direct_pool(session, signed.url)) is not None:
         return _send_in_memory(pool, session, signed, method, data, headers, size, md5_hex=md5_hex,
                                stall_timeout=stall_timeout)
     try:
