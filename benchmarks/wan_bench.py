@@ -477,6 +477,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if str(REPO) not in sys.path:
         sys.path.insert(0, str(REPO))
+    from upload_bench import compile_app  # this folder, beside this script
+
+    compile_app()
     outage_seconds = args.outage_seconds if args.outage_seconds is not None else (5.0 if args.quick else 45.0)
     outage_files = args.outage_files or (30 if args.quick else 150)
     outage_clients = args.outage_clients or [APP_SIMPLE, AWS, RCLONE]

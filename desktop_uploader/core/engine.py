@@ -28,7 +28,7 @@ from desktop_uploader.core.failure import Failure, UploadError
 from desktop_uploader.core.health import DestinationHealth, HealthChange
 from desktop_uploader.core.http import make_session
 from desktop_uploader.core.keepawake import KeepAwake
-from desktop_uploader.core.lookahead import LinkLookahead
+from desktop_uploader.core.lookahead import DEPTH_PER_FILE, MIN_DEPTH, LinkLookahead
 from desktop_uploader.core.models import Event, EventKind, Job, JobState, SignedRequest
 from desktop_uploader.core.pacing import Pace
 from desktop_uploader.core.planning import BatchPlan, plan_batch
@@ -95,7 +95,7 @@ class Engine:
         self.health = DestinationHealth()
         self._pace = Pace(self.settings, self._apply_concurrency, self._emit)
         self._lookahead = LinkLookahead(self.store, self._signers.get,
-                                        depth=lambda: max(8, 2 * self.settings.concurrency),
+                                        depth=lambda: max(MIN_DEPTH, DEPTH_PER_FILE * self.settings.concurrency),
                                         margin=self.settings.resign_margin)
         self._sender = JobSender(store=store, session=self.session, settings=self.settings, limiter=self._limiter,
                                  budget=self._budget, emit=self._emit)

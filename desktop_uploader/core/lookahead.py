@@ -3,16 +3,17 @@
 A signing endpoint far away costs a round trip per link; fetched one by one, each file waits for its link and
 then for its PUT. So when a worker takes a file, a background thread looks at the next queued files of that
 destination (a bounded look-ahead) and signs them — in one request where the endpoint signs batches, else a
-few at a time. A worker then finds its link ready. A link that would expire before use is simply fetched
-again by the worker, and a failed signing call here is dropped: the worker signs for itself, so what is
-wrong with the destination is found, and handled, on the usual path.
+few at a time. A worker then finds its link ready, or waits for the call already fetching it rather than
+asking for the same link twice. A link that would expire before use is simply fetched again by the worker,
+and a failed signing call here is dropped: the worker signs for itself, so what is wrong with the
+destination is found, and handled, on the usual path.
 """
 
 from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 
 from desktop_uploader.core.failure import UploadError
@@ -23,10 +24,14 @@ from desktop_uploader.core.store import JobStore
 log = logging.getLogger(__name__)
 
 MAX_DEPTH = 100
+MIN_DEPTH = 16
+# Links kept ready per file in flight: a refill costs the endpoint's round trip, during which every worker
+# takes a link or two more.
+DEPTH_PER_FILE = 4
 # Larger files are signed when they are sent: a round trip is small beside their transfer, and their link can
 # then carry the checksum computed just before (core/checksums.py).
 SIGN_AHEAD_MAX = 8 * 1024 * 1024
-_PARALLEL_SINGLE = 4  # links fetched at once from an endpoint that signs one file per request
+PARALLEL_SINGLE = 4  # links fetched at once from an endpoint that signs one file per request
 
 
 class LinkLookahead:
@@ -38,16 +43,24 @@ class LinkLookahead:
         self._margin = margin  # a link that expires sooner than this is of no use
         self._cond = threading.Condition()
         self._links: dict[int, SignedRequest] = {}
+        self._planned: set[int] = set()  # jobs whose links this thread is about to fetch or fetching
+        self._fetching: set[int] = set()  # of those, the ones a signing call out now is fetching
+        self._taken: set[int] = set()  # planned jobs a worker took meanwhile: their links are not kept
         self._wanted: set[str] = set()
         self._signs_here: set[str] = set()  # profiles whose links cost less to sign than to keep
         self._closing = False
         self._thread: threading.Thread | None = None
         self._pool: ThreadPoolExecutor | None = None
 
-    def take(self, job_id: int) -> SignedRequest | None:
-        """The link fetched ahead for ``job_id``, if a fresh one is ready."""
+    def take(self, job_id: int, wait: float = 30.0) -> SignedRequest | None:
+        """The link fetched ahead for ``job_id``, if a fresh one is ready or on its way (waiting up to
+        ``wait`` seconds for a signing call that is fetching it: asking again would cost the same round trip
+        and one more request)."""
         with self._cond:
+            self._cond.wait_for(lambda: job_id not in self._fetching or self._closing, timeout=wait)
             link = self._links.pop(job_id, None)
+            if job_id in self._planned:
+                self._taken.add(job_id)
         if link is None or link.expires_within(self._margin):
             return None
         return link
@@ -68,11 +81,7 @@ class LinkLookahead:
         with self._cond:
             self._signs_here.clear()
             self._links.clear()
-
-    def forget(self, job_ids: Iterable[int]) -> None:
-        with self._cond:
-            for job_id in job_ids:
-                self._links.pop(job_id, None)
+            self._taken.update(self._planned)
 
     def close(self) -> None:
         with self._cond:
@@ -114,22 +123,54 @@ class LinkLookahead:
         jobs = [job for job in jobs if job.size <= SIGN_AHEAD_MAX]
         if not jobs:
             return
+        ids = [job.id for job in jobs]
+        with self._cond:
+            self._planned.update(ids)
+        try:
+            self._sign(signer, jobs)
+        finally:
+            with self._cond:  # links that did not come (a failed call): the workers sign for themselves
+                for bookkeeping in (self._planned, self._fetching, self._taken):
+                    bookkeeping.difference_update(ids)
+                self._cond.notify_all()
+
+    def _sign(self, signer: PutSigner, jobs: Sequence[Job]) -> None:
         targets = [UploadTarget(j.key, j.content_type, j.size, j.metadata) for j in jobs]
         if isinstance(signer, BatchPutSigner) and signer.batch_enabled():
             for start in range(0, len(jobs), signer.max_batch):
-                self._keep(jobs[start:start + signer.max_batch],
-                           signer.sign_batch(targets[start:start + signer.max_batch]))
+                chunk = jobs[start:start + signer.max_batch]
+                if self._start_fetching(chunk):
+                    self._keep(chunk, signer.sign_batch(targets[start:start + signer.max_batch]))
         else:
             if self._pool is None:
-                self._pool = ThreadPoolExecutor(_PARALLEL_SINGLE, thread_name_prefix="link-lookahead")
-            links = list(self._pool.map(lambda t: _sign_or_none(signer, t), targets))
-            self._keep(jobs, links)
+                self._pool = ThreadPoolExecutor(PARALLEL_SINGLE, thread_name_prefix="link-lookahead")
+            futures = [self._pool.submit(self._sign_one, signer, job, target) for job, target in zip(jobs, targets)]
+            for job, future in zip(jobs, futures, strict=True):  # kept as each comes: a worker may be waiting
+                self._keep([job], [future.result()])
+
+    def _sign_one(self, signer: PutSigner, job: Job, target: UploadTarget) -> SignedRequest | None:
+        return _sign_or_none(signer, target) if self._start_fetching([job]) else None
+
+    def _start_fetching(self, jobs: Sequence[Job]) -> bool:
+        """Mark ``jobs`` as being fetched now (a worker taking one waits for its link); False when workers
+        took all of them before their turn."""
+        with self._cond:
+            wanted = [job.id for job in jobs if job.id not in self._taken]
+            if not wanted or self._closing:
+                return False
+            self._fetching.update(wanted)
+            return True
 
     def _keep(self, jobs: Sequence[Job], links: Sequence[SignedRequest | None]) -> None:
+        """Keep the links that came, for files still waiting; a file a worker took meanwhile is being signed
+        or sent already, and a link kept for it would only crowd out the next ones."""
         with self._cond:
             for job, link in zip(jobs, links, strict=True):
-                if link is not None and not self._closing:
+                if link is not None and not self._closing and job.id not in self._taken:
                     self._links[job.id] = link
+                for bookkeeping in (self._planned, self._fetching, self._taken):
+                    bookkeeping.discard(job.id)
+            self._cond.notify_all()
 
 
 def _sign_or_none(signer: PutSigner, target: UploadTarget) -> SignedRequest | None:

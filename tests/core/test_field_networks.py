@@ -217,8 +217,9 @@ def test_links_come_ahead_in_batches(tmp_path: Path, seaweed: Any, bucket: str, 
         close_engine(engine)
     assert [j.state for j in jobs] == [JobState.DONE] * 40
     assert counts["batch"] >= 1 and counts["batched"] >= 20
-    # Most files found their link ready; only the first few (and any race with the look-ahead) signed alone.
-    assert counts["single"] < 20
+    # Files found their link ready or waited for the call fetching it; only files taken before the first
+    # call (at most one per worker) signed alone.
+    assert counts["single"] <= 4
     assert _stored(seaweed, bucket) == {p.name: 16 * KiB for p in paths}
 
 

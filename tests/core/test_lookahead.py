@@ -1,0 +1,164 @@
+"""Links fetched ahead: a worker waits for the call already fetching its link, and a link whose file a
+worker took meanwhile is not kept (it would crowd out the links of the files after it).
+
+The signer here hands out links without a network: what is tested is the look-ahead's bookkeeping, with
+each signing call held open until the test lets it answer. Links through a real endpoint are tested in
+test_field_networks.py.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+
+import pytest
+
+from desktop_uploader.core.failure import Failure, UploadError
+from desktop_uploader.core.lookahead import PARALLEL_SINGLE, LinkLookahead
+from desktop_uploader.core.models import NewJob, SignedRequest, UploadTarget
+from desktop_uploader.core.signers.base import BatchPutSigner, PutSigner
+from desktop_uploader.core.store import JobStore
+
+PROFILE = "far"
+
+
+class _HeldBatchSigner(BatchPutSigner):
+    """Signs batches only when the test releases each call."""
+
+    signs_remotely = True
+
+    def __init__(self) -> None:
+        self.calls: list[list[str]] = []
+        self.entered = threading.Semaphore(0)
+        self.release = threading.Semaphore(0)
+
+    def sign_put(self, target: UploadTarget) -> SignedRequest:
+        raise AssertionError("the look-ahead signs in batches here")
+
+    def sign_batch(self, targets: Sequence[UploadTarget]) -> list[SignedRequest]:
+        self.calls.append([t.key for t in targets])
+        self.entered.release()
+        assert self.release.acquire(timeout=30)
+        return [SignedRequest("PUT", f"https://storage.example/{t.key}", expires_at=time.time() + 3600)
+                for t in targets]
+
+    def describe(self) -> dict[str, str]:
+        return {"kind": "held"}
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[JobStore]:
+    jobs = JobStore(tmp_path / "queue.db")
+    jobs.add_jobs([NewJob(f"/data/f{i}", 10, 0, f"f{i}", "application/octet-stream", PROFILE) for i in range(10)])
+    yield jobs
+    jobs.close()
+
+
+def _claim(store: JobStore) -> int:
+    job = store.claim_next([PROFILE])
+    assert job is not None
+    return job.id
+
+
+def test_a_worker_waits_for_the_link_on_its_way_and_late_links_are_not_kept(store: JobStore) -> None:
+    signer = _HeldBatchSigner()
+    ahead = LinkLookahead(store, lambda _profile: signer, depth=lambda: 4, margin=60)
+    try:
+        ahead.wanted(PROFILE)
+        assert signer.entered.acquire(timeout=30)
+        assert signer.calls == [["f0", "f1", "f2", "f3"]]
+
+        # Two workers take f0 and f1 while that call is out: one will not wait, the other does.
+        first, second = _claim(store), _claim(store)
+        assert ahead.take(first, wait=0) is None  # it signs for itself
+        got: list[SignedRequest | None] = []
+        waiter = threading.Thread(target=lambda: got.append(ahead.take(second)))
+        waiter.start()
+        signer.release.release()
+        waiter.join(30)
+        assert got and got[0] is not None and got[0].url.endswith("/f1")
+
+        # f0's link came after its worker signed for itself: it is not kept, so the next call fills the
+        # look-ahead up to its depth again (f2 and f3 are ready, two more are wanted).
+        ahead.wanted(PROFILE)
+        assert signer.entered.acquire(timeout=30)
+        assert signer.calls[1] == ["f4", "f5"]
+        signer.release.release()
+    finally:
+        signer.release.release()
+        ahead.close()
+
+
+def test_a_failed_call_leaves_the_workers_to_sign_for_themselves(store: JobStore) -> None:
+    class _Refusing(_HeldBatchSigner):
+        def sign_batch(self, targets: Sequence[UploadTarget]) -> list[SignedRequest]:
+            super().sign_batch(targets)
+            raise UploadError(Failure(code="EndpointUnreachable", message="down", stage="sign", retryable=True))
+
+    signer = _Refusing()
+    ahead = LinkLookahead(store, lambda _profile: signer, depth=lambda: 4, margin=60)
+    try:
+        ahead.wanted(PROFILE)
+        assert signer.entered.acquire(timeout=30)
+        job = _claim(store)
+        got: list[SignedRequest | None] = []
+        waiter = threading.Thread(target=lambda: got.append(ahead.take(job)))
+        waiter.start()
+        signer.release.release()
+        waiter.join(30)
+        assert not waiter.is_alive() and got == [None]
+    finally:
+        ahead.close()
+
+
+class _HeldSingleSigner(PutSigner):
+    """Signs one file per call, each call held until the test releases it."""
+
+    signs_remotely = True
+
+    def __init__(self) -> None:
+        self.asked: list[str] = []
+        self.lock = threading.Lock()
+        self.entered = threading.Semaphore(0)
+        self.release = threading.Event()
+
+    def sign_put(self, target: UploadTarget) -> SignedRequest:
+        with self.lock:
+            self.asked.append(target.key)
+        self.entered.release()
+        assert self.release.wait(30)
+        return SignedRequest("PUT", f"https://storage.example/{target.key}", expires_at=time.time() + 3600)
+
+    def describe(self) -> dict[str, str]:
+        return {"kind": "held-single"}
+
+
+def test_one_by_one_a_worker_waits_only_for_a_call_already_out(store: JobStore) -> None:
+    signer = _HeldSingleSigner()
+    ahead = LinkLookahead(store, lambda _profile: signer, depth=lambda: 8, margin=60)
+    try:
+        ahead.wanted(PROFILE)
+        for _ in range(PARALLEL_SINGLE):  # f0-f3 are being signed; f4-f7 wait their turn
+            assert signer.entered.acquire(timeout=30)
+        claimed = [_claim(store) for _ in range(6)]
+
+        # f4's turn has not come: its worker signs for itself at once instead of queueing behind others.
+        got: list[SignedRequest | None] = []
+        worker = threading.Thread(target=lambda: got.append(ahead.take(claimed[4])))
+        worker.start()
+        worker.join(10)
+        assert not worker.is_alive() and got == [None]
+        assert ahead.take(claimed[5], wait=0) is None
+
+        signer.release.set()
+        link = ahead.take(claimed[0])
+        assert link is not None and link.url.endswith("/f0")
+        ahead.close()
+        # Files taken before their turn were never asked for; the ones after them were.
+        assert "f4" not in signer.asked and "f5" not in signer.asked
+        assert {"f6", "f7"} <= set(signer.asked)
+    finally:
+        signer.release.set()
+        ahead.close()
