@@ -426,7 +426,55 @@ def _rows(runs: list[Result], outage: bool) -> list[list[str]]:
     return rows
 
 
-def report(results: list[Result], outage: list[Result], outage_seconds: float) -> str:
+def link_ceiling(rig: Rig, workload: Workload) -> float | None:
+    """MiB/s of one ``curl -T`` PUT of the workload's bytes in one stream over the same link: what the emulated
+    link delivers to a client with no start-up, one handshake and one slow start (None without curl)."""
+    curl = shutil.which("curl")
+    if curl is None:
+        return None
+    import boto3
+    from botocore.config import Config
+
+    blob = rig.tmp / "ceiling.bin"
+    with open(blob, "wb") as out:
+        for _ in range(workload.total_bytes // MiB):
+            out.write(os.urandom(MiB))
+        out.write(os.urandom(workload.total_bytes % MiB))
+    far = boto3.client("s3", endpoint_url=rig.s3_link.url, region_name=REGION,
+                       aws_access_key_id=rig.server.admin.access_key,
+                       aws_secret_access_key=rig.server.admin.secret_key,
+                       config=Config(s3={"addressing_style": "path"}))
+    url = far.generate_presigned_url("put_object", Params={"Bucket": BUCKET, "Key": "ceiling/blob"}, ExpiresIn=900)
+    try:
+        start = time.perf_counter()
+        # The link goes in through stdin (-K -), never argv: it carries a signature.
+        subprocess.run([curl, "-sS", "-f", "-o", os.devnull, "--cacert", str(rig.tls.ca_path), "-H", "Expect:",
+                        "-T", str(blob), "-K", "-"], input=f'url = "{url}"\n', text=True, check=True,
+                       timeout=RUN_TIMEOUT)
+        return workload.total_bytes / MiB / (time.perf_counter() - start)
+    except (subprocess.SubprocessError, OSError) as exc:
+        print(f"  curl, one stream: failed ({exc})", flush=True)
+        return None
+    finally:
+        blob.unlink()
+
+
+def _ceiling_lines(results: list[Result], ceilings: dict[str, float]) -> list[str]:
+    lines = []
+    for name, ceiling in ceilings.items():
+        runs = [r for r in results if r.workload.name == name and r.ok]
+        if not runs:
+            continue
+        nominal = runs[0].workload.link.rate_bps / 8 / MiB
+        lines.append(f"The {name} set's bytes as one curl PUT over the same link: {ceiling:.2f} MiB/s, "
+                     f"{ceiling / nominal:.1%} of the nominal {nominal:.2f} MiB/s. Each client, of the nominal "
+                     "rate / of that one stream:")
+        lines += [f"  {r.client}: {r.rate('MiB/s') / nominal:.1%} / {r.rate('MiB/s') / ceiling:.1%}" for r in runs]
+    return lines
+
+
+def report(results: list[Result], outage: list[Result], outage_seconds: float,
+           ceilings: dict[str, float] | None = None) -> str:
     by_workload: dict[str, list[Result]] = {}
     for result in results:
         by_workload.setdefault(result.workload.name, []).append(result)
@@ -437,6 +485,7 @@ def report(results: list[Result], outage: list[Result], outage_seconds: float) -
                      "dead-link attempts", "rig CPU s"], rows),
              "vs best peer: the row's rate / the better of aws and rclone, in files/s for small-file sets and "
              "the outage (files that arrived), in MiB/s for the large set."]
+    lines += _ceiling_lines(results, ceilings or {})
     if outage:
         lines.append(f"Outage: both links cut for {outage_seconds:g} s once a third of the bytes went through; "
                      "dead-link attempts = connections the client opened into the cut links.")
@@ -489,6 +538,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         with rig_setup(tmp) as rig:
             results: list[Result] = []
+            ceilings: dict[str, float] = {}
             for workload in workloads(args.quick):
                 folder = write_folder(tmp / "files", workload)
                 rig.shape(workload.link)
@@ -499,10 +549,15 @@ def main(argv: Sequence[str] | None = None) -> int:
                     status = "ok" if result.ok else result.error
                     print(f"  {client:<28} {result.wall:7.1f} s  rig CPU {result.rig_cpu:5.1f} s  {status}", flush=True)
                 shutil.rmtree(folder)
+                if workload.metric == "MiB/s":
+                    ceiling = link_ceiling(rig, workload)
+                    if ceiling is not None:
+                        ceilings[workload.name] = ceiling
+                        print(f"  {'curl, all bytes in one PUT':<28} {ceiling:7.2f} MiB/s", flush=True)
             outage = [] if args.skip_outage else run_outage(rig, tmp / "files", outage_clients, outage_files,
                                                               outage_seconds)
             print()
-            print(report(results, outage, outage_seconds))
+            print(report(results, outage, outage_seconds, ceilings))
             print(f"Whole run: {time.perf_counter() - started:.0f} s")
             failed = any(r.error and r.error != "not installed" for r in results)
     finally:

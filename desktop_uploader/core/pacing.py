@@ -21,7 +21,9 @@ from desktop_uploader.core.engine_settings import EngineSettings
 from desktop_uploader.core.models import Event, EventKind
 
 AUTO_CAP = 32
-AUTO_START = 16  # about what aws cli (10) and rclone (4 transfers, 4 checkers) keep in flight
+# A little above what aws cli (10) keeps in flight: on a long round trip the first half second decides much of
+# a batch of small files, and 16 connections are still no storm for any storage.
+AUTO_START = 16
 # One finished file is worth this many bytes when goodput is scored: small files count by how many arrive,
 # big ones by their bytes.
 FILE_WORTH = 64 * 1024
