@@ -42,6 +42,8 @@ GiB: Final = 1024 * MiB
 BUCKET: Final = "bench"
 REGION: Final = "us-east-1"
 LOCAL_PROFILE: Final = "bench-local"
+# The reference endpoint as `check` advises using it: batch signing on (POST <base>/sign/batch).
+ENDPOINT_PROFILE: Final = "bench-endpoint"
 SMALL_FILE_BYTES: Final = 16 * 1024
 RUN_TIMEOUT: Final = 1800.0  # seconds; a client that takes longer is killed and reported as failed
 
@@ -357,10 +359,11 @@ def _find_aws(env: dict[str, str], cwd: Path) -> str | None:
     return found
 
 
-def _setup_cli(cli_cmd: list[str], env: dict[str, str], server: SeaweedServer, tmp: Path) -> None:
-    """Check the CLI starts, then add the local-signing profile and store its key in the keyring."""
+def _setup_cli(cli_cmd: list[str], env: dict[str, str], server: SeaweedServer, sign_url: str, tmp: Path) -> None:
+    """Check the CLI starts, add the endpoint profile, then the local-signing one with its key in the keyring."""
     steps: list[tuple[list[str], str | None]] = [
         (["--version"], None),
+        (["profile", "add", ENDPOINT_PROFILE, "--endpoint", sign_url, "--batch-signing"], None),
         (["profile", "add", LOCAL_PROFILE, "--bucket", BUCKET, "--region", REGION,
           "--s3-endpoint-url", server.endpoint_url, "--addressing-style", "path"], None),
         (["credentials", "set", "--profile", LOCAL_PROFILE],
@@ -374,12 +377,12 @@ def _setup_cli(cli_cmd: list[str], env: dict[str, str], server: SeaweedServer, t
                              f"{_tail(done.stderr or done.stdout)}")
 
 
-def _warm_up(cli_cmd: list[str], env: dict[str, str], sign_url: str, tmp: Path) -> None:
+def _warm_up(cli_cmd: list[str], env: dict[str, str], tmp: Path) -> None:
     """One upload of a 1 MiB file per signing mode, not measured: the app learns whether the storage confirms
     the checksums it is sent (core/checksums.py), as it has for anyone who used the destination before."""
     path = tmp / "warm-up.bin"
     _write_random(path, MiB)
-    for how in (["--profile", LOCAL_PROFILE], ["--endpoint", sign_url]):
+    for how in (["--profile", LOCAL_PROFILE], ["--profile", ENDPOINT_PROFILE]):
         done = subprocess.run([*cli_cmd, "upload", str(path), *how, "--prefix", "warm-up/", "--if-exists",
                                "overwrite"], env=env, cwd=tmp, capture_output=True, text=True, timeout=120,
                               check=False)
@@ -419,8 +422,8 @@ def bench_setup(tmp: Path) -> Iterator[Bench]:
             boto3_env.update(AWS_ACCESS_KEY_ID=server.admin.access_key,
                              AWS_SECRET_ACCESS_KEY=server.admin.secret_key, AWS_DEFAULT_REGION=REGION)
             cli_cmd = [sys.executable, "-m", "desktop_uploader"]
-            _setup_cli(cli_cmd, cli_env, server, tmp)
-            _warm_up(cli_cmd, cli_env, endpoint.sign_url, tmp)
+            _setup_cli(cli_cmd, cli_env, server, endpoint.sign_url, tmp)
+            _warm_up(cli_cmd, cli_env, tmp)
             yield Bench(tmp=tmp, server=server, s3=s3, sign_url=endpoint.sign_url, base_env=base,
                         cli_env=cli_env, boto3_env=boto3_env, aws_env=_aws_env(boto3_env, tmp),
                         rclone_env=_rclone_env(base, tmp, server), cli_cmd=cli_cmd, uploader_home=uploader_home,
@@ -494,8 +497,8 @@ def large_file_round(bench: Bench, path: Path, size: int, round_no: int, curl: s
         bench.check_objects(m, prefix, 1, size)
         bench.record(f"large: {name}", m)
 
-    variants = ((CLI_ENDPOINT, "cli-endpoint", ["--endpoint", bench.sign_url]),
-                (CLI_NO_VERIFY, "cli-no-verify", ["--endpoint", bench.sign_url, "--no-verify"]),
+    variants = ((CLI_ENDPOINT, "cli-endpoint", ["--profile", ENDPOINT_PROFILE]),
+                (CLI_NO_VERIFY, "cli-no-verify", ["--profile", ENDPOINT_PROFILE, "--no-verify"]),
                 (CLI_LOCAL, "cli-local", ["--profile", LOCAL_PROFILE]))
     for name, folder, how in variants:
         prefix = key_prefix(folder)
@@ -510,7 +513,7 @@ def small_files_round(bench: Bench, folder: Path, count: int, round_no: int) -> 
     def key_prefix(name: str) -> str:
         return f"small/r{round_no}/{name}/"
 
-    for name, how in ((CLI_LOCAL, ["--profile", LOCAL_PROFILE]), (CLI_ENDPOINT, ["--endpoint", bench.sign_url])):
+    for name, how in ((CLI_LOCAL, ["--profile", LOCAL_PROFILE]), (CLI_ENDPOINT, ["--profile", ENDPOINT_PROFILE])):
         prefix = key_prefix("cli-local" if name == CLI_LOCAL else "cli-endpoint")
         bench.fresh_queue()
         m = bench.run([*bench.cli_cmd, "upload", str(folder), *how, "--prefix", prefix, "--json"], bench.cli_env)

@@ -27,6 +27,8 @@ import stat
 import subprocess
 import sys
 import threading
+import time
+from collections.abc import Callable
 from typing import Any, Protocol
 
 log = logging.getLogger(__name__)
@@ -36,6 +38,9 @@ APP_ID = "desktop-uploader"
 # Longest wait for any single D-Bus step (connecting, saying Hello, each method call). acquire runs on
 # an upload worker thread, so a bus that accepts connections but never answers must not hold it up.
 DBUS_TIMEOUT = 2.0
+# After a failed attempt, how long before trying again: without a session bus (a terminal over SSH, a
+# container) every file taken after an idle moment would otherwise pay for opening a bus that is not there.
+RETRY_AFTER_FAILURE = 60.0
 # How long to wait for the Windows keep-awake thread to start or finish, and for caffeinate to exit.
 THREAD_TIMEOUT = 2.0
 STOP_GRACE = 2.0
@@ -83,13 +88,16 @@ class KeepAwake:
     step is limited to :data:`DBUS_TIMEOUT` seconds), so call them off any GUI thread.
     """
 
-    def __init__(self, reason: str = "Uploading files", *, platform: str | None = None) -> None:
+    def __init__(self, reason: str = "Uploading files", *, platform: str | None = None,
+                 clock: Callable[[], float] = time.monotonic) -> None:
         self._reason = reason
         self._platform = sys.platform if platform is None else platform
+        self._clock = clock
         self._lock = threading.Lock()
         self._hold: _Hold | None = None
         self._last_description: str | None = None
         self._unavailable: str | None = None
+        self._failed_at: float | None = None
 
     def acquire(self) -> bool:
         """Start inhibiting sleep if not already; True when an inhibition is now held."""
@@ -99,15 +107,19 @@ class KeepAwake:
                     return True
                 # The inhibition ended behind our back (caffeinate was killed, say); take a fresh one.
                 self._release_locked()
+            if self._failed_at is not None and self._clock() - self._failed_at < RETRY_AFTER_FAILURE:
+                return False
             try:
                 hold = self._acquire_for_platform()
             except Exception as exc:
                 self._unavailable = _explain(exc)
+                self._failed_at = self._clock()
                 log.debug("Cannot keep the system awake: %s", self._unavailable)
                 return False
             self._hold = hold
             self._last_description = hold.description
             self._unavailable = None
+            self._failed_at = None
             log.debug("Keeping the system awake with %s", hold.description)
             return True
 

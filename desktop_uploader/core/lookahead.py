@@ -144,7 +144,8 @@ class LinkLookahead:
         else:
             if self._pool is None:
                 self._pool = ThreadPoolExecutor(PARALLEL_SINGLE, thread_name_prefix="link-lookahead")
-            futures = [self._pool.submit(self._sign_one, signer, job, target) for job, target in zip(jobs, targets)]
+            futures = [self._pool.submit(self._sign_one, signer, job, target)
+                       for job, target in zip(jobs, targets, strict=True)]
             for job, future in zip(jobs, futures, strict=True):  # kept as each comes: a worker may be waiting
                 self._keep([job], [future.result()])
 

@@ -380,15 +380,21 @@ class JobStore:
             sql += f" AND profile NOT IN ({','.join('?' * len(skipped))})"
             args.extend(skipped)
         sql += " ORDER BY id LIMIT 1"
-        with self._tx() as conn:
-            row = conn.execute(sql, args).fetchone()
-            if row is None:
-                return None
-            now = time.time()
-            conn.execute(
-                "UPDATE jobs SET state=?, attempts=attempts+1, updated_at=?, owner=? WHERE id=?",
-                (JobState.SIGNING.value, now, this_process(), row[0]),
-            )
+        # A read and a compare-and-set, each atomic on its own: the lock keeps this process's workers apart,
+        # and a job another process took between the two is simply looked for again. Cheaper than a
+        # transaction around both, on the path every file takes.
+        with self._db() as conn:
+            while True:
+                row = conn.execute(sql, args).fetchone()
+                if row is None:
+                    return None
+                now = time.time()
+                taken = conn.execute(
+                    "UPDATE jobs SET state=?, attempts=attempts+1, updated_at=?, owner=? WHERE id=? AND state=?",
+                    (JobState.SIGNING.value, now, this_process(), row[0], JobState.QUEUED.value),
+                ).rowcount
+                if taken:
+                    break
         job = _row_to_job(row)
         return Job(**{**job.__dict__, "state": JobState.SIGNING, "attempts": job.attempts + 1, "updated_at": now})
 
@@ -421,13 +427,13 @@ class JobStore:
             values = [s.value for s in expect]
             sql += f" AND state IN ({','.join('?' * len(values))})"
             args.extend(values)
-        with self._tx() as conn:
+        with self._db() as conn:  # one statement: atomic without a transaction around it
             return conn.execute(sql, args).rowcount > 0
 
     def finish(self, job_id: int, *, key: str, etag: str, bytes_sent: int, url: str = "") -> None:
         """Record an upload as done: the key and address it was stored under, in one change."""
         now = time.time()
-        with self._tx() as conn:
+        with self._db() as conn:  # one statement: atomic without a transaction around it
             conn.execute("UPDATE jobs SET state=?, key=?, etag=?, bytes_sent=?, url=?, error=NULL, updated_at=?, "
                          "finished_at=? WHERE id=?",
                          (JobState.DONE.value, key, etag, bytes_sent, url or None, now, now, job_id))

@@ -411,6 +411,27 @@ def test_unknown_platform_is_reported() -> None:
     awake.release()
 
 
+def test_after_a_failure_the_next_attempt_waits(monkeypatch: pytest.MonkeyPatch) -> None:
+    now = [100.0]
+    awake = KeepAwake(platform="plan9", clock=lambda: now[0])
+    tries: list[None] = []
+    real = awake._acquire_for_platform
+
+    def counted() -> Any:
+        tries.append(None)
+        return real()
+
+    monkeypatch.setattr(awake, "_acquire_for_platform", counted)
+    assert awake.acquire() is False
+    now[0] += keepawake.RETRY_AFTER_FAILURE - 1
+    assert awake.acquire() is False
+    assert len(tries) == 1  # not tried again for every file
+    now[0] += 2
+    assert awake.acquire() is False
+    assert len(tries) == 2
+    assert "plan9" in awake.describe()
+
+
 # --- macOS -------------------------------------------------------------------------------------------
 
 FAKE_CAFFEINATE = """#!/bin/sh

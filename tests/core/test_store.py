@@ -80,6 +80,30 @@ def test_claim_respects_profiles_and_order(tmp_path: Path) -> None:
     store.close()
 
 
+def test_a_job_another_process_took_between_look_and_claim_is_not_taken_twice(tmp_path: Path) -> None:
+    mine, theirs = JobStore(tmp_path / "q.db"), JobStore(tmp_path / "q.db")  # two connections, as two processes
+    first, second = mine.add_jobs([_new(1), _new(2)])
+    taken_by_them: list[int] = []
+
+    def before_statement(sql: str) -> None:
+        # The other process claims the job this one has just looked at, before this one marks it.
+        if sql.startswith("UPDATE jobs SET state=") and "attempts=attempts+1" in sql and not taken_by_them:
+            job = theirs.claim_next()
+            assert job is not None
+            taken_by_them.append(job.id)
+
+    mine._conn.set_trace_callback(before_statement)
+    try:
+        got = mine.claim_next()
+    finally:
+        mine._conn.set_trace_callback(None)
+    assert taken_by_them == [first.id]
+    assert got is not None and got.id == second.id and got.state is JobState.SIGNING
+    assert mine.claim_next() is None
+    mine.close()
+    theirs.close()
+
+
 def test_error_round_trip_and_search(tmp_path: Path) -> None:
     store = JobStore(tmp_path / "q.db")
     job = store.add_jobs([_new(1)])[0]
