@@ -3,10 +3,10 @@
 A signing endpoint far away costs a round trip per link; fetched one by one, each file waits for its link and
 then for its PUT. So when a worker takes a file, a background thread looks at the next queued files of that
 destination (a bounded look-ahead) and signs them — in one request where the endpoint signs batches, else a
-few at a time. A worker then finds its link ready, or waits for the call already fetching it rather than
-asking for the same link twice. A link that would expire before use is simply fetched again by the worker,
-and a failed signing call here is dropped: the worker signs for itself, so what is wrong with the
-destination is found, and handled, on the usual path.
+few at a time (Companion's presigned POST forms too). A worker then finds its link ready, or waits for the
+call already fetching it rather than asking for the same link twice. A link that would expire before use is
+simply fetched again by the worker, and a failed signing call here is dropped: the worker signs for itself,
+so what is wrong with the destination is found, and handled, on the usual path.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 from desktop_uploader.core.failure import UploadError
 from desktop_uploader.core.models import Job, SignedRequest, UploadTarget
-from desktop_uploader.core.signers.base import BatchPutSigner, PutSigner, Signer
+from desktop_uploader.core.signers.base import BatchPutSigner, FormSigner, PutSigner, Signer
 from desktop_uploader.core.store import JobStore
 
 log = logging.getLogger(__name__)
@@ -31,7 +31,7 @@ DEPTH_PER_FILE = 4
 # Larger files are signed when they are sent: a round trip is small beside their transfer, and their link can
 # then carry the checksum computed just before (core/checksums.py).
 SIGN_AHEAD_MAX = 8 * 1024 * 1024
-PARALLEL_SINGLE = 4  # links fetched at once from an endpoint that signs one file per request
+PARALLEL_SINGLE = 8  # links (or forms) fetched at once from a service that signs one file per request
 
 
 class LinkLookahead:
@@ -109,7 +109,7 @@ class LinkLookahead:
 
     def _fill(self, profile: str) -> None:
         signer = self._signer_for(profile)
-        if not isinstance(signer, PutSigner) or not signer.signs_remotely:
+        if not isinstance(signer, PutSigner | FormSigner) or not signer.signs_remotely:
             with self._cond:
                 self._signs_here.add(profile)  # and nothing to wake this thread for, per file
             return
@@ -134,7 +134,7 @@ class LinkLookahead:
                     bookkeeping.difference_update(ids)
                 self._cond.notify_all()
 
-    def _sign(self, signer: PutSigner, jobs: Sequence[Job]) -> None:
+    def _sign(self, signer: PutSigner | FormSigner, jobs: Sequence[Job]) -> None:
         targets = [UploadTarget(j.key, j.content_type, j.size, j.metadata) for j in jobs]
         if isinstance(signer, BatchPutSigner) and signer.batch_enabled():
             for start in range(0, len(jobs), signer.max_batch):
@@ -149,7 +149,7 @@ class LinkLookahead:
             for job, future in zip(jobs, futures, strict=True):  # kept as each comes: a worker may be waiting
                 self._keep([job], [future.result()])
 
-    def _sign_one(self, signer: PutSigner, job: Job, target: UploadTarget) -> SignedRequest | None:
+    def _sign_one(self, signer: PutSigner | FormSigner, job: Job, target: UploadTarget) -> SignedRequest | None:
         return _sign_or_none(signer, target) if self._start_fetching([job]) else None
 
     def _start_fetching(self, jobs: Sequence[Job]) -> bool:
@@ -174,8 +174,9 @@ class LinkLookahead:
             self._cond.notify_all()
 
 
-def _sign_or_none(signer: PutSigner, target: UploadTarget) -> SignedRequest | None:
+def _sign_or_none(signer: PutSigner | FormSigner, target: UploadTarget) -> SignedRequest | None:
+    """A link (or, from a service that hands out presigned POST forms, a form) for ``target``."""
     try:
-        return signer.sign_put(target)
+        return signer.sign_put(target) if isinstance(signer, PutSigner) else signer.sign_post(target)
     except UploadError:
         return None

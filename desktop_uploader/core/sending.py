@@ -132,7 +132,7 @@ class JobSender:
                 # Parts are signed one by one, just before each is sent.
                 result = self._multipart(send, signer)
             elif isinstance(signer, FormSigner):
-                result = self._send_form(send, signer)
+                result = self._send_form(send, signer, signed)
             elif isinstance(signer, PutSigner):
                 result, signed = self._send_put(send, signer, signed, fresh_claim=fresh_claim)
             else:
@@ -144,17 +144,19 @@ class JobSender:
             self._verify(job, result, signed)
             return result, job.size
 
-    def _send_form(self, send: _Send, signer: FormSigner) -> PutResult:
-        """A presigned POST form, signed afresh for each attempt; the result carries the key the service
-        chose."""
+    def _send_form(self, send: _Send, signer: FormSigner, ahead: SignedRequest | None) -> PutResult:
+        """A presigned POST form: the one fetched ahead while it is fresh, else one signed for this attempt;
+        the result carries the key the service chose."""
         from desktop_uploader.core.form_upload import post_file
 
         job = send.job
         self.store.set_state(job.id, JobState.UPLOADING)
         target = UploadTarget(job.key, job.content_type, job.size, job.metadata)
+        if ahead is not None and (ahead.fields is None or ahead.expires_within(self.settings.resign_margin)):
+            ahead = None
 
         def sign_and_post() -> PutResult:
-            form = signer.sign_post(target)
+            form = ahead or signer.sign_post(target)
             filename = target.key.rsplit("/", 1)[-1] or "file"
             result = post_file(self.session, form, send.fh, job.size, filename=filename,
                                content_type=target.content_type, on_bytes=send.progress, control=send.control,
@@ -167,7 +169,8 @@ class JobSender:
                                url=object_address(form.url).rstrip("/") + "/" + quote(key, safe="/~"))
 
         with self._budget.slot(send.control):
-            return self._guarded(job, None, sign_and_post)
+            # With the form fetched ahead as the link: one that turns out expired is fetched again.
+            return self._guarded(job, ahead, sign_and_post)
 
     def _send_put(self, send: _Send, signer: PutSigner, signed: SignedRequest | None, *,
                   fresh_claim: bool) -> tuple[PutResult, SignedRequest]:

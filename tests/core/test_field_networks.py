@@ -11,10 +11,11 @@ from typing import Any
 import pytest
 
 from desktop_uploader.cli.main import main
+from desktop_uploader.core.config import PROTOCOL_COMPANION
 from desktop_uploader.core.engine import Engine, EngineSettings
 from desktop_uploader.core.health import DestinationHealth
 from desktop_uploader.core.models import Event, EventKind, JobState, SignedRequest, UploadTarget
-from desktop_uploader.core.signers.base import BatchPutSigner, Signer
+from desktop_uploader.core.signers.base import BatchPutSigner, FormSigner, Signer
 from desktop_uploader.devserver.wan import WanProxy
 from tests.core.helpers import FAST_RETRY, Recorder, close_engine, endpoint_profile, make_engine
 from tests.core.s3_proxy import S3Proxy
@@ -129,7 +130,8 @@ def test_storage_refusing_every_file_waits_in_one_state(tmp_path: Path, seaweed:
 def test_signing_endpoint_down_while_storage_is_up(tmp_path: Path, seaweed: Any, bucket: str,
                                                    reference_endpoint: Any, wan_factory: Any) -> None:
     link = wan_factory("127.0.0.1", reference_endpoint.running.port, rtt_ms=20, tls=False)
-    paths = _files(tmp_path / "in", 20)
+    # More files than links are fetched ahead, so some still need the endpoint once it is down.
+    paths = _files(tmp_path / "in", 60)
     engine, events = _engine(tmp_path, f"{link.url}/sign")
     try:
         engine.add_paths(paths, "ep")
@@ -142,7 +144,7 @@ def test_signing_endpoint_down_while_storage_is_up(tmp_path: Path, seaweed: Any,
         jobs = engine.jobs()
     finally:
         close_engine(engine)
-    assert [j.state for j in jobs] == [JobState.DONE] * 20
+    assert [j.state for j in jobs] == [JobState.DONE] * 60
     [down] = [e for e in events.of(EventKind.DESTINATION) if e.extra["state"] == "unreachable"]
     assert down.failure is not None and down.failure["code"] == "EndpointUnreachable"
     assert not events.of(EventKind.FAILED)
@@ -223,12 +225,60 @@ def test_links_come_ahead_in_batches(tmp_path: Path, seaweed: Any, bucket: str, 
     assert _stored(seaweed, bucket) == {p.name: 16 * KiB for p in paths}
 
 
+class _CountingForms(FormSigner):
+    """The real Companion signer, noting which thread asked for each form."""
+
+    signs_remotely = True
+
+    def __init__(self, inner: Signer, askers: list[str], lock: threading.Lock) -> None:
+        assert isinstance(inner, FormSigner) and inner.signs_remotely
+        self.inner = inner
+        self.name = inner.name
+        self.askers = askers
+        self.lock = lock
+
+    def sign_post(self, target: UploadTarget) -> SignedRequest:
+        with self.lock:
+            self.askers.append(threading.current_thread().name)
+        return self.inner.sign_post(target)
+
+    def describe(self) -> dict[str, str]:
+        return self.inner.describe()
+
+
+def test_companion_forms_come_ahead(tmp_path: Path, seaweed: Any, bucket: str, far_endpoint: Any) -> None:
+    askers: list[str] = []
+    lock = threading.Lock()
+    paths = _files(tmp_path / "in", 30)
+    engine, events = _engine(tmp_path, far_endpoint.url, profile={"protocol": PROTOCOL_COMPANION},
+                             wrap=lambda inner: _CountingForms(inner, askers, lock))
+    try:
+        engine.add_paths(paths, "ep")
+        engine.start()
+        assert engine.wait_idle(120)
+        jobs = engine.jobs()
+    finally:
+        close_engine(engine)
+    assert [j.state for j in jobs] == [JobState.DONE] * 30
+    assert not events.of(EventKind.RETRY)
+    # Only files taken before the first forms were on their way (at most one per worker) asked for their own.
+    by_workers = [name for name in askers if not name.startswith("link-lookahead")]
+    assert len(by_workers) <= 4 and len(askers) - len(by_workers) >= 26
+    # Companion names the objects itself (a folder of its own per file), so count by file name.
+    assert sorted(key.rsplit("/", 1)[-1] for key in _stored(seaweed, bucket)) == sorted(p.name for p in paths)
+
+
+@pytest.mark.parametrize("companion", [False, True], ids=["links", "companion-forms"])
 def test_links_fetched_ahead_that_expire_are_fetched_again(tmp_path: Path, seaweed: Any, bucket: str,
-                                                           reference_endpoint_factory: Any) -> None:
+                                                           reference_endpoint_factory: Any, companion: bool) -> None:
     # Links live 2 s; the engine wants 30 s left on a link, so every link fetched ahead is too old to use.
     endpoint = reference_endpoint_factory(expires=2)
     paths = _files(tmp_path / "in", 10)
-    engine, events = _engine(tmp_path, endpoint.sign_url, resign_margin=30.0)
+    if companion:
+        engine, events = _engine(tmp_path, endpoint.url, profile={"protocol": PROTOCOL_COMPANION},
+                                 resign_margin=30.0)
+    else:
+        engine, events = _engine(tmp_path, endpoint.sign_url, resign_margin=30.0)
     try:
         engine.add_paths(paths, "ep")
         engine.start()

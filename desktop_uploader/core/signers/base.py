@@ -29,6 +29,8 @@ class Signer(ABC):
     name: str = "signer"
     # The destination's rule for names already taken (core/overwrite.py); set from the profile.
     if_exists: str = "overwrite"
+    # Whether each link or form costs a round trip to a far service; the engine then fetches them ahead of need.
+    signs_remotely: bool = False
 
     @abstractmethod
     def describe(self) -> dict[str, str]:
@@ -39,8 +41,6 @@ class Signer(ABC):
 
 
 class PutSigner(Signer):
-    # Whether each link costs a round trip to a far service; the engine then fetches links ahead of need.
-    signs_remotely: bool = False
     # Whether the signer may sign a target's checksum_crc32 into its link (the link's signed headers say
     # whether it did: a signing service may not know how).
     offers_checksums: bool = False

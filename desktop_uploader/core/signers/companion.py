@@ -39,6 +39,7 @@ _ERROR_CODES = {"no_such_upload": "NoSuchUpload", "invalid_part": "InvalidPart",
 
 class CompanionSigner(EndpointClient, FormSigner, MultipartSigner):
     name = "companion"
+    signs_remotely = True
 
     def __init__(self, profile: Profile, session: requests.Session, store: sec.SecretStore) -> None:
         super().__init__(profile, session, store)
