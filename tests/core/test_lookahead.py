@@ -51,7 +51,7 @@ class _HeldBatchSigner(BatchPutSigner):
 @pytest.fixture
 def store(tmp_path: Path) -> Iterator[JobStore]:
     jobs = JobStore(tmp_path / "queue.db")
-    jobs.add_jobs([NewJob(f"/data/f{i}", 10, 0, f"f{i}", "application/octet-stream", PROFILE) for i in range(10)])
+    jobs.add_jobs([NewJob(f"/data/f{i}", 10, 0, f"f{i}", "application/octet-stream", PROFILE) for i in range(20)])
     yield jobs
     jobs.close()
 
@@ -137,28 +137,31 @@ class _HeldSingleSigner(PutSigner):
 
 def test_one_by_one_a_worker_waits_only_for_a_call_already_out(store: JobStore) -> None:
     signer = _HeldSingleSigner()
-    ahead = LinkLookahead(store, lambda _profile: signer, depth=lambda: 8, margin=60)
+    ahead = LinkLookahead(store, lambda _profile: signer, depth=lambda: PARALLEL_SINGLE + 4, margin=60)
+    first_waiting = PARALLEL_SINGLE  # f0 .. f(n-1) are being signed; the next four wait their turn
     try:
         ahead.wanted(PROFILE)
-        for _ in range(PARALLEL_SINGLE):  # f0-f3 are being signed; f4-f7 wait their turn
+        for _ in range(PARALLEL_SINGLE):
             assert signer.entered.acquire(timeout=30)
-        claimed = [_claim(store) for _ in range(6)]
+        claimed = [_claim(store) for _ in range(PARALLEL_SINGLE + 2)]
 
-        # f4's turn has not come: its worker signs for itself at once instead of queueing behind others.
+        # The turn of the next file has not come: its worker signs for itself at once instead of queueing
+        # behind the others.
         got: list[SignedRequest | None] = []
-        worker = threading.Thread(target=lambda: got.append(ahead.take(claimed[4])))
+        worker = threading.Thread(target=lambda: got.append(ahead.take(claimed[first_waiting])))
         worker.start()
         worker.join(10)
         assert not worker.is_alive() and got == [None]
-        assert ahead.take(claimed[5], wait=0) is None
+        assert ahead.take(claimed[first_waiting + 1], wait=0) is None
 
         signer.release.set()
         link = ahead.take(claimed[0])
         assert link is not None and link.url.endswith("/f0")
         ahead.close()
         # Files taken before their turn were never asked for; the ones after them were.
-        assert "f4" not in signer.asked and "f5" not in signer.asked
-        assert {"f6", "f7"} <= set(signer.asked)
+        skipped = {f"f{first_waiting}", f"f{first_waiting + 1}"}
+        assert not skipped & set(signer.asked)
+        assert {f"f{first_waiting + 2}", f"f{first_waiting + 3}"} <= set(signer.asked)
     finally:
         signer.release.set()
         ahead.close()
