@@ -31,7 +31,10 @@ DEPTH_PER_FILE = 4
 # Larger files are signed when they are sent: a round trip is small beside their transfer, and their link can
 # then carry the checksum computed just before (core/checksums.py).
 SIGN_AHEAD_MAX = 8 * 1024 * 1024
-PARALLEL_SINGLE = 8  # links (or forms) fetched at once from a service that signs one file per request
+# Links (or forms) fetched at once from a service that signs one file per request: about one per file in
+# flight (the workers would otherwise each make that call themselves), within these bounds.
+PARALLEL_SINGLE = 8
+PARALLEL_SINGLE_MAX = 16
 
 
 class LinkLookahead:
@@ -143,14 +146,18 @@ class LinkLookahead:
                     self._keep(chunk, signer.sign_batch(targets[start:start + signer.max_batch]))
         else:
             if self._pool is None:
-                self._pool = ThreadPoolExecutor(PARALLEL_SINGLE, thread_name_prefix="link-lookahead")
-            futures = [self._pool.submit(self._sign_one, signer, job, target)
+                self._pool = ThreadPoolExecutor(PARALLEL_SINGLE_MAX, thread_name_prefix="link-lookahead")
+            in_flight = self._depth() // DEPTH_PER_FILE
+            gate = threading.BoundedSemaphore(max(PARALLEL_SINGLE, min(PARALLEL_SINGLE_MAX, in_flight)))
+            futures = [self._pool.submit(self._sign_one, signer, job, target, gate)
                        for job, target in zip(jobs, targets, strict=True)]
             for job, future in zip(jobs, futures, strict=True):  # kept as each comes: a worker may be waiting
                 self._keep([job], [future.result()])
 
-    def _sign_one(self, signer: PutSigner | FormSigner, job: Job, target: UploadTarget) -> SignedRequest | None:
-        return _sign_or_none(signer, target) if self._start_fetching([job]) else None
+    def _sign_one(self, signer: PutSigner | FormSigner, job: Job, target: UploadTarget,
+                  gate: threading.BoundedSemaphore) -> SignedRequest | None:
+        with gate:
+            return _sign_or_none(signer, target) if self._start_fetching([job]) else None
 
     def _start_fetching(self, jobs: Sequence[Job]) -> bool:
         """Mark ``jobs`` as being fetched now (a worker taking one waits for its link); False when workers
