@@ -691,7 +691,8 @@ def report(bench: Bench, size: int, files: int, notes: Sequence[str]) -> str:
     lines.append("")
     lines.append("Notes: wall time includes process start-up (the CLI's is in the last row). The CLI verifies "
                  "every upload unless given --no-verify: by the storage's own CRC32 where the link carries it "
-                 "(streamed files), else by MD5 against the ETag (small files, multipart parts). It runs with its "
+                 "(streamed files, multipart parts with local signing), else by MD5 against the ETag (small "
+                 "files, parts through a signing service). It runs with its "
                  "default, automatic files-at-once (from 8, up to 32). aws and rclone run with their defaults. "
                  "The endpoint runs in the benchmark process; its CPU is in 'endpoint CPU s', not in the "
                  "client's.")

@@ -8,6 +8,10 @@ checksum, MD5 is left out; a storage that answers without the echo is checked by
 CRC computed. What was learnt is kept in the queue database per destination (the storage behind a signer),
 so each run does not start on probation again. A signer that does not sign the header (a signing service
 that does not know it) leaves the link without it, and the MD5 check applies as before.
+
+Multipart uploads through local signing follow the same rules part by part (see core/multipart.py): each
+part's CRC is signed into its link and must be echoed, and its MD5 is left out once the destination is
+trusted. A storage that refuses to start an upload with a checksum algorithm counts as one that ignores it.
 """
 
 from __future__ import annotations
@@ -65,24 +69,32 @@ class ChecksumPolicy:
             return True
         return self._known(destination) != _TRUSTED
 
-    def answered(self, destination: str, sent: str, result: PutResult, *, md5_checked: bool) -> EchoCheck:
-        """Learn from the answer to an upload whose link carried ``sent``; says whether the upload stands."""
+    def answered(self, destination: str, sent: str, result: PutResult, *, md5_checked: bool,
+                 part: int | None = None) -> EchoCheck:
+        """Learn from the answer to an upload (or to its ``part``) whose link carried ``sent``; says whether
+        it stands."""
         echoed = result.checksum_crc32
         if echoed is not None and echoed.strip() == sent:
             self._learn(destination, _TRUSTED)
             return EchoCheck(None)
+        what = "the upload" if part is None else f"part {part}"
         if echoed is not None:
+            stored = "what it stored" if part is None else f"what it stored of {what}"
             return EchoCheck(Failure(
                 code=f.ETAG_MISMATCH, stage=f.STAGE_VERIFY, retryable=True,
-                message=f"The storage server reports a different checksum for what it stored (CRC32 {echoed}) "
+                message=f"The storage server reports a different checksum for {stored} (CRC32 {echoed}) "
                         f"than for what was sent ({sent})."))
         self._learn(destination, _IGNORED)
         if md5_checked:
             return EchoCheck(None)  # the MD5 check that follows decides
         return EchoCheck(Failure(
             code=f.ETAG_MISMATCH, stage=f.STAGE_VERIFY, retryable=True,
-            message="The storage server did not confirm the checksum of the upload, so it is sent again and "
+            message=f"The storage server did not confirm the checksum of {what}, so it is sent again and "
                     "checked another way."))
+
+    def refused(self, destination: str) -> None:
+        """The storage would not start a multipart upload with a checksum algorithm: MD5 from now on."""
+        self._learn(destination, _IGNORED)
 
     def _known(self, destination: str) -> str | None:
         with self._lock:

@@ -145,6 +145,7 @@ class UploadedPart:
     number: int
     etag: str
     size: int
+    checksum_crc32: str | None = None  # of an upload started with CRC32: the completion must name it
 
 
 @dataclass(frozen=True)

@@ -6,13 +6,23 @@ the engine, or a new process after a crash) reuses the upload, confirms the fini
 server (ListParts) and sends only the missing ones.
 
 Parts stream from file offsets (positional reads on the open file, 1 MiB at a time), a few in parallel;
-each part's link is signed just before the part is sent and signed again if it expired. Each part's ETag
-is checked against the MD5 of the bytes sent, and the object's composite ETag (MD5 of the part MD5s plus
-"-N") against the server's after completion.
+each part's link is signed just before the part is sent and signed again if it expired.
 
-The multipart row in the queue database keeps, in its ``upload_id`` column, a small JSON record: the
-upload id, the object key the server chose (Companion picks its own), and the size and modification time
-of the file the parts came from, so parts of an older version of a file are never joined with new ones.
+A part is proven as core/checksums.py says. Where the signer signs part checksums (local signing) and the
+destination is not known to ignore them, the upload starts with ChecksumAlgorithm CRC32: each part's CRC32 is
+computed just before its link is signed and signed into it, the storage refuses other bytes (400 BadDigest:
+the part is read, checksummed, signed and sent again) and must echo it, and the completion names every
+part's CRC. Until the destination has echoed a checksum, each part's ETag is also checked against the MD5 of
+the bytes sent; once it is trusted, parts are sent without an MD5. Elsewhere (Companion, a storage that
+ignores the header) each part is checked by MD5 alone. The object's composite ETag (MD5 of the part MD5s
+plus "-N") is checked against the server's after completion when every part has its MD5; parts proven by
+CRC alone have none, and the storage checks the part CRCs named at completion instead.
+
+The multipart row in the queue database keeps the upload id, the object key the server chose (Companion
+picks its own), the size and modification time of the file the parts came from, so parts of an older version
+of a file are never joined with new ones, and whether the upload was started with CRC32, so a resumed one
+goes on the same way. Each finished part keeps its ETag, MD5 and CRC32: the completion must repeat the CRCs,
+and a storage need not list them (SeaweedFS does not).
 """
 
 from __future__ import annotations
@@ -22,6 +32,7 @@ import logging
 import os
 import re
 import threading
+import zlib
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import nullcontext
@@ -32,17 +43,22 @@ import requests
 
 from desktop_uploader.core import failure as f
 from desktop_uploader.core.budget import ConnectionBudget
+from desktop_uploader.core.checksums import ChecksumPolicy, destination_of
 from desktop_uploader.core.engine_settings import EngineSettings
 from desktop_uploader.core.failure import Failure, UploadError
-from desktop_uploader.core.models import Event, EventKind, Job, UploadedPart, UploadTarget
+from desktop_uploader.core.hashing import CHECKSUM_HEADER, crc32_of, crc32_text
+from desktop_uploader.core.models import Event, EventKind, Job, SignedRequest, UploadedPart, UploadTarget
 from desktop_uploader.core.retry import RetryPolicy
 from desktop_uploader.core.signers.base import MultipartSigner, Signer
 from desktop_uploader.core.store import JobStore, UploadRecord
 from desktop_uploader.core.transfer import (
     CHUNK,
     Control,
+    FileChanged,
     Interrupted,
     KeyedResult,
+    PutResult,
+    headers_to_send,
     is_expired_link_failure,
     put_file,
 )
@@ -55,6 +71,7 @@ MAX_PART_SIZE = 5 * 1024 * MiB  # S3's maximum part size
 MAX_PARTS = 10_000
 DEFAULT_PART_SIZE = 8 * MiB
 DEFAULT_PART_CONCURRENCY = 4  # parts in flight per file
+CRC32 = "CRC32"  # the checksum algorithm an upload is started with when its parts carry the storage's check
 
 # Reasons for which an interrupted upload is thrown away on the server; "pause" and "shutdown" keep it.
 DISCARD_REASONS = frozenset({"cancel", "remove"})
@@ -82,6 +99,8 @@ class MultipartContext:
     throttle: Callable[[int], None] | None = None
     # The engine's pool of connections shared by all files and parts; None = no limit beyond parts.
     budget: ConnectionBudget | None = None
+    # What the engine knows of destinations' checksums; None = one of its own over the same queue.
+    checksums: ChecksumPolicy | None = None
 
 
 # -- sizes ------------------------------------------------------------------------------------------------
@@ -129,6 +148,7 @@ class _Done:
     etag: str
     size: int
     md5: str | None
+    crc32: str | None = None
 
 
 # -- reading the file -------------------------------------------------------------------------------------
@@ -160,19 +180,24 @@ def _open_reader(ctx: MultipartContext) -> Any:
     return open(ctx.job.path, "rb")  # closed by the caller
 
 
-def _md5_of_range(ctx: MultipartContext, offset: int, length: int) -> str | None:
+def _digests_of_range(ctx: MultipartContext, offset: int, length: int, *,
+                      crc: bool) -> tuple[str, str | None] | None:
+    """The MD5 (hex) of a byte range and, with *crc*, its CRC32 as S3 spells it; None if the file is shorter."""
     reader = _open_reader(ctx)
     try:
         reader.seek(offset)
         digest = hashlib.md5(usedforsecurity=False)
+        value = 0
         remaining = length
         while remaining > 0:
             block = reader.read(min(CHUNK, remaining))
             if not block:
                 return None
             digest.update(block)
+            if crc:
+                value = zlib.crc32(block, value)
             remaining -= len(block)
-        return digest.hexdigest()
+        return digest.hexdigest(), crc32_text(value) if crc else None
     finally:
         reader.close()
 
@@ -240,10 +265,16 @@ def _mismatch(number: int, etag: str, md5: str, signer: str | None) -> Failure:
     )
 
 
+def _refused(number: int, failure: Failure) -> None:
+    failure.retryable = True
+    failure.message = (f"The storage server refused part {number}: the bytes it received do not match the "
+                       f"checksum computed from the file just before sending ({failure.message}).")
+
+
 # -- the upload -------------------------------------------------------------------------------------------
 class _Upload:
     def __init__(self, ctx: MultipartContext, signer: MultipartSigner, record: UploadRecord, part_size: int,
-                 done: dict[int, _Done]) -> None:
+                 done: dict[int, _Done], checksums: ChecksumPolicy) -> None:
         self.ctx = ctx
         self.signer = signer
         self.record = record
@@ -252,6 +283,10 @@ class _Upload:
         self.total = part_count(ctx.job.size, part_size)
         self.policy: RetryPolicy = ctx.settings.retry
         self.verify = ctx.settings.verify_md5
+        self.checksums = checksums
+        self.destination = destination_of(signer)
+        # As the upload was started: its completion needs every part's CRC, --no-verify or not.
+        self.crc = record.checksum_algorithm == CRC32
         self.halt = threading.Event()
         self._lock = threading.Lock()
         self._errors: list[BaseException] = []
@@ -305,7 +340,7 @@ class _Upload:
                 raise _Halted
 
     def _send_part(self, number: int) -> None:
-        ctx, job, record = self.ctx, self.ctx.job, self.record
+        ctx, job = self.ctx, self.ctx.job
         offset, length = part_range(number, job.size, self.part_size)
         attempt = 1
         resigns = 0
@@ -313,26 +348,8 @@ class _Upload:
             ctx.control.check()
             if self.halt.is_set():
                 raise _Halted
-            reader = _open_reader(ctx)
             try:
-                # Signed now, not earlier: a part that waited in the queue never goes out on a stale link.
-                with ctx.budget.slot(ctx.control) if ctx.budget is not None else nullcontext():
-                    signed = self.signer.sign_part(record.key, record.upload_id, number, length)
-                    result = put_file(ctx.session, signed, reader, length, offset=offset, control=ctx.control,
-                                      on_bytes=lambda sent: self.progress.part(number, sent),
-                                      throttle=self.throttle, verify_md5=self.verify,
-                                      stall_timeout=ctx.settings.stall_timeout)
-                etag = _norm_etag(result.etag)
-                if not etag:
-                    raise UploadError(Failure(
-                        code=f.NON_S3_RESPONSE, stage=f.STAGE_UPLOAD, signer=signed.signer,
-                        message=f"The storage server accepted part {number} but did not return its ETag, "
-                                "which is needed to join the parts.",
-                    ))
-                md5 = result.md5_hex if self.verify else None
-                encrypted = result.encryption in ("aws:kms", "aws:kms:dsse") or result.customer_key
-                if md5 and _PLAIN_MD5.match(etag) and not encrypted and etag != md5:
-                    raise UploadError(_mismatch(number, etag, md5, signed.signer))
+                done = self._put_part(number, offset, length)
             except UploadError as exc:
                 self.progress.drop(number)
                 failure = exc.failure
@@ -341,8 +358,12 @@ class _Upload:
                 if is_expired_link_failure(failure) and resigns < self.policy.max_resigns:
                     resigns += 1
                     continue
+                if failure.code == "BadDigest" and self.crc:
+                    # The storage refused bytes that did not match the CRC computed just before signing: they
+                    # changed on the way or in the file. Read, checksummed and signed again.
+                    _refused(number, failure)
                 if not failure.retryable or attempt >= self.policy.max_attempts:
-                    if failure.code == f.ETAG_MISMATCH:
+                    if failure.code in (f.ETAG_MISMATCH, "BadDigest"):
                         # Sent again and again and still stored differently: not a passing glitch.
                         failure.retryable = False
                     raise
@@ -355,21 +376,68 @@ class _Upload:
             except BaseException:
                 self.progress.drop(number)
                 raise
-            finally:
-                reader.close()
-            ctx.store.add_part(job.id, number, etag, length, md5)
-            self.done[number] = _Done(etag, length, md5)
+            ctx.store.add_part(job.id, number, done.etag, length, done.md5, done.crc32)
+            self.done[number] = done
             self.progress.finish(number, length)
             return
+
+    def _put_part(self, number: int, offset: int, length: int) -> _Done:
+        """One attempt at part *number*: checksum, sign, send, check the answer."""
+        ctx, record = self.ctx, self.record
+        reader = _open_reader(ctx)
+        try:
+            crc = self._crc_of(reader, offset, length) if self.crc else None
+            # Signed now, not earlier: a part that waited in the queue never goes out on a stale link.
+            with ctx.budget.slot(ctx.control) if ctx.budget is not None else nullcontext():
+                signed = self.signer.sign_part(record.key, record.upload_id, number, length, checksum_crc32=crc)
+                headers = headers_to_send(signed)
+                sent = headers.get(CHECKSUM_HEADER)  # None when the signer left it out of the link
+                md5 = self.checksums.needs_md5(self.destination, verify=self.verify,
+                                               signed_checksum=sent is not None)
+                result = put_file(ctx.session, signed, reader, length, offset=offset, control=ctx.control,
+                                  on_bytes=lambda done: self.progress.part(number, done), headers=headers,
+                                  throttle=self.throttle, verify_md5=md5, stall_timeout=ctx.settings.stall_timeout)
+        finally:
+            reader.close()
+        return self._checked(number, length, signed, result, sent=sent, md5_checked=md5, crc=crc)
+
+    def _crc_of(self, reader: Any, offset: int, length: int) -> str:
+        try:
+            return crc32_of(reader, offset, length, self.ctx.control.check)
+        except EOFError:
+            raise FileChanged("the file got shorter while a part's checksum was computed") from None
+
+    def _checked(self, number: int, length: int, signed: SignedRequest, result: PutResult, *, sent: str | None,
+                 md5_checked: bool, crc: str | None) -> _Done:
+        """The part as stored, once its answer proves it; raises UploadError when it does not."""
+        etag = _norm_etag(result.etag)
+        if not etag:
+            raise UploadError(Failure(
+                code=f.NON_S3_RESPONSE, stage=f.STAGE_UPLOAD, signer=signed.signer,
+                message=f"The storage server accepted part {number} but did not return its ETag, "
+                        "which is needed to join the parts.",
+            ))
+        if sent is not None and self.verify:
+            failure = self.checksums.answered(self.destination, sent, result, md5_checked=md5_checked,
+                                              part=number).failure
+            if failure is not None:
+                failure.signer = signed.signer
+                raise UploadError(failure)
+        md5 = result.md5_hex if md5_checked else None
+        encrypted = result.encryption in ("aws:kms", "aws:kms:dsse") or result.customer_key
+        if md5 and _PLAIN_MD5.match(etag) and not encrypted and etag != md5:
+            raise UploadError(_mismatch(number, etag, md5, signed.signer))
+        return _Done(etag, length, md5, crc)
 
     def complete(self) -> KeyedResult:
         ctx = self.ctx
         ctx.control.check()  # a pause just before the end keeps every part for later
-        parts = [UploadedPart(n, self.done[n].etag, self.done[n].size) for n in sorted(self.done)]
+        parts = [UploadedPart(n, part.etag, part.size, part.crc32 if self.crc else None)
+                 for n, part in sorted(self.done.items())]
         try:
             final = self.signer.complete_multipart(self.record.key, self.record.upload_id, parts)
         except UploadError as exc:
-            if _upload_gone(exc.failure) or exc.failure.code in ("InvalidPart", "invalid_part"):
+            if _upload_gone(exc.failure) or exc.failure.code in ("InvalidPart", "invalid_part", "BadDigest"):
                 # What we remember does not match the server: start over rather than fail for ever.
                 ctx.store.clear_multipart(ctx.job.id)
                 exc.failure.retryable = True
@@ -379,7 +447,8 @@ class _Upload:
         expected: str | None = None
         if all(md5s) and all(self.done[n].etag == self.done[n].md5 for n in self.done):
             # Only when every part's ETag was its MD5 is the object's ETag derived from them (not with
-            # KMS or SSE-C encryption).
+            # KMS or SSE-C encryption). Parts proven by CRC alone have no MD5: the storage checked the CRCs
+            # named above.
             expected = composite_etag(cast(list[str], md5s))
         got = _norm_etag(final)
         if expected is not None and _COMPOSITE.match(got) and got != expected:
@@ -392,12 +461,30 @@ class _Upload:
         return KeyedResult(etag=got or expected, md5_hex=None, status=200, key=self.record.key)
 
 
-def _start(ctx: MultipartContext, signer: MultipartSigner) -> UploadRecord:
+# SeaweedFS 4.48, as tried against it: an upload started with ChecksumAlgorithm CRC32 is answered with
+# x-amz-checksum-algorithm CRC32 (type COMPOSITE); a part's signed x-amz-checksum-crc32 is checked (400
+# BadDigest) and echoed, and so is the CRC it computes of a part sent without one; ListParts names no part
+# checksums; the completion refuses missing part CRCs (400 InvalidRequest) and wrong ones (400 BadDigest), and
+# the object then has a composite CRC32 ("...-N") beside its usual composite ETag.
+def _start(ctx: MultipartContext, signer: MultipartSigner, checksums: ChecksumPolicy) -> UploadRecord:
     job = ctx.job
     part_size = choose_part_size(job.size, ctx.settings.part_size)
-    key, upload_id = signer.create_multipart(UploadTarget(job.key, job.content_type, job.size, job.metadata))
+    target = UploadTarget(job.key, job.content_type, job.size, job.metadata)
+    destination = destination_of(signer)
+    algorithm = CRC32 if checksums.wanted(destination, job.size, verify=ctx.settings.verify_md5,
+                                          offered=signer.offers_part_checksums) else None
+    try:
+        key, upload_id = signer.create_multipart(target, checksum_algorithm=algorithm)
+    except UploadError as exc:
+        if algorithm is None or exc.failure.http_status not in (400, 501):
+            raise
+        # Some S3-compatible storages refuse the algorithm. Started without it, the parts are checked by MD5;
+        # only when that start succeeds was it the checksum that was refused.
+        key, upload_id = signer.create_multipart(target)
+        checksums.refused(destination)
+        algorithm = None
     record = UploadRecord(upload_id=upload_id, key=key, part_size=part_size, file_size=job.size,
-                          mtime_ns=job.mtime_ns)
+                          mtime_ns=job.mtime_ns, checksum_algorithm=algorithm)
     ctx.store.set_multipart(job.id, record)
     return record
 
@@ -406,7 +493,7 @@ def _confirm(ctx: MultipartContext, signer: MultipartSigner, record: UploadRecor
              part_size: int) -> dict[int, _Done] | None:
     """The parts of a stored upload that the server really has; None when the upload is gone."""
     job = ctx.job
-    stored = {n: _Done(etag, size, md5) for n, (etag, size, md5) in ctx.store.parts(job.id).items()}
+    stored = {n: _Done(*facts) for n, facts in ctx.store.parts(job.id).items()}
     total = part_count(job.size, part_size)
     try:
         listed = signer.list_parts(record.key, record.upload_id)
@@ -432,9 +519,10 @@ def _confirm(ctx: MultipartContext, signer: MultipartSigner, record: UploadRecor
             # Finished on the server but not committed here (the app died while the answer was on its
             # way): keep it if it holds exactly our bytes, rather than sending it again.
             offset, length = part_range(n, job.size, part_size)
-            if _md5_of_range(ctx, offset, length) == etag:
-                ctx.store.add_part(job.id, n, etag, length, etag)
-                done[n] = _Done(etag, length, etag)
+            digests = _digests_of_range(ctx, offset, length, crc=record.checksum_algorithm == CRC32)
+            if digests is not None and digests[0] == etag:
+                ctx.store.add_part(job.id, n, etag, length, etag, digests[1])
+                done[n] = _Done(etag, length, etag, digests[1])
     return done
 
 
@@ -471,10 +559,11 @@ def upload_multipart(ctx: MultipartContext) -> KeyedResult:
             done = _confirm(ctx, signer, record, record.part_size)
             if done is None:
                 ctx.store.clear_multipart(job.id)
+    checksums = ctx.checksums or ChecksumPolicy(ctx.store)
     if done is None:
-        record = _start(ctx, signer)
+        record = _start(ctx, signer, checksums)
         done = {}
-    upload = _Upload(ctx, signer, record, record.part_size, done)
+    upload = _Upload(ctx, signer, record, record.part_size, done, checksums)
     try:
         upload.send_missing()
         return upload.complete()

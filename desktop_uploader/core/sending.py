@@ -271,7 +271,8 @@ class JobSender:
         self.store.set_state(job.id, JobState.UPLOADING)
         ctx = MultipartContext(store=self.store, session=self.session, job=job, signer=signer, fh=send.fh,
                                control=send.control, on_bytes=send.progress, settings=self.settings,
-                               emit=self._emit, throttle=send.throttle, budget=self._budget)
+                               emit=self._emit, throttle=send.throttle, budget=self._budget,
+                               checksums=self._checksums)
         return self._guarded(job, None, lambda: upload_multipart(ctx))
 
     def _verify(self, job: Job, result: PutResult, signed: SignedRequest | None) -> None:

@@ -90,6 +90,12 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE TABLE destination_facts (destination TEXT NOT NULL, fact TEXT NOT NULL, value TEXT NOT NULL,
                                     learnt_at REAL NOT NULL, PRIMARY KEY (destination, fact));
     """,
+    # Multipart uploads the storage checks by its own CRC32: whether an upload was started that way, and each
+    # part's CRC, which completing it must repeat (a storage may not list them).
+    """
+    ALTER TABLE multipart ADD COLUMN checksum_algorithm TEXT;
+    ALTER TABLE parts ADD COLUMN checksum_crc32 TEXT;
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -160,6 +166,7 @@ class UploadRecord:
     part_size: int
     file_size: int  # the file as it was when the upload started: a changed file starts over
     mtime_ns: int
+    checksum_algorithm: str | None = None  # "CRC32": every part carries its CRC, and the completion repeats them
 
 
 def _row_to_job(row: sqlite3.Row | tuple[Any, ...]) -> Job:
@@ -494,33 +501,37 @@ class JobStore:
     def get_multipart(self, job_id: int) -> UploadRecord | None:
         with self._db():
             row = self._conn.execute(
-                "SELECT upload_id, key, part_size, file_size, mtime_ns FROM multipart WHERE job_id=?",
+                "SELECT upload_id, key, part_size, file_size, mtime_ns, checksum_algorithm FROM multipart "
+                "WHERE job_id=?",
                 (job_id,)).fetchone()
         return UploadRecord(*row) if row else None
 
     def set_multipart(self, job_id: int, record: UploadRecord) -> None:
         with self._tx() as conn:
             conn.execute("DELETE FROM parts WHERE job_id=?", (job_id,))
-            conn.execute("INSERT OR REPLACE INTO multipart VALUES (?,?,?,?,?,?,?)",
+            conn.execute("INSERT OR REPLACE INTO multipart (job_id, upload_id, key, part_size, file_size, mtime_ns, "
+                         "created_at, checksum_algorithm) VALUES (?,?,?,?,?,?,?,?)",
                          (job_id, record.upload_id, record.key, record.part_size, record.file_size,
-                          record.mtime_ns, time.time()))
+                          record.mtime_ns, time.time(), record.checksum_algorithm))
 
     def clear_multipart(self, job_id: int) -> None:
         with self._tx() as conn:
             conn.execute("DELETE FROM parts WHERE job_id=?", (job_id,))
             conn.execute("DELETE FROM multipart WHERE job_id=?", (job_id,))
 
-    def add_part(self, job_id: int, part_number: int, etag: str, size: int, md5: str | None) -> None:
+    def add_part(self, job_id: int, part_number: int, etag: str, size: int, md5: str | None,
+                 checksum_crc32: str | None = None) -> None:
         with self._db():
-            self._conn.execute("INSERT OR REPLACE INTO parts VALUES (?,?,?,?,?)",
-                               (job_id, part_number, etag, size, md5))
+            self._conn.execute("INSERT OR REPLACE INTO parts VALUES (?,?,?,?,?,?)",
+                               (job_id, part_number, etag, size, md5, checksum_crc32))
 
-    def parts(self, job_id: int) -> dict[int, tuple[str, int, str | None]]:
+    def parts(self, job_id: int) -> dict[int, tuple[str, int, str | None, str | None]]:
+        """(etag, size, md5, checksum_crc32) of each finished part, by number."""
         with self._db():
             rows = self._conn.execute(
-                "SELECT part_number, etag, size, md5 FROM parts WHERE job_id=? ORDER BY part_number",
+                "SELECT part_number, etag, size, md5, checksum_crc32 FROM parts WHERE job_id=? ORDER BY part_number",
                 (job_id,)).fetchall()
-        return {r[0]: (r[1], r[2], r[3]) for r in rows}
+        return {r[0]: (r[1], r[2], r[3], r[4]) for r in rows}
 
     def add_orphan_upload(self, upload_id: str, key: str, profile: str) -> None:
         with self._db():

@@ -1,6 +1,7 @@
 """A pass-through proxy in front of the real SeaweedFS that can inject the faults a real deployment shows:
 a flipped byte in one part, a CompleteMultipartUpload answered 200 with an error inside, every PUT refused
-with 500 (a full disk), and a slow request body."""
+with 500 (a full disk), a slow request body, a storage that will not start a multipart upload with a
+checksum algorithm (501, as some S3-compatible ones answer), and a part's checksum echoed wrong."""
 
 from __future__ import annotations
 
@@ -23,6 +24,8 @@ class S3Proxy:
         self.corrupt_part: int | None = None
         self.fail_complete = False  # answer CompleteMultipartUpload with 200 and an <Error> body
         self.fail_puts = False  # answer every PUT 500 InternalError, as SeaweedFS does when its disk is full
+        self.refuse_checksum_algorithm = False  # answer 501 to a CreateMultipartUpload with a checksum algorithm
+        self.wrong_echo_part: int | None = None  # this part's answer echoes another x-amz-checksum-crc32
         self.puts_refused = 0
         self.corrupt_times = 0
         self.corrupted = 0
@@ -88,6 +91,17 @@ class S3Proxy:
             handler.end_headers()
             handler.wfile.write(payload)
             return
+        starts_upload = "uploads" in parse_qs(urlsplit(handler.path).query, keep_blank_values=True)
+        if self.refuse_checksum_algorithm and handler.command == "POST" and starts_upload \
+                and handler.headers.get("x-amz-checksum-algorithm"):
+            payload = (b'<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>NotImplemented</Code>'
+                       b"<Message>Header 'x-amz-checksum-algorithm' is not implemented</Message></Error>")
+            handler.send_response(501)
+            handler.send_header("Content-Type", "application/xml")
+            handler.send_header("Content-Length", str(len(payload)))
+            handler.end_headers()
+            handler.wfile.write(payload)
+            return
         if self.fail_complete and handler.command == "POST" and "uploadId" in query:
             payload = (b'<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>InternalError</Code>'
                        b"<Message>We encountered an internal error. Please try again.</Message></Error>")
@@ -111,6 +125,8 @@ class S3Proxy:
         try:
             handler.send_response(response.status)
             for name, value in response.getheaders():
+                if name.lower() == "x-amz-checksum-crc32" and number is not None and number == self.wrong_echo_part:
+                    value = "AAAAAA=="
                 if name.lower() not in ("connection", "keep-alive", "transfer-encoding", "content-length"):
                     handler.send_header(name, value)
             handler.send_header("Content-Length", str(len(payload)))

@@ -24,6 +24,7 @@ import requests
 from keyrings.alt.file import PlaintextKeyring  # type: ignore[import-untyped]
 
 from desktop_uploader.core import secrets as sec
+from desktop_uploader.core.checksums import ChecksumPolicy, destination_of
 from desktop_uploader.core.config import KIND_LOCAL, Config, Profile
 from desktop_uploader.core.engine import Engine, EngineSettings
 from desktop_uploader.core.factory import make_signer
@@ -355,7 +356,8 @@ def test_expired_part_link_is_signed_again(seaweed: SeaweedServer, bucket: str, 
     signed_parts: list[int] = []
 
     class ExpiringFirstLink(LocalMultipartSigner):
-        def sign_part(self, key: str, upload_id: str, part_number: int, size: int) -> SignedRequest:
+        def sign_part(self, key: str, upload_id: str, part_number: int, size: int,
+                      checksum_crc32: str | None = None) -> SignedRequest:
             signed_parts.append(part_number)
             if part_number == 1 and signed_parts.count(1) == 1:
                 params = {"Bucket": bucket, "Key": key, "UploadId": upload_id, "PartNumber": 1}
@@ -363,7 +365,7 @@ def test_expired_part_link_is_signed_again(seaweed: SeaweedServer, bucket: str, 
                 # The link must be past its lifetime when it is used: wait for the clock, not for a thread.
                 wait_for(lambda: _expired(url), timeout=5, what="the link to expire")
                 return SignedRequest("PUT", url, {}, expires_at=time.time(), signer=self.name)
-            return super().sign_part(key, upload_id, part_number, size)
+            return super().sign_part(key, upload_id, part_number, size, checksum_crc32)
 
     engine = Engine(store, lambda name, s: ExpiringFirstLink(profile, secrets),
                     settings=Settings(multipart_threshold=8 * MiB, retry=FAST_RETRY), session=CountingSession())
@@ -382,36 +384,56 @@ def _expired(url: str) -> bool:
 
 
 # -- integrity --------------------------------------------------------------------------------------------
+def ignoring_checksums(store: JobStore, profile: Profile, secrets: SecretStore) -> None:
+    """Remember the profile's storage as one that ignores checksums: its parts are then checked by MD5."""
+    signer = LocalMultipartSigner(profile, secrets)
+    try:
+        ChecksumPolicy(store).refused(destination_of(signer))
+    finally:
+        signer.close()
+
+
+# The storage refuses the flipped part itself where the part's CRC is signed into its link (BadDigest); our
+# MD5 of the part finds it where the destination ignores checksums.
+CORRUPTION_FOUND_BY = [pytest.param("BadDigest", id="storage-crc"), pytest.param("ChecksumMismatch", id="md5")]
+
+
+@pytest.mark.parametrize("found_by", CORRUPTION_FOUND_BY)
 def test_part_corrupted_once_on_the_way_is_sent_again(seaweed: SeaweedServer, bucket: str,
                                                       secrets: SecretStore, store: JobStore, proxy: S3Proxy,
-                                                      tmp_path: Path) -> None:
+                                                      tmp_path: Path, found_by: str) -> None:
     data = write_random(tmp_path / "a.bin", 12 * MiB)
     proxy.corrupt_part, proxy.corrupt_times = 2, 1
-    engine, events = make_engine(store, local_profile(seaweed, bucket, endpoint=proxy.url), secrets,
-                                 Settings(multipart_threshold=8 * MiB, retry=FAST_RETRY))
+    profile = local_profile(seaweed, bucket, endpoint=proxy.url)
+    if found_by == "ChecksumMismatch":
+        ignoring_checksums(store, profile, secrets)
+    engine, events = make_engine(store, profile, secrets, Settings(multipart_threshold=8 * MiB, retry=FAST_RETRY))
     [job] = engine.add_paths([tmp_path / "a.bin"], "big").jobs
     run_to_end(engine)
     finished = store.get(job.id)
     assert finished is not None and finished.state is JobState.DONE, finished
     assert proxy.corrupted == 1
     retries = events.of(EventKind.RETRY)
-    assert [(e.failure or {}).get("code") for e in retries] == ["ChecksumMismatch"]
+    assert [(e.failure or {}).get("code") for e in retries] == [found_by]
     assert retries[0].extra == {"part": 2}
     body, etag = s3_bytes(seaweed, bucket, job.key)
     assert body == data and etag == expected_etag(data, PART)
 
 
+@pytest.mark.parametrize("found_by", CORRUPTION_FOUND_BY)
 def test_part_always_corrupted_fails_the_job(seaweed: SeaweedServer, bucket: str, secrets: SecretStore,
-                                             store: JobStore, proxy: S3Proxy, tmp_path: Path) -> None:
+                                             store: JobStore, proxy: S3Proxy, tmp_path: Path, found_by: str) -> None:
     write_random(tmp_path / "a.bin", 12 * MiB)
     proxy.corrupt_part, proxy.corrupt_times = 3, 1000
-    engine, events = make_engine(store, local_profile(seaweed, bucket, endpoint=proxy.url), secrets,
-                                 Settings(multipart_threshold=8 * MiB, retry=FAST_RETRY))
+    profile = local_profile(seaweed, bucket, endpoint=proxy.url)
+    if found_by == "ChecksumMismatch":
+        ignoring_checksums(store, profile, secrets)
+    engine, events = make_engine(store, profile, secrets, Settings(multipart_threshold=8 * MiB, retry=FAST_RETRY))
     [job] = engine.add_paths([tmp_path / "a.bin"], "big").jobs
     run_to_end(engine)
     failed = store.get(job.id)
     assert failed is not None and failed.state is JobState.FAILED
-    assert failed.error is not None and failed.error["code"] == "ChecksumMismatch"
+    assert failed.error is not None and failed.error["code"] == found_by
     assert "part 3" in failed.error["message"]
     assert not events.of(EventKind.DONE)
     client = seaweed.client()

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from desktop_uploader.core.models import JobState, NewJob
-from desktop_uploader.core.store import SCHEMA_VERSION, JobStore, QueueDamaged, StoreError, UploadRecord
+from desktop_uploader.core.store import MIGRATIONS, SCHEMA_VERSION, JobStore, QueueDamaged, StoreError, UploadRecord
 from tests.plugins.sqlite import is_closed
 
 
@@ -138,6 +138,41 @@ def test_multipart_state_is_kept_per_job(tmp_path: Path) -> None:
     store.remove([job.id])
     assert store.get_multipart(job.id) is None and store.parts(job.id) == {}
     store.close()
+
+
+def test_multipart_state_keeps_the_checksum_of_the_upload_and_its_parts(tmp_path: Path) -> None:
+    store = JobStore(tmp_path / "q.db")
+    job = store.add_jobs([_new(1)])[0]
+    record = UploadRecord("upload-1", "k1", 5 * 1024 * 1024, 10, 20, checksum_algorithm="CRC32")
+    store.set_multipart(job.id, record)
+    store.add_part(job.id, 1, "e1", 10, None, "AAAAAA==")
+    store.add_part(job.id, 2, "e2", 10, "m2", "AAAAAQ==")
+    assert store.get_multipart(job.id) == record
+    assert store.parts(job.id) == {1: ("e1", 10, None, "AAAAAA=="), 2: ("e2", 10, "m2", "AAAAAQ==")}
+    store.close()
+
+
+def test_a_queue_from_before_part_checksums_is_migrated_with_its_uploads(tmp_path: Path) -> None:
+    path = tmp_path / "q.db"
+    with closing(sqlite3.connect(path)) as conn:
+        for script in MIGRATIONS[:-1]:
+            conn.executescript(script)
+        conn.execute(f"PRAGMA user_version={SCHEMA_VERSION - 1}")
+        conn.execute("INSERT INTO jobs (id, path, size, mtime_ns, key, content_type, profile, state, created_at, "
+                     "updated_at) VALUES (7, '/data/big', 10, 20, 'big', 'text/plain', 'p', 'queued', 0, 0)")
+        conn.execute("INSERT INTO multipart VALUES (7, 'upload-1', 'big', 5242880, 10, 20, 0)")
+        conn.execute("INSERT INTO parts VALUES (7, 1, 'e1', 5242880, 'm1')")
+        conn.commit()
+    store = JobStore(path)
+    try:
+        assert store.schema_version() == SCHEMA_VERSION
+        # An upload in progress goes on as it was started: without part checksums.
+        assert store.get_multipart(7) == UploadRecord("upload-1", "big", 5242880, 10, 20, None)
+        assert store.parts(7) == {1: ("e1", 5242880, "m1", None)}
+        store.add_part(7, 2, "e2", 5, "m2")
+        assert store.parts(7)[2] == ("e2", 5, "m2", None)
+    finally:
+        store.close()
 
 
 def test_has_queued_by_profile(tmp_path: Path) -> None:

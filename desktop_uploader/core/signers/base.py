@@ -69,13 +69,19 @@ class FormSigner(Signer):
 
 
 class MultipartSigner(Signer):
-    @abstractmethod
-    def create_multipart(self, target: UploadTarget) -> tuple[str, str]:
-        """Start an upload; returns (key, upload_id). The key may differ from the one asked for
-        (Companion chooses its own)."""
+    # Whether the signer can start an upload with a checksum algorithm and sign a part's checksum_crc32 into
+    # its link, so the storage checks each part itself (see core/checksums.py).
+    offers_part_checksums: bool = False
 
     @abstractmethod
-    def sign_part(self, key: str, upload_id: str, part_number: int, size: int) -> SignedRequest: ...
+    def create_multipart(self, target: UploadTarget, *, checksum_algorithm: str | None = None) -> tuple[str, str]:
+        """Start an upload, with ``checksum_algorithm`` ("CRC32") when every part will carry its checksum;
+        returns (key, upload_id). The key may differ from the one asked for (Companion chooses its own)."""
+
+    @abstractmethod
+    def sign_part(self, key: str, upload_id: str, part_number: int, size: int,
+                  checksum_crc32: str | None = None) -> SignedRequest:
+        """A part's link; with ``checksum_crc32`` signed in when the signer offers part checksums."""
 
     @abstractmethod
     def list_parts(self, key: str, upload_id: str) -> list[UploadedPart] | None:

@@ -147,7 +147,8 @@ class CompanionSigner(EndpointClient, FormSigner, MultipartSigner):
                              signer=self.name)
 
     # -- multipart ------------------------------------------------------------------------------------------
-    def create_multipart(self, target: UploadTarget) -> tuple[str, str]:
+    def create_multipart(self, target: UploadTarget, *, checksum_algorithm: str | None = None) -> tuple[str, str]:
+        # Companion signs no checksums (offers_part_checksums is off): its parts are checked by MD5.
         body = {"filename": target.key, "type": target.content_type, "metadata": dict(target.metadata)}
         data = self._call("POST", "/s3/multipart", "start a multipart upload", body=body)
         key = data.get("key") if isinstance(data, dict) else None
@@ -157,7 +158,8 @@ class CompanionSigner(EndpointClient, FormSigner, MultipartSigner):
                                       message="The signing service did not return an upload id and key."))
         return key, upload_id
 
-    def sign_part(self, key: str, upload_id: str, part_number: int, size: int) -> SignedRequest:
+    def sign_part(self, key: str, upload_id: str, part_number: int, size: int,
+                  checksum_crc32: str | None = None) -> SignedRequest:
         """A part's link: from the batch fetched with an earlier part, else a new batch of the next
         :data:`PART_BATCH` parts (one round trip instead of one per part)."""
         # Parts are signed from several threads: the first to miss fetches the batch, the others wait for it.

@@ -1,5 +1,10 @@
 """Local signing with multipart uploads: boto3 starts, lists, completes and aborts uploads directly, and
-presigns each UploadPart link so part bodies go through the same streaming uploader as single PUTs."""
+presigns each UploadPart link so part bodies go through the same streaming uploader as single PUTs.
+
+An upload started with ChecksumAlgorithm CRC32 has each part's ``x-amz-checksum-crc32`` signed into its link
+(botocore's presigner puts it in X-Amz-SignedHeaders when given ChecksumCRC32), and its completion names every
+part's CRC, as S3 requires of such an upload.
+"""
 
 from __future__ import annotations
 
@@ -11,6 +16,7 @@ import botocore.exceptions
 from desktop_uploader.core import failure as f
 from desktop_uploader.core.config import IF_EXISTS_OVERWRITE
 from desktop_uploader.core.failure import Failure, UploadError
+from desktop_uploader.core.hashing import CHECKSUM_HEADER
 from desktop_uploader.core.models import SignedRequest, UploadedPart, UploadTarget
 from desktop_uploader.core.signers.base import MultipartSigner
 from desktop_uploader.core.signers.local import LocalSigner
@@ -19,6 +25,8 @@ from desktop_uploader.core.transfer import RETRYABLE_S3_CODES, RETRYABLE_STATUS
 
 class LocalMultipartSigner(LocalSigner, MultipartSigner):
     """LocalSigner plus the MultipartSigner methods."""
+
+    offers_part_checksums = True
 
     def _error(self, exc: Exception, action: str, *, stage: str = f.STAGE_UPLOAD) -> UploadError:
         if isinstance(exc, botocore.exceptions.ClientError):
@@ -44,24 +52,32 @@ class LocalMultipartSigner(LocalSigner, MultipartSigner):
         return UploadError(Failure(code=f.UNKNOWN, stage=stage, retryable=True, signer=self.name,
                                    message=f"Could not {action}: {exc}"))
 
-    def create_multipart(self, target: UploadTarget) -> tuple[str, str]:
+    def create_multipart(self, target: UploadTarget, *, checksum_algorithm: str | None = None) -> tuple[str, str]:
         params, _ = self._headers(target)
+        if checksum_algorithm:
+            params["ChecksumAlgorithm"] = checksum_algorithm
         try:
             answer: dict[str, Any] = self.client.create_multipart_upload(**params)
         except (botocore.exceptions.BotoCoreError, botocore.exceptions.ClientError) as exc:
             raise self._error(exc, "start a multipart upload", stage=f.STAGE_SIGN) from None
         return target.key, str(answer["UploadId"])
 
-    def sign_part(self, key: str, upload_id: str, part_number: int, size: int) -> SignedRequest:
+    def sign_part(self, key: str, upload_id: str, part_number: int, size: int,
+                  checksum_crc32: str | None = None) -> SignedRequest:
         lifetime = self.profile.link_lifetime
-        params = {"Bucket": self.profile.bucket, "Key": key, "UploadId": upload_id, "PartNumber": part_number}
+        params: dict[str, Any] = {"Bucket": self.profile.bucket, "Key": key, "UploadId": upload_id,
+                                  "PartNumber": part_number}
+        headers: dict[str, str] = {}
+        if checksum_crc32:
+            params["ChecksumCRC32"] = checksum_crc32  # signed as a header: it must be sent with this value
+            headers[CHECKSUM_HEADER] = checksum_crc32
         try:
             url = self.client.generate_presigned_url("upload_part", Params=params, ExpiresIn=lifetime)
         except (botocore.exceptions.BotoCoreError, botocore.exceptions.ClientError) as exc:
             raise UploadError(Failure(code=f.PROFILE_INVALID, stage=f.STAGE_SIGN, signer=self.name,
                                       message=f"The link for part {part_number} could not be signed: {exc}"),
                               ) from None
-        return SignedRequest(method="PUT", url=url, headers={}, expires_at=time.time() + lifetime,
+        return SignedRequest(method="PUT", url=url, headers=headers, expires_at=time.time() + lifetime,
                              signer=self.name)
 
     def list_parts(self, key: str, upload_id: str) -> list[UploadedPart] | None:
@@ -78,7 +94,8 @@ class LocalMultipartSigner(LocalSigner, MultipartSigner):
         return parts
 
     def complete_multipart(self, key: str, upload_id: str, parts: list[UploadedPart]) -> str | None:
-        body = {"Parts": [{"PartNumber": p.number, "ETag": f'"{p.etag}"'}
+        body = {"Parts": [{"PartNumber": p.number, "ETag": f'"{p.etag}"',
+                           **({"ChecksumCRC32": p.checksum_crc32} if p.checksum_crc32 else {})}
                           for p in sorted(parts, key=lambda p: p.number)]}
         condition = {"IfNoneMatch": "*"} if self.if_exists != IF_EXISTS_OVERWRITE and self._completes_if_none_match() \
             else {}
