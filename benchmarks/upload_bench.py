@@ -693,7 +693,7 @@ def report(bench: Bench, size: int, files: int, notes: Sequence[str]) -> str:
                  "every upload unless given --no-verify: by the storage's own CRC32 where the link carries it "
                  "(streamed files, multipart parts with local signing), else by MD5 against the ETag (small "
                  "files, parts through a signing service). It runs with its "
-                 "default, automatic files-at-once (from 8, up to 32). aws and rclone run with their defaults. "
+                 "default, automatic files-at-once (from 16, up to 32). aws and rclone run with their defaults. "
                  "The endpoint runs in the benchmark process; its CPU is in 'endpoint CPU s', not in the "
                  "client's.")
     lines.extend(notes)
