@@ -1,7 +1,8 @@
 """Sending a file with a presigned POST form (the way Companion services hand out single uploads).
 
 The form is streamed as multipart/form-data with the file field last (S3 ignores fields after the file),
-so memory stays constant whatever the size.
+so memory stays constant whatever the size. A small file's form is built in memory and sent in one piece,
+as small PUTs are (transfer.SMALL_BODY): streaming it would cost more CPU than its bytes.
 """
 
 from __future__ import annotations
@@ -13,12 +14,13 @@ from typing import Any
 
 import requests
 from requests_toolbelt import MultipartEncoder
+from urllib3 import encode_multipart_formdata
 
 from desktop_uploader.core import failure as f
 from desktop_uploader.core.failure import Failure, UploadError
 from desktop_uploader.core.http import STALL_TIMEOUT
 from desktop_uploader.core.models import SignedRequest
-from desktop_uploader.core.transfer import CHUNK, Control, FileChanged, PutResult, send_body
+from desktop_uploader.core.transfer import CHUNK, SMALL_BODY, Control, FileChanged, PutResult, send_body
 
 _PLAIN_MD5 = re.compile(r"^[0-9a-f]{32}$")
 
@@ -72,16 +74,37 @@ def post_file(session: requests.Session, signed: SignedRequest, fh: Any, size: i
               throttle: Callable[[int], None] | None = None, verify_md5: bool = True,
               offset: int = 0, stall_timeout: float = STALL_TIMEOUT) -> PutResult:
     """Send *size* bytes of *fh* with a presigned POST form, streaming (constant memory)."""
-    reader = _FormFileReader(fh, offset, size, on_bytes=on_bytes, control=control, throttle=throttle,
-                             md5=verify_md5)
     # S3 ignores every form field after the file, so the file goes last.
     fields: list[tuple[str, Any]] = list((signed.fields or {}).items())
+    if 0 < size <= SMALL_BODY:
+        if control is not None:
+            control.check()
+        fh.seek(offset)
+        data = fh.read(size)
+        if len(data) < size:
+            raise FileChanged("the file got shorter while it was being sent")
+        if throttle is not None:
+            throttle(size)
+        md5 = hashlib.md5(data, usedforsecurity=False).hexdigest() if verify_md5 else None
+        body, form_type = encode_multipart_formdata([*fields, ("file", (filename, data, content_type))])
+        result = send_body(session, signed, "POST", body, {"Content-Type": form_type}, size,
+                           bytes_sent=lambda: size, stall_timeout=stall_timeout, md5_hex=lambda: md5)
+        if on_bytes is not None:
+            on_bytes(size)
+        return _checked(result, signed, size)
+    reader = _FormFileReader(fh, offset, size, on_bytes=on_bytes, control=control, throttle=throttle,
+                             md5=verify_md5)
     fields.append(("file", (filename, reader, content_type)))
     encoder = MultipartEncoder(fields=fields)
     headers = {"Content-Type": encoder.content_type, "Content-Length": str(encoder.len)}
     result = send_body(session, signed, "POST", encoder, headers, size, bytes_sent=lambda: reader.sent,
                        stall_timeout=stall_timeout,
                        md5_hex=lambda: reader.md5.hexdigest() if reader.md5 is not None else None)
+    return _checked(result, signed, size)
+
+
+def _checked(result: PutResult, signed: SignedRequest, size: int) -> PutResult:
+    """``result``, once the storage's ETag matches the MD5 of what was sent (where it is one)."""
     encrypted = result.encryption in ("aws:kms", "aws:kms:dsse") or result.customer_key
     etag, md5_hex = result.etag, result.md5_hex
     if md5_hex and etag and _PLAIN_MD5.match(etag) and not encrypted and etag != md5_hex:

@@ -34,7 +34,7 @@ SIGN_AHEAD_MAX = 8 * 1024 * 1024
 # Links (or forms) fetched at once from a service that signs one file per request: about one per file in
 # flight (the workers would otherwise each make that call themselves), within these bounds.
 PARALLEL_SINGLE = 8
-PARALLEL_SINGLE_MAX = 16
+PARALLEL_SINGLE_MAX = 32
 
 
 class LinkLookahead:

@@ -188,6 +188,26 @@ def test_presigned_post_streams_a_small_file(seaweed: SeaweedServer, bucket: str
     assert obj["ContentType"] == "application/pdf"
 
 
+def test_presigned_post_of_a_small_file_goes_in_one_piece(seaweed: SeaweedServer, bucket: str,
+                                                         reference_endpoint: EndpointFixture, secrets: SecretStore,
+                                                         session: requests.Session, tmp_path: Path) -> None:
+    data = write_random(tmp_path / "note.txt", 16 * 1024 + 3)
+    signer = CompanionSigner(companion_profile(reference_endpoint), session, secrets)
+    seen: list[int] = []
+    form = signer.sign_post(UploadTarget("notes/note.txt", "text/plain", len(data)))
+    with open(tmp_path / "note.txt", "rb") as fh:
+        result = post_file(session, form, fh, len(data), filename="note.txt", content_type="text/plain",
+                           on_bytes=seen.append, control=Control())
+    assert result.status == 201
+    assert result.etag == result.md5_hex == hashlib.md5(data).hexdigest()
+    assert seen == [len(data)]  # one piece: one progress report
+    key = (form.fields or {})["key"]
+    obj = seaweed.client().get_object(Bucket=bucket, Key=key)
+    with obj["Body"] as body:
+        assert body.read() == data
+    assert obj["ContentType"] == "text/plain"
+
+
 def test_presigned_post_stops_when_asked(reference_endpoint: EndpointFixture, secrets: SecretStore,
                                          session: requests.Session, tmp_path: Path) -> None:
     data = write_random(tmp_path / "a.bin", 4 * MiB)

@@ -69,7 +69,6 @@ class CompanionSigner(EndpointClient, FormSigner, MultipartSigner):
         with response:
             content = response.content
             content_type = response.headers.get("Content-Type", "").lower()
-            received = ReceivedResponse.build(response.status_code, dict(response.headers), content)
             looks_html = "html" in content_type or \
                 content.lstrip()[:15].lower().startswith((b"<!doctype", b"<html"))
             data: Any = None
@@ -80,6 +79,9 @@ class CompanionSigner(EndpointClient, FormSigner, MultipartSigner):
                     data = None
 
             def fail(code: str, message: str, retryable: bool = False) -> UploadError:
+                # The answer is scrubbed for the report only when there is one to make: that costs more
+                # than the rest of a call.
+                received = ReceivedResponse.build(response.status_code, dict(response.headers), content)
                 return UploadError(Failure(
                     code=code, message=message, stage=f.STAGE_SIGN, signer=self.name, retryable=retryable,
                     http_status=response.status_code, request=sent, response=received,
