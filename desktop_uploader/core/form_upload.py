@@ -20,7 +20,15 @@ from desktop_uploader.core import failure as f
 from desktop_uploader.core.failure import Failure, UploadError
 from desktop_uploader.core.http import STALL_TIMEOUT
 from desktop_uploader.core.models import SignedRequest
-from desktop_uploader.core.transfer import CHUNK, SMALL_BODY, Control, FileChanged, PutResult, send_body
+from desktop_uploader.core.transfer import (
+    CHUNK,
+    SMALL_BODY,
+    Control,
+    FileChanged,
+    PutResult,
+    read_small,
+    send_body,
+)
 
 _PLAIN_MD5 = re.compile(r"^[0-9a-f]{32}$")
 
@@ -77,15 +85,7 @@ def post_file(session: requests.Session, signed: SignedRequest, fh: Any, size: i
     # S3 ignores every form field after the file, so the file goes last.
     fields: list[tuple[str, Any]] = list((signed.fields or {}).items())
     if 0 < size <= SMALL_BODY:
-        if control is not None:
-            control.check()
-        fh.seek(offset)
-        data = fh.read(size)
-        if len(data) < size:
-            raise FileChanged("the file got shorter while it was being sent")
-        if throttle is not None:
-            throttle(size)
-        md5 = hashlib.md5(data, usedforsecurity=False).hexdigest() if verify_md5 else None
+        data, md5 = read_small(fh, offset, size, control=control, throttle=throttle, verify_md5=verify_md5)
         body, form_type = encode_multipart_formdata([*fields, ("file", (filename, data, content_type))])
         result = send_body(session, signed, "POST", body, {"Content-Type": form_type}, size,
                            bytes_sent=lambda: size, stall_timeout=stall_timeout, md5_hex=lambda: md5)

@@ -208,6 +208,17 @@ def _put_small(session: requests.Session, signed: SignedRequest, fh: BinaryIO, o
                throttle: Callable[[int], None] | None, verify_md5: bool, stall_timeout: float) -> PutResult:
     # A small file goes in one piece: streaming it block by block costs more CPU than its bytes do, and
     # a folder of small files is where that adds up.
+    data, md5 = read_small(fh, offset, size, control=control, throttle=throttle, verify_md5=verify_md5)
+    result = send_body(session, signed, signed.method, data, headers, size, bytes_sent=lambda: size,
+                       md5_hex=lambda: md5, stall_timeout=stall_timeout)
+    if on_bytes is not None:
+        on_bytes(size)
+    return result
+
+
+def read_small(fh: BinaryIO, offset: int, size: int, *, control: Control | None,
+               throttle: Callable[[int], None] | None, verify_md5: bool) -> tuple[bytes, str | None]:
+    """A small file's bytes (and their MD5 when verifying), read in one piece for sending in one piece."""
     if control is not None:
         control.check()
     fh.seek(offset)
@@ -216,12 +227,7 @@ def _put_small(session: requests.Session, signed: SignedRequest, fh: BinaryIO, o
         raise FileChanged("the file got shorter while it was being sent")
     if throttle is not None:
         throttle(size)
-    md5 = hashlib.md5(data, usedforsecurity=False).hexdigest() if verify_md5 else None
-    result = send_body(session, signed, signed.method, data, headers, size, bytes_sent=lambda: size,
-                       md5_hex=lambda: md5, stall_timeout=stall_timeout)
-    if on_bytes is not None:
-        on_bytes(size)
-    return result
+    return data, hashlib.md5(data, usedforsecurity=False).hexdigest() if verify_md5 else None
 
 
 def send_body(session: requests.Session, signed: SignedRequest, method: str, data: Iterable[bytes] | Any,

@@ -14,7 +14,7 @@ from desktop_uploader.cli.main import main
 from desktop_uploader.core.config import PROTOCOL_COMPANION
 from desktop_uploader.core.engine import Engine, EngineSettings
 from desktop_uploader.core.health import DestinationHealth
-from desktop_uploader.core.models import Event, EventKind, JobState, SignedRequest, UploadTarget
+from desktop_uploader.core.models import Event, EventKind, Job, JobState, SignedRequest, UploadTarget
 from desktop_uploader.core.signers.base import BatchPutSigner, FormSigner, Signer
 from desktop_uploader.devserver.wan import WanProxy
 from tests.core.helpers import FAST_RETRY, Recorder, close_engine, endpoint_profile, make_engine
@@ -67,6 +67,17 @@ def _engine(tmp_path: Path, url: str, *, wrap: Any = None, **settings: Any) -> t
                                                          **settings))
     engine.health = DestinationHealth(**QUICK_HEALTH)
     return engine, events
+
+
+def _send_all(engine: Engine, paths: list[Path]) -> list[Job]:
+    """Queue ``paths``, send them and close the engine; the jobs as they ended."""
+    try:
+        engine.add_paths(paths, "ep")
+        engine.start()
+        assert engine.wait_idle(120)
+        return engine.jobs()
+    finally:
+        close_engine(engine)
 
 
 def test_storage_outage_mid_batch_waits_and_every_file_arrives(tmp_path: Path, seaweed: Any, bucket: str,
@@ -210,13 +221,7 @@ def test_links_come_ahead_in_batches(tmp_path: Path, seaweed: Any, bucket: str, 
     paths = _files(tmp_path / "in", 40)
     engine, _ = _engine(tmp_path, far_endpoint.sign_url, profile={"batch_signing": True},
                              wrap=lambda inner: _CountingBatch(inner, counts, lock))
-    try:
-        engine.add_paths(paths, "ep")
-        engine.start()
-        assert engine.wait_idle(120)
-        jobs = engine.jobs()
-    finally:
-        close_engine(engine)
+    jobs = _send_all(engine, paths)
     assert [j.state for j in jobs] == [JobState.DONE] * 40
     assert counts["batch"] >= 1 and counts["batched"] >= 20
     # Files found their link ready or waited for the call fetching it; only files taken before the first
@@ -252,13 +257,7 @@ def test_companion_forms_come_ahead(tmp_path: Path, seaweed: Any, bucket: str, f
     paths = _files(tmp_path / "in", 30)
     engine, events = _engine(tmp_path, far_endpoint.url, profile={"protocol": PROTOCOL_COMPANION},
                              wrap=lambda inner: _CountingForms(inner, askers, lock))
-    try:
-        engine.add_paths(paths, "ep")
-        engine.start()
-        assert engine.wait_idle(120)
-        jobs = engine.jobs()
-    finally:
-        close_engine(engine)
+    jobs = _send_all(engine, paths)
     assert [j.state for j in jobs] == [JobState.DONE] * 30
     assert not events.of(EventKind.RETRY)
     # Only files taken before the first forms were on their way (at most one per worker) asked for their own.
@@ -279,13 +278,7 @@ def test_links_fetched_ahead_that_expire_are_fetched_again(tmp_path: Path, seawe
                                  resign_margin=30.0)
     else:
         engine, events = _engine(tmp_path, endpoint.sign_url, resign_margin=30.0)
-    try:
-        engine.add_paths(paths, "ep")
-        engine.start()
-        assert engine.wait_idle(120)
-        jobs = engine.jobs()
-    finally:
-        close_engine(engine)
+    jobs = _send_all(engine, paths)
     assert [j.state for j in jobs] == [JobState.DONE] * 10
     assert not events.of(EventKind.FAILED)
 
