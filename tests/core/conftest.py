@@ -8,6 +8,8 @@ from pathlib import Path
 import pytest
 
 from desktop_uploader.core.store import JobStore
+from desktop_uploader.devserver import SeaweedServer
+from tests.core.s3_proxy import S3Proxy
 
 
 @pytest.fixture
@@ -18,3 +20,13 @@ def store(tmp_path: Path) -> Iterator[JobStore]:
         yield s
     finally:
         s.close()
+
+
+@pytest.fixture
+def proxy(seaweed: SeaweedServer) -> Iterator[S3Proxy]:
+    """A proxy between the client and SeaweedFS that can corrupt, refuse or fail chosen requests."""
+    p = S3Proxy(seaweed.endpoint_url)
+    try:
+        yield p
+    finally:
+        p.stop()

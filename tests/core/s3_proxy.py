@@ -83,33 +83,16 @@ class S3Proxy:
         if self.fail_puts and handler.command == "PUT":
             with self.lock:
                 self.puts_refused += 1
-            payload = (b'<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>InternalError</Code>'
-                       b"<Message>We encountered an internal error. Please try again.</Message></Error>")
-            handler.send_response(500)
-            handler.send_header("Content-Type", "application/xml")
-            handler.send_header("Content-Length", str(len(payload)))
-            handler.end_headers()
-            handler.wfile.write(payload)
+            _reply_error(handler, 500, "InternalError", "We encountered an internal error. Please try again.")
             return
         starts_upload = "uploads" in parse_qs(urlsplit(handler.path).query, keep_blank_values=True)
         if self.refuse_checksum_algorithm and handler.command == "POST" and starts_upload \
                 and handler.headers.get("x-amz-checksum-algorithm"):
-            payload = (b'<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>NotImplemented</Code>'
-                       b"<Message>Header 'x-amz-checksum-algorithm' is not implemented</Message></Error>")
-            handler.send_response(501)
-            handler.send_header("Content-Type", "application/xml")
-            handler.send_header("Content-Length", str(len(payload)))
-            handler.end_headers()
-            handler.wfile.write(payload)
+            _reply_error(handler, 501, "NotImplemented", "Header 'x-amz-checksum-algorithm' is not implemented")
             return
         if self.fail_complete and handler.command == "POST" and "uploadId" in query:
-            payload = (b'<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>InternalError</Code>'
-                       b"<Message>We encountered an internal error. Please try again.</Message></Error>")
-            handler.send_response(200)
-            handler.send_header("Content-Type", "application/xml")
-            handler.send_header("Content-Length", str(len(payload)))
-            handler.end_headers()
-            handler.wfile.write(payload)
+            # S3 may answer a completion 200 and put the error in the body.
+            _reply_error(handler, 200, "InternalError", "We encountered an internal error. Please try again.")
             return
         conn = http.client.HTTPConnection(*self.upstream, timeout=60)
         try:
@@ -140,3 +123,14 @@ class S3Proxy:
         self.server.shutdown()
         self.server.server_close()
         self.thread.join(10)
+
+
+def _reply_error(handler: BaseHTTPRequestHandler, status: int, code: str, message: str) -> None:
+    """An S3 error document with *status*."""
+    payload = (f'<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>{code}</Code>'
+               f"<Message>{message}</Message></Error>").encode()
+    handler.send_response(status)
+    handler.send_header("Content-Type", "application/xml")
+    handler.send_header("Content-Length", str(len(payload)))
+    handler.end_headers()
+    handler.wfile.write(payload)

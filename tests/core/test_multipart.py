@@ -13,7 +13,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -201,15 +201,6 @@ def open_uploads(seaweed: SeaweedServer, bucket: str) -> list[str]:
 
 
 # -- a proxy between client and SeaweedFS -----------------------------------------------------------------
-@pytest.fixture
-def proxy(seaweed: SeaweedServer) -> Iterator[S3Proxy]:
-    p = S3Proxy(seaweed.endpoint_url)
-    try:
-        yield p
-    finally:
-        p.stop()
-
-
 # -- part sizes -------------------------------------------------------------------------------------------
 def test_part_size_rules() -> None:
     assert choose_part_size(100 * MiB) == 8 * MiB

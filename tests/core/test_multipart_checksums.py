@@ -8,7 +8,6 @@ import base64
 import os
 import threading
 import zlib
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -19,7 +18,7 @@ from desktop_uploader.core import multipart
 from desktop_uploader.core.checksums import ChecksumPolicy, destination_of
 from desktop_uploader.core.engine import Engine
 from desktop_uploader.core.hashing import CHECKSUM_HEADER
-from desktop_uploader.core.models import EventKind, JobState, SignedRequest
+from desktop_uploader.core.models import EventKind, Job, JobState, SignedRequest
 from desktop_uploader.core.secrets import SecretStore
 from desktop_uploader.core.signers.local_multipart import LocalMultipartSigner
 from desktop_uploader.core.store import JobStore
@@ -51,15 +50,6 @@ def secrets(memory_keyring: MemoryKeyring, seaweed: SeaweedServer) -> SecretStor
     store = SecretStore(memory_keyring)
     store_credentials(store, seaweed, "big")
     return store
-
-
-@pytest.fixture
-def proxy(seaweed: SeaweedServer) -> Iterator[S3Proxy]:
-    p = S3Proxy(seaweed.endpoint_url)
-    try:
-        yield p
-    finally:
-        p.stop()
 
 
 @dataclass(frozen=True)
@@ -116,15 +106,21 @@ def finished(store: JobStore, job_id: int) -> None:
     assert job is not None and job.state is JobState.DONE, job
 
 
+def upload_to_the_end(store: JobStore, profile: Any, secrets: SecretStore, path: Path) -> tuple[Job, Recorder]:
+    """One engine run sending *path* through the multipart path; the job once it is done."""
+    engine, events = make_engine(store, profile, secrets, MULTIPART)
+    [job] = engine.add_paths([path], "big").jobs
+    run_to_end(engine)
+    finished(store, job.id)
+    return job, events
+
+
 def test_parts_checked_by_the_storage_carry_no_md5_once_it_is_trusted(
         seaweed: SeaweedServer, bucket: str, secrets: SecretStore, store: JobStore, tmp_path: Path,
         part_sends: list[PartSend]) -> None:
     profile = local_profile(seaweed, bucket)
     first = write_random(tmp_path / "first.bin", 26 * MiB)  # 5 full parts and a 1 MiB tail
-    engine, events = make_engine(store, profile, secrets, MULTIPART)
-    [job] = engine.add_paths([tmp_path / "first.bin"], "big").jobs
-    run_to_end(engine)
-    finished(store, job.id)
+    job, events = upload_to_the_end(store, profile, secrets, tmp_path / "first.bin")
     assert not events.of(EventKind.RETRY)
     # Every part's link carried its CRC; the first ones, sent on probation, were checked by MD5 as well.
     assert sorted((s.offset, s.checksum) for s in part_sends) == \
@@ -138,10 +134,7 @@ def test_parts_checked_by_the_storage_carry_no_md5_once_it_is_trusted(
     # The next run knows the storage: no part's MD5 is computed any more.
     part_sends.clear()
     second = write_random(tmp_path / "second.bin", 21 * MiB)
-    engine, _ = make_engine(store, profile, secrets, MULTIPART)
-    [job] = engine.add_paths([tmp_path / "second.bin"], "big").jobs
-    run_to_end(engine)
-    finished(store, job.id)
+    job, _ = upload_to_the_end(store, profile, secrets, tmp_path / "second.bin")
     assert len(part_sends) == 5
     assert not any(s.verify_md5 for s in part_sends)
     assert all(s.checksum == crc(second[s.offset:s.offset + PART]) for s in part_sends)
@@ -235,10 +228,7 @@ def test_a_destination_known_to_ignore_checksums_gets_md5_multipart(
     finally:
         signer.close()
     data = write_random(tmp_path / "plain.bin", 12 * MiB)
-    engine, _ = make_engine(store, profile, secrets, MULTIPART)
-    [job] = engine.add_paths([tmp_path / "plain.bin"], "big").jobs
-    run_to_end(engine)
-    finished(store, job.id)
+    job, _ = upload_to_the_end(store, profile, secrets, tmp_path / "plain.bin")
     assert len(part_sends) == 3
     assert all(s.verify_md5 and s.checksum is None for s in part_sends)
     body, etag = s3_bytes(seaweed, bucket, job.key)
@@ -266,10 +256,7 @@ def test_a_storage_refusing_the_checksum_algorithm_gets_md5_multipart(
     proxy.refuse_checksum_algorithm = True
     profile = local_profile(seaweed, bucket, endpoint=proxy.url)
     data = write_random(tmp_path / "old-storage.bin", 12 * MiB)
-    engine, events = make_engine(store, profile, secrets, MULTIPART)
-    [job] = engine.add_paths([tmp_path / "old-storage.bin"], "big").jobs
-    run_to_end(engine)
-    finished(store, job.id)
+    job, events = upload_to_the_end(store, profile, secrets, tmp_path / "old-storage.bin")
     assert not events.of(EventKind.RETRY)
     assert all(s.verify_md5 and s.checksum is None for s in part_sends)
     assert checksum_fact(store, profile, secrets) == "ignored"
