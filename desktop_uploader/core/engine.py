@@ -94,11 +94,11 @@ class Engine:
         self.fatal: str | None = None  # why the engine stopped by itself, if it did
         self.health = DestinationHealth()
         self._pace = Pace(self.settings, self._apply_concurrency, self._emit)
+        self._sender = JobSender(store=store, session=self.session, settings=self.settings, limiter=self._limiter,
+                                 budget=self._budget, emit=self._emit)
         self._lookahead = LinkLookahead(self.store, self._signers.get,
                                         depth=lambda: max(MIN_DEPTH, DEPTH_PER_FILE * self.settings.concurrency),
                                         margin=self.settings.resign_margin)
-        self._sender = JobSender(store=store, session=self.session, settings=self.settings, limiter=self._limiter,
-                                 budget=self._budget, emit=self._emit)
         self.recovered = self.store.recover_interrupted()
 
     # -- events ---------------------------------------------------------------------------------------
@@ -375,6 +375,8 @@ class Engine:
         self._emit(Event(EventKind.STARTED, job.id, job.path, job.key, total=job.size, attempt=job.attempts))
         try:
             signer = self._signers.get(job.profile)  # a name already taken is settled by the destination's rule
+            if signer.signs_remotely:  # while its link is fetched, connections to the storage are opened
+                self._sender.warm_up(signer, self.settings.concurrency)
             result, size = overwrite.send_new(
                 lambda j: self._sender.send(j, signer, control, link=self._lookahead.take(j.id),
                                             outage=lambda: self.health.strike(j.profile, probe=probe)),

@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 import requests
 import requests.adapters
 import urllib3
+from urllib3.util.wait import wait_for_read
 
 from desktop_uploader import __version__
 from desktop_uploader.core import failure as f
@@ -80,6 +81,48 @@ class EngineAdapter(requests.adapters.HTTPAdapter):
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.direct_pools: dict[tuple[str, str, str, str], urllib3.HTTPConnectionPool] = {}
+
+    def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
+        super().init_poolmanager(*args, **kwargs)
+        # A new mapping: urllib3's default one is shared by every pool manager in the process.
+        self.poolmanager.pool_classes_by_scheme = {**self.poolmanager.pool_classes_by_scheme,
+                                                   "https": _HTTPSConnectionPool}
+
+
+class _HTTPSConnection(urllib3.connection.HTTPSConnection):
+    """urllib3's, except that an idle connection whose only unread bytes are TLS session tickets still counts
+    as connected. A TLS 1.3 server sends its tickets a round trip after the handshake, and urllib3 takes an
+    idle connection whose socket is readable for one the server closed: a connection opened ahead
+    (core/warmup.py) would be dropped and another opened, the very wait it was opened to save."""
+
+    @property
+    def is_connected(self) -> bool:
+        sock = self.sock
+        if sock is None:
+            return False
+        if not wait_for_read(sock, timeout=0.0):
+            return True
+        return isinstance(sock, ssl.SSLSocket) and _only_tls_records(sock)
+
+
+class _HTTPSConnectionPool(urllib3.HTTPSConnectionPool):
+    ConnectionCls = _HTTPSConnection
+
+
+def _only_tls_records(sock: ssl.SSLSocket) -> bool:
+    """Read what is waiting on an idle TLS socket without blocking: True when it was only TLS's own records
+    (tickets, key updates), which the read takes in; False for application bytes or the end of the stream."""
+    timeout = sock.gettimeout()
+    sock.setblocking(False)
+    try:
+        sock.recv(1)
+        return False  # application bytes nobody asked for, or b"": closed
+    except ssl.SSLWantReadError:
+        return not wait_for_read(sock, timeout=0.0)
+    except OSError:
+        return False  # close_notify, reset
+    finally:
+        sock.settimeout(timeout)
 
 
 class AnswerTooLarge(Exception):

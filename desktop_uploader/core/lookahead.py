@@ -14,7 +14,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor, as_completed
 
 from desktop_uploader.core.failure import UploadError
 from desktop_uploader.core.models import Job, SignedRequest, UploadTarget
@@ -130,34 +130,48 @@ class LinkLookahead:
         with self._cond:
             self._planned.update(ids)
         try:
-            self._sign(signer, jobs)
+            self._sign(signer, jobs, cold=not have)
         finally:
             with self._cond:  # links that did not come (a failed call): the workers sign for themselves
                 for bookkeeping in (self._planned, self._fetching, self._taken):
                     bookkeeping.difference_update(ids)
                 self._cond.notify_all()
 
-    def _sign(self, signer: PutSigner | FormSigner, jobs: Sequence[Job]) -> None:
-        targets = [UploadTarget(j.key, j.content_type, j.size, j.metadata) for j in jobs]
+    def _sign(self, signer: PutSigner | FormSigner, jobs: Sequence[Job], *, cold: bool) -> None:
+        in_flight = self._depth() // DEPTH_PER_FILE
         if isinstance(signer, BatchPutSigner) and signer.batch_enabled():
-            for start in range(0, len(jobs), signer.max_batch):
-                chunk = jobs[start:start + signer.max_batch]
-                if self._start_fetching(chunk):
-                    self._keep(chunk, signer.sign_batch(targets[start:start + signer.max_batch]))
-        else:
-            if self._pool is None:
-                self._pool = ThreadPoolExecutor(PARALLEL_SINGLE_MAX, thread_name_prefix="link-lookahead")
-            in_flight = self._depth() // DEPTH_PER_FILE
-            gate = threading.BoundedSemaphore(max(PARALLEL_SINGLE, min(PARALLEL_SINGLE_MAX, in_flight)))
-            futures = [self._pool.submit(self._sign_one, signer, job, target, gate)
-                       for job, target in zip(jobs, targets, strict=True)]
-            for job, future in zip(jobs, futures, strict=True):  # kept as each comes: a worker may be waiting
-                self._keep([job], [future.result()])
+            self._sign_batches(signer, _batches(jobs, signer.max_batch, first=in_flight if cold else None))
+            return
+        gate = threading.BoundedSemaphore(max(PARALLEL_SINGLE, min(PARALLEL_SINGLE_MAX, in_flight)))
+        futures = [self._executor().submit(self._sign_one, signer, job, gate) for job in jobs]
+        for job, future in zip(jobs, futures, strict=True):  # kept as each comes: a worker may be waiting
+            self._keep([job], [future.result()])
 
-    def _sign_one(self, signer: PutSigner | FormSigner, job: Job, target: UploadTarget,
+    def _sign_batches(self, signer: BatchPutSigner, batches: Sequence[Sequence[Job]]) -> None:
+        """One call per batch, all at once; each batch's links are kept as they come."""
+        futures = {self._executor().submit(self._sign_batch, signer, batch): batch for batch in batches}
+        for future in as_completed(futures):
+            links = future.result()
+            if links is not None:
+                self._keep(futures[future], links)
+
+    def _sign_batch(self, signer: BatchPutSigner, jobs: Sequence[Job]) -> list[SignedRequest] | None:
+        if not self._start_fetching(jobs):
+            return None
+        try:
+            return signer.sign_batch([_target(job) for job in jobs])
+        except UploadError:
+            return None
+
+    def _executor(self) -> ThreadPoolExecutor:
+        if self._pool is None:  # only this class's thread gets here
+            self._pool = ThreadPoolExecutor(PARALLEL_SINGLE_MAX, thread_name_prefix="link-lookahead")
+        return self._pool
+
+    def _sign_one(self, signer: PutSigner | FormSigner, job: Job,
                   gate: threading.BoundedSemaphore) -> SignedRequest | None:
         with gate:
-            return _sign_or_none(signer, target) if self._start_fetching([job]) else None
+            return _sign_or_none(signer, _target(job)) if self._start_fetching([job]) else None
 
     def _start_fetching(self, jobs: Sequence[Job]) -> bool:
         """Mark ``jobs`` as being fetched now (a worker taking one waits for its link); False when workers
@@ -187,3 +201,20 @@ def _sign_or_none(signer: PutSigner | FormSigner, target: UploadTarget) -> Signe
         return signer.sign_put(target) if isinstance(signer, PutSigner) else signer.sign_post(target)
     except UploadError:
         return None
+
+
+def _target(job: Job) -> UploadTarget:
+    return UploadTarget(job.key, job.content_type, job.size, job.metadata)
+
+
+def _batches(jobs: Sequence[Job], size: int, *, first: int | None) -> list[Sequence[Job]]:
+    """``jobs`` in batches of at most ``size``. With nothing fetched yet (``first``: about one link per file
+    in flight), the first batch holds only what the workers need now: a short batch is signed sooner, and
+    the rest come in a call made alongside it."""
+    batches: list[Sequence[Job]] = []
+    start = 0
+    if first is not None and 0 < first < min(size, len(jobs)):
+        batches.append(jobs[:first])
+        start = first
+    batches.extend(jobs[i:i + size] for i in range(start, len(jobs), size))
+    return batches

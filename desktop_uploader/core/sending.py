@@ -39,6 +39,7 @@ from desktop_uploader.core.transfer import (
     object_address,
     put_file,
 )
+from desktop_uploader.core.warmup import StorageWarmup
 
 log = logging.getLogger(__name__)
 
@@ -70,6 +71,11 @@ class JobSender:
         self._budget = budget
         self._emit = emit
         self._checksums = ChecksumPolicy(store)
+        self._warmup = StorageWarmup(store, session)
+
+    def warm_up(self, signer: Signer, connections: int) -> None:
+        """Open connections to where ``signer``'s files went last time (see core/warmup.py)."""
+        self._warmup.warm(destination_of(signer), connections)
 
     def send(self, job: Job, signer: Signer, control: Control, *, link: SignedRequest | None = None,
              outage: Callable[[], bool] = lambda: True) -> tuple[PutResult, int]:
@@ -170,7 +176,10 @@ class JobSender:
 
         with self._budget.slot(send.control):
             # With the form fetched ahead as the link: one that turns out expired is fetched again.
-            return self._guarded(job, ahead, sign_and_post)
+            result = self._guarded(job, ahead, sign_and_post)
+        if result.url:
+            self._warmup.seen(destination_of(signer), result.url)
+        return result
 
     def _send_put(self, send: _Send, signer: PutSigner, signed: SignedRequest | None, *,
                   fresh_claim: bool) -> tuple[PutResult, SignedRequest]:
@@ -205,6 +214,8 @@ class JobSender:
             if failure is not None:
                 failure.signer = link.signer
                 raise _Retryable(self._decorate(failure, job), None)
+        if signer.signs_remotely:
+            self._warmup.seen(destination, link.url)
         return result, link
 
     def _checksum(self, send: _Send, signer: PutSigner, destination: str) -> str | None:

@@ -19,6 +19,7 @@ from urllib.parse import parse_qs, unquote
 
 from . import companion, simple
 from .auth import Caller
+from .compression import compress
 from .config import ConfigError, EndpointConfig, S3Client, make_s3_client
 from .validation import ApiError, bad_request, check_upload_id
 
@@ -273,7 +274,10 @@ def make_lambda_handler(
             method, path, query, headers, body = _from_event(event)
         except ApiError as exc:
             return _to_lambda(*error_response(exc, cfg, _event_headers(event)))
-        return _to_lambda(*handle(method, path, query, headers, body, cfg, client))
+        # Only payload 2.0 (HTTP APIs, function URLs) turns a base64 body back into bytes for every answer;
+        # a REST API does so only for its configured binary media types, and compresses on its own instead.
+        accept_encoding = headers.get("accept-encoding") if event.get("version") == "2.0" else None
+        return _to_lambda(*handle(method, path, query, headers, body, cfg, client), accept_encoding=accept_encoding)
 
     return handler
 
@@ -327,11 +331,19 @@ def _event_headers(event: Mapping[str, Any]) -> dict[str, str]:
     return headers
 
 
-def _to_lambda(status: int, headers: Mapping[str, str], payload: JsonBody | None) -> dict[str, Any]:
+def _to_lambda(status: int, headers: Mapping[str, str], payload: JsonBody | None, *,
+               accept_encoding: str | None = None) -> dict[str, Any]:
+    body = encode_body(payload)
+    if accept_encoding is not None:
+        body, encoding_headers = compress(body, accept_encoding)
+        headers = {**headers, **encoding_headers}
+        if "Content-Encoding" in encoding_headers:
+            return {"statusCode": status, "headers": headers, "body": base64.b64encode(body).decode("ascii"),
+                    "isBase64Encoded": True}
     return {
         "statusCode": status,
         "headers": dict(headers),
-        "body": encode_body(payload).decode("utf-8"),
+        "body": body.decode("utf-8"),
         "isBase64Encoded": False,
     }
 

@@ -11,6 +11,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
 from typing import Any
 
+from .compression import compress
 from .config import EndpointConfig, S3Client, make_s3_client
 from .handler import MAX_BODY_BYTES, encode_body, error_response, handle, parse_query_string
 from .validation import ApiError
@@ -87,7 +88,8 @@ class _RequestHandler(BaseHTTPRequestHandler):
         status, out_headers, payload = handle(
             self.command, path, query, headers, body, self.server.config, self.server.s3_client
         )
-        self._send(status, out_headers, encode_body(payload))
+        encoded, encoding_headers = compress(encode_body(payload), headers.get("accept-encoding"))
+        self._send(status, {**out_headers, **encoding_headers}, encoded)
 
     def _read_body(self) -> bytes:
         if self.headers.get("Transfer-Encoding"):

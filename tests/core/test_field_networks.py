@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 import threading
+import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +16,7 @@ from desktop_uploader.cli.main import main
 from desktop_uploader.core.config import PROTOCOL_COMPANION
 from desktop_uploader.core.engine import Engine, EngineSettings
 from desktop_uploader.core.health import DestinationHealth
+from desktop_uploader.core.http import direct_pool
 from desktop_uploader.core.models import Event, EventKind, Job, JobState, SignedRequest, UploadTarget
 from desktop_uploader.core.signers.base import BatchPutSigner, FormSigner, Signer
 from desktop_uploader.devserver.wan import WanProxy
@@ -41,6 +44,13 @@ def _stored(seaweed: Any, bucket: str) -> dict[str, int]:
 
 def _done(events: Recorder) -> int:
     return len(events.of(EventKind.DONE))
+
+
+def _wait_until(condition: Callable[[], bool], timeout: float = 30.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.01)
 
 
 def _states(events: Recorder) -> list[str]:
@@ -265,6 +275,39 @@ def test_companion_forms_come_ahead(tmp_path: Path, seaweed: Any, bucket: str, f
     assert len(by_workers) <= 4 and len(askers) - len(by_workers) >= 26
     # Companion names the objects itself (a folder of its own per file), so count by file name.
     assert sorted(key.rsplit("/", 1)[-1] for key in _stored(seaweed, bucket)) == sorted(p.name for p in paths)
+
+
+def test_a_second_run_opens_storage_connections_while_its_first_links_are_fetched(
+        tmp_path: Path, seaweed: Any, bucket: str, storage_link: WanProxy, far_endpoint: Any,
+        wan_factory: Any) -> None:
+    signing_link = wan_factory("127.0.0.1", far_endpoint.running.port, rtt_ms=20, tls=False)
+    engine, _ = _engine(tmp_path, f"{signing_link.url}/sign")
+    assert [j.state for j in _send_all(engine, _files(tmp_path / "first", 4))] == [JobState.DONE] * 4
+
+    # The next run on the same queue: its first links are held up on the way.
+    signing_link.blackhole()
+    before = storage_link.stats().accepted
+    second = _files(tmp_path / "second", 4)
+    engine, events = _engine(tmp_path, f"{signing_link.url}/sign")
+    try:
+        engine.add_paths(second, "ep")
+        engine.start()
+        # One connection per file at once (4), opened to where the last run's files went, before any link.
+        storage_link.wait_for(lambda stats: stats.accepted - before >= 4, timeout=30)
+        pool = direct_pool(engine.session, storage_link.url + "/")
+        assert pool is not None and pool.pool is not None
+        idle = pool.pool.queue
+        _wait_until(lambda: sum(1 for conn in list(idle) if conn is not None and conn.is_connected) == 4)
+        assert not events.of(EventKind.DONE)
+        signing_link.restore()
+        assert engine.wait_idle(120)
+        jobs = engine.jobs()
+    finally:
+        close_engine(engine)
+    assert [j.state for j in jobs] == [JobState.DONE] * 8
+    assert storage_link.stats().accepted - before == 4  # the uploads went over them: none opened on top
+    assert _stored(seaweed, bucket) == {p.name: 16 * KiB for p in second} | {f"f{i:03d}.bin": 16 * KiB
+                                                                          for i in range(4)}
 
 
 @pytest.mark.parametrize("companion", [False, True], ids=["links", "companion-forms"])

@@ -1,6 +1,6 @@
 """Servers that misbehave on purpose: a signing service that redirects the app's secret headers to another host,
 and answers far too large to hold in memory. The app follows redirects only where its secrets may go, and
-reads at most a capped amount of any answer."""
+reads at most a capped amount of any answer. Also what every call to a service carries."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ import requests
 from desktop_uploader.core import failure as fc
 from desktop_uploader.core.config import Profile
 from desktop_uploader.core.failure import UploadError
-from desktop_uploader.core.http import ANSWER_LIMIT, ERROR_BODY_LIMIT, make_session
+from desktop_uploader.core.http import ANSWER_LIMIT, ERROR_BODY_LIMIT, USER_AGENT, make_session
 from desktop_uploader.core.models import SignedRequest, UploadTarget
 from desktop_uploader.core.secrets import SecretStore, header_field
 from desktop_uploader.core.signers.endpoint import EndpointSigner
@@ -95,6 +95,30 @@ def _signer(url: str, memory_keyring: Any) -> EndpointSigner:
     secrets.set("hostile", header_field("X-Upload-Token"), TOKEN)
     profile = Profile(name="hostile", endpoint_url=url, secret_headers=["X-Upload-Token"])
     return EndpointSigner(profile, make_session(), secrets)
+
+
+def test_signing_calls_name_the_app_ask_for_gzip_and_carry_the_secret(serve: Any, memory_keyring: Any) -> None:
+    def links(handler: BaseHTTPRequestHandler, recorder: Recorder) -> None:
+        if handler.command == "POST":
+            size = int(handler.headers["Content-Length"])
+            files = json.loads(handler.rfile.read(size))["files"]
+            _answer(handler, 200, {"signed_urls": [{"signed_url": f"http://127.0.0.1/{f['filekey']}",
+                                                    "key": f["filekey"]} for f in files]})
+        else:
+            _answer(handler, 200, {"signed_url": "http://127.0.0.1/one.jpg"})
+
+    url, seen = serve("127.0.0.1", links)
+    signer = _signer(f"{url}/sign", memory_keyring)
+    signer.profile.batch_signing = True
+    signer.sign_put(UploadTarget("one.jpg", "image/jpeg", 10))
+    signer.sign_batch([UploadTarget(f"{i}.jpg", "image/jpeg", 10) for i in range(3)])
+    assert len(seen.requests) == 2
+    for headers in seen.requests:
+        # Without Accept-Encoding a batch of links (about 50 KB, 5 KB gzipped) comes uncompressed.
+        assert headers["user-agent"] == USER_AGENT
+        assert "gzip" in headers["accept-encoding"]
+        assert headers["accept"] == "application/json"
+        assert headers["x-upload-token"] == TOKEN
 
 
 def test_a_redirect_to_another_host_does_not_get_the_secret_header(serve: Any, memory_keyring: Any) -> None:

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from desktop_uploader.core.failure import Failure, UploadError
-from desktop_uploader.core.lookahead import PARALLEL_SINGLE, LinkLookahead
+from desktop_uploader.core.lookahead import PARALLEL_SINGLE, LinkLookahead, _batches
 from desktop_uploader.core.models import NewJob, SignedRequest, UploadTarget
 from desktop_uploader.core.signers.base import BatchPutSigner, PutSigner
 from desktop_uploader.core.store import JobStore
@@ -64,27 +64,31 @@ def _claim(store: JobStore) -> int:
 
 def test_a_worker_waits_for_the_link_on_its_way_and_late_links_are_not_kept(store: JobStore) -> None:
     signer = _HeldBatchSigner()
-    ahead = LinkLookahead(store, lambda _profile: signer, depth=lambda: 4, margin=60)
+    ahead = LinkLookahead(store, lambda _profile: signer, depth=lambda: 8, margin=60)
     try:
         ahead.wanted(PROFILE)
-        assert signer.entered.acquire(timeout=30)
-        assert signer.calls == [["f0", "f1", "f2", "f3"]]
+        # Nothing fetched yet: the links the two files in flight need come in a short call, the rest in a
+        # second one made at the same time.
+        for _ in range(2):
+            assert signer.entered.acquire(timeout=30)
+        assert sorted(signer.calls) == [["f0", "f1"], ["f2", "f3", "f4", "f5", "f6", "f7"]]
 
-        # Two workers take f0 and f1 while that call is out: one will not wait, the other does.
+        # Two workers take f0 and f1 while the calls are out: one will not wait, the other does.
         first, second = _claim(store), _claim(store)
         assert ahead.take(first, wait=0) is None  # it signs for itself
         got: list[SignedRequest | None] = []
         waiter = threading.Thread(target=lambda: got.append(ahead.take(second)))
         waiter.start()
         signer.release.release()
+        signer.release.release()
         waiter.join(30)
         assert got and got[0] is not None and got[0].url.endswith("/f1")
 
         # f0's link came after its worker signed for itself: it is not kept, so the next call fills the
-        # look-ahead up to its depth again (f2 and f3 are ready, two more are wanted).
+        # look-ahead up to its depth again (f2 to f7 are ready, two more are wanted), in one batch now.
         ahead.wanted(PROFILE)
         assert signer.entered.acquire(timeout=30)
-        assert signer.calls[1] == ["f4", "f5"]
+        assert signer.calls[2] == ["f8", "f9"]
         signer.release.release()
     finally:
         signer.release.release()
@@ -101,11 +105,13 @@ def test_a_failed_call_leaves_the_workers_to_sign_for_themselves(store: JobStore
     ahead = LinkLookahead(store, lambda _profile: signer, depth=lambda: 4, margin=60)
     try:
         ahead.wanted(PROFILE)
-        assert signer.entered.acquire(timeout=30)
+        for _ in range(2):  # both calls of a cold start are out
+            assert signer.entered.acquire(timeout=30)
         job = _claim(store)
         got: list[SignedRequest | None] = []
         waiter = threading.Thread(target=lambda: got.append(ahead.take(job)))
         waiter.start()
+        signer.release.release()
         signer.release.release()
         waiter.join(30)
         assert not waiter.is_alive() and got == [None]
@@ -167,3 +173,17 @@ def test_one_by_one_a_worker_waits_only_for_a_call_already_out(store: JobStore) 
     finally:
         signer.release.set()
         ahead.close()
+
+
+@pytest.mark.parametrize(("count", "first", "sizes"), [
+    (20, None, [8, 8, 4]),  # links to spare already: full batches
+    (20, 3, [3, 8, 8, 1]),  # a cold start: the files in flight first, in a short call of their own
+    (2, 3, [2]),  # fewer files than in flight: one call
+    (20, 0, [8, 8, 4]),
+])
+def test_batches_put_the_links_needed_now_in_a_short_first_call(count: int, first: int | None,
+                                                                 sizes: list[int], store: JobStore) -> None:
+    jobs = store.list_jobs()[:count]
+    batches = _batches(jobs, 8, first=first)
+    assert [len(b) for b in batches] == sizes
+    assert [job for batch in batches for job in batch] == jobs

@@ -53,7 +53,7 @@ class CompanionSigner(EndpointClient, FormSigner, MultipartSigner):
     # -- talking to the service -------------------------------------------------------------------------
     def _call(self, method: str, path: str, action: str, *, params: dict[str, str] | None = None,
               body: Any = None) -> Any:
-        headers = {"Accept": "application/json", **self._headers}
+        headers = self._call_headers()
         prepared = requests.Request(method, self.base + path, headers=headers, params=params,
                                     json=body).prepare()
         sent = SentRequest.build(method, prepared.url or self.base, dict(prepared.headers))

@@ -68,6 +68,13 @@ class EndpointClient(Signer):
     def close(self) -> None:
         """The HTTP session belongs to the engine."""
 
+    def _call_headers(self) -> dict[str, str]:
+        """The session's own headers (User-Agent, Accept-Encoding) and the service's. A call is prepared on
+        its own, so requests does not add the session's: without them a batch of links (about 50 KB, 5 KB
+        gzipped) would come uncompressed, two more round trips on a new connection."""
+        return {**{name: str(value) for name, value in self.session.headers.items()}, "Accept": "application/json",
+                **self._headers}
+
     def _send(self, prepared: requests.PreparedRequest, sent: SentRequest) -> requests.Response:
         """Send one call to the service and read its answer (at most ANSWER_LIMIT bytes). Redirects are
         followed only where the secret headers may go (see signers.redirects). Network errors are raised
@@ -128,7 +135,7 @@ class EndpointSigner(EndpointClient, BatchPutSigner):
         if target.checksum_crc32:
             params["checksumCRC32"] = target.checksum_crc32
         method = p.http_method.upper()
-        headers = {"Accept": "application/json", **self._headers}
+        headers = self._call_headers()
         prepared = requests.Request(
             method, p.endpoint_url, headers=headers,
             params=params if method == "GET" else None, json=params if method == "POST" else None,
@@ -150,7 +157,7 @@ class EndpointSigner(EndpointClient, BatchPutSigner):
             return []
         files = [{"filekey": t.key, "contentType": t.content_type, **({"metadata": dict(t.metadata)}
                                                                       if t.metadata else {})} for t in targets]
-        headers = {"Accept": "application/json", **self._headers}
+        headers = self._call_headers()
         prepared = requests.Request("POST", batch_url(self.profile.endpoint_url), headers=headers,
                                     json={"files": files}).prepare()
         sent = SentRequest.build("POST", prepared.url or self.profile.endpoint_url, dict(prepared.headers))
