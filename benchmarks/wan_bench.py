@@ -5,7 +5,8 @@ Not part of the test suite; run it by hand from the repository root::
 
     PYTHONPATH=. .venv/bin/python benchmarks/wan_bench.py [--quick] [--outage-seconds 45]
 
-One SeaweedFS server and the reference signing endpoint run in this process, each behind its own
+One SeaweedFS server runs beside this process, and the reference signing endpoint in a process of its own,
+as a real signing service would; each is behind its own
 :class:`~desktop_uploader.devserver.wan.WanProxy` (TLS with a throw-away CA, the same delay and rate cap),
 so both the storage and the signer are "far away", as for a field team on hotel Wi-Fi. Every client is a
 child process started fresh with its defaults. See ``benchmarks/README.md`` for the workloads and figures.
@@ -17,6 +18,7 @@ import argparse
 import contextlib
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -115,7 +117,7 @@ class Result:
     wall: float = 0.0
     exit_code: int | None = None
     stored: int = 0
-    rig_cpu: float = 0.0  # CPU of this process meanwhile: the two proxies and the signing endpoint
+    rig_cpu: float = 0.0  # CPU of this process (the two proxies) and the endpoint's meanwhile
     error: str = ""
     outage: dict[str, float] = field(default_factory=dict)
 
@@ -140,6 +142,7 @@ class Rig:
     tls: TlsIdentity
     s3_link: WanProxy
     endpoint_link: WanProxy
+    endpoint_pid: int
     base_env: dict[str, str]
     cli_env: dict[str, str]
     aws: str | None
@@ -223,12 +226,50 @@ def _find_aws() -> str | None:
     return str(beside) if beside.exists() else shutil.which("aws")
 
 
+def _cpu_seconds(pid: int) -> float:
+    """User + system CPU of process *pid* so far (Linux ``/proc``)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+@contextlib.contextmanager
+def _endpoint_process(env: dict[str, str], tmp: Path) -> Iterator[tuple[int, int]]:
+    """The reference endpoint as its own process (``python -m desktop_uploader.endpoint``): (port, pid).
+
+    A real signing service does not share a GIL with the network between it and its clients; in this
+    process it would share one with both emulated links. Secrets go through the environment, never argv.
+    """
+    log = tmp / "endpoint.log"
+    with open(log, "wb") as err:
+        proc = subprocess.Popen([sys.executable, "-m", "desktop_uploader.endpoint", "--port", "0",
+                                 "--log-level", "WARNING"], stdin=subprocess.DEVNULL,
+                                stdout=subprocess.DEVNULL, stderr=err, env=env)
+    try:
+        deadline = time.monotonic() + 30
+        port = 0
+        while not port:
+            banner = re.search(r"Signing endpoint on http://127\.0\.0\.1:(\d+)", log.read_text(errors="replace"))
+            if banner:
+                port = int(banner.group(1))
+            elif proc.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"the signing endpoint did not start: {log.read_text(errors='replace')}")
+            else:
+                time.sleep(0.05)
+        yield port, proc.pid
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
 @contextlib.contextmanager
 def rig_setup(tmp: Path) -> Iterator[Rig]:
     from desktop_uploader.devserver.seaweed import SeaweedServer
     from desktop_uploader.devserver.tls import make_tls_identity
     from desktop_uploader.devserver.wan import WanProxy
-    from desktop_uploader.endpoint import EndpointConfig, serve_in_thread
 
     print("Starting SeaweedFS, the signing endpoint and two emulated links ...", flush=True)
     tls = make_tls_identity(tmp / "tls")
@@ -241,13 +282,15 @@ def rig_setup(tmp: Path) -> Iterator[Rig]:
         s3 = server.client()
         # The first write makes the server allocate volumes; keep that out of the first measured run.
         s3.put_object(Bucket=BUCKET, Key="warm-up/blob", Body=os.urandom(4 * MiB))
-        config = EndpointConfig(bucket=BUCKET, s3_endpoint_url=s3_link.url, region=REGION, addressing_style="path",
-                                access_key=server.admin.access_key, secret_key=server.admin.secret_key,
-                                expires=3600)
-        with serve_in_thread(config) as endpoint, \
-                WanProxy("127.0.0.1", endpoint.port, tls=tls, name="endpoint") as endpoint_link:
+        endpoint_env = {**os.environ, "UPLOAD_BUCKET": BUCKET, "S3_ENDPOINT_URL": s3_link.url, "S3_REGION": REGION,
+                        "S3_ADDRESSING_STYLE": "path", "URL_EXPIRES": "3600",
+                        "AWS_ACCESS_KEY_ID": server.admin.access_key,
+                        "AWS_SECRET_ACCESS_KEY": server.admin.secret_key}
+        with _endpoint_process(endpoint_env, tmp) as (endpoint_port, endpoint_pid), \
+                WanProxy("127.0.0.1", endpoint_port, tls=tls, name="endpoint") as endpoint_link:
             base = _clean_env(tmp, tls)
             rig = Rig(tmp=tmp, server=server, s3=s3, tls=tls, s3_link=s3_link, endpoint_link=endpoint_link,
+                      endpoint_pid=endpoint_pid,
                       base_env=base, cli_env=_cli_env(base, tmp), aws=_find_aws(), rclone=shutil.which("rclone"))
             _setup_cli(rig)
             yield rig
@@ -293,7 +336,7 @@ def run_client(rig: Rig, workload: Workload, client: str, folder: Path, prefix: 
     argv, env = command
     # Companion names the keys itself (a random folder per file), so count what is new in the bucket.
     before = rig.objects()
-    cpu_before = time.process_time()
+    cpu_before = time.process_time() + _cpu_seconds(rig.endpoint_pid)
     out_path, err_path = rig.tmp / "child.out", rig.tmp / "child.err"
     with open(out_path, "wb") as out, open(err_path, "wb") as err:
         start = time.perf_counter()
@@ -307,7 +350,7 @@ def run_client(rig: Rig, workload: Workload, client: str, folder: Path, prefix: 
             proc.wait()
             result.error = f"killed after {RUN_TIMEOUT:.0f} s"
         result.wall = time.perf_counter() - start
-    result.rig_cpu = time.process_time() - cpu_before
+    result.rig_cpu = time.process_time() + _cpu_seconds(rig.endpoint_pid) - cpu_before
     stdout = out_path.read_text(encoding="utf-8", errors="replace")
     stderr = err_path.read_text(encoding="utf-8", errors="replace")
     sizes = sorted(size for key, size in rig.objects().items() if key not in before)
