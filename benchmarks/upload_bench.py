@@ -109,7 +109,7 @@ class Measurement:
         return self.returncode == 0 and not self.error
 
 
-def _proc_cpu_seconds(pid: int) -> float:
+def proc_cpu_seconds(pid: int) -> float:
     """utime + stime of a process from /proc (0 when unavailable)."""
     try:
         stat = Path(f"/proc/{pid}/stat").read_text(encoding="ascii")
@@ -148,7 +148,7 @@ def run_measured(
     use_time = os.access(TIME_BINARY, os.X_OK)
     argv = [TIME_BINARY, "-f", "%M", "-o", str(rss_path), *cmd] if use_time else list(cmd)
     load_before = os.getloadavg()[0]
-    server_before = _proc_cpu_seconds(server_pid) if server_pid else 0.0
+    server_before = proc_cpu_seconds(server_pid) if server_pid else 0.0
     bench_before = time.process_time()
     with open(out_path, "wb") as out, open(err_path, "wb") as err:
         start = time.perf_counter()
@@ -178,7 +178,7 @@ def run_measured(
         rss_exact=rss_exact, returncode=proc.returncode,
         stdout=out_path.read_text(encoding="utf-8", errors="replace"),
         stderr=err_path.read_text(encoding="utf-8", errors="replace"),
-        server_cpu=(_proc_cpu_seconds(server_pid) - server_before) if server_pid else 0.0,
+        server_cpu=(proc_cpu_seconds(server_pid) - server_before) if server_pid else 0.0,
         bench_cpu=time.process_time() - bench_before,
         load=max(load_before, os.getloadavg()[0]),
     )

@@ -226,12 +226,6 @@ def _find_aws() -> str | None:
     return str(beside) if beside.exists() else shutil.which("aws")
 
 
-def _cpu_seconds(pid: int) -> float:
-    """User + system CPU of process *pid* so far (Linux ``/proc``)."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
 @contextlib.contextmanager
 def _endpoint_process(env: dict[str, str], tmp: Path) -> Iterator[tuple[int, int]]:
     """The reference endpoint as its own process (``python -m desktop_uploader.endpoint``): (port, pid).
@@ -336,7 +330,9 @@ def run_client(rig: Rig, workload: Workload, client: str, folder: Path, prefix: 
     argv, env = command
     # Companion names the keys itself (a random folder per file), so count what is new in the bucket.
     before = rig.objects()
-    cpu_before = time.process_time() + _cpu_seconds(rig.endpoint_pid)
+    from upload_bench import proc_cpu_seconds  # this folder, beside this script
+
+    cpu_before = time.process_time() + proc_cpu_seconds(rig.endpoint_pid)
     out_path, err_path = rig.tmp / "child.out", rig.tmp / "child.err"
     with open(out_path, "wb") as out, open(err_path, "wb") as err:
         start = time.perf_counter()
@@ -350,7 +346,7 @@ def run_client(rig: Rig, workload: Workload, client: str, folder: Path, prefix: 
             proc.wait()
             result.error = f"killed after {RUN_TIMEOUT:.0f} s"
         result.wall = time.perf_counter() - start
-    result.rig_cpu = time.process_time() + _cpu_seconds(rig.endpoint_pid) - cpu_before
+    result.rig_cpu = time.process_time() + proc_cpu_seconds(rig.endpoint_pid) - cpu_before
     stdout = out_path.read_text(encoding="utf-8", errors="replace")
     stderr = err_path.read_text(encoding="utf-8", errors="replace")
     sizes = sorted(size for key, size in rig.objects().items() if key not in before)
