@@ -276,7 +276,10 @@ def rig_setup(tmp: Path) -> Iterator[Rig]:
         s3 = server.client()
         # The first write makes the server allocate volumes; keep that out of the first measured run.
         s3.put_object(Bucket=BUCKET, Key="warm-up/blob", Body=os.urandom(4 * MiB))
-        endpoint_env = {**os.environ, "UPLOAD_BUCKET": BUCKET, "S3_ENDPOINT_URL": s3_link.url, "S3_REGION": REGION,
+        # None of the caller's own AWS_* settings (a session token, a profile) may reach the endpoint's boto3.
+        inherited = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+        endpoint_env = {**inherited, **tls.client_env(), "UPLOAD_BUCKET": BUCKET,
+                        "S3_ENDPOINT_URL": s3_link.url, "S3_REGION": REGION,
                         "S3_ADDRESSING_STYLE": "path", "URL_EXPIRES": "3600",
                         "AWS_ACCESS_KEY_ID": server.admin.access_key,
                         "AWS_SECRET_ACCESS_KEY": server.admin.secret_key}
