@@ -3,18 +3,21 @@
 A signing endpoint far away costs a round trip per link; fetched one by one, each file waits for its link and
 then for its PUT. So when a worker takes a file, a background thread looks at the next queued files of that
 destination (a bounded look-ahead) and signs them — in one request where the endpoint signs batches, else a
-few at a time (Companion's presigned POST forms too). A worker then finds its link ready, or waits for the
-call already fetching it rather than asking for the same link twice. A link that would expire before use is
-simply fetched again by the worker, and a failed signing call here is dropped: the worker signs for itself,
-so what is wrong with the destination is found, and handled, on the usual path.
+few at a time (Companion's presigned POST forms too), topped up as links are taken rather than round by
+round: a round that waits for its slowest call leaves the workers without links meanwhile. A worker then
+finds its link ready, or waits for the call already fetching it rather than asking for the same link twice.
+A link that would expire before use is simply fetched again by the worker, and a failed signing call here is
+dropped: the worker signs for itself, so what is wrong with the destination is found, and handled, on the
+usual path.
 """
 
 from __future__ import annotations
 
+import functools
 import logging
 import threading
 from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor, as_completed
+from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 
 from desktop_uploader.core.failure import UploadError
 from desktop_uploader.core.models import Job, SignedRequest, UploadTarget
@@ -35,6 +38,9 @@ SIGN_AHEAD_MAX = 8 * 1024 * 1024
 # flight (the workers would otherwise each make that call themselves), within these bounds.
 PARALLEL_SINGLE = 8
 PARALLEL_SINGLE_MAX = 32
+# One-by-one links are topped up once this many are missing: a query of the queue per file taken would cost
+# more than it brings.
+REFILL_SINGLE = 4
 
 
 class LinkLookahead:
@@ -49,6 +55,7 @@ class LinkLookahead:
         self._planned: set[int] = set()  # jobs whose links this thread is about to fetch or fetching
         self._fetching: set[int] = set()  # of those, the ones a signing call out now is fetching
         self._taken: set[int] = set()  # planned jobs a worker took meanwhile: their links are not kept
+        self._calls = 0  # one-by-one signing calls out now
         self._wanted: set[str] = set()
         self._signs_here: set[str] = set()  # profiles whose links cost less to sign than to keep
         self._closing = False
@@ -116,12 +123,15 @@ class LinkLookahead:
             with self._cond:
                 self._signs_here.add(profile)  # and nothing to wake this thread for, per file
             return
+        batcher = signer if isinstance(signer, BatchPutSigner) and signer.batch_enabled() else None
         with self._cond:
             stale = [job_id for job_id, link in self._links.items() if link.expires_within(self._margin)]
             for job_id in stale:
                 del self._links[job_id]
-            have = list(self._links)
+            have = [*self._links, *self._planned]  # ready, or asked for by one-by-one calls still out
         depth = max(0, min(MAX_DEPTH, self._depth()) - len(have))
+        if batcher is None and have and depth < REFILL_SINGLE:
+            return
         jobs = self._store.peek_queued(profile, limit=depth, exclude=have) if depth else []
         jobs = [job for job in jobs if job.size <= SIGN_AHEAD_MAX]
         if not jobs:
@@ -129,23 +139,34 @@ class LinkLookahead:
         ids = [job.id for job in jobs]
         with self._cond:
             self._planned.update(ids)
-        try:
-            self._sign(signer, jobs, cold=not have)
-        finally:
-            with self._cond:  # links that did not come (a failed call): the workers sign for themselves
-                for bookkeeping in (self._planned, self._fetching, self._taken):
-                    bookkeeping.difference_update(ids)
-                self._cond.notify_all()
-
-    def _sign(self, signer: PutSigner | FormSigner, jobs: Sequence[Job], *, cold: bool) -> None:
-        in_flight = self._depth() // DEPTH_PER_FILE
-        if isinstance(signer, BatchPutSigner) and signer.batch_enabled():
-            self._sign_batches(signer, _batches(jobs, signer.max_batch, first=in_flight if cold else None))
+        if batcher is None:
+            self._sign_singles(signer, jobs)
             return
-        gate = threading.BoundedSemaphore(max(PARALLEL_SINGLE, min(PARALLEL_SINGLE_MAX, in_flight)))
-        futures = [self._executor().submit(self._sign_one, signer, job, gate) for job in jobs]
-        for job, future in zip(jobs, futures, strict=True):  # kept as each comes: a worker may be waiting
-            self._keep([job], [future.result()])
+        try:
+            first = self._depth() // DEPTH_PER_FILE if not have else None
+            self._sign_batches(batcher, _batches(jobs, batcher.max_batch, first=first))
+        finally:
+            self._forget(ids)  # links that did not come (a failed call): the workers sign for themselves
+
+    def _forget(self, ids: Sequence[int]) -> None:
+        with self._cond:
+            for bookkeeping in (self._planned, self._fetching, self._taken):
+                bookkeeping.difference_update(ids)
+            self._cond.notify_all()
+
+    def _sign_singles(self, signer: PutSigner | FormSigner, jobs: Sequence[Job]) -> None:
+        """One call per file, a bounded number out at once; each link is kept as it comes, and this thread
+        goes back at once to topping up as the workers take links."""
+        for job in jobs:
+            try:
+                future = self._executor().submit(self._sign_one, signer, job)
+            except RuntimeError:  # closing: the pool takes no more
+                self._forget([job.id])
+                continue
+            future.add_done_callback(functools.partial(self._kept_when_done, job))
+
+    def _kept_when_done(self, job: Job, done: Future[SignedRequest | None]) -> None:
+        self._keep([job], [_result_or_none(done)])
 
     def _sign_batches(self, signer: BatchPutSigner, batches: Sequence[Sequence[Job]]) -> None:
         """One call per batch, all at once; each batch's links are kept as they come."""
@@ -168,10 +189,19 @@ class LinkLookahead:
             self._pool = ThreadPoolExecutor(PARALLEL_SINGLE_MAX, thread_name_prefix="link-lookahead")
         return self._pool
 
-    def _sign_one(self, signer: PutSigner | FormSigner, job: Job,
-                  gate: threading.BoundedSemaphore) -> SignedRequest | None:
-        with gate:
+    def _sign_one(self, signer: PutSigner | FormSigner, job: Job) -> SignedRequest | None:
+        with self._cond:  # about one call per file in flight: the workers would otherwise each make it
+            self._cond.wait_for(lambda: self._closing or self._calls < self._parallel())
+            self._calls += 1
+        try:
             return _sign_or_none(signer, _target(job)) if self._start_fetching([job]) else None
+        finally:
+            with self._cond:
+                self._calls -= 1
+                self._cond.notify_all()
+
+    def _parallel(self) -> int:
+        return max(PARALLEL_SINGLE, min(PARALLEL_SINGLE_MAX, self._depth() // DEPTH_PER_FILE))
 
     def _start_fetching(self, jobs: Sequence[Job]) -> bool:
         """Mark ``jobs`` as being fetched now (a worker taking one waits for its link); False when workers
@@ -193,6 +223,16 @@ class LinkLookahead:
                 for bookkeeping in (self._planned, self._fetching, self._taken):
                     bookkeeping.discard(job.id)
             self._cond.notify_all()
+
+
+def _result_or_none(future: Future[SignedRequest | None]) -> SignedRequest | None:
+    if future.cancelled():  # closing
+        return None
+    error = future.exception()
+    if error is not None:  # a bug here must not stop uploads, which sign on demand without it
+        log.error("fetching a link ahead failed", exc_info=error)
+        return None
+    return future.result()
 
 
 def _sign_or_none(signer: PutSigner | FormSigner, target: UploadTarget) -> SignedRequest | None:

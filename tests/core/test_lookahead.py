@@ -175,6 +175,65 @@ def test_one_by_one_a_worker_waits_only_for_a_call_already_out(store: JobStore) 
         ahead.close()
 
 
+class _PerFileSigner(PutSigner):
+    """Signs one file per call; each call is held until the test releases that file's key."""
+
+    signs_remotely = True
+
+    def __init__(self) -> None:
+        self.asked: list[str] = []
+        self.cond = threading.Condition()
+        self.released: set[str] = set()
+
+    def sign_put(self, target: UploadTarget) -> SignedRequest:
+        with self.cond:
+            self.asked.append(target.key)
+            self.cond.notify_all()
+            assert self.cond.wait_for(lambda: target.key in self.released, timeout=30)
+        return SignedRequest("PUT", f"https://storage.example/{target.key}", expires_at=time.time() + 3600)
+
+    def let(self, *keys: str) -> None:
+        with self.cond:
+            self.released.update(keys)
+            self.cond.notify_all()
+
+    def wait_asked(self, keys: set[str]) -> None:
+        with self.cond:
+            assert self.cond.wait_for(lambda: keys <= set(self.asked), timeout=30), (keys, self.asked)
+
+    def describe(self) -> dict[str, str]:
+        return {"kind": "per-file"}
+
+
+def test_one_by_one_links_are_topped_up_while_slow_calls_are_still_out(tmp_path: Path) -> None:
+    """A slow call does not hold back the links after it: as workers take links, more are asked for at
+    once, not when the last call of a round has answered."""
+    jobs = JobStore(tmp_path / "queue.db")
+    jobs.add_jobs([NewJob(f"/data/f{i}", 10, 0, f"f{i}", "application/octet-stream", PROFILE) for i in range(40)])
+    signer = _PerFileSigner()
+    depth = PARALLEL_SINGLE + 8  # eight calls out at once, eight more links planned behind them
+    ahead = LinkLookahead(jobs, lambda _profile: signer, depth=lambda: depth, margin=60)
+    try:
+        ahead.wanted(PROFILE)
+        signer.wait_asked({f"f{i}" for i in range(PARALLEL_SINGLE)})
+        slow = [f"f{i}" for i in range(4, PARALLEL_SINGLE)]  # these four do not answer
+        signer.let(*(f"f{i}" for i in range(4)))
+        for i in range(4):
+            link = ahead.take(_claim(jobs))
+            assert link is not None and link.url.endswith(f"/f{i}")
+        signer.let(*(f"f{i}" for i in range(PARALLEL_SINGLE, depth)))
+        ahead.wanted(PROFILE)
+        # Four links were taken, so four more files are asked for, while the slow calls are still out.
+        signer.wait_asked({f"f{i}" for i in range(depth, depth + 4)})
+        with signer.cond:
+            assert not set(slow) & signer.released
+        assert f"f{depth + 4}" not in signer.asked  # topped up to the depth, no further
+    finally:
+        signer.let(*(f"f{i}" for i in range(40)))
+        ahead.close()
+        jobs.close()
+
+
 @pytest.mark.parametrize(("count", "first", "sizes"), [
     (20, None, [8, 8, 4]),  # links to spare already: full batches
     (20, 3, [3, 8, 8, 1]),  # a cold start: the files in flight first, in a short call of their own
