@@ -120,7 +120,9 @@ class Engine:
         *metadata* is fixed now and sent with each file whenever it uploads; *paused* files wait for
         resume() (an offline kiosk queues without starting)."""
         batch = batch or uuid.uuid4().hex[:12]
-        plan = self.plan_paths(paths, profile, keys=keys, skip=skip, batch=batch, metadata=metadata, paused=paused)
+        plan = plan_batch(self.store, paths, profile, keys or KeyOptions(), skip=skip, batch=batch,
+                          metadata=metadata, paused=paused, signer=lambda: self._signers.get(profile),
+                          listing=None if paused else lambda files: self._warm_during_listing(profile, files))
         new_jobs, resumed, problems = plan.new_jobs, plan.resumed, plan.problems
         requeue = [j.id for j in resumed if j.state in (JobState.FAILED, JobState.PAUSED)] if not paused else []
         # Under the workers' lock: no job can be claimed (and fail) before its QUEUED event has gone
@@ -139,6 +141,18 @@ class Engine:
             self._cond.notify_all()
         return AddResult(jobs=jobs, problems=problems, resumed=resumed, finished=plan.finished,
                          already_there=plan.already_there)
+
+    def _warm_during_listing(self, profile: str, files: int) -> None:
+        """The bucket is about to be listed before files are queued: a few round trips in which the
+        connections their uploads need can be opened (core/warmup.py)."""
+        blocked, _ = self.health.blocked()
+        if profile in blocked:
+            return
+        try:
+            signer = self._signers.get(profile)
+        except UploadError:
+            return
+        self._sender.warm_up(signer, min(files, self.settings.concurrency))
 
     def plan_paths(self, paths: Iterable[str | os.PathLike[str]], profile: str, *, keys: KeyOptions | None = None,
                    skip: SkipRule = DEFAULT_SKIP, batch: str = "", metadata: dict[str, str] | None = None,

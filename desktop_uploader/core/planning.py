@@ -38,9 +38,11 @@ class BatchPlan:
 
 def plan_batch(store: JobStore, paths: Iterable[str | os.PathLike[str]], profile: str, keys: KeyOptions, *,
                skip: SkipRule, batch: str, metadata: dict[str, str] | None, paused: bool,
-               signer: Callable[[], Signer] | None = None) -> BatchPlan:
+               signer: Callable[[], Signer] | None = None,
+               listing: Callable[[int], None] | None = None) -> BatchPlan:
     """The batch's new jobs with their final keys, by the rule of the destination ``signer`` makes for names
-    already taken (files are checked against what it stores where it can list its bucket)."""
+    already taken (files are checked against what it stores where it can list its bucket). ``listing`` is
+    told, with the number of files to check, just before the bucket is listed."""
     # As given: Path('') would be '.', and an empty path must never mean the current folder.
     scan = scan_paths([os.fspath(p) for p in paths], skip)
     problems = list(scan.problems)
@@ -57,6 +59,8 @@ def plan_batch(store: JobStore, paths: Iterable[str | os.PathLike[str]], profile
     fresh, finished = _not_sent_yet(store, profile, fresh, resumed)
     taken = {key for _, key in unfinished}
     policy, lookup = rules(signer) if signer is not None else (OVERWRITE, None)
+    if lookup is not None and fresh and listing is not None:
+        listing(len(fresh))
     decided = sort_batch(fresh, policy=policy, lookup=lookup, taken=taken.__contains__)
     problems.extend(ScanProblem(found.path, f"A different file is already stored as '{key}'; it was not replaced.")
                     for found, key in decided.different)

@@ -74,8 +74,8 @@ class JobSender:
         self._warmup = StorageWarmup(store, session)
 
     def warm_up(self, signer: Signer, connections: int) -> None:
-        """Open connections to where ``signer``'s files went last time (see core/warmup.py)."""
-        self._warmup.warm(destination_of(signer), connections)
+        """Open connections to where ``signer``'s files go, or went last time (see core/warmup.py)."""
+        self._warmup.warm(destination_of(signer), connections, signer.storage_origin())
 
     def send(self, job: Job, signer: Signer, control: Control, *, link: SignedRequest | None = None,
              outage: Callable[[], bool] = lambda: True) -> tuple[PutResult, int]:

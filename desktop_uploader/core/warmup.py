@@ -7,6 +7,10 @@ destination, the origin its last files went to. When a run starts signing remote
 origin are opened at once, alongside the signing call, and put in the engine's pool for the first uploads.
 On an 80 ms link that is about 0.2 s off the start of every run; on a satellite link more than a second.
 
+Signing here, the app knows the storage's address itself, and a run starts with a wait of its own: the bucket
+is listed to find the files already there (core/overwrite.py). The connections are opened during that
+listing.
+
 A connection is opened, nothing is sent: no request shows up in the storage's logs. If the origin moved,
 the connections go unused and close; the next run knows the new one.
 """
@@ -48,14 +52,14 @@ class StorageWarmup:
             self._origins[destination] = origin
         self._store.set_destination_fact(destination, FACT, origin)
 
-    def warm(self, destination: str, connections: int) -> None:
-        """Open up to ``connections`` connections, in the background, to where ``destination``'s files went
-        last time; once per destination and engine."""
+    def warm(self, destination: str, connections: int, origin: str | None = None) -> None:
+        """Open up to ``connections`` connections, in the background, to ``origin`` or else to where
+        ``destination``'s files went last time; once per destination and engine."""
         with self._lock:
             if destination in self._warmed:
                 return
             self._warmed.add(destination)
-        origin = self._store.destination_fact(destination, FACT)
+        origin = origin or self._store.destination_fact(destination, FACT)
         if origin is None or connections < 1:
             return
         with self._lock:

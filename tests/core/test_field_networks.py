@@ -13,14 +13,14 @@ from typing import Any
 import pytest
 
 from desktop_uploader.cli.main import main
-from desktop_uploader.core.config import PROTOCOL_COMPANION
+from desktop_uploader.core.config import PROTOCOL_COMPANION, Profile
 from desktop_uploader.core.engine import Engine, EngineSettings
 from desktop_uploader.core.health import DestinationHealth
 from desktop_uploader.core.http import direct_pool
 from desktop_uploader.core.models import Event, EventKind, Job, JobState, SignedRequest, UploadTarget
 from desktop_uploader.core.signers.base import BatchPutSigner, FormSigner, Signer
 from desktop_uploader.devserver.wan import WanProxy
-from tests.core.helpers import FAST_RETRY, Recorder, close_engine, endpoint_profile, make_engine
+from tests.core.helpers import FAST_RETRY, Recorder, close_engine, endpoint_profile, make_engine, store_credentials
 from tests.core.s3_proxy import S3Proxy
 
 KiB = 1024
@@ -308,6 +308,32 @@ def test_a_second_run_opens_storage_connections_while_its_first_links_are_fetche
     assert storage_link.stats().accepted - before == 4  # the uploads went over them: none opened on top
     assert _stored(seaweed, bucket) == {p.name: 16 * KiB for p in second} | {f"f{i:03d}.bin": 16 * KiB
                                                                           for i in range(4)}
+
+
+def test_signing_here_opens_storage_connections_while_the_bucket_is_listed(
+        tmp_path: Path, seaweed: Any, bucket: str, storage_link: WanProxy, memory_keyring: Any) -> None:
+    profile = Profile(name="loc", kind="local", bucket=bucket, region="us-east-1",
+                      s3_endpoint_url=storage_link.url, addressing_style="path")  # if_exists: skip, so listed
+    store_credentials(profile.name, seaweed.admin)
+    paths = _files(tmp_path / "in", 6)
+    engine, _ = make_engine(tmp_path / "q.db", [profile], settings=EngineSettings(concurrency=4, retry=FAST_RETRY))
+    before = storage_link.stats().accepted
+    try:
+        engine.add_paths(paths, profile.name)
+        # Queued, not started: the listing's connection and one per file at once (4) are open already.
+        storage_link.wait_for(lambda stats: stats.accepted - before >= 5, timeout=30)
+        pool = direct_pool(engine.session, storage_link.url + "/")
+        assert pool is not None and pool.pool is not None
+        idle = pool.pool.queue
+        _wait_until(lambda: sum(1 for conn in list(idle) if conn is not None and conn.is_connected) == 5)
+        engine.start()
+        assert engine.wait_idle(120)
+        jobs = engine.jobs()
+    finally:
+        close_engine(engine)
+    assert [j.state for j in jobs] == [JobState.DONE] * 6
+    assert storage_link.stats().accepted - before == 5  # the uploads went over them: none opened on top
+    assert _stored(seaweed, bucket) == {p.name: 16 * KiB for p in paths}
 
 
 @pytest.mark.parametrize("companion", [False, True], ids=["links", "companion-forms"])

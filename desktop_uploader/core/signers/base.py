@@ -36,6 +36,11 @@ class Signer(ABC):
     def describe(self) -> dict[str, str]:
         """Non-secret facts for reports (kind, endpoint host, bucket, region)."""
 
+    def storage_origin(self) -> str | None:
+        """Where this signer's links point (``scheme://host[:port]``), where it knows without asking anyone;
+        None for a signing service, whose links say it only when they come."""
+        return None
+
     def close(self) -> None:  # noqa: B027 - most signers hold nothing of their own
         """Release what the signer holds; the HTTP session belongs to the engine."""
 

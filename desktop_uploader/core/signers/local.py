@@ -8,6 +8,7 @@ from __future__ import annotations
 import threading
 import time
 from typing import Any
+from urllib.parse import urlsplit
 
 import botocore.config
 import botocore.exceptions
@@ -204,6 +205,13 @@ class LocalSigner(PutSigner, ObjectRemover, ObjectInspector, GetSigner):
                                       message=f"Whether '{key}' is already stored could not be checked: {exc}"),
                               ) from None
         return StoredObject(size=int(answer.get("ContentLength") or 0), etag=str(answer.get("ETag") or ""))
+
+    def storage_origin(self) -> str | None:
+        try:
+            parts = urlsplit(self._link_signer().address.bucket_url())
+        except (botocore.exceptions.BotoCoreError, ValueError):
+            return None  # a profile that cannot sign says so when a file is sent
+        return f"{parts.scheme}://{parts.netloc}"
 
     def describe(self) -> dict[str, str]:
         return {"signer": self.name, "bucket": self.profile.bucket, "region": self.profile.region,
