@@ -59,7 +59,10 @@ class HealthChange:
 OUTAGE_STRIKES = 3  # failures about the destination in a row, with no success between, that make an outage
 
 
-BACKOFF_GROWTH = 1.5
+# The wait before the next probe is at most this share of how long the destination has been down (within the
+# backoff's bounds): the probe that finds it back comes at most about a third of the outage after its return,
+# and a long outage is still probed seldom.
+PROBE_SHARE = 0.3
 
 
 @dataclass
@@ -159,9 +162,7 @@ class DestinationHealth:
             if was is DestinationState.REACHABLE:
                 dest.since = now
             dest.state = trouble
-            # Growing by half each time rather than doubling: the probe that finds the network back comes at
-            # most about as long after its return as the outage lasted, not twice as long.
-            cap = min(self.max_backoff, self.min_backoff * BACKOFF_GROWTH ** (dest.failures - 1))
+            cap = min(self.max_backoff, max(self.min_backoff, PROBE_SHARE * (now - dest.since)))
             wait = failure.retry_after if failure.retry_after is not None else self._rng.uniform(cap / 2, cap)
             wait = min(max(wait, 0.0), self.max_backoff)
             dest.next_probe = now + wait

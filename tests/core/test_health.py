@@ -16,12 +16,12 @@ class _Longest(random.Random):
         return b
 
 
-def test_probes_grow_by_half_up_to_the_cap_and_one_answer_ends_the_outage() -> None:
+def test_probes_back_off_with_the_outage_up_to_the_cap_and_one_answer_ends_the_outage() -> None:
     now = [0.0]
     health = DestinationHealth(min_backoff=2.0, max_backoff=60.0, clock=lambda: now[0], rng=_Longest())
     refused = Failure(code=f.CONNECTION_REFUSED, message="refused", stage=f.STAGE_UPLOAD)
     waits = []
-    for attempt in range(12):
+    for attempt in range(30):
         change = health.failed("p", DestinationState.UNREACHABLE, refused, probe=attempt > 0)
         assert (change is not None) == (attempt == 0)  # announced once, when it goes down
         blocked, wait = health.blocked()
@@ -31,8 +31,15 @@ def test_probes_grow_by_half_up_to_the_cap_and_one_answer_ends_the_outage() -> N
         assert health.blocked() == (set(), None)  # due: one file may go as the probe
         assert health.taken("p")
         assert health.blocked()[0] == {"p"}  # and only one
-    assert waits[:6] == [2.0, 3.0, 4.5, 6.75, 10.12, 15.19]
-    assert max(waits) == 60.0
+    # Every 2 s at first; then a third of the time it has been down, so the probe that finds it back comes
+    # at most a third of the outage late; never more than a minute apart.
+    assert waits[:6] == [2.0, 2.0, 2.0, 2.0, 2.4, 3.12]
+    down = 0.0
+    for wait in waits:
+        assert wait <= max(2.0, 0.3 * down) + 0.01
+        down += wait
+    assert waits[-1] == 60.0 and max(waits) == 60.0
+    assert sum(1 for wait in waits if wait < 60.0) < 25  # ten minutes down cost about twenty probes, not hundreds
     change = health.succeeded("p", probe=True)
     assert change is not None and change.state is DestinationState.REACHABLE
     assert health.retry_in("p") is None
