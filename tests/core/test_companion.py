@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 import requests
@@ -253,3 +254,29 @@ def test_unreachable_service_is_retryable(secrets: SecretStore, session: request
     with pytest.raises(UploadError) as info:
         signer.sign_part("k", "u", 1, MiB)
     assert info.value.failure.code == "EndpointUnreachable" and info.value.failure.retryable
+
+
+def test_forms_come_over_one_kept_connection_straight_through_the_pool(
+        reference_endpoint: EndpointFixture, secrets: SecretStore, wan_factory: Any,
+        wan_ca_env: dict[str, str]) -> None:
+    """A form per file: each call goes straight through requests' own pool (a fifth or so less of the
+    client's CPU per call than through requests), over one TLS connection kept open."""
+    link = wan_factory("127.0.0.1", reference_endpoint.running.port)
+    session = make_session()  # after wan_ca_env: it trusts the link's certificate
+    through_requests: list[str] = []
+    send = session.send
+
+    def counted(request: requests.PreparedRequest, **kw: Any) -> requests.Response:
+        through_requests.append(request.url or "")
+        return send(request, **kw)
+
+    session.send = counted  # type: ignore[method-assign]
+    signer = CompanionSigner(Profile(name="comp", kind=KIND_ENDPOINT, endpoint_url=link.url,
+                                     protocol=PROTOCOL_COMPANION), session, secrets)
+    try:
+        forms = [signer.sign_post(UploadTarget(f"in/f{i}.bin", "application/octet-stream", 10)) for i in range(20)]
+    finally:
+        session.close()
+    assert [(form.fields or {})["key"].rsplit("/", 1)[-1] for form in forms] == [f"f{i}.bin" for i in range(20)]
+    assert link.stats().accepted == 1
+    assert through_requests == []

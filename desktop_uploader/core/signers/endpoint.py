@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, cast
 from urllib.parse import unquote, urlsplit, urlunsplit
 
 import requests
@@ -29,6 +29,7 @@ from desktop_uploader.core.models import SignedRequest, UploadTarget
 from desktop_uploader.core.protocol.links import parse_link
 from desktop_uploader.core.signers import redirects
 from desktop_uploader.core.signers.base import BatchPutSigner, Signer
+from desktop_uploader.core.signers.calls import Answer, DirectAnswer, send_direct
 from desktop_uploader.core.signers.redirects import MAX_REDIRECTS
 
 SIGN_TIMEOUT = 30.0
@@ -75,16 +76,22 @@ class EndpointClient(Signer):
         return {**{name: str(value) for name, value in self.session.headers.items()}, "Accept": "application/json",
                 **self._headers}
 
-    def _send(self, prepared: requests.PreparedRequest, sent: SentRequest) -> requests.Response:
-        """Send one call to the service and read its answer (at most ANSWER_LIMIT bytes). Redirects are
-        followed only where the secret headers may go (see signers.redirects). Network errors are raised
-        as requests raises them."""
+    def _send(self, prepared: requests.PreparedRequest, sent: SentRequest) -> Answer:
+        """Send one call to the service and read its answer (at most ANSWER_LIMIT bytes), through requests'
+        own pool where it can (see signers.calls). Redirects are followed only where the secret headers may
+        go (see signers.redirects). Network errors are raised as requests raises them."""
         for _ in range(MAX_REDIRECTS + 1):
-            response = self.session.send(prepared, timeout=(CONNECT_TIMEOUT, SIGN_TIMEOUT), allow_redirects=False,
-                                         stream=True)
+            response: Answer | None = send_direct(self.session, prepared, connect_timeout=CONNECT_TIMEOUT,
+                                                  read_timeout=SIGN_TIMEOUT)
+            if response is None:
+                response = self.session.send(prepared, timeout=(CONNECT_TIMEOUT, SIGN_TIMEOUT),
+                                             allow_redirects=False, stream=True)
             if not response.is_redirect:
                 try:
-                    read_capped(response, ANSWER_LIMIT)
+                    if isinstance(response, DirectAnswer):
+                        response.read(ANSWER_LIMIT)
+                    else:
+                        read_capped(cast(requests.Response, response), ANSWER_LIMIT)
                 except AnswerTooLarge as exc:
                     raise UploadError(Failure(
                         code=f.ENDPOINT_TOO_LARGE, stage=f.STAGE_SIGN, signer=self.name, request=sent,
@@ -116,7 +123,7 @@ class EndpointSigner(EndpointClient, BatchPutSigner):
         return self.profile.batch_signing
 
     def _fail(self, code: str, message: str, *, target: UploadTarget, request: SentRequest,
-              response: requests.Response | None = None, retryable: bool = False) -> UploadError:
+              response: Answer | None = None, retryable: bool = False) -> UploadError:
         received = None
         if response is not None:
             received = ReceivedResponse.build(response.status_code, dict(response.headers), response.content)
@@ -182,7 +189,7 @@ class EndpointSigner(EndpointClient, BatchPutSigner):
             return [self._link_from(item, target, sent, response) for item, target in zip(links, targets,
                                                                                           strict=True)]
 
-    def _check_status(self, response: requests.Response, target: UploadTarget, sent: SentRequest) -> None:
+    def _check_status(self, response: Answer, target: UploadTarget, sent: SentRequest) -> None:
         content_type = response.headers.get("Content-Type", "").lower()
         body = response.content
         looks_html = "html" in content_type or body.lstrip()[:15].lower().startswith((b"<!doctype", b"<html"))
@@ -198,7 +205,7 @@ class EndpointSigner(EndpointClient, BatchPutSigner):
                              "(often a Wi-Fi sign-in page or a network block page).",
                              target=target, request=sent, response=response, retryable=True)
 
-    def _read_answer(self, response: requests.Response, target: UploadTarget,
+    def _read_answer(self, response: Answer, target: UploadTarget,
                      sent: SentRequest) -> SignedRequest:
         self._check_status(response, target, sent)
         body = response.content
@@ -210,7 +217,7 @@ class EndpointSigner(EndpointClient, BatchPutSigner):
         return self._link_from(data, target, sent, response)
 
     def _link_from(self, data: Any, target: UploadTarget, sent: SentRequest,
-                   response: requests.Response) -> SignedRequest:
+                   response: Answer) -> SignedRequest:
         """One file's answer (a JSON object with the link) as a SignedRequest, checked."""
         p = self.profile
         url = data.get(p.url_field) if isinstance(data, dict) else None

@@ -8,11 +8,15 @@ stays encrypted. Anything else is refused with a sentence that names where the s
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
 from urllib.parse import urljoin, urlsplit
 
 import requests
 
 from desktop_uploader.core.config import is_loopback_host
+
+if TYPE_CHECKING:
+    from desktop_uploader.core.signers.calls import Answer
 
 MAX_REDIRECTS = 5
 _DEFAULT_PORTS = {"http": 80, "https": 443}
@@ -23,7 +27,7 @@ def _origin(url: str) -> tuple[str, str, int | None]:
     return parts.scheme.lower(), (parts.hostname or "").lower(), parts.port or _DEFAULT_PORTS.get(parts.scheme)
 
 
-def target_of(response: requests.Response, current: str) -> str:
+def target_of(response: Answer, current: str) -> str:
     return urljoin(current, response.headers.get("Location", ""))
 
 
