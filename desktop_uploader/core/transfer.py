@@ -9,6 +9,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
 from typing import Any, BinaryIO, cast
+from urllib.parse import urlsplit
 
 import requests
 import requests.adapters
@@ -260,8 +261,12 @@ def _send_in_memory(pool: urllib3.HTTPConnectionPool, session: requests.Session,
                     md5_hex: Callable[[], str | None], stall_timeout: float) -> PutResult:
     """send_body for a body held in memory, straight through requests' own pool (see http.direct_pool)."""
     sent_headers = {"User-Agent": str(session.headers.get("User-Agent") or USER_AGENT), **headers}
+    # The path and query, as requests sends them: a whole URL would go out in a proxy's form of the request
+    # line, which a storage server that signs over the path as it reads it may get wrong.
+    parts = urlsplit(signed.url)
+    target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
     try:
-        answer = pool.urlopen(method, signed.url, body=data, headers=sent_headers, retries=False, redirect=False,
+        answer = pool.urlopen(method, target, body=data, headers=sent_headers, retries=False, redirect=False,
                               assert_same_host=False, preload_content=False, decode_content=False,
                               timeout=urllib3.Timeout(connect=stall_timeout, read=stall_timeout))
     except (urllib3.exceptions.HTTPError, OSError) as exc:

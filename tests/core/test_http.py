@@ -3,8 +3,12 @@ whichever way a request went."""
 
 from __future__ import annotations
 
+import hashlib
 import socket
+import threading
 from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 
 import pytest
 import requests
@@ -12,6 +16,8 @@ import urllib3
 
 from desktop_uploader.core import failure as f
 from desktop_uploader.core.http import classify_network_error, direct_pool, make_session
+from desktop_uploader.core.models import SignedRequest
+from desktop_uploader.core.transfer import put_file
 
 
 @pytest.fixture
@@ -79,3 +85,39 @@ def test_a_server_that_never_answers_is_a_timeout_both_ways(session: requests.Se
         listener.listen(4)  # accepts into the backlog, never reads or answers
         url = f"http://127.0.0.1:{listener.getsockname()[1]}/bucket/key"
         assert _codes_both_ways(session, url, 0.3) == (f.TIMEOUT, f.TIMEOUT)
+
+
+@pytest.mark.parametrize("size", [1000, 2 * 1024 * 1024], ids=["in-one-piece", "streamed"])
+def test_an_upload_names_only_the_path_in_its_request_line(session: requests.Session, tmp_path: Path,
+                                                           size: int) -> None:
+    """Small uploads go straight through the pool, bigger ones through requests: both send the path and query
+    as the request's target, as browsers and S3's own clients do, never the whole URL (a proxy's form)."""
+    lines: list[str] = []
+
+    class Storage(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def do_PUT(self) -> None:
+            lines.append(self.requestline)
+            body = self.rfile.read(int(self.headers["Content-Length"]))
+            self.send_response(200)
+            self.send_header("ETag", f'"{hashlib.md5(body, usedforsecurity=False).hexdigest()}"')
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Storage)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        path = tmp_path / "file.bin"
+        path.write_bytes(b"x" * size)
+        url = f"http://127.0.0.1:{server.server_port}/bucket/dir%20a/file.bin?X-Amz-Signature=abc&x-id=PutObject"
+        with open(path, "rb") as fh:
+            result = put_file(session, SignedRequest("PUT", url), fh, size)
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert result.status == 200
+    assert lines == ["PUT /bucket/dir%20a/file.bin?X-Amz-Signature=abc&x-id=PutObject HTTP/1.1"]
