@@ -53,6 +53,16 @@ def _wait_until(condition: Callable[[], bool], timeout: float = 30.0) -> None:
         time.sleep(0.01)
 
 
+def _wait_for_open_connections(engine: Engine, link: WanProxy, before: int, count: int) -> None:
+    """Until ``count`` connections through ``link`` were opened since ``before`` and sit connected, idle, in
+    the engine's pool for the storage."""
+    link.wait_for(lambda stats: stats.accepted - before >= count, timeout=30)
+    pool = direct_pool(engine.session, link.url + "/")
+    assert pool is not None and pool.pool is not None
+    idle = pool.pool.queue
+    _wait_until(lambda: sum(1 for conn in list(idle) if conn is not None and conn.is_connected) == count)
+
+
 def _states(events: Recorder) -> list[str]:
     return [e.extra["state"] for e in events.of(EventKind.DESTINATION)]
 
@@ -293,11 +303,7 @@ def test_a_second_run_opens_storage_connections_while_its_first_links_are_fetche
         engine.add_paths(second, "ep")
         engine.start()
         # One connection per file at once (4), opened to where the last run's files went, before any link.
-        storage_link.wait_for(lambda stats: stats.accepted - before >= 4, timeout=30)
-        pool = direct_pool(engine.session, storage_link.url + "/")
-        assert pool is not None and pool.pool is not None
-        idle = pool.pool.queue
-        _wait_until(lambda: sum(1 for conn in list(idle) if conn is not None and conn.is_connected) == 4)
+        _wait_for_open_connections(engine, storage_link, before, 4)
         assert not events.of(EventKind.DONE)
         signing_link.restore()
         assert engine.wait_idle(120)
@@ -321,11 +327,7 @@ def test_signing_here_opens_storage_connections_while_the_bucket_is_listed(
     try:
         engine.add_paths(paths, profile.name)
         # Queued, not started: the listing's connection and one per file at once (4) are open already.
-        storage_link.wait_for(lambda stats: stats.accepted - before >= 5, timeout=30)
-        pool = direct_pool(engine.session, storage_link.url + "/")
-        assert pool is not None and pool.pool is not None
-        idle = pool.pool.queue
-        _wait_until(lambda: sum(1 for conn in list(idle) if conn is not None and conn.is_connected) == 5)
+        _wait_for_open_connections(engine, storage_link, before, 5)
         engine.start()
         assert engine.wait_idle(120)
         jobs = engine.jobs()
