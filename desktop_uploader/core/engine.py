@@ -120,9 +120,8 @@ class Engine:
         *metadata* is fixed now and sent with each file whenever it uploads; *paused* files wait for
         resume() (an offline kiosk queues without starting)."""
         batch = batch or uuid.uuid4().hex[:12]
-        plan = plan_batch(self.store, paths, profile, keys or KeyOptions(), skip=skip, batch=batch,
-                          metadata=metadata, paused=paused, signer=lambda: self._signers.get(profile),
-                          listing=None if paused else lambda files: self._warm_during_listing(profile, files))
+        plan = self.plan_paths(paths, profile, keys=keys, skip=skip, batch=batch, metadata=metadata, paused=paused,
+                               listing=None if paused else lambda files: self._warm_during_listing(profile, files))
         new_jobs, resumed, problems = plan.new_jobs, plan.resumed, plan.problems
         requeue = [j.id for j in resumed if j.state in (JobState.FAILED, JobState.PAUSED)] if not paused else []
         # Under the workers' lock: no job can be claimed (and fail) before its QUEUED event has gone
@@ -156,10 +155,12 @@ class Engine:
 
     def plan_paths(self, paths: Iterable[str | os.PathLike[str]], profile: str, *, keys: KeyOptions | None = None,
                    skip: SkipRule = DEFAULT_SKIP, batch: str = "", metadata: dict[str, str] | None = None,
-                   paused: bool = False) -> BatchPlan:
-        """What add_paths would queue, and under which keys, without queuing anything (a dry run)."""
+                   paused: bool = False, listing: Callable[[int], None] | None = None) -> BatchPlan:
+        """What add_paths would queue, and under which keys, without queuing anything (a dry run);
+        ``listing`` as for plan_batch."""
         return plan_batch(self.store, paths, profile, keys or KeyOptions(), skip=skip, batch=batch,
-                          metadata=metadata, paused=paused, signer=lambda: self._signers.get(profile))
+                          metadata=metadata, paused=paused, signer=lambda: self._signers.get(profile),
+                          listing=listing)
 
     # -- control --------------------------------------------------------------------------------------
     def pause(self, job_ids: Sequence[int] | None = None) -> list[int]:
