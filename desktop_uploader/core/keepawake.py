@@ -17,7 +17,6 @@ then returns False, ``describe`` says why, and uploads carry on regardless: noth
 from __future__ import annotations
 
 import contextlib
-import ctypes
 import importlib
 import logging
 import os
@@ -353,6 +352,9 @@ class _ExecutionStateHold:
     description = WINDOWS_DESCRIPTION
 
     def __init__(self) -> None:
+        import ctypes  # only Windows needs it, and loading it costs every upload's start elsewhere
+
+        self._ctypes = ctypes
         kernel32 = getattr(getattr(ctypes, "windll", None), "kernel32", None)
         if kernel32 is None:
             raise _Unavailable("ctypes.windll.kernel32 is not available")
@@ -373,7 +375,7 @@ class _ExecutionStateHold:
         try:
             # The argument is a DWORD; passed as a plain int, ctypes would refuse ES_CONTINUOUS as too
             # large for a C int.
-            previous = self._set_state(ctypes.c_uint32(ES_CONTINUOUS | ES_SYSTEM_REQUIRED))
+            previous = self._set_state(self._ctypes.c_uint32(ES_CONTINUOUS | ES_SYSTEM_REQUIRED))
         except Exception as exc:
             self._error = f"SetThreadExecutionState failed ({_explain(exc)})"
             self._started.set()
@@ -385,7 +387,7 @@ class _ExecutionStateHold:
         self._started.set()
         self._stop.wait()
         try:
-            self._set_state(ctypes.c_uint32(ES_CONTINUOUS))
+            self._set_state(self._ctypes.c_uint32(ES_CONTINUOUS))
         except Exception as exc:
             log.debug("Clearing the thread execution state failed: %s", _explain(exc))
 

@@ -7,13 +7,13 @@ from __future__ import annotations
 
 import os
 import threading
-
-import keyring
-import keyring.errors
-from keyring.backend import KeyringBackend
+from typing import TYPE_CHECKING
 
 from desktop_uploader.core.failure import KEYRING_UNAVAILABLE
 from desktop_uploader.core.redact import remember_secret
+
+if TYPE_CHECKING:
+    from keyring.backend import KeyringBackend
 
 SERVICE = "desktop-uploader"
 # A separate set of keychain entries for a run that must not touch the user's own (the demo names one and
@@ -47,6 +47,10 @@ class SecretStore:
         self._lock = threading.Lock()
 
     def _keyring(self) -> KeyringBackend:
+        # keyring loads on first use: a profile that keeps no secret (an endpoint without token headers)
+        # never pays for it, or for the backend discovery it runs.
+        import keyring
+
         with self._lock:
             if self._backend is None:
                 backend = keyring.get_keyring()
@@ -59,6 +63,8 @@ class SecretStore:
         return f"{type(kr).__module__}.{type(kr).__name__}"
 
     def get(self, profile: str, name: str) -> str | None:
+        import keyring.errors
+
         try:
             value = self._keyring().get_password(service(), f"{profile}:{name}")
         except keyring.errors.KeyringError as exc:
@@ -68,6 +74,8 @@ class SecretStore:
         return value
 
     def set(self, profile: str, name: str, value: str) -> None:
+        import keyring.errors
+
         if name != ACCESS_KEY_ID:
             remember_secret(value)
         try:
@@ -76,6 +84,8 @@ class SecretStore:
             raise KeychainError(f"The system keychain could not store the secret: {exc}") from None
 
     def delete(self, profile: str, name: str) -> bool:
+        import keyring.errors
+
         try:
             self._keyring().delete_password(service(), f"{profile}:{name}")
         except keyring.errors.PasswordDeleteError:

@@ -143,6 +143,25 @@ def test_a_command_imports_only_what_it_needs(argv: list[str], absent: list[str]
     assert done.stdout.strip().splitlines()[-1] == "[]"
 
 
+def test_an_endpoint_upload_loads_no_keychain(tmp_path: Path, seaweed: Any, bucket: str,
+                                              reference_endpoint: Any) -> None:
+    """An endpoint without secret headers never needs the keychain, and no upload needs botocore, ctypes (for
+    Windows' keep-awake) or strptime's locale tables: each of them costs a script's start."""
+    (tmp_path / "a.txt").write_text("a")
+    absent = ["keyring", "botocore", "ctypes", "_strptime"]
+    probe = (
+        "import sys\n"
+        "from desktop_uploader.cli.main import main\n"
+        f"code = main(['upload', {str(tmp_path / 'a.txt')!r}, '--endpoint', {reference_endpoint.sign_url!r}])\n"
+        f"print(code, sorted(m for m in {absent!r} if m in sys.modules))\n"
+    )
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60, env=env,
+                          check=False)
+    assert done.stdout.strip().splitlines()[-1] == "0 []", done.stderr
+    assert seaweed.client().get_object(Bucket=bucket, Key="a.txt")["Body"].read() == b"a"
+
+
 def test_every_registered_command_is_known_to_the_lazy_loader(capsys: pytest.CaptureFixture[str]) -> None:
     # A command missing from COMMANDS would be taken for a file name and opened in the window.
     sub = next(a for a in build_parser()._actions if isinstance(a, argparse._SubParsersAction))
@@ -207,3 +226,21 @@ def test_names_already_taken_dry_run_and_if_exists(tmp_path: Path, seaweed: Any,
                                                                                                 "in/a (2).txt"}
     assert main(["upload", str(tmp_path / "a.txt"), "--profile", "lab", "--if-exists", "overwrite"]) == 0
     assert seaweed.client().get_object(Bucket=bucket, Key="in/a.txt")["Body"].read() == b"second\n"
+
+
+def test_only_the_program_freezes_what_it_loaded(monkeypatch: pytest.MonkeyPatch,
+                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    """Run as the program, main() puts what it has loaded out of the collector's sight; code that calls
+    main() with its own arguments and goes on keeps its collector as it was."""
+    import gc
+
+    assert gc.get_freeze_count() == 0
+    assert main(["profile", "list"]) == 0
+    assert gc.get_freeze_count() == 0
+    monkeypatch.setattr(sys, "argv", ["desktop-uploader", "profile", "list"])
+    try:
+        assert main() == 0
+        assert gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()
+    capsys.readouterr()

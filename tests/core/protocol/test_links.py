@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from desktop_uploader.core.protocol.links import aws_host_info, link_secrets, parse_link
+from desktop_uploader.core.protocol.links import aws_host_info, link_secrets, parse_amz_date, parse_link
 from tests.core.explain.builders import ACCESS_KEY, NOW, SIGNATURE, TOKEN, v2_url, v4_url
 
 
@@ -102,6 +102,24 @@ def test_presigned_post() -> None:
 )
 def test_malformed_links_are_described(url: str, problem: str) -> None:
     assert problem in "; ".join(parse_link(url).problems)
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("20261206T072300Z", datetime(2026, 12, 6, 7, 23, tzinfo=UTC)),
+        (" 20240229T235959Z ", datetime(2024, 2, 29, 23, 59, 59, tzinfo=UTC)),
+        ("2026-12-06T07:23:00Z", None),  # ISO 8601, but not the basic form SigV4 uses
+        ("20261206T072300", None),  # no Z: not known to be UTC
+        ("20261206T072300+0100", None),
+        ("20261306T072300Z", None),  # month 13
+        ("20250229T000000Z", None),  # not a leap year
+        ("２０２６１２０６T072300Z", None),  # digits, but not ASCII ones
+        ("", None),
+    ],
+)
+def test_amz_date(value: str, expected: datetime | None) -> None:
+    assert parse_amz_date(value) == expected
 
 
 @pytest.mark.parametrize(
