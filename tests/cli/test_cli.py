@@ -234,13 +234,14 @@ def test_only_the_program_freezes_what_it_loaded(monkeypatch: pytest.MonkeyPatch
     main() with its own arguments and goes on keeps its collector as it was."""
     import gc
 
-    assert gc.get_freeze_count() == 0
+    # Not 0 in a fresh interpreter on every Python (3.12 starts with a few hundred): compare with the start.
+    at_start = gc.get_freeze_count()
     assert main(["profile", "list"]) == 0
-    assert gc.get_freeze_count() == 0
+    assert gc.get_freeze_count() == at_start
     monkeypatch.setattr(sys, "argv", ["desktop-uploader", "profile", "list"])
     try:
         assert main() == 0
-        assert gc.get_freeze_count() > 0
+        assert gc.get_freeze_count() > at_start
     finally:
         gc.unfreeze()
     capsys.readouterr()
