@@ -30,6 +30,7 @@ from desktop_uploader.core.ratelimit import RateLimiter
 from desktop_uploader.core.signers.base import FormSigner, MultipartSigner, PutSigner, Signer
 from desktop_uploader.core.store import JobStore
 from desktop_uploader.core.transfer import (
+    SMALL_BODY,
     Control,
     FileChanged,
     KeyedResult,
@@ -313,6 +314,10 @@ class JobSender:
         return failure
 
     def _progress_callback(self, job: Job) -> Callable[[int], None]:
+        if job.size <= SMALL_BODY:
+            # Sent in one piece, its bytes count once the answer is in, just before the done event that
+            # carries them: a progress event would be one more per file (in --json, a line), saying the same.
+            return _no_progress
         interval = self.settings.progress_interval
         last_emit = 0.0
         last_store = time.monotonic()
@@ -329,6 +334,10 @@ class JobSender:
                 self.store.update_progress(job.id, sent)
 
         return on_bytes
+
+
+def _no_progress(sent: int) -> None:
+    pass
 
 
 class _Retryable(Exception):

@@ -71,6 +71,9 @@ def test_endpoint_signer_uploads_folder_with_tricky_names(tmp_path: Path, seawee
     assert len(done) == len(expected) and all(e.etag for e in done)
     progress = [e for e in events.of(EventKind.PROGRESS) if e.key == "drop/sub dir/big.bin"]
     assert progress[-1].bytes_sent == progress[-1].total == 3 * 1024 * 1024 + 7
+    # A file sent in one piece is done the moment its bytes count: its done event alone reports them.
+    assert {e.key for e in events.of(EventKind.PROGRESS)} == {"drop/sub dir/big.bin"}
+    assert {e.key for e in events.of(EventKind.STARTED)} == set(expected)
 
 
 def test_local_signer_sends_signed_acl_metadata_and_storage_class(
