@@ -9,7 +9,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from desktop_uploader.core.protocol.links import LinkInfo
+    from desktop_uploader.core.protocol.links import SigningFacts
 
 
 class JobState(StrEnum):
@@ -132,7 +132,7 @@ class SignedRequest:
     expires_at: float | None = None  # unix time, when known
     signer: str = ""
     # The signer's own reading of ``url``, when it made one; saves parsing the link again to send it.
-    link: LinkInfo | None = field(default=None, compare=False, repr=False)
+    link: SigningFacts | None = field(default=None, compare=False, repr=False)
 
     def expires_within(self, seconds: float, now: float | None = None) -> bool:
         if self.expires_at is None:

@@ -125,10 +125,10 @@ class FileBody:
                     self._on_bytes(self.sent)
 
 
-def headers_to_send(signed: SignedRequest, link: LinkInfo | None = None) -> dict[str, str]:
+def headers_to_send(signed: SignedRequest, link: LinkInfo | SigningFacts | None = None) -> dict[str, str]:
     """Exactly the headers the link was signed for, with the values the signer used, and no unsigned
     x-amz-* header. Raises UploadError when a signed header's value is unknown."""
-    facts: LinkInfo | SigningFacts = link or signed.link or signing_facts(signed.url)
+    facts = link or signed.link or signing_facts(signed.url)
     known = {k.lower(): v for k, v in signed.headers.items()}
     out: dict[str, str] = {}
     if facts.version == "v4":

@@ -23,7 +23,7 @@ from desktop_uploader.core.config import Profile, is_loopback_host
 from desktop_uploader.core.failure import Failure, ReceivedResponse, SentRequest, UploadError
 from desktop_uploader.core.http import classify_network_error
 from desktop_uploader.core.models import SignedRequest, UploadedPart, UploadTarget
-from desktop_uploader.core.protocol.links import parse_link
+from desktop_uploader.core.protocol.links import signing_facts
 from desktop_uploader.core.signers.base import FormSigner, MultipartSigner
 from desktop_uploader.core.signers.endpoint import RETRYABLE_ENDPOINT_STATUS, EndpointClient
 
@@ -192,7 +192,7 @@ class CompanionSigner(EndpointClient, FormSigner, MultipartSigner):
         for number in numbers:
             if str(number) in urls:
                 url = self._check_url(urls[str(number)], f"sign part {number}")
-                info = parse_link(url)
+                info = signing_facts(url)
                 links[number] = SignedRequest(method="PUT", url=url, headers={}, expires_at=info.expires_epoch,
                                               signer=self.name, link=info)
         with self._parts_lock:
@@ -210,7 +210,7 @@ class CompanionSigner(EndpointClient, FormSigner, MultipartSigner):
         action = f"sign part {part_number}"
         data = self._call("GET", self._upload_path(upload_id, str(part_number)), action, params={"key": key})
         url = self._check_url(data.get("url") if isinstance(data, dict) else None, action)
-        link = parse_link(url)
+        link = signing_facts(url)
         return SignedRequest(method="PUT", url=url, headers={}, expires_at=link.expires_epoch,
                              signer=self.name, link=link)
 

@@ -26,7 +26,7 @@ from desktop_uploader.core.http import (
     read_capped,
 )
 from desktop_uploader.core.models import SignedRequest, UploadTarget
-from desktop_uploader.core.protocol.links import parse_link
+from desktop_uploader.core.protocol.links import signing_facts
 from desktop_uploader.core.signers import redirects
 from desktop_uploader.core.signers.base import BatchPutSigner, Signer
 from desktop_uploader.core.signers.calls import Answer, DirectAnswer, send_direct
@@ -232,7 +232,7 @@ class EndpointSigner(EndpointClient, BatchPutSigner):
             raise self._fail(f.INSECURE_URL, "The signing service returned an unencrypted http link to "
                              "another computer; refusing to send the file over it.",
                              target=target, request=sent, response=response)
-        link = parse_link(url)
+        link = signing_facts(url)
         if not link.targets_key(target.key):
             raise self._fail(f.ENDPOINT_WRONG_KEY, f"The signing service returned a link for '{unquote(link.path)}', "
                              f"not for the requested name '{target.key}'.",

@@ -8,7 +8,13 @@ from datetime import UTC, datetime
 
 import pytest
 
-from desktop_uploader.core.protocol.links import aws_host_info, link_secrets, parse_amz_date, parse_link
+from desktop_uploader.core.protocol.links import (
+    aws_host_info,
+    link_secrets,
+    parse_amz_date,
+    parse_link,
+    signing_facts,
+)
 from tests.core.explain.builders import ACCESS_KEY, NOW, SIGNATURE, TOKEN, v2_url, v4_url
 
 
@@ -102,6 +108,35 @@ def test_presigned_post() -> None:
 )
 def test_malformed_links_are_described(url: str, problem: str) -> None:
     assert problem in "; ".join(parse_link(url).problems)
+
+
+_PATH_STYLE = ("http://127.0.0.1:8333/my-bucket/dir/a%20b.txt?X-Amz-Credential=AK%2F20260101%2Fus-east-1"
+               "%2Fs3%2Faws4_request&X-Amz-Date=20260101T000000Z&X-Amz-Expires=60&X-Amz-SignedHeaders=host"
+               "&X-Amz-Signature=abc&X-Amz-Algorithm=AWS4-HMAC-SHA256")
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        v4_url(signed_at=NOW, expires=600, signed_headers="content-type;host", token=TOKEN),
+        v4_url(extra={"partNumber": "7", "uploadId": "U1"}),
+        _PATH_STYLE,
+        _PATH_STYLE.replace("X-Amz-Expires=60", "X-Amz-Expires=soon"),  # no lifetime to read
+        _PATH_STYLE.replace("20260101T000000Z", "2026-01-01"),  # no date to read
+        _PATH_STYLE.replace("&X-Amz-Expires=60", ""),
+        v2_url(expires_at=NOW + 300),
+        v2_url(expires_at=NOW + 300).replace("Expires=", "Expires=x"),
+        "https://h/k",  # not signed
+    ],
+)
+def test_signing_facts_read_a_link_as_the_full_parse_does(url: str) -> None:
+    """Signers keep the cheap reading for every link they hand out; it must agree with the diagnosis."""
+    facts, info = signing_facts(url), parse_link(url)
+    assert facts.expires_epoch == info.expires_epoch
+    assert facts.signed_headers == info.signed_headers and facts.params == info.params
+    assert facts.version == ("v4" if info.version == "v4" else "other")
+    for key in ("photos/cat.jpg", "dir/a b.txt", "k", "a b.txt", "other"):
+        assert facts.targets_key(key) == info.targets_key(key), key
 
 
 @pytest.mark.parametrize(
