@@ -37,6 +37,8 @@ def test_upload_json_events_and_exit_zero(tmp_path: Path, seaweed: Any, bucket: 
     events = [json.loads(line) for line in result.stdout.splitlines()]
     assert {e["event"] for e in events} >= {"queued", "started", "progress", "done"}
     assert all("path" in e and "event" in e for e in events)
+    # As the README says: a file sent in one piece has no progress line; its done line carries the bytes.
+    assert {e["key"] for e in events if e["event"] == "progress"} == {"in/big.bin"}
     done = {e["key"]: e for e in events if e["event"] == "done"}
     assert set(done) == {"in/a b.txt", "in/big.bin"}
     assert done["in/a b.txt"]["bytes"] == 5 and done["in/a b.txt"]["etag"]
