@@ -305,8 +305,7 @@ class SeaweedServer:
         self._run_dir: Path | None = None
         self._socket_dir: Path | None = None  # only set when it had to live outside the run dir
         self._ports: dict[str, int] = {}
-        self._clients: list[S3Client] = []
-        self._admin_client: S3Client | None = None
+        self._clients: dict[tuple[str, str], S3Client] = {}  # one per identity
 
     # -- public properties -------------------------------------------------------------------
 
@@ -428,21 +427,22 @@ class SeaweedServer:
     def client(self, identity: S3Identity | None = None) -> S3Client:
         """A boto3 S3 client for this server (path-style, SigV4), as ``admin`` unless told.
 
-        The server keeps track of the clients it hands out and closes them in :meth:`stop`, so
-        their pooled connections never outlive the server.
+        One per identity, shared (boto3 clients are thread-safe): each new one would load botocore's whole
+        S3 model again, some hundred thousand objects kept until the server stops. The server closes them
+        in :meth:`stop`, so their pooled connections never outlive it; callers must not close them.
         """
         if not self.running:
             raise SeaweedError("The SeaweedFS server is not running.")
-        client = self._make_client(identity or self.admin, _client_config())
+        identity = identity or self.admin
         with self._lock:
-            self._clients.append(client)
-        return client
+            client = self._clients.get((identity.access_key, identity.secret_key))
+            if client is None:
+                client = self._make_client(identity, _client_config())
+                self._clients[(identity.access_key, identity.secret_key)] = client
+            return client
 
     def create_bucket(self, name: str) -> None:
-        with self._lock:
-            if self._admin_client is None:
-                self._admin_client = self.client()
-            self._admin_client.create_bucket(Bucket=name)
+        self.client().create_bucket(Bucket=name)
 
     def _make_client(self, identity: S3Identity, config: Config) -> S3Client:
         # A private session: the default one would pick up the user's AWS profile and credentials.
@@ -645,8 +645,7 @@ class SeaweedServer:
         self._release_watchdog()
 
     def _close_clients(self) -> None:
-        clients, self._clients = self._clients, []
-        self._admin_client = None
+        clients, self._clients = list(self._clients.values()), {}
         for client in clients:
             with contextlib.suppress(Exception):
                 client.close()

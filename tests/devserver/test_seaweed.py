@@ -71,6 +71,14 @@ def test_admin_uploads_and_downloads(seaweed: SeaweedServer, bucket: str) -> Non
     assert seaweed.region == "us-east-1"
 
 
+def test_one_shared_client_per_identity(seaweed: SeaweedServer) -> None:
+    """A new boto3 client loads the whole S3 model again; handing out one per call kept hundreds of them
+    alive until the server stopped, and made every full garbage collection in the process take seconds."""
+    assert seaweed.readonly is not None
+    assert seaweed.client() is seaweed.client() is seaweed.client(seaweed.admin)
+    assert seaweed.client(seaweed.readonly) is seaweed.client(seaweed.readonly) is not seaweed.client()
+
+
 def test_readonly_identity_reads_but_gets_access_denied_on_put(seaweed: SeaweedServer, bucket: str) -> None:
     assert seaweed.readonly is not None
     seaweed.client().put_object(Bucket=bucket, Key="existing.txt", Body=b"hello")
