@@ -434,12 +434,11 @@ class SeaweedServer:
         if not self.running:
             raise SeaweedError("The SeaweedFS server is not running.")
         identity = identity or self.admin
+        key = (identity.access_key, identity.secret_key)
         with self._lock:
-            client = self._clients.get((identity.access_key, identity.secret_key))
-            if client is None:
-                client = self._make_client(identity, _client_config())
-                self._clients[(identity.access_key, identity.secret_key)] = client
-            return client
+            if key not in self._clients:
+                self._clients[key] = self._make_client(identity, _client_config())
+            return self._clients[key]
 
     def create_bucket(self, name: str) -> None:
         self.client().create_bucket(Bucket=name)

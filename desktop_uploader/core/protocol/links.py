@@ -230,11 +230,8 @@ def signing_facts(url: str) -> SigningFacts:
     params = {k: v for k, v in lower.items() if k not in _AUTH_PARAMS and k != "policy"}
     path = parts.path or "/"
     if "x-amz-credential" not in lower:
-        expires = None
-        if "awsaccesskeyid" in lower and "signature" in lower:  # SigV2: an absolute Unix time
-            with contextlib.suppress(KeyError, ValueError, OverflowError, OSError):
-                expires = datetime.fromtimestamp(int(lower["expires"]), UTC).timestamp()
-        return SigningFacts("other", (), params, path, expires)
+        v2_expiry = _sigv2_expiry(lower) if "awsaccesskeyid" in lower and "signature" in lower else None
+        return SigningFacts("other", (), params, path, v2_expiry.timestamp() if v2_expiry else None)
     signed = lower.get("x-amz-signedheaders", "")
     signed_at = parse_amz_date(lower.get("x-amz-date", ""))
     lifetime = lower.get("x-amz-expires", "")
@@ -333,11 +330,18 @@ def _read_auth(lower: dict[str, str], algorithm: str | None, *, post: bool, prob
     elif "awsaccesskeyid" in lower and "signature" in lower and auth.version == "none":
         auth.version = "v2"
         auth.access_key = lower["awsaccesskeyid"]
-        try:
-            auth.expires_at = datetime.fromtimestamp(int(lower["expires"]), UTC)
-        except (KeyError, ValueError, OverflowError, OSError):
+        auth.expires_at = _sigv2_expiry(lower)
+        if auth.expires_at is None:
             problems.append("Expires is missing or not a Unix time")
     return auth
+
+
+def _sigv2_expiry(lower: dict[str, str]) -> datetime | None:
+    """A SigV2 link's Expires, an absolute Unix time; None when missing or not one."""
+    try:
+        return datetime.fromtimestamp(int(lower["expires"]), UTC)
+    except (KeyError, ValueError, OverflowError, OSError):
+        return None
 
 
 def _read_sigv4(auth: _Auth, lower: dict[str, str], algorithm: str | None, problems: list[str]) -> None:
