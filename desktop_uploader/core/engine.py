@@ -14,44 +14,34 @@ import time
 import uuid
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
 
 import requests
 
-from desktop_uploader.core import failure as f
-from desktop_uploader.core import overwrite
 from desktop_uploader.core.budget import ConnectionBudget
 from desktop_uploader.core.config import MAX_CONCURRENCY
 from desktop_uploader.core.engine_settings import EngineSettings as EngineSettings
 from desktop_uploader.core.events import EventHub, Subscriber
-from desktop_uploader.core.failure import Failure, UploadError
-from desktop_uploader.core.health import DestinationHealth, HealthChange
+from desktop_uploader.core.failure import UploadError
+from desktop_uploader.core.health import DestinationHealth
 from desktop_uploader.core.http import make_session
+from desktop_uploader.core.job_run import Explainer, JobRunner
 from desktop_uploader.core.keepawake import KeepAwake
 from desktop_uploader.core.lookahead import DEPTH_PER_FILE, MIN_DEPTH, LinkLookahead
-from desktop_uploader.core.models import Event, EventKind, Job, JobState, SignedRequest
+from desktop_uploader.core.models import Event, EventKind, Job, JobState
 from desktop_uploader.core.pacing import Pace
 from desktop_uploader.core.planning import BatchPlan, plan_batch
 from desktop_uploader.core.planning import KeyOptions as KeyOptions
 from desktop_uploader.core.ratelimit import RateLimiter
 from desktop_uploader.core.scan import DEFAULT_SKIP, ScanProblem, SkipRule
-from desktop_uploader.core.sending import DestinationDown, JobSender
+from desktop_uploader.core.sending import JobSender
 from desktop_uploader.core.signers.base import Signer
 from desktop_uploader.core.signers.cache import SignerCache
 from desktop_uploader.core.store import JobStore, StoreError
-from desktop_uploader.core.transfer import (
-    Control,
-    Interrupted,
-    KeyedResult,
-)
+from desktop_uploader.core.transfer import Control
 
 log = logging.getLogger(__name__)
 
 SignerFactory = Callable[[str, requests.Session], Signer]
-Explainer = Callable[[Failure, "SignedRequest | None"], dict[str, Any] | None]
-
-_STATE_AFTER_STOP = {"pause": JobState.PAUSED, "cancel": JobState.CANCELLED, "shutdown": JobState.QUEUED,
-                     "remove": JobState.CANCELLED}
 
 
 @dataclass(frozen=True)
@@ -71,7 +61,6 @@ class Engine:
         self.store = store
         self._owns_store = owns_store  # close() closes it too
         self.settings = settings or EngineSettings()
-        self._explainer = explainer
         self._profiles = list(profiles) if profiles is not None else None
         self.session = session or make_session(
             pool_size=max(self.settings.max_connections, MAX_CONCURRENCY) + 4)  # concurrency may grow
@@ -81,7 +70,12 @@ class Engine:
         self._budget = ConnectionBudget(max(self.settings.max_connections, self.settings.concurrency))
         self._signers = SignerCache(lambda profile: signer_factory(profile, self.session))
         self._events = EventHub()
-        self._cond = threading.Condition()
+        # One lock, two waiting rooms: workers wait in ``_cond`` for files, wait_idle() in ``_settled`` for
+        # the engine to go idle. A worker that finds nothing to do wakes only the second: in one room, every
+        # idle worker woke the others, and an engine with an empty queue kept a core busy doing nothing.
+        lock = threading.RLock()
+        self._cond = threading.Condition(lock)
+        self._settled = threading.Condition(lock)
         self._active: dict[int, Control] = {}
         self._threads: list[threading.Thread] = []
         self._worker_slots: set[int] = set()  # indices of the workers running now
@@ -92,14 +86,27 @@ class Engine:
         self._running = False
         self._closing = False
         self.fatal: str | None = None  # why the engine stopped by itself, if it did
-        self.health = DestinationHealth()
+        self._health = DestinationHealth()
         self._pace = Pace(self.settings, self._apply_concurrency, self._emit)
         self._sender = JobSender(store=store, session=self.session, settings=self.settings, limiter=self._limiter,
                                  budget=self._budget, emit=self._emit)
         self._lookahead = LinkLookahead(self.store, self._signers.get,
                                         depth=lambda: max(MIN_DEPTH, DEPTH_PER_FILE * self.settings.concurrency),
                                         margin=self.settings.resign_margin)
+        self._runner = JobRunner(store=store, settings=self.settings, signers=self._signers, sender=self._sender,
+                                 lookahead=self._lookahead, health=self._health, pace=self._pace, emit=self._emit,
+                                 wake_workers=self._wake_workers, explainer=explainer)
         self.recovered = self.store.recover_interrupted()
+
+    @property
+    def health(self) -> DestinationHealth:
+        """Each destination's state (reachable, unreachable, slowed), shared by the workers."""
+        return self._health
+
+    @health.setter
+    def health(self, health: DestinationHealth) -> None:
+        """Swap in another (other back-off bounds, say) before start()."""
+        self._health = self._runner.health = health
 
     # -- events ---------------------------------------------------------------------------------------
     def subscribe(self, callback: Subscriber) -> Callable[[], None]:
@@ -167,7 +174,9 @@ class Engine:
         changed = self.store.set_many(job_ids, JobState.PAUSED, expect=(JobState.QUEUED,))
         for jid in changed:
             self._emit(Event(EventKind.PAUSED, jid))
-        return changed + self._stop_active(job_ids, "pause")
+        stopped = self._stop_active(job_ids, "pause")
+        self._queue_shrank()
+        return changed + stopped
 
     def resume(self, job_ids: Sequence[int] | None = None) -> list[int]:
         return self._requeue(job_ids, expect=(JobState.PAUSED,), reset_attempts=False)
@@ -178,7 +187,9 @@ class Engine:
         self._discard_uploads(changed)
         for jid in changed:
             self._emit(Event(EventKind.CANCELLED, jid))
-        return changed + self._stop_active(job_ids, "cancel")
+        stopped = self._stop_active(job_ids, "cancel")
+        self._queue_shrank()
+        return changed + stopped
 
     def retry(self, job_ids: Sequence[int] | None = None) -> list[int]:
         return self._requeue(job_ids, expect=(JobState.FAILED, JobState.CANCELLED), reset_attempts=True)
@@ -201,6 +212,12 @@ class Engine:
         self.store.remove(idle_ids)
         for jid in idle_ids:
             self._emit(Event(EventKind.REMOVED, jid))
+        self._queue_shrank()
+
+    def _queue_shrank(self) -> None:
+        """Files left the queue without a worker: wait_idle() callers look again at once."""
+        with self._cond:
+            self._settled.notify_all()
 
     def _discard_uploads(self, job_ids: Sequence[int]) -> None:
         """Multipart uploads of jobs that will never finish are aborted on the server, in the background."""
@@ -287,7 +304,7 @@ class Engine:
                 remaining = None if deadline is None else deadline - time.monotonic()
                 if remaining is not None and remaining <= 0:
                     return False
-                self._cond.wait(timeout=remaining if remaining is not None else 5.0)
+                self._settled.wait(timeout=remaining if remaining is not None else 5.0)
 
     def close(self, timeout: float = 10.0) -> None:
         """Stop workers (see stop) and release the signers, the HTTP session and an owned queue database."""
@@ -303,7 +320,7 @@ class Engine:
         with self._cond:
             self._closing = True
             controls = list(self._active.values())
-            self._cond.notify_all()
+            self._wake_all()
         for control in controls:
             control.stop("shutdown")
         for thread in [*self._threads, *self._side_threads]:
@@ -328,6 +345,15 @@ class Engine:
         self._signers.clear()
         self._lookahead.reset()  # links signed with the old settings are of no use either
 
+    def _wake_workers(self) -> None:
+        with self._cond:
+            self._cond.notify_all()
+
+    def _wake_all(self) -> None:
+        """Wake the workers and wait_idle() callers; called holding the lock."""
+        self._cond.notify_all()
+        self._settled.notify_all()
+
     def _has_queued(self) -> bool:
         return self.store.has_queued(self._profiles)
 
@@ -346,13 +372,13 @@ class Engine:
             with self._cond:
                 if self._closing or index >= self.settings.concurrency:
                     self._worker_slots.discard(index)
-                    self._cond.notify_all()  # wait_idle() or set_concurrency() callers may be waiting
+                    self._wake_all()  # wait_idle() or set_concurrency() callers may be waiting
                     return
                 blocked, next_probe = self.health.blocked()
                 job = self.store.claim_next(self._profiles, exclude_profiles=blocked)
                 if job is None:
                     if not self._active:
-                        self._cond.notify_all()  # wake wait_idle()
+                        self._settled.notify_all()  # wait_idle() callers; the other workers sleep on
                     self._cond.wait(timeout=min(5.0, next_probe) if next_probe is not None else 5.0)
                     continue
                 probe = self.health.taken(job.profile)
@@ -363,11 +389,11 @@ class Engine:
                 self._update_awake()
             self._lookahead.wanted(job.profile)
             try:
-                self._run(job, control, probe=probe)
+                self._runner.run(job, control, probe=probe)
             finally:
                 with self._cond:
                     self._active.pop(job.id, None)
-                    self._cond.notify_all()
+                    self._wake_all()
                     idle = not self._active and not self._closing and not self._has_queued()
                 if idle:
                     self._update_awake()
@@ -383,96 +409,6 @@ class Engine:
                 self._awake.acquire()  # may take a moment on a slow bus: not under the queue lock
             else:
                 self._awake.release()
-
-    # -- one job --------------------------------------------------------------------------------------
-    def _run(self, job: Job, control: Control, *, probe: bool = False) -> None:
-        """Send one job; ``probe`` says it was let through to test a destination that is down."""
-        self._emit(Event(EventKind.STARTED, job.id, job.path, job.key, total=job.size, attempt=job.attempts))
-        try:
-            signer = self._signers.get(job.profile)  # a name already taken is settled by the destination's rule
-            if signer.signs_remotely:  # while its link is fetched, connections to the storage are opened
-                self._sender.warm_up(signer, self.settings.concurrency)
-            result, size = overwrite.send_new(
-                lambda j: self._sender.send(j, signer, control, link=self._lookahead.take(j.id),
-                                            outage=lambda: self.health.strike(j.profile, probe=probe)),
-                job, signer, self.store)
-        except DestinationDown as down:
-            self._wait_for_destination(job, down, probe=probe)
-            return
-        except Interrupted as stop:
-            if probe:
-                self.health.released(job.profile)
-            state = _STATE_AFTER_STOP.get(stop.reason, JobState.QUEUED)
-            if stop.reason == "remove":
-                self.store.remove([job.id])
-                self._emit(Event(EventKind.REMOVED, job.id, job.path, job.key))
-                return
-            self.store.set_state(job.id, state, bytes_sent=0)
-            kind = {JobState.PAUSED: EventKind.PAUSED, JobState.CANCELLED: EventKind.CANCELLED}.get(
-                state, EventKind.QUEUED)
-            self._emit(Event(kind, job.id, job.path, job.key))
-            return
-        except UploadError as exc:
-            self._answered(job.profile, probe=probe)
-            self._fail(job, exc.failure, exc.link)
-            return
-        except Exception as exc:  # a bug must fail one job, not the worker
-            if probe:
-                self.health.released(job.profile)
-            log.exception("unexpected error uploading job %s", job.id)
-            self._fail(job, Failure(code=f.UNKNOWN, message=f"Unexpected error: {exc!r}", stage=f.STAGE_LOCAL),
-                       None)
-            return
-        self._answered(job.profile, probe=probe)
-        self._pace.uploaded(size)
-        key = (result.key if isinstance(result, KeyedResult) else "") or job.key  # a Companion service names it
-        self.store.finish(job.id, key=key, etag=result.etag or "", bytes_sent=size, url=result.url)
-        self._emit(Event(EventKind.DONE, job.id, job.path, key, bytes_sent=size, total=size, etag=result.etag,
-                         extra={"already_there": isinstance(result, overwrite.SkippedResult), "url": result.url}))
-
-    # -- destination health ---------------------------------------------------------------------------
-    def _answered(self, profile: str, *, probe: bool) -> None:
-        change = self.health.succeeded(profile, probe=probe)
-        if change is not None:
-            self._announce(change)
-            self._pace.recovered()
-            with self._cond:
-                self._cond.notify_all()  # waiting workers may take its files again
-
-    def _wait_for_destination(self, job: Job, down: DestinationDown, *, probe: bool) -> None:
-        """The destination, not the file, failed: the file waits in the queue, never FAILED for that."""
-        self.store.set_state(job.id, JobState.QUEUED, bytes_sent=0)
-        self._emit(Event(EventKind.QUEUED, job.id, job.path, job.key, total=job.size,
-                         extra={"reason": "destination", "profile": job.profile}))
-        change = self.health.failed(job.profile, down.trouble, down.failure, probe=probe)
-        if change is not None:
-            self._announce(change)
-            self._pace.trouble()
-        with self._cond:
-            self._cond.notify_all()
-
-    def _announce(self, change: HealthChange) -> None:
-        explanation = _explained(self._explainer, change.failure, None) if change.failure is not None else None
-        self._emit(Event(EventKind.DESTINATION, retry_in=change.retry_in,
-                         failure=change.failure.to_dict() if change.failure is not None else None,
-                         extra={"profile": change.profile, "state": change.state.value,
-                                "explanation": explanation}))
-
-    def _fail(self, job: Job, failure: Failure, link: SignedRequest | None) -> None:
-        if failure.explanation is None:
-            failure.explanation = _explained(self._explainer, failure, link)
-        data = failure.to_dict()
-        self.store.set_state(job.id, JobState.FAILED, error=data)
-        self._emit(Event(EventKind.FAILED, job.id, job.path, job.key, failure=data, attempt=job.attempts))
-
-
-def _explained(explainer: Explainer | None, failure: Failure, link: SignedRequest | None) -> dict[str, Any] | None:
-    """The plain-language explanation, or None: a failing explainer must not stop the engine."""
-    try:
-        return explainer(failure, link) if explainer is not None else None
-    except Exception:
-        log.exception("explaining a failure failed")
-        return None
 
 
 def _stopped_by(exc: Exception) -> str:
