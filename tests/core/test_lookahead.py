@@ -246,3 +246,31 @@ def test_batches_put_the_links_needed_now_in_a_short_first_call(count: int, firs
     batches = _batches(jobs, 8, first=first)
     assert [len(b) for b in batches] == sizes
     assert [job for batch in batches for job in batch] == jobs
+
+
+class _CountingBatchSigner(_HeldBatchSigner):
+    """Answers each batch at once; counts the calls."""
+
+    def sign_batch(self, targets: Sequence[UploadTarget]) -> list[SignedRequest]:
+        self.release.release()
+        return super().sign_batch(targets)
+
+
+def test_batches_are_topped_up_from_three_quarters_full_not_per_file(store: JobStore) -> None:
+    """Topped up at every file taken, a fast link made one signing call (billed, for a Lambda) per file.
+    The look-ahead is refilled once a quarter of it is used, in one call."""
+    signer = _CountingBatchSigner()
+    ahead = LinkLookahead(store, lambda _profile: signer, depth=lambda: 16, margin=60)
+    try:
+        ahead._fill(PROFILE)  # what the look-ahead's thread does when a file is taken: here, in step
+        assert signer.calls == [[f"f{i}" for i in range(4)], [f"f{i}" for i in range(4, 16)]]
+        for i in range(3):  # 13 of 16 links still ready: no call
+            link = ahead.take(_claim(store))
+            assert link is not None and link.url.endswith(f"/f{i}")
+            ahead._fill(PROFILE)
+        assert len(signer.calls) == 2
+        assert ahead.take(_claim(store)) is not None
+        ahead._fill(PROFILE)  # 12 left: the four missing links come in one call
+        assert signer.calls[2:] == [["f16", "f17", "f18", "f19"]]
+    finally:
+        ahead.close()
