@@ -364,7 +364,7 @@ def _wait(args: argparse.Namespace, engine: Engine, profile: Profile, ids: set[i
                 err.write("waiting   for files another upload on this computer is sending\n")
                 told = True
             if time.monotonic() - last_reclaim > 2.0:  # that run may have ended since: take its files over
-                engine.store.recover_interrupted(mine_too=False)  # the workers find them within seconds
+                engine.reclaim_abandoned()
                 last_reclaim = time.monotonic()
             interrupted.wait(0.2)
         if interrupted.is_set():

@@ -175,7 +175,7 @@ class Engine:
         for jid in changed:
             self._emit(Event(EventKind.PAUSED, jid))
         stopped = self._stop_active(job_ids, "pause")
-        self._queue_shrank()
+        self._queue_shrank(job_ids)
         return changed + stopped
 
     def resume(self, job_ids: Sequence[int] | None = None) -> list[int]:
@@ -188,7 +188,7 @@ class Engine:
         for jid in changed:
             self._emit(Event(EventKind.CANCELLED, jid))
         stopped = self._stop_active(job_ids, "cancel")
-        self._queue_shrank()
+        self._queue_shrank(job_ids)
         return changed + stopped
 
     def retry(self, job_ids: Sequence[int] | None = None) -> list[int]:
@@ -212,12 +212,21 @@ class Engine:
         self.store.remove(idle_ids)
         for jid in idle_ids:
             self._emit(Event(EventKind.REMOVED, jid))
-        self._queue_shrank()
+        self._queue_shrank(job_ids)
 
-    def _queue_shrank(self) -> None:
-        """Files left the queue without a worker: wait_idle() callers look again at once."""
+    def _queue_shrank(self, job_ids: Sequence[int] | None) -> None:
+        """Files left the queue without a worker: wait_idle() callers look again at once, and links fetched
+        ahead for them are dropped."""
+        self._lookahead.discard(job_ids)
         with self._cond:
             self._settled.notify_all()
+
+    def reclaim_abandoned(self) -> list[int]:
+        """Files another process claimed and left (it ended or was killed) go back to the queue, and the
+        workers look at the queue again now: another run may also have put files back itself."""
+        recovered = self.store.recover_interrupted(mine_too=False)
+        self._wake_workers()
+        return recovered
 
     def _discard_uploads(self, job_ids: Sequence[int]) -> None:
         """Multipart uploads of jobs that will never finish are aborted on the server, in the background."""

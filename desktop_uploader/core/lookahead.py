@@ -16,7 +16,7 @@ from __future__ import annotations
 import functools
 import logging
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 
 from desktop_uploader.core.failure import UploadError
@@ -58,6 +58,7 @@ class LinkLookahead:
         self._cond = threading.Condition()
         self._links: dict[int, SignedRequest] = {}
         self._planned: set[int] = set()  # jobs whose links this thread is about to fetch or fetching
+        self._profile_of: dict[int, str] = {}  # of the jobs ready or planned: each destination counts its own
         self._fetching: set[int] = set()  # of those, the ones a signing call out now is fetching
         self._taken: set[int] = set()  # planned jobs a worker took meanwhile: their links are not kept
         self._calls = 0  # one-by-one signing calls out now
@@ -90,6 +91,15 @@ class LinkLookahead:
                 self._thread = threading.Thread(target=self._run, name="link-lookahead", daemon=True)
                 self._thread.start()
             self._cond.notify_all()
+
+    def discard(self, job_ids: Iterable[int] | None) -> None:
+        """These jobs (None: all) left the queue - paused, cancelled, removed: their links are dropped, and
+        links on their way are not kept. Kept, they would count as ready and hold back the next ones."""
+        with self._cond:
+            ids = set(self._links) | self._planned if job_ids is None else set(job_ids)
+            for job_id in ids:
+                self._links.pop(job_id, None)
+            self._taken.update(ids & self._planned)
 
     def reset(self) -> None:
         """Forget what was learnt of the signers (they were made again from changed settings)."""
@@ -133,7 +143,11 @@ class LinkLookahead:
             stale = [job_id for job_id, link in self._links.items() if link.expires_within(self._margin)]
             for job_id in stale:
                 del self._links[job_id]
-            have = [*self._links, *self._planned]  # ready, or asked for by one-by-one calls still out
+            held = {*self._links, *self._planned}
+            for job_id in self._profile_of.keys() - held:
+                del self._profile_of[job_id]
+            # Ready, or asked for by calls still out; another destination's links are not this one's.
+            have = [job_id for job_id in held if self._profile_of.get(job_id) == profile]
         target = min(MAX_DEPTH, self._depth())
         depth = max(0, target - len(have))
         if batcher is None and have and depth < REFILL_SINGLE:
@@ -147,6 +161,7 @@ class LinkLookahead:
         ids = [job.id for job in jobs]
         with self._cond:
             self._planned.update(ids)
+            self._profile_of.update((job_id, profile) for job_id in ids)
         if batcher is None:
             self._sign_singles(signer, jobs)
             return

@@ -2,29 +2,43 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+import textwrap
 import threading
 import time
 from pathlib import Path
 
 from desktop_uploader.core.engine import Engine, EngineSettings
-from desktop_uploader.core.models import JobState
+from desktop_uploader.core.models import EventKind, JobState
 from desktop_uploader.core.store import JobStore
-from tests.core.helpers import endpoint_profile, make_engine
+from tests.core.helpers import close_engine, endpoint_profile, make_engine
 
 WORKERS = 8
 WAIT = 6.0  # seconds wait_idle() may wait in the cancel test
+NAP = 5.0  # seconds an idle worker sleeps without news (engine.py)
+ROOT = Path(__file__).resolve().parents[2]
 
 
-def _counting_claims(engine: Engine) -> list[int]:
-    calls = [0]
-    claim = engine.store.claim_next
+class _Claims:
+    """Counts the workers' looks at the queue."""
 
-    def counted(*args: object, **kwargs: object) -> object:
-        calls[0] += 1
-        return claim(*args, **kwargs)  # type: ignore[arg-type]
+    def __init__(self, engine: Engine) -> None:
+        self.count = 0
+        self._cond = threading.Condition()
+        self._claim = engine.store.claim_next
+        engine.store.claim_next = self._counted  # type: ignore[method-assign,assignment]
 
-    engine.store.claim_next = counted  # type: ignore[method-assign,assignment]
-    return calls
+    def _counted(self, *args: object, **kwargs: object) -> object:
+        with self._cond:
+            self.count += 1
+            self._cond.notify_all()
+        return self._claim(*args, **kwargs)  # type: ignore[arg-type]
+
+    def wait_for(self, count: int) -> bool:
+        with self._cond:
+            return self._cond.wait_for(lambda: self.count >= count, timeout=30)
 
 
 def test_idle_workers_do_not_wake_each_other(tmp_path: Path) -> None:
@@ -33,11 +47,11 @@ def test_idle_workers_do_not_wake_each_other(tmp_path: Path) -> None:
     kept a core busy for as long as the app stayed open."""
     engine = Engine(JobStore(tmp_path / "q.db"), lambda profile, session: None,  # type: ignore[arg-type,return-value]
                     settings=EngineSettings(concurrency=WORKERS), owns_store=True)
-    calls = _counting_claims(engine)
+    claims = _Claims(engine)
     try:
         engine.start()
         time.sleep(1.0)  # an idle second: what matters is how often the queue was asked meanwhile
-        asked = calls[0]
+        asked = claims.count
     finally:
         engine.close()
     # Each worker asks once when it starts and again only after its 5 s nap: a storm asks thousands of times.
@@ -67,3 +81,29 @@ def test_wait_idle_hears_when_the_last_files_are_cancelled(tmp_path: Path) -> No
     # Woken by the cancel, not by the end of its own wait: the notice takes milliseconds.
     assert answered_at - cancelled_at < WAIT / 2
     assert states == {JobState.CANCELLED}
+
+
+def test_files_left_by_a_dead_run_are_taken_over_at_once(tmp_path: Path) -> None:
+    """Another run claimed a file and died. When the waiting run takes its files over, its sleeping workers
+    hear of it at once, not after their nap."""
+    (tmp_path / "a.txt").write_text("a")
+    engine, events = make_engine(tmp_path / "q.db", [endpoint_profile("http://127.0.0.1:9/sign")])
+    try:
+        [job] = engine.add_paths([tmp_path / "a.txt"], "ep").jobs
+        holder = subprocess.run([sys.executable, "-c", textwrap.dedent(f"""
+            from desktop_uploader.core.store import JobStore
+            print(JobStore({str(tmp_path / "q.db")!r}).claim_next().id)  # and ends, holding it
+            """)], capture_output=True, text=True, timeout=60, check=True,
+            env={**os.environ, "PYTHONPATH": str(ROOT)})
+        assert int(holder.stdout) == job.id
+        claims = _Claims(engine)
+        engine.start()
+        assert claims.wait_for(engine.settings.concurrency)  # every worker looked, found nothing, sleeps
+        assert not events.of(EventKind.STARTED)
+        asked_at = time.monotonic()
+        assert engine.reclaim_abandoned() == [job.id]
+        assert events.wait_for(lambda seen: any(e.kind is EventKind.STARTED for e in seen), timeout=10)
+        taken_after = time.monotonic() - asked_at
+    finally:
+        close_engine(engine)
+    assert taken_after < NAP / 2  # a worker's nap without news is 5 s

@@ -17,7 +17,7 @@ import pytest
 
 from desktop_uploader.core.failure import Failure, UploadError
 from desktop_uploader.core.lookahead import PARALLEL_SINGLE, LinkLookahead, _batches
-from desktop_uploader.core.models import NewJob, SignedRequest, UploadTarget
+from desktop_uploader.core.models import JobState, NewJob, SignedRequest, UploadTarget
 from desktop_uploader.core.signers.base import BatchPutSigner, PutSigner
 from desktop_uploader.core.store import JobStore
 
@@ -272,5 +272,33 @@ def test_batches_are_topped_up_from_three_quarters_full_not_per_file(store: JobS
         assert ahead.take(_claim(store)) is not None
         ahead._fill(PROFILE)  # 12 left: the four missing links come in one call
         assert signer.calls[2:] == [["f16", "f17", "f18", "f19"]]
+    finally:
+        ahead.close()
+
+
+def test_links_of_files_that_left_the_queue_do_not_hold_back_the_next(store: JobStore) -> None:
+    signer = _CountingBatchSigner()
+    ahead = LinkLookahead(store, lambda _profile: signer, depth=lambda: 16, margin=60)
+    try:
+        ahead._fill(PROFILE)  # f0 .. f15 ready
+        cancelled = [job.id for job in store.list_jobs() if job.key in {f"f{i}" for i in range(4, 16)}]
+        store.set_many(cancelled, JobState.CANCELLED, expect=(JobState.QUEUED,))
+        ahead.discard(cancelled)  # as Engine.cancel does
+        ahead._fill(PROFILE)  # four links left of sixteen: the files still queued after them are fetched
+        assert signer.calls[2:] == [["f16", "f17", "f18", "f19"]]
+    finally:
+        ahead.close()
+
+
+def test_each_destination_counts_only_its_own_links(store: JobStore) -> None:
+    """An engine serving two destinations: links ready for one do not stop the other's being fetched."""
+    store.add_jobs([NewJob(f"/data/o{i}", 10, 0, f"o{i}", "application/octet-stream", "other") for i in range(16)])
+    signer = _CountingBatchSigner()
+    ahead = LinkLookahead(store, lambda _profile: signer, depth=lambda: 16, margin=60)
+    try:
+        ahead._fill("other")
+        assert sorted(key for call in signer.calls for key in call) == sorted(f"o{i}" for i in range(16))
+        ahead._fill(PROFILE)
+        assert sorted(key for call in signer.calls[2:] for key in call) == sorted(f"f{i}" for i in range(16))
     finally:
         ahead.close()
