@@ -231,6 +231,8 @@ def make_s3_client(config: EndpointConfig) -> S3Client:
     import boto3
     from botocore.config import Config
 
+    from . import links
+
     style = config.addressing_style
     if style == "auto" and config.s3_endpoint_url is None:
         # On AWS, botocore's "auto" signs links for the legacy global host (bucket.s3.amazonaws.com), which
@@ -255,6 +257,7 @@ def make_s3_client(config: EndpointConfig) -> S3Client:
             read_timeout=20,
         ),
     )
+    links.attach(client, session.get_credentials())
     return cast(S3Client, client)
 
 

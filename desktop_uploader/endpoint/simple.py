@@ -21,6 +21,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
+from . import links
 from .auth import Caller
 from .config import EndpointConfig, S3Client
 from .validation import ApiError, bad_request, check_content_type, check_crc32, check_metadata
@@ -117,7 +118,7 @@ def _sign_checked(
         params["ChecksumCRC32"] = checksum_crc32
         values["x-amz-checksum-crc32"] = checksum_crc32
 
-    url = presign(s3, "put_object", params, config.expires, "PUT")
+    url = _presign_put(s3, params, values, config.expires)
     link = parse_qs(urlsplit(url).query)
     signed = [h for h in _first(link, "X-Amz-SignedHeaders").split(";") if h and h != "host"]
     # The client must send every signed header with the exact value we signed, and it cannot learn the
@@ -132,6 +133,20 @@ def _sign_checked(
         "expires_at": _expires_at(link, config.expires),
         "key": key,
     }
+
+
+def _presign_put(s3: S3Client, params: Mapping[str, Any], headers: Mapping[str, str], expires: int) -> str:
+    """A PUT link for ``params`` whose signature covers ``headers`` (what ``params`` put in the request):
+    one level below the client where make_s3_client made it (see :mod:`.links`), else through the client."""
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    quick = links.signer_for(s3)
+    if quick is None:
+        return presign(s3, "put_object", params, expires, "PUT")
+    try:
+        return quick.put(params["Bucket"], params["Key"], headers, expires)
+    except (BotoCoreError, ClientError, ValueError) as exc:
+        raise signing_failed(exc) from None
 
 
 def presign(s3: S3Client, operation: str, params: Mapping[str, Any], expires: int, method: str) -> str:
