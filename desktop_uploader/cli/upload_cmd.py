@@ -13,7 +13,7 @@ import time
 import uuid
 from dataclasses import replace
 from types import FrameType
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from desktop_uploader.cli.common import (
     EXIT_FAILED,
@@ -26,6 +26,7 @@ from desktop_uploader.cli.common import (
     valid_text,
 )
 from desktop_uploader.core.config import (
+    AUTO_CONCURRENCY,
     IF_EXISTS_CHOICES,
     KIND_ENDPOINT,
     KIND_LOCAL,
@@ -34,10 +35,17 @@ from desktop_uploader.core.config import (
     Profile,
     ProfileError,
 )
-from desktop_uploader.core.engine import Engine, KeyOptions
-from desktop_uploader.core.factory import EngineOptions, open_engine
+from desktop_uploader.core.engine_settings import EngineSettings
+from desktop_uploader.core.http import engine_session
 from desktop_uploader.core.locked import LockedConfig, effective_config
 from desktop_uploader.core.models import Event, EventKind, Job, JobState
+from desktop_uploader.core.pacing import concurrency_range
+from desktop_uploader.core.paths import queue_db_path
+from desktop_uploader.core.store import JobStore
+from desktop_uploader.core.warmup import connect_for_run
+
+if TYPE_CHECKING:
+    from desktop_uploader.core.engine import Engine
 
 _JSON_EVENTS = {EventKind.QUEUED, EventKind.STARTED, EventKind.PROGRESS, EventKind.RETRY, EventKind.DONE,
                 EventKind.FAILED, EventKind.DESTINATION, EventKind.CONCURRENCY}
@@ -298,15 +306,30 @@ def run(args: argparse.Namespace, *, out: TextIO | None = None, err: TextIO | No
     extra = {profile.name: profile} if adhoc or getattr(args, "if_exists", None) else None
     if getattr(args, "dry_run", False):
         return dry_run(args, config, locked, profile, extra, out, err)
-    options = EngineOptions(rate_limit=args.limit_rate, verify_md5=not args.skip_checksum,
-                            concurrency=args.concurrency)
     with queue_errors():
-        engine = open_engine(config, locked=locked, profile=profile.name, options=options,
-                             profiles=[profile.name], extra=extra)
+        store = JobStore(queue_db_path())
         try:
-            return _upload(args, engine, profile, out, err)
+            # A run on a far link starts with round trips to the signing service and the storage: they go
+            # out now, while the rest of the engine loads (core/warmup.py).
+            session = engine_session(EngineSettings().max_connections)
+            chosen = args.concurrency or profile.concurrency or AUTO_CONCURRENCY
+            connect_for_run(session, store, profile, concurrency_range(chosen)[0])
+            try:
+                from desktop_uploader.core.factory import EngineOptions, open_engine
+
+                options = EngineOptions(rate_limit=args.limit_rate, verify_md5=not args.skip_checksum,
+                                        concurrency=args.concurrency)
+                engine = open_engine(config, locked=locked, profile=profile.name, options=options,
+                                     profiles=[profile.name], extra=extra, store=store, session=session)
+            except BaseException:
+                session.close()  # the engine did not take it over
+                raise
+            try:
+                return _upload(args, engine, profile, out, err)
+            finally:
+                engine.close()
         finally:
-            engine.close()
+            store.close()
 
 
 def _upload(args: argparse.Namespace, engine: Engine, profile: Profile, out: TextIO, err: TextIO) -> int:
@@ -324,6 +347,8 @@ def _upload(args: argparse.Namespace, engine: Engine, profile: Profile, out: Tex
         # Jobs left from an interrupted run of this profile resume with this one.
         leftover = engine.jobs((JobState.QUEUED,))
         ids.update(j.id for j in leftover if j.profile == profile.name)
+        from desktop_uploader.core.engine import KeyOptions
+
         keys = KeyOptions(template=profile.key_template, prefix=profile.prefix)
         result = engine.add_paths(args.paths, profile.name, keys=keys, batch=batch)
         ids.update(j.id for j in result.resumed)
@@ -391,6 +416,9 @@ def _held_elsewhere(engine: Engine, ids: set[int]) -> bool:
 def dry_run(args: argparse.Namespace, config: Config, locked: Any, profile: Profile,
             extra: dict[str, Profile] | None, out: TextIO, err: TextIO) -> int:
     """What would be sent where, what is already there and what cannot be sent, without sending."""
+    from desktop_uploader.core.engine import KeyOptions
+    from desktop_uploader.core.factory import open_engine
+
     engine = open_engine(config, locked=locked, profile=profile.name, profiles=[profile.name], extra=extra)
     try:
         plan = engine.plan_paths(args.paths, profile.name,

@@ -16,13 +16,13 @@ trusted. A storage that refuses to start an upload with a checksum algorithm cou
 
 from __future__ import annotations
 
-import json
 import threading
 from dataclasses import dataclass
 
 from desktop_uploader.core import failure as f
 from desktop_uploader.core.failure import Failure
 from desktop_uploader.core.signers.base import Signer
+from desktop_uploader.core.signers.service import destination_name
 from desktop_uploader.core.store import JobStore
 from desktop_uploader.core.transfer import SMALL_BODY, PutResult
 
@@ -44,7 +44,7 @@ class EchoCheck:
 
 def destination_of(signer: Signer) -> str:
     """The storage behind a signer, as a stable name: a profile may be renamed or pointed elsewhere."""
-    return json.dumps(signer.describe(), sort_keys=True)
+    return destination_name(signer.describe())
 
 
 class ChecksumPolicy:

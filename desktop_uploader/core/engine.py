@@ -18,12 +18,11 @@ from dataclasses import dataclass, field
 import requests
 
 from desktop_uploader.core.budget import ConnectionBudget
-from desktop_uploader.core.config import MAX_CONCURRENCY
 from desktop_uploader.core.engine_settings import EngineSettings as EngineSettings
 from desktop_uploader.core.events import EventHub, Subscriber
 from desktop_uploader.core.failure import UploadError
 from desktop_uploader.core.health import DestinationHealth
-from desktop_uploader.core.http import make_session
+from desktop_uploader.core.http import engine_session
 from desktop_uploader.core.job_run import Explainer, JobRunner
 from desktop_uploader.core.keepawake import KeepAwake
 from desktop_uploader.core.lookahead import DEPTH_PER_FILE, MIN_DEPTH, LinkLookahead
@@ -62,8 +61,7 @@ class Engine:
         self._owns_store = owns_store  # close() closes it too
         self.settings = settings or EngineSettings()
         self._profiles = list(profiles) if profiles is not None else None
-        self.session = session or make_session(
-            pool_size=max(self.settings.max_connections, MAX_CONCURRENCY) + 4)  # concurrency may grow
+        self.session = session or engine_session(self.settings.max_connections)
         # Always present, so a limit set later (Settings, kiosk) also slows transfers already running.
         self._limiter = RateLimiter(self.settings.rate_limit)
         # Every worker may hold a connection, so the budget never starves a file of its first one.
@@ -276,8 +274,20 @@ class Engine:
             self._closing = False
         if self.store.orphan_uploads():
             self._abort_orphans_soon()
+        self._prime_links()
         with self._cond:
             self._start_workers()
+
+    def _prime_links(self) -> None:
+        """The first files' links are asked for before the workers take those files (LinkLookahead.prime)."""
+        if self._profiles is not None:
+            profiles = list(self._profiles)
+        else:
+            profiles = [job.profile for job in self.store.list_jobs((JobState.QUEUED,), limit=1)]
+        blocked, _ = self.health.blocked()
+        for profile in profiles:
+            if profile not in blocked:
+                self._lookahead.prime(profile)
 
     def _start_workers(self) -> None:
         """Run one worker per slot below the concurrency; called holding the queue lock."""

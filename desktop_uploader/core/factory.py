@@ -119,14 +119,15 @@ def open_engine(config: Config, *, locked: LockedConfig | None = None, profile: 
                 secrets: SecretStore | None = None, options: EngineOptions | None = None,
                 settings: EngineSettings | None = None, profiles: Iterable[str] | None = None,
                 extra: Mapping[str, Profile] | None = None, store: JobStore | None = None,
-                queue_path: Path | None = None) -> Engine:
+                queue_path: Path | None = None, session: requests.Session | None = None) -> Engine:
     """The one recipe that builds the engine for the window, kiosk mode and the command line.
 
     ``config`` is the user's own configuration and ``locked`` the admin's; the engine's settings follow from
     both and the chosen ``profile`` (an ``extra`` profile that lives only for this run counts too) unless a
     caller passes ``settings`` whole. The engine owns the queue database it opens here (at ``queue_path``, else
     the app's own) and closes it in
-    ``Engine.close()``; a ``store`` passed in stays the caller's to close."""
+    ``Engine.close()``; a ``store`` passed in stays the caller's to close. A ``session`` (core/http.make_session)
+    passed in becomes the engine's, with the connections already opened in it (core/warmup.connect_for_run)."""
     if settings is None:
         effective = effective_config(config, locked)
         chosen = (extra or {}).get(profile or "") or _profile_or_none(effective, profile)
@@ -140,6 +141,7 @@ def open_engine(config: Config, *, locked: LockedConfig | None = None, profile: 
             explainer=explain_failure,
             profiles=profiles,
             owns_store=store is None,
+            session=session,
         )
     except BaseException:
         if store is None:

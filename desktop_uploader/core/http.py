@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import ssl
+import threading
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -14,6 +15,7 @@ from urllib3.util.wait import wait_for_read
 
 from desktop_uploader import __version__
 from desktop_uploader.core import failure as f
+from desktop_uploader.core.config import MAX_CONCURRENCY
 
 USER_AGENT = f"desktop-uploader/{__version__}"
 CONNECT_TIMEOUT = 15.0
@@ -49,6 +51,12 @@ def make_session(pool_size: int = 16) -> requests.Session:
     return session
 
 
+def engine_session(max_connections: int) -> requests.Session:
+    """The engine's session: a connection for each file the engine may send at once (its concurrency may grow
+    to MAX_CONCURRENCY) and a few for signing calls."""
+    return make_session(pool_size=max(max_connections, MAX_CONCURRENCY) + 4)
+
+
 def direct_pool(session: requests.Session, url: str) -> urllib3.HTTPConnectionPool | None:
     """requests' own connection pool for ``url``'s server, so that a small upload can skip requests'
     per-request work (building and merging the request, hooks, cookies): about half a millisecond of CPU,
@@ -81,12 +89,69 @@ class EngineAdapter(requests.adapters.HTTPAdapter):
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.direct_pools: dict[tuple[str, str, str, str], urllib3.HTTPConnectionPool] = {}
+        self.ahead = ConnectionsAhead()
 
     def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
         super().init_poolmanager(*args, **kwargs)
         # A new mapping: urllib3's default one is shared by every pool manager in the process.
         self.poolmanager.pool_classes_by_scheme = {**self.poolmanager.pool_classes_by_scheme,
                                                    "https": _HTTPSConnectionPool}
+
+
+class ConnectionsAhead:
+    """Connections opened ahead of the requests that will use them (core/warmup.py), per origin
+    (``scheme://host[:port]``). Thread-safe.
+
+    A request that finds no idle connection opens its own, even while one is being opened ahead for it: a
+    run's first signing call, made before the connection opened at its start is ready, would pay the new
+    connection's round trips all over again. So a signing call first waits for one of those (wait_for_one)."""
+
+    def __init__(self) -> None:
+        self._cond = threading.Condition()
+        self._asked: dict[str, int] = {}  # connections asked for, per origin
+        self._opening: dict[str, int] = {}  # being opened now
+        self._ready: dict[str, int] = {}  # opened and handed to the pool
+        self._claimed: dict[str, int] = {}  # of those, promised to a waiting request
+
+    def reserve(self, origin: str, connections: int) -> int:
+        """How many more to open so that ``connections`` have been asked for ``origin``."""
+        with self._cond:
+            more = connections - self._asked.get(origin, 0)
+            if more < 1:
+                return 0
+            self._asked[origin] = connections
+            self._opening[origin] = self._opening.get(origin, 0) + more
+            return more
+
+    def done(self, origin: str, *, ready: bool) -> None:
+        """One connection asked for ``origin`` is in the pool (``ready``), or could not be opened."""
+        with self._cond:
+            self._opening[origin] -= 1
+            if ready:
+                self._ready[origin] = self._ready.get(origin, 0) + 1
+            self._cond.notify_all()
+
+    def wait_for_one(self, origin: str, timeout: float) -> None:
+        """While connections to ``origin`` are being opened ahead, wait until one of them is ready for this
+        request (or none is left on its way, or ``timeout``)."""
+        with self._cond:
+            if not self._opening.get(origin):
+                return
+            ticket = self._claimed.get(origin, 0)
+            self._claimed[origin] = ticket + 1
+            self._cond.wait_for(lambda: self._ready.get(origin, 0) > ticket or not self._opening.get(origin),
+                                timeout=timeout)
+
+
+def await_connection_ahead(session: requests.Session, url: str) -> None:
+    """Before a request to ``url``: wait for a connection being opened ahead to its server, if there is one
+    (see ConnectionsAhead)."""
+    if not url.startswith(("https://", "http://")):
+        return  # requests refuses it, as it should
+    adapter = session.get_adapter(url)
+    if type(adapter) is EngineAdapter:
+        parts = urlsplit(url)
+        adapter.ahead.wait_for_one(f"{parts.scheme}://{parts.netloc}", CONNECT_TIMEOUT)
 
 
 class _HTTPSConnection(urllib3.connection.HTTPSConnection):

@@ -18,6 +18,7 @@ import logging
 import threading
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor, as_completed
+from dataclasses import dataclass
 
 from desktop_uploader.core.failure import UploadError
 from desktop_uploader.core.models import Job, SignedRequest, UploadTarget
@@ -48,6 +49,16 @@ REFILL_SINGLE = 4
 REFILL_BATCH_AT = 0.75
 
 
+@dataclass(frozen=True)
+class _Plan:
+    """Files whose links one round of the look-ahead fetches."""
+
+    signer: PutSigner | FormSigner
+    batcher: BatchPutSigner | None  # None: one call per file
+    jobs: Sequence[Job]
+    first: int | None  # with nothing held yet, the size of a short first batch (see _batches)
+
+
 class LinkLookahead:
     def __init__(self, store: JobStore, signer_for: Callable[[str], Signer], depth: Callable[[], int],
                  margin: float) -> None:
@@ -63,6 +74,7 @@ class LinkLookahead:
         self._taken: set[int] = set()  # planned jobs a worker took meanwhile: their links are not kept
         self._calls = 0  # one-by-one signing calls out now
         self._wanted: set[str] = set()
+        self._primed: list[_Plan] = []  # first batches planned before the workers started (prime)
         self._signs_here: set[str] = set()  # profiles whose links cost less to sign than to keep
         self._closing = False
         self._thread: threading.Thread | None = None
@@ -87,9 +99,7 @@ class LinkLookahead:
             if self._closing or profile in self._signs_here:
                 return
             self._wanted.add(profile)
-            if self._thread is None:
-                self._thread = threading.Thread(target=self._run, name="link-lookahead", daemon=True)
-                self._thread.start()
+            self._ensure_thread()
             self._cond.notify_all()
 
     def discard(self, job_ids: Iterable[int] | None) -> None:
@@ -121,16 +131,55 @@ class LinkLookahead:
     def _run(self) -> None:
         while True:
             with self._cond:
-                self._cond.wait_for(lambda: self._closing or bool(self._wanted))
+                self._cond.wait_for(lambda: self._closing or bool(self._wanted) or bool(self._primed))
                 if self._closing:
+                    for plan in self._primed:
+                        self._forget([job.id for job in plan.jobs])
+                    self._primed.clear()
                     return
-                profile = self._wanted.pop()
+                primed = self._primed.pop(0) if self._primed else None
+                profile = self._wanted.pop() if primed is None else ""
             try:
-                self._fill(profile)
+                if primed is not None:
+                    self._fetch(primed)
+                else:
+                    self._fill(profile)
             except UploadError:
                 pass  # the worker signs for itself and meets the problem there
             except Exception:  # a bug here must not stop uploads, which sign on demand without it
                 log.exception("fetching links ahead failed")
+
+    def prime(self, profile: str) -> None:
+        """Before the workers start: the links of ``profile``'s first files are asked for now, in batches, and
+        the workers that take those files wait for them. Otherwise each of the first workers would sign its own
+        file alone, on a connection of its own (a far service: three round trips instead of one), while the
+        look-ahead fetched the files after them. Links that come one by one are left to the workers, as are
+        profiles that sign here."""
+        try:
+            signer = self._signer_for(profile)
+            if not (isinstance(signer, BatchPutSigner) and signer.batch_enabled() and signer.signs_remotely):
+                return
+            plan = self._plan(profile, signer)
+        except UploadError:
+            return  # the workers meet the problem
+        except Exception:  # a bug here must not stop uploads, which sign on demand without it
+            log.exception("fetching the first links ahead failed")
+            return
+        if plan is None:
+            return
+        with self._cond:
+            if self._closing:
+                self._forget([job.id for job in plan.jobs])
+                return
+            self._primed.append(plan)  # its files count as being fetched: take() waits for them
+            self._ensure_thread()
+            self._cond.notify_all()
+
+    def _ensure_thread(self) -> None:
+        """Called holding the lock."""
+        if self._thread is None:
+            self._thread = threading.Thread(target=self._run, name="link-lookahead", daemon=True)
+            self._thread.start()
 
     def _fill(self, profile: str) -> None:
         signer = self._signer_for(profile)
@@ -138,6 +187,13 @@ class LinkLookahead:
             with self._cond:
                 self._signs_here.add(profile)  # and nothing to wake this thread for, per file
             return
+        plan = self._plan(profile, signer)
+        if plan is not None:
+            self._fetch(plan)
+
+    def _plan(self, profile: str, signer: PutSigner | FormSigner) -> _Plan | None:
+        """The next files of ``profile`` whose links are to be fetched now, marked as planned; None when
+        enough are ready or on their way."""
         batcher = signer if isinstance(signer, BatchPutSigner) and signer.batch_enabled() else None
         with self._cond:
             stale = [job_id for job_id, link in self._links.items() if link.expires_within(self._margin)]
@@ -151,25 +207,31 @@ class LinkLookahead:
         target = min(MAX_DEPTH, self._depth())
         depth = max(0, target - len(have))
         if batcher is None and have and depth < REFILL_SINGLE:
-            return
+            return None
         if batcher is not None and have and len(have) > target * REFILL_BATCH_AT:
-            return
+            return None
         jobs = self._store.peek_queued(profile, limit=depth, exclude=have) if depth else []
         jobs = [job for job in jobs if job.size <= SIGN_AHEAD_MAX]
         if not jobs:
-            return
+            return None
         ids = [job.id for job in jobs]
         with self._cond:
             self._planned.update(ids)
             self._profile_of.update((job_id, profile) for job_id in ids)
-        if batcher is None:
-            self._sign_singles(signer, jobs)
+            if batcher is not None:  # the batch goes out now: a worker taking one of these files waits for it
+                self._fetching.update(ids)
+        first = self._depth() // DEPTH_PER_FILE if not have else None
+        return _Plan(signer, batcher, jobs, first)
+
+    def _fetch(self, plan: _Plan) -> None:
+        if plan.batcher is None:
+            self._sign_singles(plan.signer, plan.jobs)
             return
         try:
-            first = self._depth() // DEPTH_PER_FILE if not have else None
-            self._sign_batches(batcher, _batches(jobs, batcher.max_batch, first=first))
+            self._sign_batches(plan.batcher, _batches(plan.jobs, plan.batcher.max_batch, first=plan.first))
         finally:
-            self._forget(ids)  # links that did not come (a failed call): the workers sign for themselves
+            # Links that did not come (a failed call): the workers sign for themselves.
+            self._forget([job.id for job in plan.jobs])
 
     def _forget(self, ids: Sequence[int]) -> None:
         with self._cond:

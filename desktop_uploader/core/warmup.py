@@ -13,18 +13,26 @@ listing.
 
 A connection is opened, nothing is sent: no request shows up in the storage's logs. If the origin moved,
 the connections go unused and close; the next run knows the new one.
+
+A short run (the command line, a right-click upload) can start sooner still: a good part of its start is
+Python loading the engine, two or three round trips' worth on a far link. Once the HTTP session exists, the
+connections to a signing service and to where its links pointed last time are opened while the rest loads
+(connect_for_run), and the first signing call finds its connection ready.
 """
 
 from __future__ import annotations
 
 import logging
 import threading
+from typing import cast
 from urllib.parse import urlsplit
 
 import requests
 import urllib3
 
-from desktop_uploader.core.http import CONNECT_TIMEOUT, direct_pool
+from desktop_uploader.core.config import KIND_ENDPOINT, Profile
+from desktop_uploader.core.http import CONNECT_TIMEOUT, ConnectionsAhead, EngineAdapter, direct_pool
+from desktop_uploader.core.signers.service import describe_service, destination_name
 from desktop_uploader.core.store import JobStore
 
 log = logging.getLogger(__name__)
@@ -64,15 +72,44 @@ class StorageWarmup:
             return
         with self._lock:
             self._origins.setdefault(destination, origin)
-        # None through a proxy from the environment: its tunnels are requests' business.
-        pool = direct_pool(self._session, origin + "/")
-        if pool is None:
-            return
-        for _ in range(connections):
-            threading.Thread(target=_open, args=(pool,), name="storage-warmup", daemon=True).start()
+        connect_ahead(self._session, origin, connections)
 
 
-def _open(pool: urllib3.HTTPConnectionPool) -> None:
+def connect_ahead(session: requests.Session, origin: str, connections: int) -> None:
+    """Open up to ``connections`` connections to ``origin`` (``scheme://host[:port]``) in ``session``'s pool,
+    in the background."""
+    # None through a proxy from the environment: its tunnels are requests' business.
+    pool = direct_pool(session, origin + "/")
+    if pool is None:
+        return
+    ahead = cast(EngineAdapter, session.get_adapter(origin + "/")).ahead  # direct_pool checked the adapter
+    # Those opened before the engine existed count (connect_for_run): only the ones missing are opened.
+    for _ in range(ahead.reserve(origin, connections)):
+        threading.Thread(target=_open, args=(pool, ahead, origin), name="connect-ahead", daemon=True).start()
+
+
+def connect_for_run(session: requests.Session, store: JobStore, profile: Profile, concurrency: int) -> None:
+    """Before the engine is built: connections to ``profile``'s signing service, and to the storage its links
+    pointed to last time. Signing here, nothing: the bucket's listing opens them (see above)."""
+    if profile.kind != KIND_ENDPOINT or not profile.endpoint_url:
+        return
+    parts = urlsplit(profile.endpoint_url)
+    # A batch of links comes in one call; a service that signs file by file is asked for several at once.
+    connect_ahead(session, f"{parts.scheme}://{parts.netloc}", 1 if profile.batch_signing else concurrency)
+    storage = store.destination_fact(destination_name(describe_service(profile)), FACT)
+    if storage is not None:
+        connect_ahead(session, storage, concurrency)
+
+
+def _open(pool: urllib3.HTTPConnectionPool, ahead: ConnectionsAhead, origin: str) -> None:
+    ready = False
+    try:
+        ready = _connect_into(pool)
+    finally:
+        ahead.done(origin, ready=ready)
+
+
+def _connect_into(pool: urllib3.HTTPConnectionPool) -> bool:
     """One new connection into ``pool``, connected (TCP and TLS, verified as for any request) and idle.
 
     urllib3 has no public call for this; a pool hands out and takes back connections with ``_get_conn`` and
@@ -81,12 +118,15 @@ def _open(pool: urllib3.HTTPConnectionPool) -> None:
     try:
         conn = pool._get_conn()
     except (urllib3.exceptions.HTTPError, OSError):
-        return  # the pool is closed or full
+        return False  # the pool is closed or full
     try:
         if not conn.is_connected:  # one left idle in the pool is warm already
             conn.timeout = CONNECT_TIMEOUT
             conn.connect()
     except (urllib3.exceptions.HTTPError, OSError) as exc:
-        log.debug("could not open a connection to the storage ahead: %s", exc)
+        log.debug("could not open a connection to %s ahead: %s", pool.host, exc)
         conn.close()
+        pool._put_conn(conn)
+        return False
     pool._put_conn(conn)
+    return True

@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
-from desktop_uploader.cli import upload_cmd
 from desktop_uploader.cli.main import main
+from desktop_uploader.core import factory
 from desktop_uploader.core.config import Config, Profile
 from desktop_uploader.core.engine import Engine
 
@@ -19,14 +19,14 @@ from desktop_uploader.core.engine import Engine
 def engines(monkeypatch: pytest.MonkeyPatch) -> list[Engine]:
     """Every engine `upload` builds, through the real recipe."""
     built: list[Engine] = []
-    real = upload_cmd.open_engine
+    real = factory.open_engine
 
     def recording(*args: Any, **kwargs: Any) -> Engine:
         engine = real(*args, **kwargs)
         built.append(engine)
         return engine
 
-    monkeypatch.setattr(upload_cmd, "open_engine", recording)
+    monkeypatch.setattr(factory, "open_engine", recording)
     return built
 
 

@@ -95,6 +95,59 @@ def test_a_worker_waits_for_the_link_on_its_way_and_late_links_are_not_kept(stor
         ahead.close()
 
 
+def test_primed_before_the_workers_start_the_first_files_wait_for_their_batch(store: JobStore) -> None:
+    """Without priming, each of the first workers takes its file before the look-ahead looks, and signs it
+    alone: on a far service a connection and three round trips each, where one batch takes one."""
+    signer = _HeldBatchSigner()
+    lookahead_may_look = threading.Event()
+
+    def signer_for(_profile: str) -> _HeldBatchSigner:
+        # The look-ahead's own thread is held back: what the workers find is what prime() did before they came.
+        if threading.current_thread().name == "link-lookahead":
+            assert lookahead_may_look.wait(30)
+        return signer
+
+    ahead = LinkLookahead(store, signer_for, depth=lambda: 8, margin=60)
+    try:
+        ahead.prime(PROFILE)  # as Engine.start() does, before any worker exists
+        # The workers start and take the first files at once: each waits for the call fetching its link.
+        got: list[SignedRequest | None] = []
+        claimed = [_claim(store), _claim(store)]
+        waiters = [threading.Thread(target=lambda job_id=job_id: got.append(ahead.take(job_id))) for job_id in claimed]
+        for waiter in waiters:
+            waiter.start()
+        for _ in range(2):
+            assert signer.entered.acquire(timeout=30)
+        assert sorted(signer.calls) == [["f0", "f1"], ["f2", "f3", "f4", "f5", "f6", "f7"]]
+        signer.release.release()
+        signer.release.release()
+        for waiter in waiters:
+            waiter.join(30)
+        assert sorted(link.url.rsplit("/", 1)[-1] for link in got if link is not None) == ["f0", "f1"]
+        lookahead_may_look.set()
+        # Topping up then asks for the files after the ones ready (f2 to f7), not again for f0 and f1.
+        ahead.wanted(PROFILE)
+        assert signer.entered.acquire(timeout=30)
+        assert signer.calls[2] == ["f8", "f9"]
+        signer.release.release()
+    finally:
+        lookahead_may_look.set()
+        signer.release.release()
+        ahead.close()
+
+
+def test_priming_leaves_one_by_one_links_to_the_workers(store: JobStore) -> None:
+    signer = _HeldSingleSigner()
+    ahead = LinkLookahead(store, lambda _profile: signer, depth=lambda: 8, margin=60)
+    try:
+        ahead.prime(PROFILE)
+        assert ahead.take(_claim(store), wait=0) is None  # nothing planned: the worker signs for itself
+        assert not signer.asked
+    finally:
+        signer.release.set()
+        ahead.close()
+
+
 def test_a_failed_call_leaves_the_workers_to_sign_for_themselves(store: JobStore) -> None:
     class _Refusing(_HeldBatchSigner):
         def sign_batch(self, targets: Sequence[UploadTarget]) -> list[SignedRequest]:

@@ -26,6 +26,7 @@ from desktop_uploader.core.models import SignedRequest, UploadedPart, UploadTarg
 from desktop_uploader.core.protocol.links import signing_facts
 from desktop_uploader.core.signers.base import FormSigner, MultipartSigner
 from desktop_uploader.core.signers.endpoint import RETRYABLE_ENDPOINT_STATUS, EndpointClient
+from desktop_uploader.core.signers.service import describe_service
 
 PART_BATCH = 8  # part links fetched per request: twice the parts one file sends at once
 PART_LINK_MARGIN = 60.0  # a part link that expires sooner than this is fetched again
@@ -244,5 +245,4 @@ class CompanionSigner(EndpointClient, FormSigner, MultipartSigner):
         self._call("DELETE", self._upload_path(upload_id), "cancel the multipart upload", params={"key": key})
 
     def describe(self) -> dict[str, str]:
-        parts = urlsplit(self.profile.endpoint_url)
-        return {"signer": self.name, "endpoint": f"{parts.scheme}://{parts.netloc}", "protocol": "companion"}
+        return describe_service(self.profile)

@@ -22,6 +22,7 @@ from desktop_uploader.core.http import (
     ANSWER_LIMIT,
     CONNECT_TIMEOUT,
     AnswerTooLarge,
+    await_connection_ahead,
     classify_network_error,
     read_capped,
 )
@@ -31,6 +32,7 @@ from desktop_uploader.core.signers import redirects
 from desktop_uploader.core.signers.base import BatchPutSigner, Signer
 from desktop_uploader.core.signers.calls import Answer, DirectAnswer, send_direct
 from desktop_uploader.core.signers.redirects import MAX_REDIRECTS
+from desktop_uploader.core.signers.service import describe_service
 
 SIGN_TIMEOUT = 30.0
 RETRYABLE_ENDPOINT_STATUS = frozenset({408, 429, 500, 502, 503, 504})
@@ -62,9 +64,7 @@ class EndpointClient(Signer):
             self._headers[header] = value
 
     def describe(self) -> dict[str, str]:
-        host = urlsplit(self.profile.endpoint_url).netloc
-        return {"signer": self.name, "endpoint": f"{urlsplit(self.profile.endpoint_url).scheme}://{host}",
-                "protocol": self.profile.protocol}
+        return describe_service(self.profile)
 
     def close(self) -> None:
         """The HTTP session belongs to the engine."""
@@ -80,6 +80,7 @@ class EndpointClient(Signer):
         """Send one call to the service and read its answer (at most ANSWER_LIMIT bytes), through requests'
         own pool where it can (see signers.calls). Redirects are followed only where the secret headers may
         go (see signers.redirects). Network errors are raised as requests raises them."""
+        await_connection_ahead(self.session, prepared.url or "")  # a run's first call: see core/warmup.py
         for _ in range(MAX_REDIRECTS + 1):
             response: Answer | None = send_direct(self.session, prepared, connect_timeout=CONNECT_TIMEOUT,
                                                   read_timeout=SIGN_TIMEOUT)
