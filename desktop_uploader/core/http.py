@@ -135,9 +135,9 @@ class ConnectionsAhead:
         """While connections to ``origin`` are being opened ahead, wait until one of them is ready for this
         request (or none is left on its way, or ``timeout``)."""
         with self._cond:
-            if not self._opening.get(origin):
-                return
             ticket = self._claimed.get(origin, 0)
+            if not self._opening.get(origin) or ticket >= self._asked.get(origin, 0):
+                return  # none on its way, or each is promised to an earlier request
             self._claimed[origin] = ticket + 1
             self._cond.wait_for(lambda: self._ready.get(origin, 0) > ticket or not self._opening.get(origin),
                                 timeout=timeout)

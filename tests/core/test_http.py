@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import socket
 import threading
+import time
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -15,7 +16,7 @@ import requests
 import urllib3
 
 from desktop_uploader.core import failure as f
-from desktop_uploader.core.http import classify_network_error, direct_pool, make_session
+from desktop_uploader.core.http import ConnectionsAhead, classify_network_error, direct_pool, make_session
 from desktop_uploader.core.models import SignedRequest
 from desktop_uploader.core.transfer import put_file
 
@@ -121,3 +122,44 @@ def test_an_upload_names_only_the_path_in_its_request_line(session: requests.Ses
         server.server_close()
     assert result.status == 200
     assert lines == ["PUT /bucket/dir%20a/file.bin?X-Amz-Signature=abc&x-id=PutObject HTTP/1.1"]
+
+
+def test_a_request_waits_for_the_connection_opened_ahead_for_it() -> None:
+    ahead = ConnectionsAhead()
+    assert ahead.reserve("https://far.example", 1) == 1
+    assert ahead.reserve("https://far.example", 1) == 0  # asked again: nothing more to open
+    waited = threading.Event()
+
+    def request() -> None:
+        ahead.wait_for_one("https://far.example", timeout=30)
+        waited.set()
+
+    first = threading.Thread(target=request)
+    first.start()
+    assert not waited.wait(0.2)  # the connection is still on its way
+    ahead.done("https://far.example", ready=True)
+    first.join(30)
+    assert waited.is_set()
+    ahead.wait_for_one("https://far.example", timeout=30)  # none on its way now: at once
+    ahead.wait_for_one("https://near.example", timeout=30)  # nothing was opened ahead there
+
+
+def test_a_connection_that_never_comes_holds_back_no_more_requests_than_were_opened_ahead() -> None:
+    ahead = ConnectionsAhead()
+    ahead.reserve("https://far.example", 1)
+    started = time.monotonic()
+    ahead.wait_for_one("https://far.example", timeout=0.3)  # the one promised: waits, then gives up
+    assert time.monotonic() - started >= 0.25
+    started = time.monotonic()
+    for _ in range(5):  # the rest open their own connections, as without any opened ahead
+        ahead.wait_for_one("https://far.example", timeout=30)
+    assert time.monotonic() - started < 1.0
+
+
+def test_a_failed_connection_ahead_lets_its_request_go_at_once() -> None:
+    ahead = ConnectionsAhead()
+    ahead.reserve("https://far.example", 1)
+    ahead.done("https://far.example", ready=False)
+    started = time.monotonic()
+    ahead.wait_for_one("https://far.example", timeout=30)
+    assert time.monotonic() - started < 1.0
