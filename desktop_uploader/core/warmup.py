@@ -30,7 +30,7 @@ from urllib.parse import urlsplit
 import requests
 import urllib3
 
-from desktop_uploader.core.config import KIND_ENDPOINT, Profile
+from desktop_uploader.core.config import KIND_ENDPOINT, Profile, ProfileError
 from desktop_uploader.core.http import CONNECT_TIMEOUT, ConnectionsAhead, EngineAdapter, direct_pool
 from desktop_uploader.core.signers.service import describe_service, destination_name
 from desktop_uploader.core.store import JobStore
@@ -91,8 +91,12 @@ def connect_ahead(session: requests.Session, origin: str, connections: int) -> N
 def connect_for_run(session: requests.Session, store: JobStore, profile: Profile, concurrency: int) -> None:
     """Before the engine is built: connections to ``profile``'s signing service, and to the storage its links
     pointed to last time. Signing here, nothing: the bucket's listing opens them (see above)."""
-    if profile.kind != KIND_ENDPOINT or not profile.endpoint_url:
+    if profile.kind != KIND_ENDPOINT:
         return
+    try:
+        profile.validate()  # an address it would refuse (plain http to another computer, say) is not contacted
+    except ProfileError:
+        return  # the run says what is wrong with the profile
     parts = urlsplit(profile.endpoint_url)
     # A batch of links comes in one call; a service that signs file by file is asked for several at once.
     connect_ahead(session, f"{parts.scheme}://{parts.netloc}", 1 if profile.batch_signing else concurrency)

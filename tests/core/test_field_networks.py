@@ -327,6 +327,11 @@ def test_a_second_run_opens_storage_connections_while_its_first_links_are_fetche
                                                                           for i in range(4)}
 
 
+def _asked_ahead(session: Any) -> bool:
+    """Whether anything was asked of the network through ``session``: connecting ahead finds its pool first."""
+    return bool(session.get_adapter("https://example.org/").direct_pools)
+
+
 def _idle_connected(session: Any, link: WanProxy) -> int:
     pool = direct_pool(session, link.url + "/")
     assert pool is not None and pool.pool is not None
@@ -393,6 +398,20 @@ def test_the_first_signing_call_waits_for_the_connection_opened_ahead(
     assert signing_link.stats().accepted - before == 1
 
 
+@pytest.mark.parametrize("url", ["http://192.0.2.10/sign", "ftp://example.org/sign", "not a url", ""])
+def test_connecting_ahead_leaves_an_address_the_run_would_refuse_alone(tmp_path: Path, url: str) -> None:
+    """Plain http to another computer (without the profile's consent) is never contacted, and a malformed
+    address is left for the run to explain: connecting ahead neither raises nor opens anything."""
+    store = JobStore(tmp_path / "q.db")
+    session = engine_session(EngineSettings().max_connections)
+    try:
+        warmup.connect_for_run(session, store, endpoint_profile(url), 4)
+        assert not _asked_ahead(session)
+    finally:
+        session.close()
+        store.close()
+
+
 def test_connecting_ahead_asks_nothing_of_a_profile_that_signs_here(tmp_path: Path, storage_link: WanProxy) -> None:
     profile = Profile(name="loc", kind="local", bucket="b", region="us-east-1", s3_endpoint_url=storage_link.url,
                       addressing_style="path")
@@ -401,7 +420,7 @@ def test_connecting_ahead_asks_nothing_of_a_profile_that_signs_here(tmp_path: Pa
     try:
         before = storage_link.stats().accepted
         warmup.connect_for_run(session, store, profile, 4)
-        assert not [t for t in threading.enumerate() if t.name == "connect-ahead"]
+        assert not _asked_ahead(session)
         assert storage_link.stats().accepted == before  # the bucket's listing opens them (test below)
     finally:
         session.close()
