@@ -359,7 +359,7 @@ def _upload(args: argparse.Namespace, engine: Engine, profile: Profile, out: Tex
             _report_problem(args.json, out, err, str(problem.path), problem.reason)
         for path, key in result.already_there:
             _report_already_there(args.json, out, err, path, key)
-        engine.start()
+        engine.start(prime_links=True)  # the command line's thread may wait for the keychain
         stopped = _wait(args, engine, profile, ids, interrupted, err)
         if stopped is not None:
             return stopped

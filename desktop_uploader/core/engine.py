@@ -266,7 +266,11 @@ class Engine:
         return self.store.counts()
 
     # -- running --------------------------------------------------------------------------------------
-    def start(self) -> None:
+    def start(self, *, prime_links: bool = False) -> None:
+        """Start sending. With ``prime_links``, the first files' links are asked for before the workers take
+        those files (LinkLookahead.prime): a short run on a far link starts a few round trips sooner. That makes
+        the signer in the caller's thread, which may ask the keychain (and wait for it to be unlocked), so a
+        window's thread leaves it to the workers."""
         with self._cond:
             if self._running:
                 return
@@ -274,7 +278,8 @@ class Engine:
             self._closing = False
         if self.store.orphan_uploads():
             self._abort_orphans_soon()
-        self._prime_links()
+        if prime_links:
+            self._prime_links()
         with self._cond:
             self._start_workers()
 

@@ -69,9 +69,10 @@ def close_engine(engine: Engine) -> None:
     engine.store.close()
 
 
-def run_all(engine: Engine, paths: list[Any], profile: str, timeout: float = 60.0, **kw: Any) -> list[Job]:
+def run_all(engine: Engine, paths: list[Any], profile: str, timeout: float = 60.0, *, prime_links: bool = False,
+            **kw: Any) -> list[Job]:
     result = engine.add_paths(paths, profile, **kw)
-    engine.start()
+    engine.start(prime_links=prime_links)
     assert engine.wait_idle(timeout), "uploads did not finish in time"
     ids = [j.id for j in result.jobs] + [j.id for j in result.resumed]
     jobs = [engine.job(i) for i in ids]

@@ -100,11 +100,11 @@ def _engine(tmp_path: Path, url: str, *, wrap: Any = None, **settings: Any) -> t
     return engine, events
 
 
-def _send_all(engine: Engine, paths: list[Path]) -> list[Job]:
+def _send_all(engine: Engine, paths: list[Path], *, prime_links: bool = False) -> list[Job]:
     """Queue ``paths``, send them and close the engine; the jobs as they ended."""
     try:
         engine.add_paths(paths, "ep")
-        engine.start()
+        engine.start(prime_links=prime_links)
         assert engine.wait_idle(120)
         return engine.jobs()
     finally:
@@ -252,13 +252,41 @@ def test_links_come_ahead_in_batches(tmp_path: Path, seaweed: Any, bucket: str, 
     paths = _files(tmp_path / "in", 40)
     engine, _ = _engine(tmp_path, far_endpoint.sign_url, profile={"batch_signing": True},
                              wrap=lambda inner: _CountingBatch(inner, counts, lock))
-    jobs = _send_all(engine, paths)
+    jobs = _send_all(engine, paths, prime_links=True)  # as the command line starts its engine
     assert [j.state for j in jobs] == [JobState.DONE] * 40
     assert counts["batch"] >= 1 and counts["batched"] == 40
     # Files found their link ready or waited for the call fetching it. The first ones too: their links were
     # asked for before the workers took them, where each worker used to sign its first file alone.
     assert counts["single"] == 0
     assert _stored(seaweed, bucket) == {p.name: 16 * KiB for p in paths}
+
+
+@pytest.mark.parametrize("prime_links", [False, True])
+def test_only_a_primed_start_makes_the_signer_in_the_callers_thread(
+        tmp_path: Path, seaweed: Any, bucket: str, far_endpoint: Any, prime_links: bool) -> None:
+    """A window opens on files left queued and starts its engine from its own thread: the signer, which may ask
+    the keychain and wait for it to be unlocked, is then made by a worker. The command line primes, and makes
+    it itself."""
+    engine, _ = _engine(tmp_path, far_endpoint.sign_url, profile={"batch_signing": True})
+    try:
+        engine.add_paths(_files(tmp_path / "in", 3), "ep")  # queued, not sent: left for the next start
+    finally:
+        close_engine(engine)
+    makers: list[str] = []
+
+    def recording(inner: Signer) -> Signer:
+        makers.append(threading.current_thread().name)
+        return inner
+
+    engine, _ = _engine(tmp_path, far_endpoint.sign_url, profile={"batch_signing": True}, wrap=recording)
+    try:
+        engine.start(prime_links=prime_links)
+        assert engine.wait_idle(120)
+        jobs = engine.jobs()
+    finally:
+        close_engine(engine)
+    assert [j.state for j in jobs] == [JobState.DONE] * 3
+    assert makers and (makers[0] == threading.current_thread().name) is prime_links
 
 
 class _CountingForms(FormSigner):
@@ -360,7 +388,7 @@ def test_a_short_run_connects_to_the_service_and_the_storage_before_its_engine_e
                              settings=EngineSettings(concurrency=4, retry=FAST_RETRY))
         second = _files(tmp_path / "second", 4)
         try:
-            jobs = run_all(engine, list(second), profile.name, timeout=120)
+            jobs = run_all(engine, list(second), profile.name, timeout=120, prime_links=True)
         finally:
             engine.close()
     finally:
@@ -389,7 +417,7 @@ def test_the_first_signing_call_waits_for_the_connection_opened_ahead(
         engine = open_engine(config, profile=profile.name, store=store, session=session,
                              settings=EngineSettings(concurrency=4, retry=FAST_RETRY))
         try:
-            jobs = run_all(engine, list(_files(tmp_path / "in", 4)), profile.name, timeout=120)
+            jobs = run_all(engine, list(_files(tmp_path / "in", 4)), profile.name, timeout=120, prime_links=True)
         finally:
             engine.close()
     finally:
