@@ -26,7 +26,6 @@ from desktop_uploader.cli.common import (
     valid_text,
 )
 from desktop_uploader.core.config import (
-    AUTO_CONCURRENCY,
     IF_EXISTS_CHOICES,
     KIND_ENDPOINT,
     KIND_LOCAL,
@@ -39,7 +38,7 @@ from desktop_uploader.core.engine_settings import EngineSettings
 from desktop_uploader.core.http import engine_session
 from desktop_uploader.core.locked import LockedConfig, effective_config
 from desktop_uploader.core.models import Event, EventKind, Job, JobState
-from desktop_uploader.core.pacing import concurrency_range
+from desktop_uploader.core.pacing import profile_concurrency_range
 from desktop_uploader.core.paths import queue_db_path
 from desktop_uploader.core.store import JobStore
 from desktop_uploader.core.warmup import connect_for_run
@@ -312,8 +311,7 @@ def run(args: argparse.Namespace, *, out: TextIO | None = None, err: TextIO | No
             # A run on a far link starts with round trips to the signing service and the storage: they go
             # out now, while the rest of the engine loads (core/warmup.py).
             session = engine_session(EngineSettings().max_connections)
-            chosen = args.concurrency or profile.concurrency or AUTO_CONCURRENCY
-            connect_for_run(session, store, profile, concurrency_range(chosen)[0])
+            connect_for_run(session, store, profile, profile_concurrency_range(args.concurrency, profile)[0])
             try:
                 from desktop_uploader.core.factory import EngineOptions, open_engine
 

@@ -12,7 +12,6 @@ import requests
 from desktop_uploader.core import failure as f
 from desktop_uploader.core import settings as spec
 from desktop_uploader.core.config import (
-    AUTO_CONCURRENCY,
     KIND_LOCAL,
     PROTOCOL_COMPANION,
     Config,
@@ -24,7 +23,7 @@ from desktop_uploader.core.engine import Engine, EngineSettings, SignerFactory
 from desktop_uploader.core.failure import Failure, UploadError
 from desktop_uploader.core.locked import LockedConfig, effective_config
 from desktop_uploader.core.models import SignedRequest
-from desktop_uploader.core.pacing import concurrency_range
+from desktop_uploader.core.pacing import profile_concurrency_range
 from desktop_uploader.core.paths import queue_db_path
 from desktop_uploader.core.retry import RetryPolicy
 from desktop_uploader.core.secrets import SecretStore
@@ -99,8 +98,7 @@ def engine_settings(effective: Config, profile: Profile | None, locked: LockedCo
     them), the chosen profile and the frontend's options."""
     options = options or EngineOptions()
     settings = EngineSettings(verify_md5=options.verify_md5, retry=options.retry or RetryPolicy(), adaptive=True)
-    chosen = options.concurrency or (profile.concurrency if profile is not None else AUTO_CONCURRENCY)
-    settings.concurrency, settings.max_concurrency = concurrency_range(chosen)
+    settings.concurrency, settings.max_concurrency = profile_concurrency_range(options.concurrency, profile)
     if profile is not None:
         settings.multipart_threshold = profile.multipart_threshold
     app = spec.read(spec.SECTION_APP, effective.settings)

@@ -17,6 +17,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from desktop_uploader.core.config import AUTO_CONCURRENCY, Profile
 from desktop_uploader.core.engine_settings import EngineSettings
 from desktop_uploader.core.models import Event, EventKind
 
@@ -31,6 +32,11 @@ IMPROVEMENT = 1.05  # a climb that does not gain 5 % is not worth its connection
 MIN_WINDOW_SECONDS = 0.5
 MIN_WINDOW_FILES = 4
 HOLD_WINDOWS = 3  # after a climb that did not pay, wait this many windows before trying again
+
+
+def profile_concurrency_range(override: int | None, profile: Profile | None) -> tuple[int, int]:
+    """concurrency_range() for a run: the frontend's number (a command-line flag), else the profile's."""
+    return concurrency_range(override or (profile.concurrency if profile is not None else AUTO_CONCURRENCY))
 
 
 def concurrency_range(chosen: int) -> tuple[int, int]:

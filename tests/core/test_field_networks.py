@@ -366,6 +366,19 @@ def _idle_connected(session: Any, link: WanProxy) -> int:
     return sum(1 for conn in list(pool.pool.queue) if conn is not None and conn.is_connected)
 
 
+def _run_as_the_command_line(profile: Profile, store: JobStore, session: Any, paths: list[Path]) -> list[Job]:
+    """An engine over ``store`` and ``session`` (with what was opened in it ahead), started as `upload` starts
+    it, sending ``paths``; the jobs as they ended."""
+    config = Config()
+    config.profiles[profile.name] = profile
+    engine = open_engine(config, profile=profile.name, store=store, session=session,
+                         settings=EngineSettings(concurrency=4, retry=FAST_RETRY))
+    try:
+        return run_all(engine, list(paths), profile.name, timeout=120, prime_links=True)
+    finally:
+        engine.close()
+
+
 def test_a_short_run_connects_to_the_service_and_the_storage_before_its_engine_exists(
         tmp_path: Path, seaweed: Any, bucket: str, storage_link: WanProxy, far_endpoint: Any,
         wan_factory: Any) -> None:
@@ -382,15 +395,7 @@ def test_a_short_run_connects_to_the_service_and_the_storage_before_its_engine_e
     try:
         warmup.connect_for_run(session, store, profile, 4)
         _wait_until(lambda: _idle_connected(session, signing_link) == 1 and _idle_connected(session, storage_link) == 4)
-        config = Config()
-        config.profiles[profile.name] = profile
-        engine = open_engine(config, profile=profile.name, store=store, session=session,
-                             settings=EngineSettings(concurrency=4, retry=FAST_RETRY))
-        second = _files(tmp_path / "second", 4)
-        try:
-            jobs = run_all(engine, list(second), profile.name, timeout=120, prime_links=True)
-        finally:
-            engine.close()
+        jobs = _run_as_the_command_line(profile, store, session, _files(tmp_path / "second", 4))
     finally:
         store.close()
     assert [j.state for j in jobs] == [JobState.DONE] * 4
@@ -407,19 +412,12 @@ def test_the_first_signing_call_waits_for_the_connection_opened_ahead(
     # Over TLS: its handshake is what takes the round trips (a plain connection opens at once here).
     signing_link = wan_factory("127.0.0.1", far_endpoint.running.port, rtt_ms=300)
     profile = endpoint_profile(f"{signing_link.url}/sign", batch_signing=True)
-    config = Config()
-    config.profiles[profile.name] = profile
     store = JobStore(tmp_path / "q.db")
     try:
         before = signing_link.stats().accepted
         session = engine_session(EngineSettings().max_connections)
         warmup.connect_for_run(session, store, profile, 4)
-        engine = open_engine(config, profile=profile.name, store=store, session=session,
-                             settings=EngineSettings(concurrency=4, retry=FAST_RETRY))
-        try:
-            jobs = run_all(engine, list(_files(tmp_path / "in", 4)), profile.name, timeout=120, prime_links=True)
-        finally:
-            engine.close()
+        jobs = _run_as_the_command_line(profile, store, session, _files(tmp_path / "in", 4))
     finally:
         store.close()
     assert [j.state for j in jobs] == [JobState.DONE] * 4
