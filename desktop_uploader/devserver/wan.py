@@ -376,9 +376,11 @@ class _Relay:
         # Reset once the client has sent its first bytes, not the moment the connection is accepted: a
         # reset that arrives before a client has begun its TLS handshake makes CPython's ssl module raise
         # without closing the socket it made, which would leak it in the client.
-        with contextlib.suppress(OSError, TimeoutError):
-            await asyncio.wait_for(client_reader.read(1), _REFUSE_GRACE)
-        _reset(client_writer)
+        try:
+            with contextlib.suppress(OSError, TimeoutError):
+                await asyncio.wait_for(client_reader.read(1), _REFUSE_GRACE)
+        finally:  # also when the proxy stops meanwhile: a connection left open would leak its transport
+            _reset(client_writer)
 
     async def _forward(self, client_reader: asyncio.StreamReader, client_writer: asyncio.StreamWriter) -> None:
         proxy = self._proxy
