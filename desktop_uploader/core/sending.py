@@ -215,8 +215,7 @@ class JobSender:
             if failure is not None:
                 failure.signer = link.signer
                 raise _Retryable(self._decorate(failure, job), None)
-        if signer.signs_remotely:
-            self._warmup.seen(destination, link.url)
+        self._warmup.seen(destination, link.url)
         return result, link
 
     def _checksum(self, send: _Send, signer: PutSigner, destination: str) -> str | None:

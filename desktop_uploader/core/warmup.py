@@ -8,8 +8,9 @@ origin are opened at once, alongside the signing call, and put in the engine's p
 On an 80 ms link that is about 0.2 s off the start of every run; on a satellite link more than a second.
 
 Signing here, the app knows the storage's address itself, and a run starts with a wait of its own: the bucket
-is listed to find the files already there (core/overwrite.py). The connections are opened during that
-listing.
+is listed to find the files already there (core/overwrite.py). The connections are opened as that listing
+starts, or before (below) where the origin is known from the last run, and the listing waits for the first
+of them rather than paying for a connection of its own.
 
 A connection is opened, nothing is sent: no request shows up in the storage's logs. If the origin moved,
 the connections go unused and close; the next run knows the new one.
@@ -17,7 +18,9 @@ the connections go unused and close; the next run knows the new one.
 A short run (the command line, a right-click upload) can start sooner still: a good part of its start is
 Python loading the engine, two or three round trips' worth on a far link. Once the HTTP session exists, the
 connections to a signing service and to where its links pointed last time are opened while the rest loads
-(connect_for_run), and the first signing call finds its connection ready.
+(connect_for_run), and the first signing call finds its connection ready. Signing here, the storage's
+origin as the last run found it is opened the same way: working it out from the profile needs botocore, the
+slowest of the modules to load.
 """
 
 from __future__ import annotations
@@ -32,7 +35,7 @@ import urllib3
 
 from desktop_uploader.core.config import KIND_ENDPOINT, Profile, ProfileError
 from desktop_uploader.core.http import CONNECT_TIMEOUT, ConnectionsAhead, EngineAdapter, direct_pool
-from desktop_uploader.core.signers.service import describe_service, destination_name
+from desktop_uploader.core.signers.service import describe_destination, destination_name
 from desktop_uploader.core.store import JobStore
 
 log = logging.getLogger(__name__)
@@ -67,11 +70,13 @@ class StorageWarmup:
             if destination in self._warmed:
                 return
             self._warmed.add(destination)
-        origin = origin or self._store.destination_fact(destination, FACT)
+        known = self._store.destination_fact(destination, FACT)
+        if known is not None:
+            with self._lock:  # what seen() compares with: only a change is written
+                self._origins.setdefault(destination, known)
+        origin = origin or known
         if origin is None or connections < 1:
             return
-        with self._lock:
-            self._origins.setdefault(destination, origin)
         connect_ahead(self._session, origin, connections)
 
 
@@ -89,18 +94,17 @@ def connect_ahead(session: requests.Session, origin: str, connections: int) -> N
 
 
 def connect_for_run(session: requests.Session, store: JobStore, profile: Profile, concurrency: int) -> None:
-    """Before the engine is built: connections to ``profile``'s signing service, and to the storage its links
-    pointed to last time. Signing here, nothing: the bucket's listing opens them (see above)."""
-    if profile.kind != KIND_ENDPOINT:
-        return
+    """Before the engine is built: connections to ``profile``'s signing service, and to the storage its files
+    went to last time."""
     try:
         profile.validate()  # an address it would refuse (plain http to another computer, say) is not contacted
     except ProfileError:
         return  # the run says what is wrong with the profile
-    parts = urlsplit(profile.endpoint_url)
-    # A batch of links comes in one call; a service that signs file by file is asked for several at once.
-    connect_ahead(session, f"{parts.scheme}://{parts.netloc}", 1 if profile.batch_signing else concurrency)
-    storage = store.destination_fact(destination_name(describe_service(profile)), FACT)
+    if profile.kind == KIND_ENDPOINT:
+        parts = urlsplit(profile.endpoint_url)
+        # A batch of links comes in one call; a service that signs file by file is asked for several at once.
+        connect_ahead(session, f"{parts.scheme}://{parts.netloc}", 1 if profile.batch_signing else concurrency)
+    storage = store.destination_fact(destination_name(describe_destination(profile)), FACT)
     if storage is not None:
         connect_ahead(session, storage, concurrency)
 

@@ -100,10 +100,10 @@ def _engine(tmp_path: Path, url: str, *, wrap: Any = None, **settings: Any) -> t
     return engine, events
 
 
-def _send_all(engine: Engine, paths: list[Path], *, prime_links: bool = False) -> list[Job]:
+def _send_all(engine: Engine, paths: list[Path], *, prime_links: bool = False, profile: str = "ep") -> list[Job]:
     """Queue ``paths``, send them and close the engine; the jobs as they ended."""
     try:
-        engine.add_paths(paths, "ep")
+        engine.add_paths(paths, profile)
         engine.start(prime_links=prime_links)
         assert engine.wait_idle(120)
         return engine.jobs()
@@ -438,19 +438,45 @@ def test_connecting_ahead_leaves_an_address_the_run_would_refuse_alone(tmp_path:
         store.close()
 
 
-def test_connecting_ahead_asks_nothing_of_a_profile_that_signs_here(tmp_path: Path, storage_link: WanProxy) -> None:
-    profile = Profile(name="loc", kind="local", bucket="b", region="us-east-1", s3_endpoint_url=storage_link.url,
-                      addressing_style="path")
+def test_signing_here_a_short_run_connects_to_where_the_last_run_sent_its_files(
+        tmp_path: Path, seaweed: Any, bucket: str, storage_link: WanProxy, memory_keyring: Any) -> None:
+    """Signing here, the storage's address needs botocore to work out; the origin the last run's files went
+    to is opened while the engine loads instead. A profile never used yet gets nothing ahead."""
+    profile = Profile(name="loc", kind="local", bucket=bucket, region="us-east-1",
+                      s3_endpoint_url=storage_link.url, addressing_style="path")  # if_exists: skip, so listed
+    store_credentials(profile.name, seaweed.admin)
     store = JobStore(tmp_path / "q.db")
     session = engine_session(EngineSettings().max_connections)
     try:
         before = storage_link.stats().accepted
         warmup.connect_for_run(session, store, profile, 4)
         assert not _asked_ahead(session)
-        assert storage_link.stats().accepted == before  # the bucket's listing opens them (test below)
+        assert storage_link.stats().accepted == before
     finally:
         session.close()
         store.close()
+
+    engine, _ = make_engine(tmp_path / "q.db", [profile], settings=EngineSettings(concurrency=4, retry=FAST_RETRY))
+    assert [j.state for j in _send_all(engine, _files(tmp_path / "first", 4), profile=profile.name)] == \
+        [JobState.DONE] * 4
+
+    second = tmp_path / "second"
+    second.mkdir()
+    for i in range(4):
+        (second / f"next{i}.bin").write_bytes(bytes([i]) * 16 * KiB)
+    before = storage_link.stats().accepted
+    store = JobStore(tmp_path / "q.db")
+    session = engine_session(EngineSettings().max_connections)
+    try:
+        warmup.connect_for_run(session, store, profile, 4)
+        _wait_until(lambda: _idle_connected(session, storage_link) == 4)
+        jobs = _run_as_the_command_line(profile, store, session, sorted(second.iterdir()))
+    finally:
+        store.close()
+    assert [j.state for j in jobs] == [JobState.DONE] * 4
+    # The bucket's listing and the uploads went over the connections opened ahead.
+    assert storage_link.stats().accepted - before == 4
+    assert set(_stored(seaweed, bucket)) == {f"f{i:03d}.bin" for i in range(4)} | {f"next{i}.bin" for i in range(4)}
 
 
 def test_signing_here_opens_storage_connections_while_the_bucket_is_listed(
@@ -463,15 +489,16 @@ def test_signing_here_opens_storage_connections_while_the_bucket_is_listed(
     before = storage_link.stats().accepted
     try:
         engine.add_paths(paths, profile.name)
-        # Queued, not started: the listing's connection and one per file at once (4) are open already.
-        _wait_for_open_connections(engine, storage_link, before, 5)
+        # Queued, not started: one connection per file at once (4) is open already; the listing went over
+        # the first of them rather than opening one of its own.
+        _wait_for_open_connections(engine, storage_link, before, 4)
         engine.start()
         assert engine.wait_idle(120)
         jobs = engine.jobs()
     finally:
         close_engine(engine)
     assert [j.state for j in jobs] == [JobState.DONE] * 6
-    assert storage_link.stats().accepted - before == 5  # the uploads went over them: none opened on top
+    assert storage_link.stats().accepted - before == 4  # the uploads went over them: none opened on top
     assert _stored(seaweed, bucket) == {p.name: 16 * KiB for p in paths}
 
 

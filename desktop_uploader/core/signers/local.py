@@ -23,6 +23,7 @@ from desktop_uploader.core.hashing import CHECKSUM_HEADER
 from desktop_uploader.core.http import (
     CONNECT_TIMEOUT,
     AnswerTooLarge,
+    await_connection_ahead,
     classify_network_error,
     make_session,
     read_capped,
@@ -31,6 +32,7 @@ from desktop_uploader.core.models import SignedRequest, StoredObject, UploadTarg
 from desktop_uploader.core.protocol.responses import parse_list_page, parse_s3_error
 from desktop_uploader.core.signers.base import GetSigner, ObjectInspector, ObjectRemover, PutSigner
 from desktop_uploader.core.signers.presign import LinkSigner, fixed_address, probe_link
+from desktop_uploader.core.signers.service import describe_local
 
 # A listing page holds at most 1,000 keys of at most 1,024 bytes each, URL-encoded: a few MiB at worst.
 LISTING_LIMIT = 16 * 1024 * 1024
@@ -154,6 +156,7 @@ class LocalSigner(PutSigner, ObjectRemover, ObjectInspector, GetSigner):
         while True:
             try:
                 url = self._link_signer().list_bucket(params, 300)
+                await_connection_ahead(self._http(), url)  # a run's first request: see core/warmup.py
                 answer = self._http().get(url, timeout=(CONNECT_TIMEOUT, 60), allow_redirects=False, stream=True)
                 body = read_capped(answer, LISTING_LIMIT)
             except (requests.RequestException, AnswerTooLarge) as exc:
@@ -214,8 +217,7 @@ class LocalSigner(PutSigner, ObjectRemover, ObjectInspector, GetSigner):
         return f"{parts.scheme}://{parts.netloc}"
 
     def describe(self) -> dict[str, str]:
-        return {"signer": self.name, "bucket": self.profile.bucket, "region": self.profile.region,
-                "s3_endpoint_url": self.profile.s3_endpoint_url or "(AWS)"}
+        return describe_local(self.profile)
 
     def close(self) -> None:
         with self._made:
