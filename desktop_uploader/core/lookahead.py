@@ -16,6 +16,7 @@ from __future__ import annotations
 import functools
 import logging
 import threading
+from collections import deque
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
@@ -73,6 +74,7 @@ class LinkLookahead:
         self._fetching: set[int] = set()  # of those, the ones a signing call out now is fetching
         self._taken: set[int] = set()  # planned jobs a worker took meanwhile: their links are not kept
         self._calls = 0  # one-by-one signing calls out now
+        self._waiting: deque[tuple[PutSigner | FormSigner, Job]] = deque()  # planned calls not started yet
         self._wanted: set[str] = set()
         self._primed: list[_Plan] = []  # first batches planned before the workers started (prime)
         self._signs_here: set[str] = set()  # profiles whose links cost less to sign than to keep
@@ -242,16 +244,40 @@ class LinkLookahead:
     def _sign_singles(self, signer: PutSigner | FormSigner, jobs: Sequence[Job]) -> None:
         """One call per file, a bounded number out at once; each link is kept as it comes, and this thread
         goes back at once to topping up as the workers take links."""
-        for job in jobs:
+        with self._cond:
+            self._waiting.extend((signer, job) for job in jobs)
+        self._start_singles()
+
+    def _start_singles(self) -> None:
+        """Start the waiting one-by-one calls in the order they were planned, while fewer than _parallel() are
+        out. In order: a file planned first is taken first, and a call that waited for its turn and then lost
+        it to a later one (as threads woken together do) left a worker signing for itself a round trip later."""
+        while True:
+            with self._cond:
+                if self._closing:
+                    dropped = [job.id for _, job in self._waiting]
+                    self._waiting.clear()
+                    break
+                # A file a worker took meanwhile is signed by that worker: no call for it.
+                while self._waiting and self._waiting[0][1].id in self._taken:
+                    self._forget([self._waiting.popleft()[1].id])
+                if not self._waiting or self._calls >= self._parallel():
+                    return
+                signer, job = self._waiting.popleft()
+                self._calls += 1
             try:
                 future = self._executor().submit(self._sign_one, signer, job)
             except RuntimeError:  # closing: the pool takes no more
+                with self._cond:
+                    self._calls -= 1
                 self._forget([job.id])
                 continue
             future.add_done_callback(functools.partial(self._kept_when_done, job))
+        self._forget(dropped)
 
     def _kept_when_done(self, job: Job, done: Future[SignedRequest | None]) -> None:
         self._keep([job], [_result_or_none(done)])
+        self._start_singles()
 
     def _sign_batches(self, signer: BatchPutSigner, batches: Sequence[Sequence[Job]]) -> None:
         """One call per batch, all at once; each batch's links are kept as they come."""
@@ -270,14 +296,14 @@ class LinkLookahead:
             return None
 
     def _executor(self) -> ThreadPoolExecutor:
-        if self._pool is None:  # only this class's thread gets here
-            self._pool = ThreadPoolExecutor(PARALLEL_SINGLE_MAX, thread_name_prefix="link-lookahead")
-        return self._pool
+        with self._cond:  # this class's thread, and the pool's own as their calls end
+            if self._pool is None:
+                self._pool = ThreadPoolExecutor(PARALLEL_SINGLE_MAX, thread_name_prefix="link-lookahead")
+            return self._pool
 
     def _sign_one(self, signer: PutSigner | FormSigner, job: Job) -> SignedRequest | None:
-        with self._cond:  # about one call per file in flight: the workers would otherwise each make it
-            self._cond.wait_for(lambda: self._closing or self._calls < self._parallel())
-            self._calls += 1
+        """One call of those _start_singles() counts: about one per file in flight, the calls the workers
+        would otherwise each make."""
         try:
             return _sign_or_none(signer, _target(job)) if self._start_fetching([job]) else None
         finally:

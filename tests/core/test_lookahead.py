@@ -287,6 +287,30 @@ def test_one_by_one_links_are_topped_up_while_slow_calls_are_still_out(tmp_path:
         jobs.close()
 
 
+def test_one_by_one_calls_start_in_the_order_their_files_were_planned(tmp_path: Path) -> None:
+    """More calls planned than may be out at once: as each call answers, the next one to start is the next
+    file in the queue, not one planned after it (whose worker would then sign for itself instead)."""
+    jobs = JobStore(tmp_path / "queue.db")
+    jobs.add_jobs([NewJob(f"/data/f{i:02d}", 10, 0, f"f{i:02d}", "application/octet-stream", PROFILE)
+                   for i in range(60)])
+    signer = _PerFileSigner()
+    depth = 48  # 12 calls out at once (a quarter of the depth), 36 waiting: more than the pool's threads
+    out = depth // 4
+    ahead = LinkLookahead(jobs, lambda _profile: signer, depth=lambda: depth, margin=60)
+    try:
+        ahead.wanted(PROFILE)
+        signer.wait_asked({f"f{i:02d}" for i in range(out)})
+        for done in range(depth - out):
+            signer.let(f"f{done:02d}")
+            signer.wait_asked({f"f{out + done:02d}"})
+            with signer.cond:
+                assert signer.asked[out:] == [f"f{i:02d}" for i in range(out, out + done + 1)]
+    finally:
+        signer.let(*(f"f{i:02d}" for i in range(60)))
+        ahead.close()
+        jobs.close()
+
+
 @pytest.mark.parametrize(("count", "first", "sizes"), [
     (20, None, [8, 8, 4]),  # links to spare already: full batches
     (20, 3, [3, 8, 8, 1]),  # a cold start: the files in flight first, in a short call of their own
