@@ -27,7 +27,7 @@ from desktop_uploader.core import secrets as sec
 from desktop_uploader.core.checksums import ChecksumPolicy, destination_of
 from desktop_uploader.core.config import KIND_LOCAL, Config, Profile
 from desktop_uploader.core.engine import Engine, EngineSettings
-from desktop_uploader.core.factory import make_signer
+from desktop_uploader.core.factory import explain_failure, make_signer
 from desktop_uploader.core.failure import UploadError
 from desktop_uploader.core.http import make_session
 from desktop_uploader.core.models import EventKind, JobState, SignedRequest, UploadedPart, UploadTarget
@@ -96,9 +96,15 @@ class CountingSession(requests.Session):
         self.inflight = 0
         self.max_inflight = 0
         self.signing_paths: list[str] = []  # paths of the GETs asking a Companion service for links
+        self.storage_calls: list[tuple[str, str]] = []  # (method, "uploads" or "partNumber" or "uploadId")
 
     def request(self, method: str | bytes, url: str | bytes, *args: Any, **kwargs: Any) -> requests.Response:
         part = method == "PUT" and "partNumber=" in str(url)
+        query = parse_qs(urlsplit(str(url)).query, keep_blank_values=True)
+        named = next((name for name in ("uploads", "partNumber", "uploadId") if name in query), None)
+        if named is not None:
+            with self._lock:
+                self.storage_calls.append((str(method), named))
         if part:
             with self._lock:
                 self.part_puts += 1
@@ -243,6 +249,50 @@ def test_local_multipart_end_to_end(seaweed: SeaweedServer, bucket: str, secrets
     assert open_uploads(seaweed, bucket) == []
     progress = [e.bytes_sent for e in events.of(EventKind.PROGRESS)]
     assert progress == sorted(progress) and progress[-1] == len(data)
+
+
+def test_signing_here_an_upload_is_started_and_joined_through_the_engines_connections(
+        seaweed: SeaweedServer, bucket: str, secrets: SecretStore, store: JobStore, tmp_path: Path) -> None:
+    # Not through a botocore client of its own: making one costs tenths of a second of CPU while the other
+    # files wait, and its connections are not those a run opened ahead.
+    data = write_random(tmp_path / "video.bin", 12 * MiB)
+    session = CountingSession()
+    engine, _ = make_engine(store, local_profile(seaweed, bucket, if_exists="skip"), secrets,
+                            Settings(multipart_threshold=8 * MiB, retry=FAST_RETRY), session)
+    [job] = engine.add_paths([tmp_path / "video.bin"], "big").jobs
+    run_to_end(engine)
+
+    done = store.get(job.id)
+    assert done is not None and done.state is JobState.DONE, done
+    assert s3_bytes(seaweed, bucket, job.key) == (data, expected_etag(data, PART))
+    calls = session.storage_calls
+    assert calls[0] == ("POST", "uploads") and calls[-1] == ("POST", "uploadId")
+    assert sorted(calls[1:-1]) == [("PUT", "partNumber")] * 3
+
+
+def test_signing_here_a_big_file_stored_meanwhile_is_not_replaced(seaweed: SeaweedServer, bucket: str,
+                                                                   secrets: SecretStore, store: JobStore,
+                                                                   tmp_path: Path) -> None:
+    write_random(tmp_path / "video.bin", 12 * MiB)
+    profile = local_profile(seaweed, bucket, if_exists="skip")
+
+    class SomeoneElseFirst(LocalMultipartSigner):
+        def complete_multipart(self, key: str, upload_id: str, parts: list[UploadedPart]) -> str | None:
+            seaweed.client().put_object(Bucket=bucket, Key=key, Body=b"theirs")  # just before the joining
+            return super().complete_multipart(key, upload_id, parts)
+
+    engine = Engine(store, lambda name, s: SomeoneElseFirst(profile, secrets, session=s),
+                    settings=Settings(multipart_threshold=8 * MiB, retry=FAST_RETRY), session=CountingSession(),
+                    explainer=explain_failure)
+    [job] = engine.add_paths([tmp_path / "video.bin"], "big").jobs
+    run_to_end(engine)
+
+    failed = store.get(job.id)
+    assert failed is not None and failed.state is JobState.FAILED and failed.error is not None
+    assert failed.error["http_status"] == 412
+    assert failed.error["explanation"]["code"] == "PreconditionFailed.if_none_match"
+    assert "was not replaced" in failed.error["explanation"]["summary"]
+    assert s3_bytes(seaweed, bucket, job.key)[0] == b"theirs"
 
 
 def test_resume_after_shutdown_sends_only_missing_parts(seaweed: SeaweedServer, bucket: str,

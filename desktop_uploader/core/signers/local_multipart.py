@@ -1,26 +1,46 @@
-"""Local signing with multipart uploads: boto3 starts, lists, completes and aborts uploads directly, and
-presigns each UploadPart link so part bodies go through the same streaming uploader as single PUTs.
+"""Local signing with multipart uploads.
 
-An upload started with ChecksumAlgorithm CRC32 has each part's ``x-amz-checksum-crc32`` signed into its link
-(botocore's presigner puts it in X-Amz-SignedHeaders when given ChecksumCRC32), and its completion names every
-part's CRC, as S3 requires of such an upload.
+Starting an upload, each part's link and joining the parts are requests signed with botocore's query signer
+(signers/presign.py) and sent through the engine's own connections, like single PUTs: no botocore client,
+whose making costs a few tenths of a second of CPU (the service model), on the way of a run's first big file,
+and no second pool of connections to open on a far link. Listing the parts of an upload a crash left and
+cancelling one, both rare, go through the client.
+
+An upload started with the CRC32 checksum algorithm has each part's ``x-amz-checksum-crc32`` signed into its
+link, and its completion names every part's CRC, as S3 requires of such an upload.
 """
 
 from __future__ import annotations
 
 import time
-from typing import Any
+from dataclasses import replace
+from xml.etree import ElementTree  # writing only; answers are read with defusedxml
 
 import botocore.exceptions
+import requests
+from defusedxml import ElementTree as defused_tree
+from defusedxml.common import DefusedXmlException
 
 from desktop_uploader.core import failure as f
 from desktop_uploader.core.config import IF_EXISTS_OVERWRITE
-from desktop_uploader.core.failure import Failure, UploadError
+from desktop_uploader.core.failure import Failure, SentRequest, UploadError
 from desktop_uploader.core.hashing import CHECKSUM_HEADER
+from desktop_uploader.core.http import (
+    ANSWER_LIMIT,
+    CONNECT_TIMEOUT,
+    AnswerTooLarge,
+    classify_network_error,
+    read_capped,
+)
 from desktop_uploader.core.models import SignedRequest, UploadedPart, UploadTarget
+from desktop_uploader.core.protocol.responses import parse_s3_error
 from desktop_uploader.core.signers.base import MultipartSigner
 from desktop_uploader.core.signers.local import LocalSigner
-from desktop_uploader.core.transfer import RETRYABLE_S3_CODES, RETRYABLE_STATUS
+from desktop_uploader.core.transfer import RETRYABLE_S3_CODES, RETRYABLE_STATUS, failure_from_response
+
+_S3_NAMESPACE = "http://s3.amazonaws.com/doc/2006-03-01/"
+# Joining the parts of a big file can take S3 a while; it keeps the connection alive meanwhile.
+_ANSWER_TIMEOUT = 120.0
 
 
 class LocalMultipartSigner(LocalSigner, MultipartSigner):
@@ -53,27 +73,28 @@ class LocalMultipartSigner(LocalSigner, MultipartSigner):
                                    message=f"Could not {action}: {exc}"))
 
     def create_multipart(self, target: UploadTarget, *, checksum_algorithm: str | None = None) -> tuple[str, str]:
-        params, _ = self._headers(target)
+        _, headers = self._headers(target)
         if checksum_algorithm:
-            params["ChecksumAlgorithm"] = checksum_algorithm
-        try:
-            answer: dict[str, Any] = self.client.create_multipart_upload(**params)
-        except (botocore.exceptions.BotoCoreError, botocore.exceptions.ClientError) as exc:
-            raise self._error(exc, "start a multipart upload", stage=f.STAGE_SIGN) from None
-        return target.key, str(answer["UploadId"])
+            headers["x-amz-checksum-algorithm"] = checksum_algorithm
+        answer = self._storage_call("POST", target.key, {"uploads": ""}, headers, None, "start a multipart upload",
+                                    stage=f.STAGE_SIGN)
+        upload_id = _field(answer, "InitiateMultipartUploadResult", "UploadId")
+        if not upload_id:
+            raise UploadError(Failure(code=f.UNKNOWN, stage=f.STAGE_SIGN, retryable=True, signer=self.name,
+                                      message="The storage server started a multipart upload but gave no id "
+                                              "for it."))
+        return target.key, upload_id
 
     def sign_part(self, key: str, upload_id: str, part_number: int, size: int,
                   checksum_crc32: str | None = None) -> SignedRequest:
         lifetime = self.profile.link_lifetime
-        params: dict[str, Any] = {"Bucket": self.profile.bucket, "Key": key, "UploadId": upload_id,
-                                  "PartNumber": part_number}
         headers: dict[str, str] = {}
         if checksum_crc32:
-            params["ChecksumCRC32"] = checksum_crc32  # signed as a header: it must be sent with this value
-            headers[CHECKSUM_HEADER] = checksum_crc32
+            headers[CHECKSUM_HEADER] = checksum_crc32  # signed: the part must be sent with this value
+        params = {"uploadId": upload_id, "partNumber": str(part_number)}
         try:
-            url = self.client.generate_presigned_url("upload_part", Params=params, ExpiresIn=lifetime)
-        except (botocore.exceptions.BotoCoreError, botocore.exceptions.ClientError) as exc:
+            url = self._link_signer().on_object("PUT", key, params, headers, lifetime)
+        except (botocore.exceptions.BotoCoreError, botocore.exceptions.ClientError, ValueError) as exc:
             raise UploadError(Failure(code=f.PROFILE_INVALID, stage=f.STAGE_SIGN, signer=self.name,
                                       message=f"The link for part {part_number} could not be signed: {exc}"),
                               ) from None
@@ -94,27 +115,75 @@ class LocalMultipartSigner(LocalSigner, MultipartSigner):
         return parts
 
     def complete_multipart(self, key: str, upload_id: str, parts: list[UploadedPart]) -> str | None:
-        body = {"Parts": [{"PartNumber": p.number, "ETag": f'"{p.etag}"',
-                           **({"ChecksumCRC32": p.checksum_crc32} if p.checksum_crc32 else {})}
-                          for p in sorted(parts, key=lambda p: p.number)]}
-        condition = {"IfNoneMatch": "*"} if self.if_exists != IF_EXISTS_OVERWRITE and self._completes_if_none_match() \
-            else {}
-        try:
-            # botocore turns a 200 answer whose body is an <Error> document into a ClientError.
-            answer: dict[str, Any] = self.client.complete_multipart_upload(
-                Bucket=self.profile.bucket, Key=key, UploadId=upload_id, MultipartUpload=body, **condition)
-        except (botocore.exceptions.BotoCoreError, botocore.exceptions.ClientError) as exc:
-            raise self._error(exc, "join the uploaded parts into the file") from None
-        etag = answer.get("ETag")
-        return str(etag).strip('"') if etag else None
+        root = ElementTree.Element("CompleteMultipartUpload", xmlns=_S3_NAMESPACE)
+        for part in sorted(parts, key=lambda p: p.number):
+            item = ElementTree.SubElement(root, "Part")
+            ElementTree.SubElement(item, "PartNumber").text = str(part.number)
+            ElementTree.SubElement(item, "ETag").text = f'"{part.etag}"'
+            if part.checksum_crc32:
+                ElementTree.SubElement(item, "ChecksumCRC32").text = part.checksum_crc32
+        # Where files are not to be replaced, the joining refuses too if an object appeared meanwhile (412).
+        headers = {"if-none-match": "*"} if self.if_exists != IF_EXISTS_OVERWRITE else {}
+        answer = self._storage_call("POST", key, {"uploadId": upload_id}, headers,
+                                    ElementTree.tostring(root, encoding="utf-8"),
+                                    "join the uploaded parts into the file")
+        etag = _field(answer, "CompleteMultipartUploadResult", "ETag")
+        return etag.strip('"') if etag else None
 
-    def _completes_if_none_match(self) -> bool:
-        """Whether this botocore can make the completion refuse to replace an object that appeared meanwhile."""
-        shape = self.client.meta.service_model.operation_model("CompleteMultipartUpload").input_shape
-        return shape is not None and "IfNoneMatch" in shape.members
+    def _storage_call(self, method: str, key: str, params: dict[str, str], headers: dict[str, str],
+                      body: bytes | None, action: str, *, stage: str = f.STAGE_UPLOAD) -> bytes:
+        """One signed request about an upload, through the engine's connections (those a run opened ahead,
+        not a botocore client's: building one costs a few tenths of a second of CPU); its answer's body."""
+        lifetime = 900
+        try:
+            url = self._link_signer().on_object(method, key, params, headers, lifetime)
+        except (botocore.exceptions.BotoCoreError, botocore.exceptions.ClientError, ValueError) as exc:
+            raise UploadError(Failure(code=f.PROFILE_INVALID, stage=f.STAGE_SIGN, signer=self.name,
+                                      message=f"The request to {action} could not be signed: {exc}")) from None
+        signed = SignedRequest(method=method, url=url, headers=headers, expires_at=time.time() + lifetime,
+                               signer=self.name)
+        try:
+            response = self._http().request(method, url, headers=headers, data=body, allow_redirects=False,
+                                            timeout=(CONNECT_TIMEOUT, _ANSWER_TIMEOUT), stream=True)
+            content = read_capped(response, ANSWER_LIMIT)
+        except (requests.RequestException, AnswerTooLarge) as exc:
+            code, why = classify_network_error(exc) if isinstance(exc, requests.RequestException) \
+                else (f.UNKNOWN, str(exc))
+            raise UploadError(Failure(code=code, stage=stage, retryable=True, signer=self.name, network_error=code,
+                                      message=f"The storage server could not be reached to {action}: {why}"),
+                              ) from None
+        with response:
+            # S3 can answer 200 and still fail a completion: the body is then an <Error> document.
+            error = parse_s3_error(content) if response.status_code == 200 else {}
+            if response.status_code != 200 or error:
+                sent = SentRequest.build(method, url, headers, len(body or b""))
+                failure = failure_from_response(response, sent, signed, None)
+                if error:  # a failure after the fact, as a server error: worth another try
+                    failure = replace(failure, http_status=500, retryable=True)
+                raise UploadError(replace(failure, stage=stage,
+                                          message=f"The storage server refused to {action}: {failure.message}"))
+        return content
 
     def abort_multipart(self, key: str, upload_id: str) -> None:
         try:
             self.client.abort_multipart_upload(Bucket=self.profile.bucket, Key=key, UploadId=upload_id)
         except (botocore.exceptions.BotoCoreError, botocore.exceptions.ClientError) as exc:
             raise self._error(exc, "cancel the multipart upload") from None
+
+
+def _field(body: bytes, document: str, name: str) -> str | None:
+    """The text of ``name`` in an S3 answer that must be a ``document`` (namespaces ignored)."""
+    try:
+        root = defused_tree.fromstring(body)
+    except (defused_tree.ParseError, DefusedXmlException):
+        return None
+    if _local(str(root.tag)) != document:
+        return None
+    for child in root:
+        if _local(str(child.tag)) == name:
+            return (child.text or "").strip()
+    return None
+
+
+def _local(tag: str) -> str:
+    return tag.rsplit("}", 1)[-1]

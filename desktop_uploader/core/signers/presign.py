@@ -78,8 +78,14 @@ class LinkSigner:
 
     def put(self, key: str, headers: Mapping[str, str], lifetime: int) -> str:
         """A presigned PUT for ``key`` whose signature covers exactly ``headers`` (and the host)."""
-        return self._signed(AWSRequest(method="PUT", url=self.address.object_url(key), headers=dict(headers)),
-                            lifetime)
+        return self.on_object("PUT", key, {}, headers, lifetime)
+
+    def on_object(self, method: str, key: str, params: Mapping[str, str], headers: Mapping[str, str],
+                  lifetime: int) -> str:
+        """A presigned request on ``key`` with these query parameters (``uploads`` starts a multipart upload,
+        ``uploadId`` and ``partNumber`` name a part), covering exactly ``headers`` (and the host)."""
+        return self._signed(AWSRequest(method=method, url=self.address.object_url(key), params=dict(params),
+                                       headers=dict(headers)), lifetime)
 
     def list_bucket(self, params: Mapping[str, str], lifetime: int) -> str:
         """A presigned GET of the bucket with these query parameters (a ListObjectsV2 page, say)."""
