@@ -361,12 +361,12 @@ def _upload(args: argparse.Namespace, engine: Engine, profile: Profile, out: Tex
         stopped = _wait(args, engine, profile, ids, interrupted, err)
         if stopped is not None:
             return stopped
-        jobs = engine.jobs_by_id(ids)
-        failed = [j for j in jobs if j.state is not JobState.DONE]
+        states = engine.states_of(ids)
+        done = states.get(JobState.DONE, 0)
+        failed = sum(states.values()) - done
         if not args.json:
-            done = len(jobs) - len(failed)
             left = len(result.problems) + len(result.already_there)
-            err.write(f"{done} uploaded, {len(failed)} failed" + (f", {left} skipped" if left else "") + "\n")
+            err.write(f"{done} uploaded, {failed} failed" + (f", {left} skipped" if left else "") + "\n")
         return EXIT_FAILED if failed or result.problems else EXIT_OK
     finally:
         signal.signal(signal.SIGINT, previous)
@@ -395,7 +395,7 @@ def _wait(args: argparse.Namespace, engine: Engine, profile: Profile, ids: set[i
             return 130
         down_since = engine.health.down_since(profile.name)
         if down_since is not None and time.monotonic() - down_since > args.wait_offline:
-            waiting = sum(1 for j in engine.jobs_by_id(ids) if not j.state.finished)
+            waiting = sum(n for state, n in engine.states_of(ids).items() if not state.finished)
             err.write(f"The destination stayed unreachable for {args.wait_offline:.0f} s; {waiting} file(s) "
                       "are still queued. Run the same command again to continue them.\n")
             return EXIT_OFFLINE

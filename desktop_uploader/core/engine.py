@@ -256,6 +256,10 @@ class Engine:
         """The jobs with these ids that are still in the queue or its history, in id order."""
         return self.store.get_many(job_ids)
 
+    def states_of(self, job_ids: Iterable[int]) -> dict[JobState, int]:
+        """How many of these jobs are in each state, without loading them (a run's summary at its end)."""
+        return self.store.counts(job_ids)
+
     def history(self, search: str = "", *, limit: int = 1000) -> list[Job]:
         """Uploaded files, newest first; *search* matches part of the path or the key (case-insensitive
         for ASCII letters). The history may hold far more files than a window should load at once."""

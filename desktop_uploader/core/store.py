@@ -316,10 +316,22 @@ class JobStore:
             rows = self._conn.execute(sql, args).fetchall()
         return [_row_to_job(r) for r in rows]
 
-    def counts(self) -> dict[JobState, int]:
+    def counts(self, job_ids: Iterable[int] | None = None) -> dict[JobState, int]:
+        """How many jobs are in each state: all of them, or those with these ids (without loading them)."""
+        if job_ids is None:
+            with self._db():
+                rows = self._conn.execute("SELECT state, COUNT(*) FROM jobs GROUP BY state").fetchall()
+            return {JobState(s): n for s, n in rows}
+        ids = sorted(set(job_ids))
+        counted: dict[JobState, int] = {}
         with self._db():
-            rows = self._conn.execute("SELECT state, COUNT(*) FROM jobs GROUP BY state").fetchall()
-        return {JobState(s): n for s, n in rows}
+            for start in range(0, len(ids), 1000):  # well under SQLite's limit on bound parameters
+                chunk = ids[start:start + 1000]
+                for state, n in self._conn.execute(
+                        f"SELECT state, COUNT(*) FROM jobs WHERE id IN ({','.join('?' * len(chunk))}) GROUP BY state",
+                        chunk):
+                    counted[JobState(state)] = counted.get(JobState(state), 0) + n
+        return counted
 
     def unfinished_by_file(self, profile: str) -> dict[tuple[str, str], Job]:
         """Not-yet-done jobs by (path, key), so queuing the same file again resumes it. One query for a

@@ -185,6 +185,19 @@ def test_has_queued_by_profile(tmp_path: Path) -> None:
     store.close()
 
 
+def test_counts_of_some_jobs_cover_only_those_however_many(tmp_path: Path) -> None:
+    with closing(JobStore(tmp_path / "q.db")) as store:
+        jobs = store.add_jobs([_new(i) for i in range(2500)])  # more than one query's worth of ids
+        for job in jobs[:1200]:
+            store.finish(job.id, key=job.key, etag="e", bytes_sent=job.size)
+        store.set_state(jobs[1200].id, JobState.FAILED)
+        store.remove([jobs[0].id])
+        mine = [j.id for j in jobs[:1300]] + [jobs[5].id, 999_999]  # repeated and unknown ids count once, or not
+        assert store.counts(mine) == {JobState.DONE: 1199, JobState.FAILED: 1, JobState.QUEUED: 99}
+        assert store.counts() == {JobState.DONE: 1199, JobState.FAILED: 1, JobState.QUEUED: 1299}
+        assert store.counts([]) == {}
+
+
 def test_get_many_reads_any_number_of_jobs_and_skips_removed_ones(tmp_path: Path) -> None:
     with closing(JobStore(tmp_path / "q.db")) as store:
         jobs = store.add_jobs([_new(i) for i in range(2500)])  # more than one query's worth of ids
