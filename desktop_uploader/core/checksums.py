@@ -17,6 +17,7 @@ trusted. A storage that refuses to start an upload with a checksum algorithm cou
 from __future__ import annotations
 
 import threading
+import weakref
 from dataclasses import dataclass
 
 from desktop_uploader.core import failure as f
@@ -42,9 +43,16 @@ class EchoCheck:
     failure: Failure | None
 
 
+# A signer describes the same storage for as long as it lives: its name is worked out once, not per file.
+_NAMES: weakref.WeakKeyDictionary[Signer, str] = weakref.WeakKeyDictionary()
+
+
 def destination_of(signer: Signer) -> str:
     """The storage behind a signer, as a stable name: a profile may be renamed or pointed elsewhere."""
-    return destination_name(signer.describe())
+    name = _NAMES.get(signer)
+    if name is None:
+        name = _NAMES[signer] = destination_name(signer.describe())
+    return name
 
 
 class ChecksumPolicy:

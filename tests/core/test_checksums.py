@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 import requests
 
-from desktop_uploader.core.checksums import CHECKSUM_MIN, ChecksumPolicy
+from desktop_uploader.core.checksums import CHECKSUM_MIN, ChecksumPolicy, destination_of
 from desktop_uploader.core.hashing import crc32_of
 from desktop_uploader.core.models import EventKind, JobState, SignedRequest, UploadTarget
 from desktop_uploader.core.signers.base import PutSigner, Signer
@@ -173,3 +173,19 @@ def test_what_a_destination_showed_is_remembered_by_the_next_run(tmp_path: Path)
         assert not next_run.needs_md5("seaweed", verify=True, signed_checksum=True)
         assert not next_run.wanted("old-minio", 10 * MiB, verify=True, offered=True)
         assert next_run.needs_md5("never-seen", verify=True, signed_checksum=True)
+
+
+def test_a_signers_destination_is_named_once_however_many_files_it_signs() -> None:
+    class Described(Signer):
+        def __init__(self, bucket: str) -> None:
+            self.bucket = bucket
+            self.described = 0
+
+        def describe(self) -> dict[str, str]:
+            self.described += 1
+            return {"signer": "local", "bucket": self.bucket}
+
+    first, second = Described("one"), Described("two")
+    names = {destination_of(first) for _ in range(100)}
+    assert len(names) == 1 and first.described == 1
+    assert destination_of(second) not in names and second.described == 1
