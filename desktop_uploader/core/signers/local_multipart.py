@@ -41,6 +41,8 @@ from desktop_uploader.core.transfer import RETRYABLE_S3_CODES, RETRYABLE_STATUS,
 _S3_NAMESPACE = "http://s3.amazonaws.com/doc/2006-03-01/"
 # Joining the parts of a big file can take S3 a while; it keeps the connection alive meanwhile.
 _ANSWER_TIMEOUT = 120.0
+# A call about an upload is sent as soon as it is signed: its signature need only outlast a slow connection.
+_CALL_LIFETIME = 900
 
 
 class LocalMultipartSigner(LocalSigner, MultipartSigner):
@@ -134,13 +136,12 @@ class LocalMultipartSigner(LocalSigner, MultipartSigner):
                       body: bytes | None, action: str, *, stage: str = f.STAGE_UPLOAD) -> bytes:
         """One signed request about an upload, through the engine's connections (those a run opened ahead,
         not a botocore client's: building one costs a few tenths of a second of CPU); its answer's body."""
-        lifetime = 900
         try:
-            url = self._link_signer().on_object(method, key, params, headers, lifetime)
+            url = self._link_signer().on_object(method, key, params, headers, _CALL_LIFETIME)
         except (botocore.exceptions.BotoCoreError, botocore.exceptions.ClientError, ValueError) as exc:
             raise UploadError(Failure(code=f.PROFILE_INVALID, stage=f.STAGE_SIGN, signer=self.name,
                                       message=f"The request to {action} could not be signed: {exc}")) from None
-        signed = SignedRequest(method=method, url=url, headers=headers, expires_at=time.time() + lifetime,
+        signed = SignedRequest(method=method, url=url, headers=headers, expires_at=time.time() + _CALL_LIFETIME,
                                signer=self.name)
         try:
             response = self._http().request(method, url, headers=headers, data=body, allow_redirects=False,
