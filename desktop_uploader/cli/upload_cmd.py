@@ -361,7 +361,7 @@ def _upload(args: argparse.Namespace, engine: Engine, profile: Profile, out: Tex
         stopped = _wait(args, engine, profile, ids, interrupted, err)
         if stopped is not None:
             return stopped
-        states = engine.states_of(ids)
+        states = engine.counts(ids)
         done = states.get(JobState.DONE, 0)
         failed = sum(states.values()) - done
         if not args.json:
@@ -395,7 +395,7 @@ def _wait(args: argparse.Namespace, engine: Engine, profile: Profile, ids: set[i
             return 130
         down_since = engine.health.down_since(profile.name)
         if down_since is not None and time.monotonic() - down_since > args.wait_offline:
-            waiting = sum(n for state, n in engine.states_of(ids).items() if not state.finished)
+            waiting = sum(n for state, n in engine.counts(ids).items() if not state.finished)
             err.write(f"The destination stayed unreachable for {args.wait_offline:.0f} s; {waiting} file(s) "
                       "are still queued. Run the same command again to continue them.\n")
             return EXIT_OFFLINE

@@ -256,18 +256,15 @@ class Engine:
         """The jobs with these ids that are still in the queue or its history, in id order."""
         return self.store.get_many(job_ids)
 
-    def states_of(self, job_ids: Iterable[int]) -> dict[JobState, int]:
-        """How many of these jobs are in each state, without loading them (a run's summary at its end)."""
-        return self.store.counts(job_ids)
-
     def history(self, search: str = "", *, limit: int = 1000) -> list[Job]:
         """Uploaded files, newest first; *search* matches part of the path or the key (case-insensitive
         for ASCII letters). The history may hold far more files than a window should load at once."""
         return self.store.list_jobs((JobState.DONE,), search=search.strip() or None, limit=limit,
                                     newest_first=True)
 
-    def counts(self) -> dict[JobState, int]:
-        return self.store.counts()
+    def counts(self, job_ids: Iterable[int] | None = None) -> dict[JobState, int]:
+        """How many jobs are in each state: all, or these (a run's summary at its end), without loading them."""
+        return self.store.counts(job_ids)
 
     # -- running --------------------------------------------------------------------------------------
     def start(self, *, prime_links: bool = False) -> None:

@@ -140,6 +140,21 @@ def parse_list_page(body: bytes) -> tuple[list[ListedObject], str | None]:
     return objects, token if truncated else None
 
 
+def answer_field(body: bytes, document: str, name: str) -> str | None:
+    """The text of ``name`` in an S3 answer that must be a ``document`` (an InitiateMultipartUploadResult's
+    UploadId, say); None when the body is no such document or lacks the field."""
+    try:
+        root = defused_tree.fromstring(body)
+    except (defused_tree.ParseError, DefusedXmlException):
+        return None
+    if _local(str(root.tag)) != document:
+        return None
+    for child in root:
+        if _local(str(child.tag)) == name:
+            return (child.text or "").strip()
+    return None
+
+
 def _find_error(root: Element) -> Element | None:
     if _local(str(root.tag)).lower() == "error":
         return root

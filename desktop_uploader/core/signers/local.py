@@ -101,24 +101,19 @@ class LocalSigner(PutSigner, ObjectRemover, ObjectInspector, GetSigner):
             self._links = LinkSigner(address, self._credentials)
         return self._links
 
-    def _headers(self, target: UploadTarget) -> tuple[dict[str, Any], dict[str, str]]:
-        params: dict[str, Any] = {"Bucket": self.profile.bucket, "Key": target.key,
-                                  "ContentType": target.content_type}
+    def _headers(self, target: UploadTarget) -> dict[str, str]:
+        """The headers signed into an object's link (a PUT, or the start of a multipart upload)."""
         headers = {"content-type": target.content_type}
         if self.profile.acl:
-            params["ACL"] = self.profile.acl
             headers["x-amz-acl"] = self.profile.acl
         if self.profile.storage_class:
-            params["StorageClass"] = self.profile.storage_class
             headers["x-amz-storage-class"] = self.profile.storage_class
         metadata = {**target.metadata, **self.profile.metadata}  # what the admin configured wins
-        if metadata:
-            params["Metadata"] = metadata
-            headers.update({f"x-amz-meta-{k.lower()}": v for k, v in metadata.items()})
-        return params, headers
+        headers.update({f"x-amz-meta-{k.lower()}": v for k, v in metadata.items()})
+        return headers
 
     def sign_put(self, target: UploadTarget) -> SignedRequest:
-        _, headers = self._headers(target)
+        headers = self._headers(target)
         if target.checksum_crc32:
             headers[CHECKSUM_HEADER] = target.checksum_crc32  # the storage checks the bytes against it
         if self.if_exists != IF_EXISTS_OVERWRITE:

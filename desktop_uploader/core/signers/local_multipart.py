@@ -18,8 +18,6 @@ from xml.etree import ElementTree  # writing only; answers are read with defused
 
 import botocore.exceptions
 import requests
-from defusedxml import ElementTree as defused_tree
-from defusedxml.common import DefusedXmlException
 
 from desktop_uploader.core import failure as f
 from desktop_uploader.core.config import IF_EXISTS_OVERWRITE
@@ -33,7 +31,7 @@ from desktop_uploader.core.http import (
     read_capped,
 )
 from desktop_uploader.core.models import SignedRequest, UploadedPart, UploadTarget
-from desktop_uploader.core.protocol.responses import parse_s3_error
+from desktop_uploader.core.protocol.responses import answer_field, parse_s3_error
 from desktop_uploader.core.signers.base import MultipartSigner
 from desktop_uploader.core.signers.local import LocalSigner
 from desktop_uploader.core.transfer import RETRYABLE_S3_CODES, RETRYABLE_STATUS, failure_from_response
@@ -75,12 +73,12 @@ class LocalMultipartSigner(LocalSigner, MultipartSigner):
                                    message=f"Could not {action}: {exc}"))
 
     def create_multipart(self, target: UploadTarget, *, checksum_algorithm: str | None = None) -> tuple[str, str]:
-        _, headers = self._headers(target)
+        headers = self._headers(target)
         if checksum_algorithm:
             headers["x-amz-checksum-algorithm"] = checksum_algorithm
         answer = self._storage_call("POST", target.key, {"uploads": ""}, headers, None, "start a multipart upload",
                                     stage=f.STAGE_SIGN)
-        upload_id = _field(answer, "InitiateMultipartUploadResult", "UploadId")
+        upload_id = answer_field(answer, "InitiateMultipartUploadResult", "UploadId")
         if not upload_id:
             raise UploadError(Failure(code=f.UNKNOWN, stage=f.STAGE_SIGN, retryable=True, signer=self.name,
                                       message="The storage server started a multipart upload but gave no id "
@@ -129,7 +127,7 @@ class LocalMultipartSigner(LocalSigner, MultipartSigner):
         answer = self._storage_call("POST", key, {"uploadId": upload_id}, headers,
                                     ElementTree.tostring(root, encoding="utf-8"),
                                     "join the uploaded parts into the file")
-        etag = _field(answer, "CompleteMultipartUploadResult", "ETag")
+        etag = answer_field(answer, "CompleteMultipartUploadResult", "ETag")
         return etag.strip('"') if etag else None
 
     def _storage_call(self, method: str, key: str, params: dict[str, str], headers: dict[str, str],
@@ -171,20 +169,3 @@ class LocalMultipartSigner(LocalSigner, MultipartSigner):
         except (botocore.exceptions.BotoCoreError, botocore.exceptions.ClientError) as exc:
             raise self._error(exc, "cancel the multipart upload") from None
 
-
-def _field(body: bytes, document: str, name: str) -> str | None:
-    """The text of ``name`` in an S3 answer that must be a ``document`` (namespaces ignored)."""
-    try:
-        root = defused_tree.fromstring(body)
-    except (defused_tree.ParseError, DefusedXmlException):
-        return None
-    if _local(str(root.tag)) != document:
-        return None
-    for child in root:
-        if _local(str(child.tag)) == name:
-            return (child.text or "").strip()
-    return None
-
-
-def _local(tag: str) -> str:
-    return tag.rsplit("}", 1)[-1]

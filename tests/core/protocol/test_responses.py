@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from desktop_uploader.core.protocol.responses import (
+    answer_field,
     body_kind,
     endpoint_message,
     html_title,
@@ -192,3 +193,16 @@ def test_the_last_listing_page_has_no_token() -> None:
 def test_what_is_no_usable_listing_is_refused(body: bytes) -> None:
     with pytest.raises(ValueError):
         parse_list_page(body)
+
+
+def test_answer_field_reads_one_field_of_the_expected_document_only() -> None:
+    started = (b'<?xml version="1.0" encoding="UTF-8"?><InitiateMultipartUploadResult '
+               b'xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Bucket>b</Bucket><Key>k</Key>'
+               b'<UploadId> abc-123 </UploadId></InitiateMultipartUploadResult>')
+    assert answer_field(started, "InitiateMultipartUploadResult", "UploadId") == "abc-123"
+    assert answer_field(started, "CompleteMultipartUploadResult", "UploadId") is None  # another document
+    assert answer_field(started, "InitiateMultipartUploadResult", "ETag") is None
+    assert answer_field(AWS_SDNM.encode(), "InitiateMultipartUploadResult", "UploadId") is None
+    assert answer_field(b"<html><body>Sign in to the Wi-Fi</body>", "InitiateMultipartUploadResult",
+                        "UploadId") is None
+    assert answer_field(b"", "InitiateMultipartUploadResult", "UploadId") is None
