@@ -12,8 +12,10 @@ own, the call goes through requests as before; both kinds of answer look alike t
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from typing import Any, Protocol
+from urllib.parse import urlencode, urlsplit
 
 import requests
 import urllib3
@@ -98,6 +100,34 @@ class DirectAnswer:
     def __exit__(self, *exc: object) -> None:
         if not self._read:
             self.close()
+
+
+def prepare_call(method: str, url: str, headers: Mapping[str, str], *, params: Mapping[str, str] | None = None,
+                 json_body: Any = None) -> requests.PreparedRequest:
+    """A call to a signing service, prepared as ``requests.Request(...).prepare()`` prepares it, less what
+    such a call never uses: requests parses and re-quotes the service's address and makes an empty cookie
+    jar for every call, a fifth of the client's CPU for a call. The address is prepared once by requests
+    here, and each call's query is added to it."""
+    base = _prepared_url(url)
+    if base is None:
+        return requests.Request(method, url, headers=dict(headers), params=params, json=json_body).prepare()
+    prepared = requests.PreparedRequest()
+    prepared.prepare_method(method)
+    prepared.url = base + ("&" if "?" in base else "?") + urlencode(params) if params else base
+    prepared.prepare_headers(headers)
+    prepared.prepare_body(None, None, json_body)
+    return prepared
+
+
+@functools.lru_cache(maxsize=32)
+def _prepared_url(url: str) -> str | None:
+    """``url`` as requests sends it, or None where requests would do more than add the query at its end (a
+    fragment to keep last, a user name and password to send as a header)."""
+    prepared = requests.PreparedRequest()
+    prepared.prepare_url(url, None)
+    if prepared.url is None or "#" in prepared.url or urlsplit(prepared.url).username is not None:
+        return None
+    return prepared.url
 
 
 def send_direct(session: requests.Session, prepared: requests.PreparedRequest, *, connect_timeout: float,

@@ -20,11 +20,12 @@ import requests
 from desktop_uploader.core import failure as f
 from desktop_uploader.core import secrets as sec
 from desktop_uploader.core.config import Profile, is_loopback_host
-from desktop_uploader.core.failure import Failure, ReceivedResponse, SentRequest, UploadError
+from desktop_uploader.core.failure import Failure, PendingRequest, ReceivedResponse, UploadError
 from desktop_uploader.core.http import classify_network_error
 from desktop_uploader.core.models import SignedRequest, UploadedPart, UploadTarget
 from desktop_uploader.core.protocol.links import signing_facts
 from desktop_uploader.core.signers.base import FormSigner, MultipartSigner
+from desktop_uploader.core.signers.calls import prepare_call
 from desktop_uploader.core.signers.endpoint import RETRYABLE_ENDPOINT_STATUS, EndpointClient
 from desktop_uploader.core.signers.service import describe_service
 
@@ -55,16 +56,15 @@ class CompanionSigner(EndpointClient, FormSigner, MultipartSigner):
     def _call(self, method: str, path: str, action: str, *, params: dict[str, str] | None = None,
               body: Any = None) -> Any:
         headers = self._call_headers()
-        prepared = requests.Request(method, self.base + path, headers=headers, params=params,
-                                    json=body).prepare()
-        sent = SentRequest.build(method, prepared.url or self.base, dict(prepared.headers))
+        prepared = prepare_call(method, self.base + path, headers, params=params, json_body=body)
+        sent = PendingRequest(method, prepared.url or self.base, dict(prepared.headers))
         try:
             response = self._send(prepared, sent)
         except requests.RequestException as exc:
             code, message = classify_network_error(exc)
             raise UploadError(Failure(
                 code=f.ENDPOINT_UNREACHABLE, stage=f.STAGE_SIGN, signer=self.name, retryable=True,
-                request=sent, network_error=code,
+                request=sent(), network_error=code,
                 message=f"The signing service could not be reached to {action}. {message}",
             )) from None
         with response:
@@ -85,7 +85,7 @@ class CompanionSigner(EndpointClient, FormSigner, MultipartSigner):
                 received = ReceivedResponse.build(response.status_code, dict(response.headers), content)
                 return UploadError(Failure(
                     code=code, message=message, stage=f.STAGE_SIGN, signer=self.name, retryable=retryable,
-                    http_status=response.status_code, request=sent, response=received,
+                    http_status=response.status_code, request=sent(), response=received,
                     server_date=response.headers.get("Date"),
                 ))
 

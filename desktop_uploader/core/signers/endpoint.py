@@ -16,7 +16,7 @@ import requests
 from desktop_uploader.core import failure as f
 from desktop_uploader.core import secrets as sec
 from desktop_uploader.core.config import Profile, is_loopback_host
-from desktop_uploader.core.failure import Failure, ReceivedResponse, SentRequest, UploadError
+from desktop_uploader.core.failure import Failure, PendingRequest, ReceivedResponse, SentRequest, UploadError
 from desktop_uploader.core.hashing import CHECKSUM_HEADER
 from desktop_uploader.core.http import (
     ANSWER_LIMIT,
@@ -30,7 +30,7 @@ from desktop_uploader.core.models import SignedRequest, UploadTarget
 from desktop_uploader.core.protocol.links import signing_facts
 from desktop_uploader.core.signers import redirects
 from desktop_uploader.core.signers.base import BatchPutSigner, Signer
-from desktop_uploader.core.signers.calls import Answer, DirectAnswer, send_direct
+from desktop_uploader.core.signers.calls import Answer, DirectAnswer, prepare_call, send_direct
 from desktop_uploader.core.signers.redirects import MAX_REDIRECTS
 from desktop_uploader.core.signers.service import describe_service
 
@@ -76,7 +76,7 @@ class EndpointClient(Signer):
         return {**{name: str(value) for name, value in self.session.headers.items()}, "Accept": "application/json",
                 **self._headers}
 
-    def _send(self, prepared: requests.PreparedRequest, sent: SentRequest) -> Answer:
+    def _send(self, prepared: requests.PreparedRequest, sent: PendingRequest) -> Answer:
         """Send one call to the service and read its answer (at most ANSWER_LIMIT bytes), through requests'
         own pool where it can (see signers.calls). Redirects are followed only where the secret headers may
         go (see signers.redirects). Network errors are raised as requests raises them."""
@@ -95,7 +95,7 @@ class EndpointClient(Signer):
                         read_capped(cast(requests.Response, response), ANSWER_LIMIT)
                 except AnswerTooLarge as exc:
                     raise UploadError(Failure(
-                        code=f.ENDPOINT_TOO_LARGE, stage=f.STAGE_SIGN, signer=self.name, request=sent,
+                        code=f.ENDPOINT_TOO_LARGE, stage=f.STAGE_SIGN, signer=self.name, request=sent(),
                         http_status=response.status_code,
                         message=f"The signing service sent a far larger answer than a link. {exc} It was not "
                                 "read further.")) from None
@@ -106,9 +106,9 @@ class EndpointClient(Signer):
                                         allow_insecure_http=self.profile.allow_insecure_http)
             if refused is not None:
                 raise UploadError(Failure(code=f.ENDPOINT_REDIRECT, stage=f.STAGE_SIGN, signer=self.name,
-                                          request=sent, http_status=response.status_code, message=refused))
+                                          request=sent(), http_status=response.status_code, message=refused))
             prepared = redirects.redirected(prepared, target, response.status_code)
-        raise UploadError(Failure(code=f.ENDPOINT_REDIRECT, stage=f.STAGE_SIGN, signer=self.name, request=sent,
+        raise UploadError(Failure(code=f.ENDPOINT_REDIRECT, stage=f.STAGE_SIGN, signer=self.name, request=sent(),
                                   message=f"The signing service redirected the app more than {MAX_REDIRECTS} "
                                           "times in a row."))
 
@@ -144,17 +144,15 @@ class EndpointSigner(EndpointClient, BatchPutSigner):
             params["checksumCRC32"] = target.checksum_crc32
         method = p.http_method.upper()
         headers = self._call_headers()
-        prepared = requests.Request(
-            method, p.endpoint_url, headers=headers,
-            params=params if method == "GET" else None, json=params if method == "POST" else None,
-        ).prepare()
-        sent = SentRequest.build(method, prepared.url or p.endpoint_url, dict(prepared.headers))
+        prepared = prepare_call(method, p.endpoint_url, headers, params=params if method == "GET" else None,
+                                json_body=params if method == "POST" else None)
+        sent = PendingRequest(method, prepared.url or p.endpoint_url, dict(prepared.headers))
         try:
             response = self._send(prepared, sent)
         except requests.RequestException as exc:
             code, message = classify_network_error(exc)
             error = self._fail(f.ENDPOINT_UNREACHABLE, f"The signing service could not be reached. {message}",
-                               target=target, request=sent, retryable=True)
+                               target=target, request=sent(), retryable=True)
             error.failure.network_error = code
             raise error from None
         with response:
@@ -166,15 +164,14 @@ class EndpointSigner(EndpointClient, BatchPutSigner):
         files = [{"filekey": t.key, "contentType": t.content_type, **({"metadata": dict(t.metadata)}
                                                                       if t.metadata else {})} for t in targets]
         headers = self._call_headers()
-        prepared = requests.Request("POST", batch_url(self.profile.endpoint_url), headers=headers,
-                                    json={"files": files}).prepare()
-        sent = SentRequest.build("POST", prepared.url or self.profile.endpoint_url, dict(prepared.headers))
+        prepared = prepare_call("POST", batch_url(self.profile.endpoint_url), headers, json_body={"files": files})
+        sent = PendingRequest("POST", prepared.url or self.profile.endpoint_url, dict(prepared.headers))
         try:
             response = self._send(prepared, sent)
         except requests.RequestException as exc:
             code, message = classify_network_error(exc)
             error = self._fail(f.ENDPOINT_UNREACHABLE, f"The signing service could not be reached. {message}",
-                               target=targets[0], request=sent, retryable=True)
+                               target=targets[0], request=sent(), retryable=True)
             error.failure.network_error = code
             raise error from None
         with response:
@@ -186,11 +183,11 @@ class EndpointSigner(EndpointClient, BatchPutSigner):
             links = data.get("signed_urls") if isinstance(data, dict) else None
             if not isinstance(links, list) or len(links) != len(targets):
                 raise self._fail(f.ENDPOINT_BAD_RESPONSE, "The signing service's answer to a batch has no list "
-                                 "of links, one per file.", target=targets[0], request=sent, response=response)
+                                 "of links, one per file.", target=targets[0], request=sent(), response=response)
             return [self._link_from(item, target, sent, response) for item, target in zip(links, targets,
                                                                                           strict=True)]
 
-    def _check_status(self, response: Answer, target: UploadTarget, sent: SentRequest) -> None:
+    def _check_status(self, response: Answer, target: UploadTarget, sent: PendingRequest) -> None:
         content_type = response.headers.get("Content-Type", "").lower()
         body = response.content
         looks_html = "html" in content_type or body.lstrip()[:15].lower().startswith((b"<!doctype", b"<html"))
@@ -198,46 +195,46 @@ class EndpointSigner(EndpointClient, BatchPutSigner):
             raise self._fail(
                 f.ENDPOINT_HTML if looks_html else f.ENDPOINT_ERROR,
                 f"The signing service answered {response.status_code}: {_error_text(body)}",
-                target=target, request=sent, response=response,
+                target=target, request=sent(), response=response,
                 retryable=response.status_code in RETRYABLE_ENDPOINT_STATUS,
             )
         if looks_html:
             raise self._fail(f.ENDPOINT_HTML, "The signing service answered with a web page instead of a link "
                              "(often a Wi-Fi sign-in page or a network block page).",
-                             target=target, request=sent, response=response, retryable=True)
+                             target=target, request=sent(), response=response, retryable=True)
 
     def _read_answer(self, response: Answer, target: UploadTarget,
-                     sent: SentRequest) -> SignedRequest:
+                     sent: PendingRequest) -> SignedRequest:
         self._check_status(response, target, sent)
         body = response.content
         try:
             data: Any = json.loads(body)
         except (ValueError, UnicodeDecodeError):
             raise self._fail(f.ENDPOINT_BAD_RESPONSE, "The signing service's answer is not JSON.",
-                             target=target, request=sent, response=response) from None
+                             target=target, request=sent(), response=response) from None
         return self._link_from(data, target, sent, response)
 
-    def _link_from(self, data: Any, target: UploadTarget, sent: SentRequest,
+    def _link_from(self, data: Any, target: UploadTarget, sent: PendingRequest,
                    response: Answer) -> SignedRequest:
         """One file's answer (a JSON object with the link) as a SignedRequest, checked."""
         p = self.profile
         url = data.get(p.url_field) if isinstance(data, dict) else None
         if not isinstance(url, str) or not url:
             raise self._fail(f.ENDPOINT_NO_URL, f"The signing service's answer has no '{p.url_field}' field.",
-                             target=target, request=sent, response=response)
+                             target=target, request=sent(), response=response)
         parts = urlsplit(url)
         if parts.scheme not in ("http", "https") or not parts.hostname:
             raise self._fail(f.ENDPOINT_BAD_URL, "The signing service returned something that is not an "
-                             "http(s) link.", target=target, request=sent, response=response)
+                             "http(s) link.", target=target, request=sent(), response=response)
         if parts.scheme == "http" and not is_loopback_host(parts.hostname) and not p.allow_insecure_http:
             raise self._fail(f.INSECURE_URL, "The signing service returned an unencrypted http link to "
                              "another computer; refusing to send the file over it.",
-                             target=target, request=sent, response=response)
+                             target=target, request=sent(), response=response)
         link = signing_facts(url)
         if not link.targets_key(target.key):
             raise self._fail(f.ENDPOINT_WRONG_KEY, f"The signing service returned a link for '{unquote(link.path)}', "
                              f"not for the requested name '{target.key}'.",
-                             target=target, request=sent, response=response)
+                             target=target, request=sent(), response=response)
         headers = {"content-type": target.content_type}
         headers.update({k.lower(): v for k, v in p.signed_header_values.items()})
         extra = data.get("headers")
