@@ -13,7 +13,6 @@ from collections.abc import Callable
 from typing import Any
 
 import requests
-from requests_toolbelt import MultipartEncoder
 from urllib3 import encode_multipart_formdata
 
 from desktop_uploader.core import failure as f
@@ -92,6 +91,9 @@ def post_file(session: requests.Session, signed: SignedRequest, fh: Any, size: i
         if on_bytes is not None:
             on_bytes(size)
         return _checked(result, signed, size)
+    # Only streamed forms need requests-toolbelt: a run of small files does not pay its import.
+    from requests_toolbelt import MultipartEncoder
+
     reader = _FormFileReader(fh, offset, size, on_bytes=on_bytes, control=control, throttle=throttle,
                              md5=verify_md5)
     fields.append(("file", (filename, reader, content_type)))

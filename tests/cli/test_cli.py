@@ -167,6 +167,25 @@ def test_an_endpoint_upload_loads_no_keychain(tmp_path: Path, seaweed: Any, buck
     assert seaweed.client().get_object(Bucket=bucket, Key="a.txt")["Body"].read() == b"a"
 
 
+def test_small_files_through_companion_load_no_streaming_form_encoder(tmp_path: Path, seaweed: Any, bucket: str,
+                                                                     reference_endpoint: Any) -> None:
+    """Small files go as forms built in memory: requests-toolbelt, for streamed forms only, stays unloaded."""
+    (tmp_path / "a.txt").write_text("a")
+    probe = (
+        "import sys\n"
+        "from desktop_uploader.cli.main import main\n"
+        f"main(['profile', 'add', 'comp', '--endpoint', {reference_endpoint.url!r}, '--protocol', 'companion'])\n"
+        f"code = main(['upload', {str(tmp_path / 'a.txt')!r}, '--profile', 'comp'])\n"
+        "print(code, sorted(m for m in sys.modules if m.startswith('requests_toolbelt')))\n"
+    )
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60, env=env,
+                          check=False)
+    assert done.stdout.strip().splitlines()[-1] == "0 []", done.stderr
+    stored = [o["Key"] for o in seaweed.client().list_objects_v2(Bucket=bucket).get("Contents", [])]
+    assert any(key.endswith("a.txt") for key in stored)
+
+
 def test_every_registered_command_is_known_to_the_lazy_loader(capsys: pytest.CaptureFixture[str]) -> None:
     # A command missing from COMMANDS would be taken for a file name and opened in the window.
     sub = next(a for a in build_parser()._actions if isinstance(a, argparse._SubParsersAction))
