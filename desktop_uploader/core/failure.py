@@ -7,6 +7,7 @@ users as it is.
 from __future__ import annotations
 
 import time
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -77,13 +78,13 @@ class PendingRequest:
 
     __slots__ = ("_built", "_bytes_sent", "_headers", "_method", "_url")
 
-    def __init__(self, method: str, url: str, headers: dict[str, str], bytes_sent: int = 0) -> None:
+    def __init__(self, method: str, url: str, headers: Mapping[str, str], bytes_sent: int = 0) -> None:
         self._method, self._url, self._headers, self._bytes_sent = method, url, headers, bytes_sent
         self._built: SentRequest | None = None
 
     def __call__(self) -> SentRequest:
         if self._built is None:
-            self._built = SentRequest.build(self._method, self._url, self._headers, self._bytes_sent)
+            self._built = SentRequest.build(self._method, self._url, dict(self._headers), self._bytes_sent)
         return self._built
 
 

@@ -117,6 +117,15 @@ class QueueDamaged(StoreError):
     """The database file is not a database any more (a disk fault, a half-copied file)."""
 
 
+def _id_chunks(job_ids: Iterable[int]) -> Iterator[tuple[str, list[int]]]:
+    """The distinct ids in order, a thousand at a time (well under SQLite's limit on bound parameters), each
+    chunk with its ``?`` placeholders."""
+    ids = sorted(set(job_ids))
+    for start in range(0, len(ids), 1000):
+        chunk = ids[start:start + 1000]
+        yield ",".join("?" * len(chunk)), chunk
+
+
 def _plain_error(exc: sqlite3.Error | OSError, path: Path) -> StoreError:
     """What a database or file-system error means for the user, in one sentence that names the file."""
     name = str(getattr(exc, "sqlite_errorname", "") or "")
@@ -280,14 +289,11 @@ class JobStore:
 
     def get_many(self, job_ids: Iterable[int]) -> list[Job]:
         """The jobs with these ids that still exist, in id order: one query per thousand, not one each."""
-        ids = sorted(set(job_ids))
         jobs: list[Job] = []
         with self._db():
-            for start in range(0, len(ids), 1000):  # well under SQLite's limit on bound parameters
-                chunk = ids[start:start + 1000]
-                rows = self._conn.execute(
-                    f"SELECT {_COLUMNS} FROM jobs WHERE id IN ({','.join('?' * len(chunk))}) ORDER BY id",
-                    chunk).fetchall()
+            for marks, chunk in _id_chunks(job_ids):
+                rows = self._conn.execute(f"SELECT {_COLUMNS} FROM jobs WHERE id IN ({marks}) ORDER BY id",
+                                          chunk).fetchall()
                 jobs.extend(_row_to_job(row) for row in rows)
         return jobs
 
@@ -322,14 +328,11 @@ class JobStore:
             with self._db():
                 rows = self._conn.execute("SELECT state, COUNT(*) FROM jobs GROUP BY state").fetchall()
             return {JobState(s): n for s, n in rows}
-        ids = sorted(set(job_ids))
         counted: dict[JobState, int] = {}
         with self._db():
-            for start in range(0, len(ids), 1000):  # well under SQLite's limit on bound parameters
-                chunk = ids[start:start + 1000]
+            for marks, chunk in _id_chunks(job_ids):
                 for state, n in self._conn.execute(
-                        f"SELECT state, COUNT(*) FROM jobs WHERE id IN ({','.join('?' * len(chunk))}) GROUP BY state",
-                        chunk):
+                        f"SELECT state, COUNT(*) FROM jobs WHERE id IN ({marks}) GROUP BY state", chunk):
                     counted[JobState(state)] = counted.get(JobState(state), 0) + n
         return counted
 

@@ -57,7 +57,7 @@ class CompanionSigner(EndpointClient, FormSigner, MultipartSigner):
               body: Any = None) -> Any:
         headers = self._call_headers()
         prepared = prepare_call(method, self.base + path, headers, params=params, json_body=body)
-        sent = PendingRequest(method, prepared.url or self.base, dict(prepared.headers))
+        sent = PendingRequest(method, prepared.url or self.base, prepared.headers)
         try:
             response = self._send(prepared, sent)
         except requests.RequestException as exc:

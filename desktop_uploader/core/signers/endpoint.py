@@ -146,7 +146,7 @@ class EndpointSigner(EndpointClient, BatchPutSigner):
         headers = self._call_headers()
         prepared = prepare_call(method, p.endpoint_url, headers, params=params if method == "GET" else None,
                                 json_body=params if method == "POST" else None)
-        sent = PendingRequest(method, prepared.url or p.endpoint_url, dict(prepared.headers))
+        sent = PendingRequest(method, prepared.url or p.endpoint_url, prepared.headers)
         try:
             response = self._send(prepared, sent)
         except requests.RequestException as exc:
@@ -165,7 +165,7 @@ class EndpointSigner(EndpointClient, BatchPutSigner):
                                                                       if t.metadata else {})} for t in targets]
         headers = self._call_headers()
         prepared = prepare_call("POST", batch_url(self.profile.endpoint_url), headers, json_body={"files": files})
-        sent = PendingRequest("POST", prepared.url or self.profile.endpoint_url, dict(prepared.headers))
+        sent = PendingRequest("POST", prepared.url or self.profile.endpoint_url, prepared.headers)
         try:
             response = self._send(prepared, sent)
         except requests.RequestException as exc:

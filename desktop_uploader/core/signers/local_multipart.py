@@ -92,13 +92,17 @@ class LocalMultipartSigner(LocalSigner, MultipartSigner):
         if checksum_crc32:
             headers[CHECKSUM_HEADER] = checksum_crc32  # signed: the part must be sent with this value
         params = {"uploadId": upload_id, "partNumber": str(part_number)}
+        return self._signed("PUT", key, params, headers, lifetime, f"the link for part {part_number}")
+
+    def _signed(self, method: str, key: str, params: dict[str, str], headers: dict[str, str], lifetime: int,
+                what: str) -> SignedRequest:
+        """A request on ``key`` signed here (signers/presign.py), covering exactly ``headers``."""
         try:
-            url = self._link_signer().on_object("PUT", key, params, headers, lifetime)
+            url = self._link_signer().on_object(method, key, params, headers, lifetime)
         except (botocore.exceptions.BotoCoreError, botocore.exceptions.ClientError, ValueError) as exc:
             raise UploadError(Failure(code=f.PROFILE_INVALID, stage=f.STAGE_SIGN, signer=self.name,
-                                      message=f"The link for part {part_number} could not be signed: {exc}"),
-                              ) from None
-        return SignedRequest(method="PUT", url=url, headers=headers, expires_at=time.time() + lifetime,
+                                      message=f"{what[0].upper()}{what[1:]} could not be signed: {exc}")) from None
+        return SignedRequest(method=method, url=url, headers=headers, expires_at=time.time() + lifetime,
                              signer=self.name)
 
     def list_parts(self, key: str, upload_id: str) -> list[UploadedPart] | None:
@@ -134,13 +138,8 @@ class LocalMultipartSigner(LocalSigner, MultipartSigner):
                       body: bytes | None, action: str, *, stage: str = f.STAGE_UPLOAD) -> bytes:
         """One signed request about an upload, through the engine's connections (those a run opened ahead,
         not a botocore client's: building one costs a few tenths of a second of CPU); its answer's body."""
-        try:
-            url = self._link_signer().on_object(method, key, params, headers, _CALL_LIFETIME)
-        except (botocore.exceptions.BotoCoreError, botocore.exceptions.ClientError, ValueError) as exc:
-            raise UploadError(Failure(code=f.PROFILE_INVALID, stage=f.STAGE_SIGN, signer=self.name,
-                                      message=f"The request to {action} could not be signed: {exc}")) from None
-        signed = SignedRequest(method=method, url=url, headers=headers, expires_at=time.time() + _CALL_LIFETIME,
-                               signer=self.name)
+        signed = self._signed(method, key, params, headers, _CALL_LIFETIME, f"the request to {action}")
+        url = signed.url
         try:
             response = self._http().request(method, url, headers=headers, data=body, allow_redirects=False,
                                             timeout=(CONNECT_TIMEOUT, _ANSWER_TIMEOUT), stream=True)
@@ -168,4 +167,3 @@ class LocalMultipartSigner(LocalSigner, MultipartSigner):
             self.client.abort_multipart_upload(Bucket=self.profile.bucket, Key=key, UploadId=upload_id)
         except (botocore.exceptions.BotoCoreError, botocore.exceptions.ClientError) as exc:
             raise self._error(exc, "cancel the multipart upload") from None
-
