@@ -178,6 +178,15 @@ def test_the_notice_label_is_a_label_of_the_status_bar(window_factory: WindowFac
     assert window.notices.label in labels
 
 
+def _wait_for_the_batch_to_end(qtbot: QtBot, window: Any) -> None:
+    """Until the window says the batch ended, as a person sees it before acting on what was uploaded.
+
+    The end-of-batch notice follows the last file's row by a moment; waiting for the row alone lets that
+    notice replace the message a test then waits for.
+    """
+    qtbot.waitUntil(lambda: window.notices.text.startswith("Finished:"), timeout=30_000)
+
+
 def test_dropping_a_file_already_stored_says_so(qtbot: QtBot, window_factory: WindowFactory, seaweed: Any,
                                                 bucket: str, memory_keyring: Any, tmp_path: Path) -> None:
     from tests.core.helpers import local_profile, store_credentials
@@ -187,7 +196,7 @@ def test_dropping_a_file_already_stored_says_so(qtbot: QtBot, window_factory: Wi
     window = window_factory(profile)
     photo = files_in(tmp_path, {"photo.jpg": b"\xff\xd8 the same bytes"})
     drop(window, photo)
-    qtbot.waitUntil(lambda: states(window) == [JobState.DONE], timeout=30_000)
+    _wait_for_the_batch_to_end(qtbot, window)
     drop(window, photo)
     qtbot.waitUntil(lambda: "skipped" in window.notices.text, timeout=10_000)
     assert "already stored as photo.jpg" in window.notices.label.toolTip()
@@ -239,7 +248,8 @@ def test_links_to_uploaded_files_in_the_queue_and_history(qtbot: QtBot, window_f
     assert queue.links.act_copy.toolTip() == "A link can be made once the file is uploaded."
 
     window.engine.start()
-    qtbot.waitUntil(lambda: states(window) == [JobState.DONE], timeout=30_000)
+    _wait_for_the_batch_to_end(qtbot, window)
+    assert states(window) == [JobState.DONE]
     queue.select_job(window.model.rows()[0].job_id)
     assert queue.links.act_copy.isEnabled()
     queue.links.act_copy.trigger()
@@ -251,7 +261,8 @@ def test_links_to_uploaded_files_in_the_queue_and_history(qtbot: QtBot, window_f
     # Through a signing service: the address comes from the link the file was sent to.
     window.drop_zone.chooser.select("service")
     drop(window, files_in(tmp_path, {"notes.txt": b"notes"}))
-    qtbot.waitUntil(lambda: states(window) == [JobState.DONE, JobState.DONE], timeout=30_000)
+    _wait_for_the_batch_to_end(qtbot, window)
+    assert states(window) == [JobState.DONE, JobState.DONE]
     history = window.history_tab
     history.search.setText("notes.txt")
     qtbot.waitUntil(lambda: history.filter.rowCount() == 1, timeout=5_000)
