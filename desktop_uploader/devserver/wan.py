@@ -75,6 +75,8 @@ _CONTROL_TIMEOUT: Final = 10.0
 _REFUSE_GRACE: Final = 2.0
 # How long a finished connection may take to flush and close before it is dropped.
 _CLOSE_TIMEOUT: Final = 5.0
+# How long stopping waits at most between looks for connections still being set up.
+_SETTLE_STEP: Final = 0.01
 _LISTEN_BACKLOG: Final = 512
 
 _T = TypeVar("_T")
@@ -311,6 +313,7 @@ class _Relay:
         self.server: asyncio.Server | None = None
         self.connections: dict[asyncio.Task[Any], asyncio.StreamWriter] = {}
         self.refusing: dict[asyncio.Task[Any], asyncio.StreamWriter] = {}
+        self.closing = False
         self._tls = proxy.tls_identity.server_context() if proxy.tls_identity is not None else None
 
     async def open(self, host: str) -> int:
@@ -319,15 +322,24 @@ class _Relay:
         return port
 
     async def close(self) -> None:
+        """Reset every connection, then stop listening. The listener closes last, once no connection it
+        accepted is still being set up: asyncio (3.13.0) cannot attach a new connection to a closed server and
+        leaves that connection's socket open."""
+        self.closing = True  # connections accepted from now on are reset as they arrive
+        loop = asyncio.get_running_loop()
+        current = asyncio.current_task()
+        deadline = loop.time() + _CLOSE_TIMEOUT
+        while True:
+            for task, writer in {**self.connections, **self.refusing}.items():
+                _reset(writer)
+                task.cancel()
+            others = asyncio.all_tasks() - {current}
+            if not others or loop.time() >= deadline:
+                break
+            # New connections get as far as _serve (and are reset there); cut ones end.
+            await asyncio.wait(others, timeout=_SETTLE_STEP, return_when=asyncio.FIRST_COMPLETED)
         if self.server is not None:
             self.server.close()
-        everything = {**self.connections, **self.refusing}
-        for task, writer in everything.items():
-            _reset(writer)
-            task.cancel()
-        tasks = list(everything)
-        await asyncio.gather(*tasks, return_exceptions=True)
-        if self.server is not None:
             await self.server.wait_closed()
 
     async def set_mode(self, mode: str, link_rate: float | None) -> None:
@@ -346,6 +358,9 @@ class _Relay:
         counters.add("accepted")
         task = asyncio.current_task()
         assert task is not None
+        if self.closing:
+            _reset(client_writer)
+            return
         if self.line.mode == MODE_OUTAGE:
             counters.add("refused")
             self.refusing[task] = client_writer
@@ -642,6 +657,12 @@ def _run_loop(loop: asyncio.AbstractEventLoop) -> None:
     try:
         loop.run_forever()
     finally:
+        # Whatever the close above did not end (it timed out on a starved machine) ends here, so that no
+        # connection's socket is left for the garbage collector.
+        pending = asyncio.all_tasks(loop)
+        for task in pending:
+            task.cancel()
+        loop.run_until_complete(asyncio.gather(*pending, return_exceptions=True))
         # Name lookups (a target given by name) run in the default executor; end its threads too.
         loop.run_until_complete(loop.shutdown_default_executor())
         loop.close()
