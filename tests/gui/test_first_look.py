@@ -197,6 +197,7 @@ def test_dropping_a_file_already_stored_says_so(qtbot: QtBot, window_factory: Wi
     photo = files_in(tmp_path, {"photo.jpg": b"\xff\xd8 the same bytes"})
     drop(window, photo)
     _wait_for_the_batch_to_end(qtbot, window)
+    assert states(window) == [JobState.DONE]
     drop(window, photo)
     qtbot.waitUntil(lambda: "skipped" in window.notices.text, timeout=10_000)
     assert "already stored as photo.jpg" in window.notices.label.toolTip()
