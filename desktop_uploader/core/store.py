@@ -14,7 +14,7 @@ import threading
 import time
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager, suppress
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -98,6 +98,11 @@ MIGRATIONS: tuple[str, ...] = (
     """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
+
+# A claim is one UPDATE ... RETURNING where SQLite has it (3.35 and later); the Pythons of some long-term
+# distributions link an older one.
+_HAS_RETURNING = sqlite3.sqlite_version_info >= (3, 35, 0)
+_CLAIM = "UPDATE jobs SET state=?, attempts=attempts+1, updated_at=?, owner=?"
 
 _COLUMNS = (
     "id, path, size, mtime_ns, key, content_type, profile, state, bytes_sent, attempts, error, etag, "
@@ -389,36 +394,38 @@ class JobStore:
         """Atomically move the oldest queued job to 'signing' and return it."""
         excluded = list(exclude)
         skipped = list(exclude_profiles)
-        sql = f"SELECT {_COLUMNS} FROM jobs WHERE state=?"
+        where = "state=?"
         args: list[Any] = [JobState.QUEUED.value]
         if profiles is not None:
             names = list(profiles)
-            sql += f" AND profile IN ({','.join('?' * len(names))})"
+            where += f" AND profile IN ({','.join('?' * len(names))})"
             args.extend(names)
         if excluded:
-            sql += f" AND id NOT IN ({','.join('?' * len(excluded))})"
+            where += f" AND id NOT IN ({','.join('?' * len(excluded))})"
             args.extend(excluded)
         if skipped:
-            sql += f" AND profile NOT IN ({','.join('?' * len(skipped))})"
+            where += f" AND profile NOT IN ({','.join('?' * len(skipped))})"
             args.extend(skipped)
-        sql += " ORDER BY id LIMIT 1"
-        # A read and a compare-and-set, each atomic on its own: the lock keeps this process's workers apart,
-        # and a job another process took between the two is simply looked for again. Cheaper than a
-        # transaction around both, on the path every file takes.
+        oldest = f"SELECT id FROM jobs WHERE {where} ORDER BY id LIMIT 1"
         with self._db() as conn:
+            if _HAS_RETURNING:
+                # Choosing and taking in one statement: atomic against other processes without a transaction
+                # around it, and one statement fewer on the path every file takes.
+                # Read to the end, so the statement is finished, and its write committed, here.
+                rows = conn.execute(f"{_CLAIM} WHERE id=({oldest}) RETURNING {_COLUMNS}",
+                                    (JobState.SIGNING.value, time.time(), this_process(), *args)).fetchall()
+                return _row_to_job(rows[0]) if rows else None
+            # Without RETURNING (SQLite before 3.35): a read, then a compare-and-set; a job another process
+            # took between the two is simply looked for again.
             while True:
-                row = conn.execute(sql, args).fetchone()
+                row = conn.execute(f"SELECT {_COLUMNS} FROM jobs WHERE id=({oldest})", args).fetchone()
                 if row is None:
                     return None
                 now = time.time()
-                taken = conn.execute(
-                    "UPDATE jobs SET state=?, attempts=attempts+1, updated_at=?, owner=? WHERE id=? AND state=?",
-                    (JobState.SIGNING.value, now, this_process(), row[0], JobState.QUEUED.value),
-                ).rowcount
-                if taken:
-                    break
-        job = _row_to_job(row)
-        return Job(**{**job.__dict__, "state": JobState.SIGNING, "attempts": job.attempts + 1, "updated_at": now})
+                if conn.execute(f"{_CLAIM} WHERE id=? AND state=?", (JobState.SIGNING.value, now, this_process(),
+                                                                      row[0], JobState.QUEUED.value)).rowcount:
+                    job = _row_to_job(row)
+                    return replace(job, state=JobState.SIGNING, attempts=job.attempts + 1, updated_at=now)
 
     def set_state(self, job_id: int, state: JobState, *, expect: Iterable[JobState] | None = None,
                   error: dict[str, Any] | None = None, etag: str | None = None,

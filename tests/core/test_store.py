@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from desktop_uploader.core import store as store_module
 from desktop_uploader.core.models import JobState, NewJob
 from desktop_uploader.core.store import MIGRATIONS, SCHEMA_VERSION, JobStore, QueueDamaged, StoreError, UploadRecord
 from tests.plugins.sqlite import is_closed
@@ -52,7 +53,15 @@ def test_close_closes_the_connection_and_may_be_repeated(tmp_path: Path,
     assert len(sqlite_connections) == 1 and is_closed(sqlite_connections[0])
 
 
-def test_add_claim_and_state_changes_survive_reopen(tmp_path: Path) -> None:
+@pytest.fixture(params=["returning", "select-then-update"])
+def claim_way(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Both ways a job is claimed: one UPDATE ... RETURNING, or, where SQLite is older than 3.35, a read
+    and a compare-and-set."""
+    monkeypatch.setattr(store_module, "_HAS_RETURNING", request.param == "returning")
+    return str(request.param)
+
+
+def test_add_claim_and_state_changes_survive_reopen(tmp_path: Path, claim_way: str) -> None:
     store = JobStore(tmp_path / "q.db")
     jobs = store.add_jobs([_new(1), _new(2)])
     claimed = store.claim_next()
@@ -71,16 +80,25 @@ def test_add_claim_and_state_changes_survive_reopen(tmp_path: Path) -> None:
     again.close()
 
 
-def test_claim_respects_profiles_and_order(tmp_path: Path) -> None:
+def test_claim_respects_profiles_and_order(tmp_path: Path, claim_way: str) -> None:
     store = JobStore(tmp_path / "q.db")
-    store.add_jobs([_new(1, "a"), _new(2, "b"), _new(3, "b")])
+    store.add_jobs([_new(1, "a"), _new(2, "b"), _new(3, "b"), _new(4, "b"), _new(5, "c")])
     claimed = store.claim_next(["b"])
-    assert claimed is not None and claimed.path == "/data/f2"
-    assert store.claim_next(["c"]) is None
+    assert claimed is not None and claimed.path == "/data/f2" and claimed.state is JobState.SIGNING
+    assert store.claim_next(["d"]) is None
+    # Jobs set aside by id, and destinations that are down, are passed over.
+    third = next(j for j in store.list_jobs() if j.path == "/data/f3")
+    claimed = store.claim_next(["b"], exclude=[third.id])
+    assert claimed is not None and claimed.path == "/data/f4"
+    claimed = store.claim_next(exclude_profiles=["a", "b"])
+    assert claimed is not None and claimed.path == "/data/f5" and claimed.attempts == 1
+    assert store.claim_next(exclude_profiles=["a", "b"]) is None
+    assert [j.path for j in store.list_jobs([JobState.QUEUED])] == ["/data/f1", "/data/f3"]
     store.close()
 
 
-def test_a_job_another_process_took_between_look_and_claim_is_not_taken_twice(tmp_path: Path) -> None:
+def test_a_job_another_process_took_between_look_and_claim_is_not_taken_twice(tmp_path: Path,
+                                                                              claim_way: str) -> None:
     mine, theirs = JobStore(tmp_path / "q.db"), JobStore(tmp_path / "q.db")  # two connections, as two processes
     first, second = mine.add_jobs([_new(1), _new(2)])
     taken_by_them: list[int] = []

@@ -121,12 +121,12 @@ class LocalSigner(PutSigner, ObjectRemover, ObjectInspector, GetSigner):
             headers["if-none-match"] = "*"
         lifetime = self.profile.link_lifetime
         try:
-            url = self._link_signer().put(target.key, headers, lifetime)
+            url, facts = self._link_signer().put_with_facts(target.key, headers, lifetime)
         except (botocore.exceptions.BotoCoreError, botocore.exceptions.ClientError, ValueError) as exc:
             raise UploadError(Failure(code=f.PROFILE_INVALID, stage=f.STAGE_SIGN, signer=self.name,
                                       message=f"The link could not be signed: {exc}")) from None
         return SignedRequest(method="PUT", url=url, headers=headers, expires_at=time.time() + lifetime,
-                             signer=self.name)
+                             signer=self.name, link=facts)
 
     def sign_get(self, key: str, seconds: int) -> str:
         try:

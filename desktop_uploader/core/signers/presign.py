@@ -6,6 +6,11 @@ The signature itself is botocore's ``S3SigV4QueryAuth`` on a prepared ``AWSReque
 is the bucket's base address plus the key, encoded the way botocore's serialiser encodes it. The base address
 and the signing scope come from botocore's own endpoint resolution (one link signed with the client) unless
 the profile names the endpoint and the addressing style, which fix them outright.
+
+Two readings of the address botocore would otherwise repeat for every link are made once per bucket: the Host
+header it signs (botocore's own reading of the base address, passed in with each request, which botocore
+then takes as given), and, for a PUT, what sending the link needs to know of it (protocol/links.SigningFacts),
+taken from the request botocore signed instead of parsed back out of the finished link.
 """
 
 from __future__ import annotations
@@ -19,6 +24,8 @@ from botocore.awsrequest import AWSRequest
 from botocore.credentials import Credentials
 from botocore.utils import percent_encode
 
+from desktop_uploader.core.protocol.links import SigningFacts, parse_amz_date
+
 _PROBE_KEY = "probe"
 
 
@@ -31,11 +38,16 @@ class BucketAddress:
     service: str = "s3"
 
     def object_url(self, key: str) -> str:
-        return self.base + str(percent_encode(key, safe="/~"))
+        return self.base + encoded_key(key)
 
     def bucket_url(self) -> str:
         """The bucket itself (where it is listed): ``https://host/bucket`` or ``https://bucket.host/``."""
         return self.base.rstrip("/") if urlsplit(self.base).path.strip("/") else self.base
+
+
+def encoded_key(key: str) -> str:
+    """A key as it stands in an object's address: encoded the way botocore's serialiser encodes it."""
+    return str(percent_encode(key, safe="/~"))
 
 
 def fixed_address(endpoint_url: str, bucket: str, region: str, addressing_style: str) -> BucketAddress | None:
@@ -75,24 +87,44 @@ class LinkSigner:
     def __init__(self, address: BucketAddress, credentials: Credentials) -> None:
         self.address = address
         self._credentials = credentials.get_frozen_credentials()
+        # Every link of the bucket goes to the same host: botocore's own value for it, worked out once.
+        self._host: str = self._auth(60).headers_to_sign(AWSRequest(method="PUT", url=address.base))["host"]
+        self._base_path = urlsplit(address.base).path
 
     def put(self, key: str, headers: Mapping[str, str], lifetime: int) -> str:
         """A presigned PUT for ``key`` whose signature covers exactly ``headers`` (and the host)."""
         return self.on_object("PUT", key, {}, headers, lifetime)
 
+    def put_with_facts(self, key: str, headers: Mapping[str, str], lifetime: int) -> tuple[str, SigningFacts]:
+        """put(), and what sending the link needs to know of it: what ``signing_facts(url)`` would read."""
+        key_path = encoded_key(key)
+        request = self._request("PUT", self.address.base + key_path, {}, headers)
+        auth = self._auth(lifetime)
+        auth.add_auth(request)
+        signed = tuple(auth.signed_headers(auth.headers_to_sign(request)).split(";"))
+        signed_at = parse_amz_date(request.context["timestamp"])
+        expires = signed_at.timestamp() + lifetime if signed_at is not None else None
+        # The encoded key holds no '?' or '#': the link's path is the base's path and the key.
+        return str(request.url), SigningFacts("v4", signed, {}, self._base_path + key_path, expires)
+
     def on_object(self, method: str, key: str, params: Mapping[str, str], headers: Mapping[str, str],
                   lifetime: int) -> str:
         """A presigned request on ``key`` with these query parameters (``uploads`` starts a multipart upload,
         ``uploadId`` and ``partNumber`` name a part), covering exactly ``headers`` (and the host)."""
-        return self._signed(AWSRequest(method=method, url=self.address.object_url(key), params=dict(params),
-                                       headers=dict(headers)), lifetime)
+        return self._signed(self._request(method, self.address.object_url(key), params, headers), lifetime)
 
     def list_bucket(self, params: Mapping[str, str], lifetime: int) -> str:
         """A presigned GET of the bucket with these query parameters (a ListObjectsV2 page, say)."""
-        return self._signed(AWSRequest(method="GET", url=self.address.bucket_url(), params=dict(params)), lifetime)
+        return self._signed(self._request("GET", self.address.bucket_url(), params, {}), lifetime)
+
+    def _request(self, method: str, url: str, params: Mapping[str, str], headers: Mapping[str, str]) -> AWSRequest:
+        # With the Host header given, botocore signs it as it is instead of reading it out of the address again.
+        return AWSRequest(method=method, url=url, params=dict(params), headers={**headers, "host": self._host})
+
+    def _auth(self, lifetime: int) -> S3SigV4QueryAuth:
+        # One auth object per link: it is cheap, and add_auth stamps the request with the current time.
+        return S3SigV4QueryAuth(self._credentials, self.address.service, self.address.region, expires=lifetime)
 
     def _signed(self, request: AWSRequest, lifetime: int) -> str:
-        # One auth object per link: it is cheap, and add_auth stamps the request with the current time.
-        auth = S3SigV4QueryAuth(self._credentials, self.address.service, self.address.region, expires=lifetime)
-        auth.add_auth(request)
+        self._auth(lifetime).add_auth(request)
         return str(request.url)

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
+import botocore.auth
 import botocore.session
 import pytest
 import requests
+from botocore.awsrequest import AWSRequest
 from botocore.config import Config
 from botocore.credentials import Credentials
 
+from desktop_uploader.core.protocol.links import signing_facts
 from desktop_uploader.core.signers.presign import (
     BucketAddress,
     LinkSigner,
@@ -101,3 +105,40 @@ def test_real_storage_takes_the_links_and_refuses_a_header_that_was_not_signed(
                             headers={**headers, "x-amz-meta-site": "south"})
     assert tampered.status_code == 403
     assert "SignatureDoesNotMatch" in tampered.text
+
+
+ADDRESSES = [
+    BucketAddress(base="https://storage.example.org:9443/my-bucket/", region="eu-central-1"),
+    BucketAddress(base="https://my-bucket.Storage.Example.org/", region="eu-central-1"),  # the default port
+    BucketAddress(base="http://127.0.0.1:80/b/", region="us-east-1"),  # the default port, spelt out
+    BucketAddress(base="https://127.0.0.1:443/b/", region="us-east-1"),
+    BucketAddress(base="http://[::1]:8333/b/", region="us-east-1"),
+    BucketAddress(base="https://field-data.s3.amazonaws.com/", region="ap-southeast-2"),
+]
+
+
+@pytest.mark.parametrize("address", ADDRESSES, ids=lambda a: a.base)
+def test_a_link_is_exactly_the_one_botocore_signs_for_the_same_request(
+        address: BucketAddress, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The signer hands botocore the Host header it worked out once; the signature must not change for it.
+    moment = datetime.datetime(2026, 12, 7, 23, 59, 59, tzinfo=datetime.UTC)
+    monkeypatch.setattr(botocore.auth, "get_current_datetime", lambda: moment)
+    credentials = Credentials("AKIDEXAMPLE", "secret", "session-token")
+    signer = LinkSigner(address, credentials)
+    headers = {"content-type": "image/jpeg", "x-amz-meta-site": "north", "if-none-match": "*"}
+    for key in KEYS:
+        request = AWSRequest(method="PUT", url=address.object_url(key), headers=dict(headers))
+        botocore.auth.S3SigV4QueryAuth(credentials, "s3", address.region, expires=900).add_auth(request)
+        assert signer.put(key, headers, 900) == request.url, key
+        url, facts = signer.put_with_facts(key, headers, 900)
+        assert url == request.url, key
+        # What sending needs to know of the link, as reading the link itself would give it.
+        assert facts == signing_facts(url), key
+        assert facts.targets_key(key), key
+        part = signer.on_object("PUT", key, {"partNumber": "3", "uploadId": "u/1"}, {}, 900)
+        request = AWSRequest(method="PUT", url=address.object_url(key), params={"partNumber": "3", "uploadId": "u/1"})
+        botocore.auth.S3SigV4QueryAuth(credentials, "s3", address.region, expires=900).add_auth(request)
+        assert part == request.url, key
+    listing = AWSRequest(method="GET", url=address.bucket_url(), params={"list-type": "2", "prefix": "a b/"})
+    botocore.auth.S3SigV4QueryAuth(credentials, "s3", address.region, expires=60).add_auth(listing)
+    assert signer.list_bucket({"list-type": "2", "prefix": "a b/"}, 60) == listing.url
