@@ -410,8 +410,8 @@ class JobStore:
         with self._db() as conn:
             if _HAS_RETURNING:
                 # Choosing and taking in one statement: atomic against other processes without a transaction
-                # around it, and one statement fewer on the path every file takes.
-                # Read to the end, so the statement is finished, and its write committed, here.
+                # around it, and one statement fewer on the path every file takes. Its rows are read to the
+                # end, so that the statement, and its write, are finished here.
                 rows = conn.execute(f"{_CLAIM} WHERE id=({oldest}) RETURNING {_COLUMNS}",
                                     (JobState.SIGNING.value, time.time(), this_process(), *args)).fetchall()
                 return _row_to_job(rows[0]) if rows else None
