@@ -418,7 +418,11 @@ class Engine:
             finally:
                 with self._cond:
                     self._active.pop(job.id, None)
-                    self._wake_all()
+                    self._cond.notify_all()  # a worker waiting for a file may find one now (a probe answered)
+                    if not self._active:
+                        # wait_idle() cannot return while a file is being sent: woken at every file, its caller
+                        # woke, took the lock and slept again once per file of the batch.
+                        self._settled.notify_all()
                     idle = not self._active and not self._closing and not self._has_queued()
                 if idle:
                     self._update_awake()

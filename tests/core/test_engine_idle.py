@@ -9,11 +9,19 @@ import textwrap
 import threading
 import time
 from pathlib import Path
+from typing import Any
 
 from desktop_uploader.core.engine import Engine, EngineSettings
 from desktop_uploader.core.models import EventKind, JobState
 from desktop_uploader.core.store import JobStore
-from tests.core.helpers import close_engine, endpoint_profile, make_engine
+from tests.core.helpers import (
+    close_engine,
+    endpoint_profile,
+    local_profile,
+    make_engine,
+    run_all,
+    store_credentials,
+)
 
 WORKERS = 8
 WAIT = 6.0  # seconds wait_idle() may wait in the cancel test
@@ -107,3 +115,43 @@ def test_files_left_by_a_dead_run_are_taken_over_at_once(tmp_path: Path) -> None
     finally:
         close_engine(engine)
     assert taken_after < NAP / 2  # a worker's nap without news is 5 s
+
+
+class _Wakes:
+    """Counts how often whoever waits in wait_idle() is woken (or its wait runs out)."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.count = 0
+        settled = engine._settled
+        wait = settled.wait
+
+        def counted(timeout: float | None = None) -> bool:
+            woken = wait(timeout)
+            self.count += 1  # under the engine's lock, which the wait took back
+            return woken
+
+        settled.wait = counted  # type: ignore[method-assign]
+
+
+def test_whoever_waits_for_the_engine_sleeps_through_the_batch(tmp_path: Path, seaweed: Any, bucket: str,
+                                                              memory_keyring: Any) -> None:
+    """The command line waits in wait_idle() while its files go. It can only return once nothing is being
+    sent, so being woken at every finished file only cost it a wake-up, the engine's lock and a sleep per
+    file, on the path every file takes."""
+    files = 40
+    folder = tmp_path / "batch"
+    folder.mkdir()
+    for i in range(files):
+        (folder / f"f{i:02d}.txt").write_text(f"file {i}")
+    profile = local_profile(seaweed, bucket)
+    store_credentials(profile.name, seaweed.admin)
+    engine, _ = make_engine(tmp_path / "q.db", [profile], settings=EngineSettings(concurrency=4))
+    wakes = _Wakes(engine)
+    try:
+        jobs = run_all(engine, [folder], profile.name)
+    finally:
+        close_engine(engine)
+    assert [job.state for job in jobs] == [JobState.DONE] * files
+    # Woken when the last file is done (and, rarely, when every worker is between two files at once);
+    # at every file, it was woken about 40 times.
+    assert wakes.count <= 5, wakes.count
