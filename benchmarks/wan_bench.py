@@ -571,6 +571,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--outage-clients", type=_client_list, default=None,
                         help="comma-separated, from: " + ", ".join(CLIENT_IDS) + " (default app-simple,aws,rclone)")
     parser.add_argument("--skip-outage", action="store_true")
+    parser.add_argument("--outage-only", action="store_true", help="only the outage scenario")
     args = parser.parse_args(argv)
     if str(REPO) not in sys.path:
         sys.path.insert(0, str(REPO))
@@ -587,7 +588,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         with rig_setup(tmp) as rig:
             results: list[Result] = []
             ceilings: dict[str, float] = {}
-            for workload in workloads(args.quick):
+            for workload in [] if args.outage_only else workloads(args.quick):
                 folder = write_folder(tmp / "files", workload)
                 rig.shape(workload.link)
                 print(f"{workload.label()}:", flush=True)

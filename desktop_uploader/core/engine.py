@@ -90,7 +90,8 @@ class Engine:
                                  budget=self._budget, emit=self._emit)
         self._lookahead = LinkLookahead(self.store, self._signers.get,
                                         depth=lambda: max(MIN_DEPTH, DEPTH_PER_FILE * self.settings.concurrency),
-                                        margin=self.settings.resign_margin)
+                                        margin=self.settings.resign_margin,
+                                        reachable=lambda profile: self._health.reachable(profile))
         self._runner = JobRunner(store=store, settings=self.settings, signers=self._signers, sender=self._sender,
                                  lookahead=self._lookahead, health=self._health, pace=self._pace, emit=self._emit,
                                  wake_workers=self._wake_workers, explainer=explainer)

@@ -91,6 +91,9 @@ class DestinationHealth:
         with self._lock:
             return self._destinations.get(profile, _Destination()).state
 
+    def reachable(self, profile: str) -> bool:
+        return self.state(profile) is DestinationState.REACHABLE
+
     def down_since(self, profile: str) -> float | None:
         """Monotonic time since when ``profile`` has not been reachable, or None while it is."""
         with self._lock:

@@ -105,6 +105,7 @@ class JobRunner:
 
     # -- destination health ---------------------------------------------------------------------------
     def _answered(self, profile: str, *, probe: bool) -> None:
+        self._lookahead.answered(profile)
         change = self.health.succeeded(profile, probe=probe)
         if change is not None:
             self._announce(change)

@@ -9,6 +9,11 @@ finds its link ready, or waits for the call already fetching it rather than aski
 A link that would expire before use is simply fetched again by the worker, and a failed signing call here is
 dropped: the worker signs for itself, so what is wrong with the destination is found, and handled, on the
 usual path.
+
+Nothing is fetched ahead for a destination that is not reachable, nor after a call here failed because of the
+destination (a refused connection, a 5xx): the workers' probes find when it is back. Without that hold, a
+service that signs one file per call had every planned call (up to one per file of the look-ahead) try the
+dead link once more.
 """
 
 from __future__ import annotations
@@ -22,6 +27,7 @@ from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 
 from desktop_uploader.core.failure import UploadError
+from desktop_uploader.core.health import destination_trouble
 from desktop_uploader.core.models import Job, SignedRequest, UploadTarget
 from desktop_uploader.core.signers.base import BatchPutSigner, FormSigner, PutSigner, Signer
 from desktop_uploader.core.store import JobStore
@@ -62,11 +68,12 @@ class _Plan:
 
 class LinkLookahead:
     def __init__(self, store: JobStore, signer_for: Callable[[str], Signer], depth: Callable[[], int],
-                 margin: float) -> None:
+                 margin: float, reachable: Callable[[str], bool] = lambda _profile: True) -> None:
         self._store = store
         self._signer_for = signer_for
         self._depth = depth
         self._margin = margin  # a link that expires sooner than this is of no use
+        self._reachable = reachable  # the destination's health, as the workers found it
         self._cond = threading.Condition()
         self._links: dict[int, SignedRequest] = {}
         self._planned: set[int] = set()  # jobs whose links this thread is about to fetch or fetching
@@ -78,6 +85,7 @@ class LinkLookahead:
         self._wanted: set[str] = set()
         self._primed: list[_Plan] = []  # first batches planned before the workers started (prime)
         self._signs_here: set[str] = set()  # profiles whose links cost less to sign than to keep
+        self._held: set[str] = set()  # profiles whose signing failed here for the destination's sake
         self._closing = False
         self._thread: threading.Thread | None = None
         self._pool: ThreadPoolExecutor | None = None
@@ -98,11 +106,20 @@ class LinkLookahead:
     def wanted(self, profile: str) -> None:
         """A file of ``profile`` was just taken: top up the links for the ones after it."""
         with self._cond:
-            if self._closing or profile in self._signs_here:
+            if self._closing or profile in self._signs_here or profile in self._held:
                 return
+        if not self._reachable(profile):
+            return  # its files wait; the probe that finds it back is a worker's
+        with self._cond:
             self._wanted.add(profile)
             self._ensure_thread()
             self._cond.notify_all()
+
+    def answered(self, profile: str) -> None:
+        """The destination answered a worker about a file: fetching ahead for it may go on."""
+        if profile in self._held:  # a set's membership is safe to read without the lock
+            with self._cond:
+                self._held.discard(profile)
 
     def discard(self, job_ids: Iterable[int] | None) -> None:
         """These jobs (None: all) left the queue - paused, cancelled, removed: their links are dropped, and
@@ -117,6 +134,7 @@ class LinkLookahead:
         """Forget what was learnt of the signers (they were made again from changed settings)."""
         with self._cond:
             self._signs_here.clear()
+            self._held.clear()
             self._links.clear()
             self._taken.update(self._planned)
 
@@ -184,6 +202,11 @@ class LinkLookahead:
             self._thread.start()
 
     def _fill(self, profile: str) -> None:
+        with self._cond:
+            if profile in self._held:
+                return
+        if not self._reachable(profile):  # it went down since a worker asked
+            return
         signer = self._signer_for(profile)
         if not isinstance(signer, PutSigner | FormSigner) or not signer.signs_remotely:
             with self._cond:
@@ -258,8 +281,10 @@ class LinkLookahead:
                     dropped = [job.id for _, job in self._waiting]
                     self._waiting.clear()
                     break
-                # A file a worker took meanwhile is signed by that worker: no call for it.
-                while self._waiting and self._waiting[0][1].id in self._taken:
+                # A file a worker took meanwhile is signed by that worker: no call for it; nor for a file whose
+                # destination failed a call here.
+                while self._waiting and (self._waiting[0][1].id in self._taken
+                                         or self._waiting[0][1].profile in self._held):
                     self._forget([self._waiting.popleft()[1].id])
                 if not self._waiting or self._calls >= self._parallel():
                     return
@@ -292,7 +317,8 @@ class LinkLookahead:
             return None
         try:
             return signer.sign_batch([_target(job) for job in jobs])
-        except UploadError:
+        except UploadError as exc:
+            self._failed(jobs[0].profile, exc)
             return None
 
     def _executor(self) -> ThreadPoolExecutor:
@@ -305,11 +331,24 @@ class LinkLookahead:
         """One call of those _start_singles() counts: about one per file in flight, the calls the workers
         would otherwise each make."""
         try:
-            return _sign_or_none(signer, _target(job)) if self._start_fetching([job]) else None
+            if not self._start_fetching([job]):
+                return None
+            target = _target(job)
+            return signer.sign_put(target) if isinstance(signer, PutSigner) else signer.sign_post(target)
+        except UploadError as exc:
+            self._failed(job.profile, exc)
+            return None
         finally:
             with self._cond:
                 self._calls -= 1
                 self._cond.notify_all()
+
+    def _failed(self, profile: str, error: UploadError) -> None:
+        """A signing call here failed. About the file alone, its worker meets the same answer; about the
+        destination, nothing more is fetched for it until a worker finds it answering (answered())."""
+        if destination_trouble(error.failure) is not None:
+            with self._cond:
+                self._held.add(profile)
 
     def _parallel(self) -> int:
         return max(PARALLEL_SINGLE, min(PARALLEL_SINGLE_MAX, self._depth() // DEPTH_PER_FILE))
@@ -344,14 +383,6 @@ def _result_or_none(future: Future[SignedRequest | None]) -> SignedRequest | Non
         log.error("fetching a link ahead failed", exc_info=error)
         return None
     return future.result()
-
-
-def _sign_or_none(signer: PutSigner | FormSigner, target: UploadTarget) -> SignedRequest | None:
-    """A link (or, from a service that hands out presigned POST forms, a form) for ``target``."""
-    try:
-        return signer.sign_put(target) if isinstance(signer, PutSigner) else signer.sign_post(target)
-    except UploadError:
-        return None
 
 
 def _target(job: Job) -> UploadTarget:

@@ -192,6 +192,43 @@ def test_signing_endpoint_down_while_storage_is_up(tmp_path: Path, seaweed: Any,
     assert not events.of(EventKind.FAILED)
 
 
+def test_companion_in_an_outage_sends_no_storm_of_signing_calls(tmp_path: Path, seaweed: Any, bucket: str,
+                                                               storage_link: WanProxy, far_endpoint: Any,
+                                                               wan_factory: Any) -> None:
+    """Companion signs one file per call, so the forms fetched ahead are many calls. When both links die,
+    the calls out then fail; the ones planned behind them, and the look-ahead of each probe taken, must not
+    follow them into the dead link."""
+    endpoint_link: WanProxy = wan_factory("127.0.0.1", far_endpoint.running.port, rtt_ms=20, tls=False)
+    paths = _files(tmp_path / "in", 60)
+    engine, events = _engine(tmp_path, endpoint_link.url, profile={"protocol": PROTOCOL_COMPANION}, concurrency=16)
+    try:
+        engine.add_paths(paths, "ep")
+        engine.start()
+        assert events.wait_for(lambda _: _done(events) >= 10)
+        before = endpoint_link.stats().refused + storage_link.stats().refused
+        endpoint_link.outage()
+        storage_link.outage()
+        assert events.wait_for(lambda _: "unreachable" in _states(events))
+        # The files out when the links died, then four probes, one at a time, each finding the links still
+        # dead and putting its file back.
+        assert events.wait_for(lambda _: sum(1 for e in events.of(EventKind.QUEUED)
+                                             if e.extra.get("reason") == "destination") >= 16 + 4)
+        attempts = endpoint_link.stats().refused + storage_link.stats().refused - before
+        endpoint_link.restore()
+        storage_link.restore()
+        assert engine.wait_idle(120)
+        jobs = engine.jobs()
+    finally:
+        close_engine(engine)
+    assert [j.state for j in jobs] == [JobState.DONE] * 60
+    assert not events.of(EventKind.FAILED)
+    # What was out when the links died (a worker retries a lone failure before it counts as an outage), then
+    # the probes: 6 to 22 here. When the forms planned ahead were each asked for once more, 80 to 105.
+    assert attempts < 40, attempts
+    # Companion names each object itself: a file whose answer the cut lost is stored again under a new name.
+    assert {key.rsplit("/", 1)[-1] for key in _stored(seaweed, bucket)} == {p.name for p in paths}
+
+
 @pytest.mark.parametrize("trouble", ["stall", "drip"])
 def test_stalled_or_dripping_link_cannot_hold_a_worker(tmp_path: Path, seaweed: Any, bucket: str,
                                                        storage_link: WanProxy, far_endpoint: Any,

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 import pytest
@@ -378,4 +378,145 @@ def test_each_destination_counts_only_its_own_links(store: JobStore) -> None:
         ahead._fill(PROFILE)
         assert sorted(key for call in signer.calls[2:] for key in call) == sorted(f"f{i}" for i in range(16))
     finally:
+        ahead.close()
+
+
+class _FailingBatchSigner(BatchPutSigner):
+    """Every call fails with ``failure`` while ``down``; signs otherwise."""
+
+    signs_remotely = True
+
+    def __init__(self, failure: Failure) -> None:
+        self.failure = failure
+        self.down = True
+        self.calls: list[list[str]] = []
+
+    def sign_put(self, target: UploadTarget) -> SignedRequest:
+        raise AssertionError("the look-ahead signs in batches here")
+
+    def sign_batch(self, targets: Sequence[UploadTarget]) -> list[SignedRequest]:
+        self.calls.append([t.key for t in targets])
+        if self.down:
+            raise UploadError(self.failure)
+        return [SignedRequest("PUT", f"https://storage.example/{t.key}", expires_at=time.time() + 3600)
+                for t in targets]
+
+    def describe(self) -> dict[str, str]:
+        return {"kind": "failing"}
+
+
+REFUSED = Failure(code="ConnectionRefused", message="refused", stage="sign", network_error="refused")
+FORBIDDEN = Failure(code="AccessDenied", message="not this key", stage="sign", http_status=403)
+
+
+def test_a_call_failing_for_the_destination_holds_the_look_ahead_until_a_worker_gets_an_answer(
+        store: JobStore) -> None:
+    """Every planned call would try the dead link once more; the workers' probes find when it is back."""
+    signer = _FailingBatchSigner(REFUSED)
+    ahead = LinkLookahead(store, lambda _profile: signer, depth=lambda: 16, margin=60)
+    try:
+        ahead._fill(PROFILE)  # what the look-ahead's thread does when a file is taken: here, in step
+        assert len(signer.calls) == 2  # the first files' short batch and the rest, both refused
+        ahead._fill(PROFILE)
+        ahead._fill(PROFILE)
+        assert len(signer.calls) == 2
+        signer.down = False
+        ahead.answered(PROFILE)  # a worker's file got an answer from the destination
+        ahead._fill(PROFILE)
+        assert sorted(key for call in signer.calls[2:] for key in call) == sorted(f"f{i}" for i in range(16))
+        assert ahead.take(_claim(store), wait=0) is not None
+    finally:
+        ahead.close()
+
+
+def test_a_call_failing_for_its_file_alone_holds_nothing_back(store: JobStore) -> None:
+    signer = _FailingBatchSigner(FORBIDDEN)
+    ahead = LinkLookahead(store, lambda _profile: signer, depth=lambda: 16, margin=60)
+    try:
+        ahead._fill(PROFILE)
+        ahead._fill(PROFILE)  # the destination answered: the links are asked for again
+        assert len(signer.calls) == 4
+    finally:
+        ahead.close()
+
+
+def test_nothing_is_fetched_ahead_for_a_destination_that_is_down(store: JobStore) -> None:
+    signer = _CountingBatchSigner()
+    up = False
+    ahead = LinkLookahead(store, lambda _profile: signer, depth=lambda: 16, margin=60, reachable=lambda _p: up)
+    try:
+        ahead._fill(PROFILE)
+        assert signer.calls == []
+        up = True  # a probe found it back
+        ahead._fill(PROFILE)
+        assert sorted(key for call in signer.calls for key in call) == sorted(f"f{i}" for i in range(16))
+    finally:
+        ahead.close()
+
+
+class _DownSingleSigner(PutSigner):
+    """Signs one file per call, each call held until the test lets it answer: refused while ``down``."""
+
+    signs_remotely = True
+
+    def __init__(self) -> None:
+        self.asked: list[tuple[str, bool]] = []  # (key, down when asked)
+        self.cond = threading.Condition()
+        self.down = True
+        self.let_fail = 0
+        self.failed = 0
+
+    def sign_put(self, target: UploadTarget) -> SignedRequest:
+        with self.cond:
+            down = self.down
+            self.asked.append((target.key, down))
+            self.cond.notify_all()
+            if down:
+                assert self.cond.wait_for(lambda: self.let_fail > 0, timeout=30)
+                self.let_fail -= 1
+                self.failed += 1
+                self.cond.notify_all()
+                raise UploadError(REFUSED)
+        return SignedRequest("PUT", f"https://storage.example/{target.key}", expires_at=time.time() + 3600)
+
+    def wait(self, condition: Callable[[], bool]) -> None:
+        with self.cond:
+            assert self.cond.wait_for(condition, timeout=30), self.asked
+
+    def describe(self) -> dict[str, str]:
+        return {"kind": "down-single"}
+
+
+def test_one_by_one_calls_planned_behind_a_call_refused_are_not_made(store: JobStore) -> None:
+    """A service that signs one file per call (Companion): the calls out when the link died fail, and the
+    ones planned behind them are dropped, not sent into the dead link one after another."""
+    signer = _DownSingleSigner()
+    depth = 2 * PARALLEL_SINGLE  # as many calls planned to wait as are out
+    ahead = LinkLookahead(store, lambda _profile: signer, depth=lambda: depth, margin=60)
+    try:
+        ahead.wanted(PROFILE)
+        signer.wait(lambda: len(signer.asked) == PARALLEL_SINGLE)
+        with signer.cond:
+            signer.let_fail = PARALLEL_SINGLE
+            signer.cond.notify_all()
+        # The workers take those files; each finds its call over, without a link, and signs for itself.
+        for _ in range(PARALLEL_SINGLE):
+            assert ahead.take(_claim(store)) is None
+        ahead.wanted(PROFILE)  # and asks for the links after it
+        with signer.cond:
+            signer.down = False
+        ahead.answered(PROFILE)  # a worker's probe got through
+        ahead.wanted(PROFILE)
+        rest = {f"f{i}" for i in range(PARALLEL_SINGLE, 20)}  # the fixture queues 20 files
+        signer.wait(lambda: len(signer.asked) >= PARALLEL_SINGLE + len(rest))
+        ahead.close()
+        # Nothing was asked for while the link was down beyond the calls already out; then each file after
+        # the ones taken, once.
+        assert [down for _, down in signer.asked] == [True] * PARALLEL_SINGLE + [False] * len(rest)
+        assert sorted(key for key, _ in signer.asked[PARALLEL_SINGLE:]) == sorted(rest)
+    finally:
+        with signer.cond:
+            signer.down = False
+            signer.let_fail = 1000
+            signer.cond.notify_all()
         ahead.close()
