@@ -116,7 +116,8 @@ class Result:
     client: str
     wall: float = 0.0
     exit_code: int | None = None
-    stored: int = 0
+    stored: int = 0  # files of the workload that arrived
+    copies: int = 0  # objects beyond one per file: a file stored twice (a service that names objects itself)
     rig_cpu: float = 0.0  # CPU of this process (the two proxies) and the endpoint's meanwhile
     error: str = ""
     outage: dict[str, float] = field(default_factory=dict)
@@ -352,8 +353,11 @@ def run_client(rig: Rig, workload: Workload, client: str, folder: Path, prefix: 
     result.rig_cpu = time.process_time() + proc_cpu_seconds(rig.endpoint_pid) - cpu_before
     stdout = out_path.read_text(encoding="utf-8", errors="replace")
     stderr = err_path.read_text(encoding="utf-8", errors="replace")
-    sizes = sorted(size for key, size in rig.objects().items() if key not in before)
+    # By file name: a Companion service puts each object under a folder of its own.
+    arrived = [(key.rsplit("/", 1)[-1], size) for key, size in rig.objects().items() if key not in before]
+    sizes = sorted(dict(arrived).values())
     result.stored = len(sizes)
+    result.copies = len(arrived) - len(sizes)
     expected = sorted(size for _, size in workload.files)
     if not result.error and result.exit_code != 0:
         result.error = f"exit status {result.exit_code}: {_tail(stderr or stdout)}"
@@ -433,7 +437,8 @@ def run_outage(rig: Rig, root: Path, clients: Sequence[str], count: int, seconds
         result = run_client(rig, workload, client, folder, prefix, outage_schedule(rig, trigger, seconds))
         result.error = result.error if result.exit_code is None else ""  # failures are what is measured here
         results.append(result)
-        print(f"    exit {result.exit_code}, {result.stored}/{count} stored, {result.wall:.1f} s", flush=True)
+        twice = f" (and {result.copies} stored twice)" if result.copies else ""
+        print(f"    exit {result.exit_code}, {result.stored}/{count} stored{twice}, {result.wall:.1f} s", flush=True)
     return results
 
 
@@ -463,14 +468,14 @@ def _rows(runs: list[Result], outage: bool) -> list[list[str]]:
     rows = []
     for r in runs:
         if not (r.ok or (outage and r.exit_code is not None)):
-            rows.append([label, r.client, "FAILED" if r.error != "not installed" else r.error, *[""] * 7])
+            rows.append([label, r.client, "FAILED" if r.error != "not installed" else r.error, *[""] * 8])
             continue
         failed = len(workload.files) - r.stored
         delivered_bytes = workload.total_bytes * r.stored / len(workload.files)
         attempts = str(int(r.outage.get("attempts", 0))) if outage else ""
         rows.append([label, r.client, f"{r.wall:.1f}", f"{r.stored / r.wall:.1f}",
                      f"{delivered_bytes / MiB / r.wall:.2f}", f"{rate(r) / best:.2f}x" if best else "n/a",
-                     str(r.exit_code), str(failed), attempts, f"{r.rig_cpu:.1f}"])
+                     str(r.exit_code), str(failed), str(r.copies), attempts, f"{r.rig_cpu:.1f}"])
     return rows
 
 
@@ -530,7 +535,7 @@ def report(results: list[Result], outage: list[Result], outage_seconds: float,
     if outage:
         rows += _rows(outage, outage=True)
     lines = [_table(["workload", "client", "wall s", "files/s", "MiB/s", "vs best peer", "exit", "files failed",
-                     "dead-link attempts", "rig CPU s"], rows),
+                     "stored twice", "dead-link attempts", "rig CPU s"], rows),
              "vs best peer: the row's rate / the better of aws and rclone, in files/s for small-file sets and "
              "the outage (files that arrived), in MiB/s for the large set."]
     lines += _ceiling_lines(results, ceilings or {})

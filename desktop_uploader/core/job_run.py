@@ -114,6 +114,8 @@ class JobRunner:
 
     def _wait_for_destination(self, job: Job, down: DestinationDown, *, probe: bool) -> None:
         """The destination, not the file, failed: the file waits in the queue, never FAILED for that."""
+        if down.signed is not None:
+            self._lookahead.give_back(job, down.signed)
         self._store.set_state(job.id, JobState.QUEUED, bytes_sent=0)
         self._emit(Event(EventKind.QUEUED, job.id, job.path, job.key, total=job.size,
                          extra={"reason": "destination", "profile": job.profile}))

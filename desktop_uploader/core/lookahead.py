@@ -121,6 +121,15 @@ class LinkLookahead:
             with self._cond:
                 self._held.discard(profile)
 
+    def give_back(self, job: Job, link: SignedRequest) -> None:
+        """``job`` goes back to wait for its destination with ``link`` unused or broken off: kept for its next
+        turn while it is fresh. That saves a signing call, and a form whose object the service names (Companion)
+        stores the file under the same name again rather than twice, should its body have arrived."""
+        with self._cond:
+            if not self._closing:
+                self._links[job.id] = link
+                self._profile_of[job.id] = job.profile
+
     def discard(self, job_ids: Iterable[int] | None) -> None:
         """These jobs (None: all) left the queue - paused, cancelled, removed: their links are dropped, and
         links on their way are not kept. Kept, they would count as ready and hold back the next ones."""

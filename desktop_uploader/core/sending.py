@@ -109,7 +109,7 @@ class JobSender:
                 failure = retry.failure
                 trouble = destination_trouble(failure)
                 if trouble is not None and (outage() or attempt >= policy.max_attempts):
-                    raise DestinationDown(failure, trouble) from None
+                    raise DestinationDown(failure, trouble, signed) from None
                 if attempt >= policy.max_attempts:
                     raise UploadError(failure, signed) from None
                 delay = policy.delay(attempt, failure)
@@ -139,7 +139,7 @@ class JobSender:
                 # Parts are signed one by one, just before each is sent.
                 result = self._multipart(send, signer)
             elif isinstance(signer, FormSigner):
-                result = self._send_form(send, signer, signed)
+                result, signed = self._send_form(send, signer, signed)
             elif isinstance(signer, PutSigner):
                 result, signed = self._send_put(send, signer, signed, fresh_claim=fresh_claim)
             else:
@@ -151,36 +151,46 @@ class JobSender:
             self._verify(job, result, signed)
             return result, job.size
 
-    def _send_form(self, send: _Send, signer: FormSigner, ahead: SignedRequest | None) -> PutResult:
-        """A presigned POST form: the one fetched ahead while it is fresh, else one signed for this attempt;
-        the result carries the key the service chose."""
+    def _send_form(self, send: _Send, signer: FormSigner,
+                   ahead: SignedRequest | None) -> tuple[PutResult, SignedRequest]:
+        """A presigned POST form: the one fetched ahead (or used by the attempt before) while it is fresh,
+        else one signed for this attempt; the result carries the key the service chose.
+
+        A retry posts the same form again: the service names each form's object itself, so a new form for a
+        file whose answer was lost (the body went through, the connection broke) would store it twice."""
         from desktop_uploader.core.form_upload import post_file
 
         job = send.job
-        self.store.set_state(job.id, JobState.UPLOADING)
         target = UploadTarget(job.key, job.content_type, job.size, job.metadata)
-        if ahead is not None and (ahead.fields is None or ahead.expires_within(self.settings.resign_margin)):
-            ahead = None
+        form = ahead
+        if form is None or form.fields is None or form.expires_within(self.settings.resign_margin):
+            try:
+                form = signer.sign_post(target)
+            except UploadError as exc:
+                self._decorate(exc.failure, job)
+                if exc.failure.retryable:
+                    raise _Retryable(exc.failure, None) from None
+                raise
+        self.store.set_state(job.id, JobState.UPLOADING)
+        filename = target.key.rsplit("/", 1)[-1] or "file"
+        key = (form.fields or {})["key"]
+        sent = form
 
-        def sign_and_post() -> PutResult:
-            form = ahead or signer.sign_post(target)
-            filename = target.key.rsplit("/", 1)[-1] or "file"
-            result = post_file(self.session, form, send.fh, job.size, filename=filename,
+        def post() -> PutResult:
+            result = post_file(self.session, sent, send.fh, job.size, filename=filename,
                                content_type=target.content_type, on_bytes=send.progress, control=send.control,
                                throttle=send.throttle, verify_md5=self.settings.verify_md5,
                                stall_timeout=self.settings.stall_timeout)
-            key = (form.fields or {})["key"]
             return KeyedResult(etag=result.etag, md5_hex=result.md5_hex, status=result.status,
                                encryption=result.encryption, customer_key=result.customer_key,
                                server_date=result.server_date, key=key,
-                               url=object_address(form.url).rstrip("/") + "/" + quote(key, safe="/~"))
+                               url=object_address(sent.url).rstrip("/") + "/" + quote(key, safe="/~"))
 
         with self._budget.slot(send.control):
-            # With the form fetched ahead as the link: one that turns out expired is fetched again.
-            result = self._guarded(job, ahead, sign_and_post)
+            result = self._guarded(job, form, post)  # a form that turns out expired is fetched again
         if result.url:
             self._warmup.seen(destination_of(signer), result.url)
-        return result
+        return result, form
 
     def _send_put(self, send: _Send, signer: PutSigner, signed: SignedRequest | None, *,
                   fresh_claim: bool) -> tuple[PutResult, SignedRequest]:
@@ -353,10 +363,11 @@ class _NeedsLink(_Retryable):
 class DestinationDown(Exception):
     """The destination, not the file, failed: the engine puts the file back in the queue."""
 
-    def __init__(self, failure: Failure, trouble: DestinationState) -> None:
+    def __init__(self, failure: Failure, trouble: DestinationState, signed: SignedRequest | None = None) -> None:
         super().__init__(failure.code)
         self.failure = failure
         self.trouble = trouble
+        self.signed = signed  # the link in use, for the file's next turn while it is fresh
 
 
 def _stat_or_none(path: str) -> os.stat_result | None:

@@ -1,7 +1,8 @@
 """A pass-through proxy in front of the real SeaweedFS that can inject the faults a real deployment shows:
 a flipped byte in one part, a CompleteMultipartUpload answered 200 with an error inside, every PUT refused
 with 500 (a full disk), a slow request body, a storage that will not start a multipart upload with a
-checksum algorithm (501, as some S3-compatible ones answer), and a part's checksum echoed wrong."""
+checksum algorithm (501, as some S3-compatible ones answer), a part's checksum echoed wrong, and an answer
+lost on the way back (the request was carried out, the connection broke before its answer)."""
 
 from __future__ import annotations
 
@@ -26,6 +27,8 @@ class S3Proxy:
         self.fail_puts = False  # answer every PUT 500 InternalError, as SeaweedFS does when its disk is full
         self.refuse_checksum_algorithm = False  # answer 501 to a CreateMultipartUpload with a checksum algorithm
         self.wrong_echo_part: int | None = None  # this part's answer echoes another x-amz-checksum-crc32
+        self.lose_answers = 0  # this many of the next requests are carried out, and their answers dropped
+        self.answers_lost = 0
         self.puts_refused = 0
         self.corrupt_times = 0
         self.corrupted = 0
@@ -105,6 +108,13 @@ class S3Proxy:
                     self.part_ok.append(number)
         finally:
             conn.close()
+        with self.lock:
+            lose = self.lose_answers > 0
+            self.lose_answers -= lose
+            self.answers_lost += lose
+        if lose:
+            handler.close_connection = True
+            return
         try:
             handler.send_response(response.status)
             for name, value in response.getheaders():

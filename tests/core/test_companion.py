@@ -16,6 +16,7 @@ from desktop_uploader.core.config import KIND_ENDPOINT, PROTOCOL_COMPANION, Prof
 from desktop_uploader.core.factory import make_signer
 from desktop_uploader.core.failure import UploadError
 from desktop_uploader.core.form_upload import post_file
+from desktop_uploader.core.health import OUTAGE_STRIKES, DestinationHealth
 from desktop_uploader.core.http import make_session
 from desktop_uploader.core.models import EventKind, JobState, UploadTarget
 from desktop_uploader.core.multipart import stored_upload
@@ -25,6 +26,7 @@ from desktop_uploader.core.signers.companion import CompanionSigner
 from desktop_uploader.core.store import JobStore
 from desktop_uploader.core.transfer import Control, Interrupted
 from desktop_uploader.devserver import SeaweedServer
+from tests.core.s3_proxy import S3Proxy
 from tests.core.test_multipart import (
     FAST_RETRY,
     PART,
@@ -224,6 +226,31 @@ def test_presigned_post_stops_when_asked(reference_endpoint: EndpointFixture, se
         post_file(session, form, fh, len(data), filename="a.bin", content_type="application/octet-stream",
                   on_bytes=progress, control=control)
     assert info.value.reason == "pause"
+
+
+def test_a_form_whose_answer_was_lost_is_posted_again_not_stored_twice(
+        seaweed: SeaweedServer, bucket: str, reference_endpoint_factory: EndpointFactory, secrets: SecretStore,
+        store: JobStore, tmp_path: Path) -> None:
+    """The service names each form's object itself: a new form for a file whose body arrived but whose
+    answer did not would store it a second time. The same form goes again - within the file's retries, and
+    after it waited for its destination."""
+    proxy = S3Proxy(seaweed.endpoint_url)
+    try:
+        endpoint = reference_endpoint_factory(s3_endpoint_url=proxy.url)
+        data = write_random(tmp_path / "survey.csv", 20 * 1024)
+        engine, events = make_engine(store, companion_profile(endpoint), secrets, Settings(retry=FAST_RETRY))
+        engine.health = DestinationHealth(min_backoff=0.05, max_backoff=0.1)
+        [job] = engine.add_paths([tmp_path / "survey.csv"], "comp").jobs
+        proxy.lose_answers = OUTAGE_STRIKES + 2  # the file's tries, then two probes of its destination
+        run_to_end(engine)
+    finally:
+        proxy.stop()
+    assert proxy.answers_lost == OUTAGE_STRIKES + 2
+    assert [e.extra["state"] for e in events.of(EventKind.DESTINATION)] == ["unreachable", "reachable"]
+    finished = store.get(job.id)
+    assert finished is not None and finished.state is JobState.DONE, finished
+    key, body, _ = only_object(seaweed, bucket)
+    assert finished.key == key and body == data
 
 
 # -- the service's errors ---------------------------------------------------------------------------------
