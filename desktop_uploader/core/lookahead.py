@@ -117,9 +117,8 @@ class LinkLookahead:
 
     def answered(self, profile: str) -> None:
         """The destination answered a worker about a file: fetching ahead for it may go on."""
-        if profile in self._held:  # a set's membership is safe to read without the lock
-            with self._cond:
-                self._held.discard(profile)
+        with self._cond:
+            self._held.discard(profile)
 
     def give_back(self, job: Job, link: SignedRequest) -> None:
         """``job`` goes back to wait for its destination with ``link`` unused or broken off: kept for its next

@@ -162,35 +162,38 @@ class JobSender:
 
         job = send.job
         target = UploadTarget(job.key, job.content_type, job.size, job.metadata)
-        form = ahead
-        if form is None or form.fields is None or form.expires_within(self.settings.resign_margin):
-            try:
-                form = signer.sign_post(target)
-            except UploadError as exc:
-                self._decorate(exc.failure, job)
-                if exc.failure.retryable:
-                    raise _Retryable(exc.failure, None) from None
-                raise
+        form = self._fresh_form(job, signer, target, ahead)
         self.store.set_state(job.id, JobState.UPLOADING)
         filename = target.key.rsplit("/", 1)[-1] or "file"
         key = (form.fields or {})["key"]
-        sent = form
 
         def post() -> PutResult:
-            result = post_file(self.session, sent, send.fh, job.size, filename=filename,
+            result = post_file(self.session, form, send.fh, job.size, filename=filename,
                                content_type=target.content_type, on_bytes=send.progress, control=send.control,
                                throttle=send.throttle, verify_md5=self.settings.verify_md5,
                                stall_timeout=self.settings.stall_timeout)
             return KeyedResult(etag=result.etag, md5_hex=result.md5_hex, status=result.status,
                                encryption=result.encryption, customer_key=result.customer_key,
                                server_date=result.server_date, key=key,
-                               url=object_address(sent.url).rstrip("/") + "/" + quote(key, safe="/~"))
+                               url=object_address(form.url).rstrip("/") + "/" + quote(key, safe="/~"))
 
         with self._budget.slot(send.control):
             result = self._guarded(job, form, post)  # a form that turns out expired is fetched again
         if result.url:
             self._warmup.seen(destination_of(signer), result.url)
         return result, form
+
+    def _fresh_form(self, job: Job, signer: FormSigner, target: UploadTarget,
+                    ahead: SignedRequest | None) -> SignedRequest:
+        if ahead is not None and ahead.fields is not None and not ahead.expires_within(self.settings.resign_margin):
+            return ahead
+        try:
+            return signer.sign_post(target)
+        except UploadError as exc:
+            self._decorate(exc.failure, job)
+            if exc.failure.retryable:
+                raise _Retryable(exc.failure, None) from None
+            raise
 
     def _send_put(self, send: _Send, signer: PutSigner, signed: SignedRequest | None, *,
                   fresh_claim: bool) -> tuple[PutResult, SignedRequest]:
