@@ -222,9 +222,11 @@ def test_companion_in_an_outage_sends_no_storm_of_signing_calls(tmp_path: Path, 
         close_engine(engine)
     assert [j.state for j in jobs] == [JobState.DONE] * 60
     assert not events.of(EventKind.FAILED)
-    # What was out when the links died (a worker retries a lone failure before it counts as an outage), then
-    # the probes: 6 to 22 here. When the forms planned ahead were each asked for once more, 80 to 105.
-    assert attempts < 40, attempts
+    # At most: the look-ahead's calls out when the links died (16 for 16 workers) and a new connection for each
+    # worker between two files (16), two retries before the failures count as an outage, then a signing call
+    # and an upload per probe (8): 42; 6 to 22 in ten runs here. When the forms planned ahead were each asked
+    # for once more, 80 to 105.
+    assert attempts < 50, attempts
     # Companion names each object itself; a file whose answer the cut lost went again with the same form.
     assert sorted(key.rsplit("/", 1)[-1] for key in _stored(seaweed, bucket)) == sorted(p.name for p in paths)
 
