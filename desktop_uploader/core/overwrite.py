@@ -10,7 +10,8 @@ The decision is made twice, cheaply:
   signing; a signing service's link carries it when the service signs it), so the storage itself refuses to
   replace an object that appeared meanwhile, with 412 PreconditionFailed and no extra request per file.
   That answer is sorted out here: numbered again, or compared (where the destination can look at the
-  object) and skipped.
+  object) and skipped. Under either rule, an object there that holds exactly the file's bytes is taken as
+  the file's own: most often its earlier attempt got through and only the answer was lost.
 
 A signing service whose links do not sign ``If-None-Match`` cannot be kept from replacing files by the app:
 such a destination replaces whatever its policy says, and only the service can change that.
@@ -97,14 +98,19 @@ def same_file(path: Path, size: int, stored: StoredObject) -> bool:
     etag = stored.etag.strip('"').lower()
     if not _PLAIN_MD5.match(etag):
         return True
+    return _md5_of(path) == etag
+
+
+def _md5_of(path: Path) -> str | None:
+    """The file's MD5 in hex, or None when it cannot be read."""
     digest = hashlib.md5(usedforsecurity=False)
     try:
         with open(path, "rb") as fh:
             for block in iter(lambda: fh.read(1024 * 1024), b""):
                 digest.update(block)
     except OSError:
-        return False
-    return digest.hexdigest() == etag
+        return None
+    return digest.hexdigest()
 
 
 def sort_batch(wanted: list[tuple[FoundFile, str]], *, policy: str, lookup: Lookup | None,
@@ -162,6 +168,11 @@ def send_new(send: Send, job: Job, signer: Signer, store: JobStore) -> tuple[Put
                 raise
             if policy == SKIP:
                 return _skipped(exc, job, signer)
+            identical = _identical_there(job, signer)
+            if identical is not None:
+                # Most likely this file's own upload, whose answer was lost (a connection broken after the body
+                # arrived): numbered, the file would be stored twice.
+                return identical, job.size
             if renames >= MAX_RENAMES or (isinstance(signer, MultipartSigner) and store.get_multipart(job.id)):
                 raise  # a multipart upload is tied to its key; the explanation says what happened
             renames += 1
@@ -178,6 +189,23 @@ def _skipped(exc: UploadError, job: Job, signer: Signer) -> tuple[PutResult, int
         raise exc  # a different file (or one gone again): not replaced, and said so
     etag = there.etag.strip('"').lower() if there is not None else None
     return SkippedResult(etag=etag, md5_hex=None, status=412, key=job.key), job.size
+
+
+def _identical_there(job: Job, signer: Signer) -> SkippedResult | None:
+    """The object under the job's key, when it certainly holds the file's bytes (its ETag is their MD5).
+    The size alone is not enough here: a different file taken for this one would be lost."""
+    if not isinstance(signer, ObjectInspector):
+        return None
+    try:
+        there = signer.stored_object(job.key)
+    except UploadError:
+        return None  # cannot look: numbered, as without a way to look
+    if there is None or there.size != job.size:
+        return None
+    etag = there.etag.strip('"').lower()
+    if not _PLAIN_MD5.match(etag) or _md5_of(Path(job.path)) != etag:
+        return None
+    return SkippedResult(etag=etag, md5_hex=None, status=412, key=job.key)
 
 
 def _numbered(job: Job, original: str, tried: set[str], signer: Signer, store: JobStore) -> Job:

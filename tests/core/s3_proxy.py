@@ -122,7 +122,9 @@ class S3Proxy:
                     value = "AAAAAA=="
                 if name.lower() not in ("connection", "keep-alive", "transfer-encoding", "content-length"):
                     handler.send_header(name, value)
-            handler.send_header("Content-Length", str(len(payload)))
+            # A HEAD's answer has no body but tells the object's length.
+            length_header = response.getheader("Content-Length") if handler.command == "HEAD" else None
+            handler.send_header("Content-Length", length_header or str(len(payload)))
             handler.end_headers()
             if handler.command != "HEAD":
                 handler.wfile.write(payload)

@@ -11,6 +11,7 @@ import json
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
@@ -21,6 +22,7 @@ import pytest
 from desktop_uploader.core.engine import KeyOptions
 from desktop_uploader.core.models import EventKind, JobState
 from tests.core.helpers import close_engine, endpoint_profile, local_profile, make_engine, run_all, store_credentials
+from tests.core.s3_proxy import S3Proxy
 
 IN = KeyOptions(prefix="in")  # what the window and the command line pass from a destination's folder
 
@@ -94,6 +96,7 @@ def test_overwrite_replaces(seaweed: Any, bucket: str, local: Any, tmp_path: Pat
     ("skip", b"same bytes", "already there"),
     ("skip", b"other bytes", "refused"),
     ("rename", b"other bytes", "numbered"),
+    ("rename", b"same bytes", "already there"),  # kept both, they would be the same file twice
 ])
 def test_a_file_stored_after_queueing_is_not_replaced(seaweed: Any, bucket: str, local: Any, tmp_path: Path,
                                                       if_exists: str, racing: bytes, outcome: str) -> None:
@@ -120,6 +123,33 @@ def test_a_file_stored_after_queueing_is_not_replaced(seaweed: Any, bucket: str,
         assert job.state is JobState.DONE and job.key == "in/r (2).bin"
         assert _body(seaweed, bucket, "in/r (2).bin") == b"same bytes"
     assert _body(seaweed, bucket, "in/r.bin") == racing
+
+
+@pytest.mark.parametrize("if_exists", ["rename", "skip"])
+def test_a_file_whose_answer_was_lost_is_not_stored_twice(seaweed: Any, bucket: str, memory_keyring: Any,
+                                                          tmp_path: Path, if_exists: str) -> None:
+    """The body arrived, the connection broke before the answer: the retry's link refuses to replace what
+    is there now (412). That is this file's own upload, not another file's; "keep both" must not number it."""
+    proxy = S3Proxy(seaweed.endpoint_url)
+    try:
+        profile = replace(local_profile(seaweed, bucket, if_exists=if_exists), s3_endpoint_url=proxy.url)
+        store_credentials(profile.name, seaweed.admin)
+        (tmp_path / "survey.csv").write_bytes(b"site,depth\n4,12\n")
+        engine, recorder = make_engine(tmp_path / "q.db", [profile])
+        try:
+            [queued] = engine.add_paths([tmp_path / "survey.csv"], profile.name, keys=IN).jobs
+            proxy.lose_answers = 1  # the upload's, not the listing's when the file was queued
+            engine.start()
+            assert engine.wait_idle(60)
+            job = engine.job(queued.id)
+        finally:
+            close_engine(engine)
+    finally:
+        proxy.stop()
+    assert proxy.answers_lost == 1
+    assert job is not None and job.state is JobState.DONE and job.key == "in/survey.csv"
+    assert _keys(seaweed, bucket) == {"in/survey.csv"}
+    assert not recorder.of(EventKind.FAILED)
 
 
 @contextmanager
