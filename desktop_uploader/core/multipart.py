@@ -3,7 +3,9 @@
 One call of :func:`upload_multipart` sends one file. It is re-entrant: the upload id, the part size and
 every finished part are committed to the queue database as they happen, so the next call (a retry by
 the engine, or a new process after a crash) reuses the upload, confirms the finished parts with the
-server (ListParts) and sends only the missing ones.
+server (ListParts) and sends only the missing ones. An upload the server no longer has, although every
+part was sent, was most often joined with its answer lost (a broken connection, a crash): where the signer
+can look at the object and its ETag is the one the sent parts make, the file is done without sending again.
 
 Parts stream from file offsets (positional reads on the open file, 1 MiB at a time), a few in parallel;
 each part's link is signed just before the part is sent and signed again if it expired.
@@ -49,7 +51,7 @@ from desktop_uploader.core.failure import Failure, UploadError
 from desktop_uploader.core.hashing import CHECKSUM_HEADER, crc32_of, crc32_text
 from desktop_uploader.core.models import Event, EventKind, Job, SignedRequest, UploadedPart, UploadTarget
 from desktop_uploader.core.retry import RetryPolicy
-from desktop_uploader.core.signers.base import MultipartSigner, Signer
+from desktop_uploader.core.signers.base import MultipartSigner, ObjectInspector, Signer
 from desktop_uploader.core.store import JobStore, UploadRecord
 from desktop_uploader.core.transfer import (
     CHUNK,
@@ -526,6 +528,29 @@ def _confirm(ctx: MultipartContext, signer: MultipartSigner, record: UploadRecor
     return done
 
 
+def _joined_before(ctx: MultipartContext, signer: MultipartSigner, record: UploadRecord) -> KeyedResult | None:
+    """The upload is gone from the server although every part was sent: most often the joining went
+    through and only its answer was lost. The object under the key is this file's when its ETag is the
+    one the parts sent make; then nothing is sent again. None when that cannot be told."""
+    if not isinstance(signer, ObjectInspector):
+        return None
+    stored = ctx.store.parts(ctx.job.id)
+    total = part_count(ctx.job.size, record.part_size)
+    if sorted(stored) != list(range(1, total + 1)):
+        return None
+    etags = [_norm_etag(stored[n][0]) for n in range(1, total + 1)]
+    if not all(_PLAIN_MD5.match(etag) for etag in etags):
+        return None  # encrypted parts: their ETags are not their MD5s
+    try:
+        there = signer.stored_object(record.key)
+    except UploadError:
+        return None
+    expected = composite_etag(etags)
+    if there is None or there.size != ctx.job.size or _norm_etag(there.etag) != expected:
+        return None
+    return KeyedResult(etag=expected, md5_hex=None, status=200, key=record.key)
+
+
 def _abort(ctx: MultipartContext, signer: MultipartSigner, record: UploadRecord) -> None:
     """Throw the upload away on the server; if that fails now, remember it to abort later."""
     try:
@@ -558,7 +583,10 @@ def upload_multipart(ctx: MultipartContext) -> KeyedResult:
         else:
             done = _confirm(ctx, signer, record, record.part_size)
             if done is None:
+                joined = _joined_before(ctx, signer, record)
                 ctx.store.clear_multipart(job.id)
+                if joined is not None:
+                    return joined
     checksums = ctx.checksums or ChecksumPolicy(ctx.store)
     if done is None:
         record = _start(ctx, signer, checksums)

@@ -28,6 +28,7 @@ class S3Proxy:
         self.refuse_checksum_algorithm = False  # answer 501 to a CreateMultipartUpload with a checksum algorithm
         self.wrong_echo_part: int | None = None  # this part's answer echoes another x-amz-checksum-crc32
         self.lose_answers = 0  # this many of the next requests are carried out, and their answers dropped
+        self.lose_completions = 0  # the same, counting CompleteMultipartUpload requests only
         self.answers_lost = 0
         self.puts_refused = 0
         self.corrupt_times = 0
@@ -108,9 +109,13 @@ class S3Proxy:
                     self.part_ok.append(number)
         finally:
             conn.close()
+        completion = handler.command == "POST" and "uploadId" in query
         with self.lock:
-            lose = self.lose_answers > 0
-            self.lose_answers -= lose
+            lose = self.lose_answers > 0 or (completion and self.lose_completions > 0)
+            if lose and self.lose_answers > 0:
+                self.lose_answers -= 1
+            elif lose:
+                self.lose_completions -= 1
             self.answers_lost += lose
         if lose:
             handler.close_connection = True

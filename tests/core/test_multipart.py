@@ -506,6 +506,28 @@ def test_complete_answering_200_with_an_error_is_a_server_problem(seaweed: Seawe
     assert len(store.parts(job.id)) == 3
 
 
+def test_a_joining_whose_answer_was_lost_sends_nothing_again(seaweed: SeaweedServer, bucket: str,
+                                                              secrets: SecretStore, store: JobStore,
+                                                              proxy: S3Proxy, tmp_path: Path) -> None:
+    """The parts were joined, the connection broke before the answer: the retry finds the upload gone. The
+    object there is this file's (its ETag is the one our parts make), so the file is done; sent again from
+    the start, a 100 MiB file would cost its whole transfer a second time on a field link."""
+    data = write_random(tmp_path / "a.bin", 12 * MiB)
+    proxy.lose_completions = 1
+    engine, events = make_engine(store, local_profile(seaweed, bucket, endpoint=proxy.url), secrets,
+                                 Settings(multipart_threshold=8 * MiB, retry=FAST_RETRY))
+    [job] = engine.add_paths([tmp_path / "a.bin"], "big").jobs
+    run_to_end(engine)
+    assert proxy.answers_lost == 1
+    assert sorted(proxy.part_ok) == [1, 2, 3]  # each part sent once
+    done = store.get(job.id)
+    assert done is not None and done.state is JobState.DONE
+    [finished] = events.of(EventKind.DONE)
+    assert finished.extra["already_there"] is False
+    assert s3_bytes(seaweed, bucket, job.key)[0] == data
+    assert store.get_multipart(job.id) is None
+
+
 def test_composite_etag_mismatch_fails_the_job(seaweed: SeaweedServer, bucket: str, secrets: SecretStore,
                                               store: JobStore, tmp_path: Path) -> None:
     write_random(tmp_path / "a.bin", 12 * MiB)
