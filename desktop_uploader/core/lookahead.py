@@ -106,11 +106,8 @@ class LinkLookahead:
     def wanted(self, profile: str) -> None:
         """A file of ``profile`` was just taken: top up the links for the ones after it."""
         with self._cond:
-            if self._closing or profile in self._signs_here or profile in self._held:
+            if self._closing or profile in self._signs_here or not self._may_fetch(profile):
                 return
-        if not self._reachable(profile):
-            return  # its files wait; the probe that finds it back is a worker's
-        with self._cond:
             self._wanted.add(profile)
             self._ensure_thread()
             self._cond.notify_all()
@@ -209,12 +206,15 @@ class LinkLookahead:
             self._thread = threading.Thread(target=self._run, name="link-lookahead", daemon=True)
             self._thread.start()
 
+    def _may_fetch(self, profile: str) -> bool:
+        """Called holding the lock. No links ahead for a destination that is down, or whose signing failed
+        here for the destination's sake: its files wait, and the probe that finds it back is a worker's."""
+        return profile not in self._held and self._reachable(profile)
+
     def _fill(self, profile: str) -> None:
         with self._cond:
-            if profile in self._held:
+            if not self._may_fetch(profile):  # it went down since a worker asked
                 return
-        if not self._reachable(profile):  # it went down since a worker asked
-            return
         signer = self._signer_for(profile)
         if not isinstance(signer, PutSigner | FormSigner) or not signer.signs_remotely:
             with self._cond:

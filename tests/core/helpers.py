@@ -79,6 +79,11 @@ def run_all(engine: Engine, paths: list[Any], profile: str, timeout: float = 60.
     return [j for j in jobs if j is not None]
 
 
+def waits_for_destination(events: Recorder) -> int:
+    """Files put back in the queue to wait for their destination (each failed probe puts one back)."""
+    return sum(1 for e in events.of(EventKind.QUEUED) if e.extra.get("reason") == "destination")
+
+
 def endpoint_profile(url: str, name: str = "ep", **kw: Any) -> Profile:
     return Profile(name=name, kind="endpoint", endpoint_url=url, **kw)
 
@@ -99,7 +104,7 @@ def states(jobs: list[Job]) -> dict[str, JobState]:
 
 
 __all__ = ["FAST_RETRY", "Config", "Recorder", "close_engine", "endpoint_profile", "local_profile", "make_engine",
-           "run_all", "states", "store_credentials"]
+           "run_all", "states", "store_credentials", "waits_for_destination"]
 
 
 def lock_field_profile(tmp_path: Path, sign_url: str, *, own_prefix: str, locked_prefix: str) -> Path:

@@ -31,6 +31,7 @@ from tests.core.helpers import (
     run_all,
     states,
     store_credentials,
+    waits_for_destination,
 )
 from tests.core.legacy_endpoint import legacy_endpoint
 
@@ -185,10 +186,6 @@ def _down_events(events: Recorder) -> list[Event]:
     return [e for e in events.of(EventKind.DESTINATION) if e.extra["state"] != "reachable"]
 
 
-def _waits(events: Recorder) -> int:
-    return sum(1 for e in events.of(EventKind.QUEUED) if e.extra.get("reason") == "destination")
-
-
 @pytest.mark.parametrize(("mode", "code"), [
     ("html", "EndpointReturnedHTML"),  # a Wi-Fi sign-in page answers instead of the endpoint
     ("error-500", "EndpointError"),
@@ -204,7 +201,7 @@ def test_endpoint_trouble_holds_files_in_the_queue(tmp_path: Path, seaweed: Any,
             engine.add_paths([tmp_path / n for n in ("one.txt", "two.txt", "three.txt")], "ep")
             engine.start()
             # Several probes, one at a time, all refused: the state is announced once.
-            assert events.wait_for(lambda _: _waits(events) >= 5)
+            assert events.wait_for(lambda _: waits_for_destination(events) >= 5)
             assert not engine.wait_idle(0.1)
             engine.stop()
             jobs = engine.jobs()
@@ -251,7 +248,7 @@ def test_destination_recovers_and_every_file_arrives(tmp_path: Path, seaweed: An
     try:
         engine.add_paths([tmp_path / n for n in names], "ep")
         engine.start()
-        assert events.wait_for(lambda _: _waits(events) >= 12)
+        assert events.wait_for(lambda _: waits_for_destination(events) >= 12)
         outage.clear()
         assert engine.wait_idle(60)
         jobs = engine.jobs()

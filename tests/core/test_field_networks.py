@@ -31,6 +31,7 @@ from tests.core.helpers import (
     make_engine,
     run_all,
     store_credentials,
+    waits_for_destination,
 )
 from tests.core.s3_proxy import S3Proxy
 
@@ -123,8 +124,7 @@ def test_storage_outage_mid_batch_waits_and_every_file_arrives(tmp_path: Path, s
         assert events.wait_for(lambda _: "unreachable" in _states(events))
         refused_before = storage_link.stats().refused
         # While it is down, files wait: one probe at a time, not one attempt per file.
-        assert events.wait_for(lambda _: sum(1 for e in events.of(EventKind.QUEUED)
-                                             if e.extra.get("reason") == "destination") >= 8)
+        assert events.wait_for(lambda _: waits_for_destination(events) >= 8)
         storage_link.restore()
         assert engine.wait_idle(120)
         jobs = engine.jobs()
@@ -149,8 +149,7 @@ def test_storage_refusing_every_file_waits_in_one_state(tmp_path: Path, seaweed:
         engine.add_paths(paths, "ep")
         engine.start()
         assert events.wait_for(lambda _: "unreachable" in _states(events))
-        assert events.wait_for(lambda _: sum(1 for e in events.of(EventKind.QUEUED)
-                                             if e.extra.get("reason") == "destination") >= 8)
+        assert events.wait_for(lambda _: waits_for_destination(events) >= 8)
         refused = full.puts_refused
         full.fail_puts = False  # space was freed
         assert engine.wait_idle(120)
@@ -211,8 +210,7 @@ def test_companion_in_an_outage_sends_no_storm_of_signing_calls(tmp_path: Path, 
         assert events.wait_for(lambda _: "unreachable" in _states(events))
         # The files out when the links died, then four probes, one at a time, each finding the links still
         # dead and putting its file back.
-        assert events.wait_for(lambda _: sum(1 for e in events.of(EventKind.QUEUED)
-                                             if e.extra.get("reason") == "destination") >= 16 + 4)
+        assert events.wait_for(lambda _: waits_for_destination(events) >= 16 + 4)
         attempts = endpoint_link.stats().refused + storage_link.stats().refused - before
         endpoint_link.restore()
         storage_link.restore()
