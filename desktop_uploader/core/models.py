@@ -65,6 +65,8 @@ class NewJob:
     batch: str = ""
     metadata: dict[str, str] = field(default_factory=dict)
     state: JobState = JobState.QUEUED  # or PAUSED: queued now, sent when resumed
+    # The key the batch asked for, where ``key`` was numbered already (a name taken at the destination).
+    requested_key: str = ""
 
 
 class EventKind(StrEnum):

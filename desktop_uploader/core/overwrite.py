@@ -58,7 +58,7 @@ class SkippedResult(KeyedResult):
 class Sorted:
     """A batch after looking at the destination."""
 
-    keep: list[tuple[FoundFile, str]]  # to queue, under these (final) keys
+    keep: list[tuple[FoundFile, str, str]]  # to queue: (file, key asked for, final key)
     already_there: list[tuple[FoundFile, str]]  # the same file is stored under the key
     different: list[tuple[FoundFile, str]]  # another file is stored under the key; not replaced
 
@@ -139,7 +139,7 @@ def sort_batch(wanted: list[tuple[FoundFile, str]], *, policy: str, lookup: Look
     numbered_against = stored if policy == RENAME else {}
     final = resolve_collisions([key for _, key in wanted],
                                taken=lambda key: taken(key) or key in numbered_against)
-    keep = [(found, key) for (found, _), key in zip(wanted, final, strict=True)]
+    keep = [(found, asked, key) for (found, asked), key in zip(wanted, final, strict=True)]
     return Sorted(keep=keep, already_there=already, different=different)
 
 
@@ -211,7 +211,7 @@ def _identical_there(job: Job, signer: Signer) -> SkippedResult | None:
 def _numbered(job: Job, original: str, tried: set[str], signer: Signer, store: JobStore) -> Job:
     """``job`` under the next number of its ``original`` key that is not ``tried``, queued or stored."""
     inspector = signer if isinstance(signer, ObjectInspector) else None
-    queued = {key for _, key in store.unfinished_by_file(job.profile)} - {job.key}
+    queued = {other.key for other in store.unfinished_by_file(job.profile).values()} - {job.key}
 
     def taken(key: str) -> bool:
         if key in tried or key in queued:

@@ -57,7 +57,7 @@ def plan_batch(store: JobStore, paths: Iterable[str | os.PathLike[str]], profile
         else:
             fresh.append((found, key))
     fresh, finished = _not_sent_yet(store, profile, fresh, resumed)
-    taken = {key for _, key in unfinished}
+    taken = {job.key for job in unfinished.values()}
     policy, lookup = rules(signer) if signer is not None else (OVERWRITE, None)
     if lookup is not None and fresh and listing is not None:
         listing(len(fresh))
@@ -66,9 +66,9 @@ def plan_batch(store: JobStore, paths: Iterable[str | os.PathLike[str]], profile
                     for found, key in decided.different)
     new_jobs = [
         NewJob(path=str(found.path.absolute()), size=found.size, mtime_ns=found.mtime_ns, key=key,
-               content_type=content_type_for(found.path), profile=profile, batch=batch,
+               requested_key=asked, content_type=content_type_for(found.path), profile=profile, batch=batch,
                metadata=dict(metadata or {}), state=JobState.PAUSED if paused else JobState.QUEUED)
-        for found, key in decided.keep
+        for found, asked, key in decided.keep
     ]
     return BatchPlan(new_jobs=new_jobs, resumed=resumed, problems=problems, finished=finished,
                      already_there=[(str(found.path.absolute()), key) for found, key in decided.already_there])

@@ -96,6 +96,12 @@ MIGRATIONS: tuple[str, ...] = (
     ALTER TABLE multipart ADD COLUMN checksum_algorithm TEXT;
     ALTER TABLE parts ADD COLUMN checksum_crc32 TEXT;
     """,
+    # The key the batch asked for, kept while ``key`` becomes the one the file was stored under (a numbered
+    # name, or one a Companion service chose): queuing the same files again finds a job by what was asked.
+    # NULL in rows from before: their key is what was asked, or as near as is known.
+    """
+    ALTER TABLE jobs ADD COLUMN requested_key TEXT;
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -108,6 +114,7 @@ _COLUMNS = (
     "id, path, size, mtime_ns, key, content_type, profile, state, bytes_sent, attempts, error, etag, "
     "batch, created_at, updated_at, finished_at, metadata, url"
 )
+_REQUESTED = "COALESCE(requested_key, key)"
 
 
 class StoreError(Exception):
@@ -275,10 +282,11 @@ class JobStore:
         with self._tx() as conn:
             for nj in new_jobs:
                 cur = conn.execute(
-                    "INSERT INTO jobs (path, size, mtime_ns, key, content_type, profile, state, batch, "
-                    "created_at, updated_at, metadata) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
-                    (nj.path, nj.size, nj.mtime_ns, nj.key, nj.content_type, nj.profile,
-                     nj.state.value, nj.batch, now, now, json.dumps(nj.metadata) if nj.metadata else None),
+                    "INSERT INTO jobs (path, size, mtime_ns, key, requested_key, content_type, profile, state, "
+                    "batch, created_at, updated_at, metadata) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+                    (nj.path, nj.size, nj.mtime_ns, nj.key, nj.requested_key or nj.key, nj.content_type,
+                     nj.profile, nj.state.value, nj.batch, now, now,
+                     json.dumps(nj.metadata) if nj.metadata else None),
                 )
                 jobs.append(Job(
                     id=int(cur.lastrowid or 0), path=nj.path, size=nj.size, mtime_ns=nj.mtime_ns, key=nj.key,
@@ -342,28 +350,27 @@ class JobStore:
         return counted
 
     def unfinished_by_file(self, profile: str) -> dict[tuple[str, str], Job]:
-        """Not-yet-done jobs by (path, key), so queuing the same file again resumes it. One query for a
-        whole batch instead of one per file."""
-        with self._db():
-            rows = self._conn.execute(
-                f"SELECT {_COLUMNS} FROM jobs WHERE profile=? AND state NOT IN (?,?) ORDER BY id",
-                (profile, JobState.DONE.value, JobState.CANCELLED.value),
-            ).fetchall()
-        jobs = (_row_to_job(r) for r in rows)
-        return {(job.path, job.key): job for job in jobs}
+        """Not-yet-done jobs by (path, the key asked for), so queuing the same file again resumes it, also
+        after it was given a numbered name. One query for a whole batch instead of one per file."""
+        return self._by_requested_key(
+            f"SELECT {_COLUMNS}, {_REQUESTED} FROM jobs WHERE profile=? AND state NOT IN (?,?) ORDER BY id",
+            (profile, JobState.DONE.value, JobState.CANCELLED.value))
 
     def done_in_batches(self, profile: str, batches: Iterable[str]) -> dict[tuple[str, str], Job]:
-        """Uploaded jobs of these batches by (path, key): what a batch that is being continued already sent."""
+        """Uploaded jobs of these batches by (path, the key asked for): what a batch that is being continued
+        already sent, under whatever key it was stored (numbered, or chosen by a Companion service)."""
         names = sorted(set(batches))
         if not names:
             return {}
+        return self._by_requested_key(
+            f"SELECT {_COLUMNS}, {_REQUESTED} FROM jobs WHERE profile=? AND state=? "
+            f"AND batch IN ({','.join('?' * len(names))})",
+            (profile, JobState.DONE.value, *names))
+
+    def _by_requested_key(self, sql: str, args: Sequence[Any]) -> dict[tuple[str, str], Job]:
         with self._db():
-            rows = self._conn.execute(
-                f"SELECT {_COLUMNS} FROM jobs WHERE profile=? AND state=? AND batch IN ({','.join('?' * len(names))})",
-                (profile, JobState.DONE.value, *names),
-            ).fetchall()
-        jobs = (_row_to_job(r) for r in rows)
-        return {(job.path, job.key): job for job in jobs}
+            rows = self._conn.execute(sql, args).fetchall()
+        return {(row[1], row[-1]): _row_to_job(row[:-1]) for row in rows}
 
     def has_queued(self, profiles: Iterable[str] | None = None) -> bool:
         """Whether any job (of these profiles) waits to be sent; asked after every job, so one cheap query."""

@@ -106,6 +106,39 @@ def test_the_same_command_after_a_kill_sends_only_the_unfinished_files(tmp_path:
     assert skipped | set(sent) == {f"batch/f{i}.bin" for i in range(6)}
 
 
+def test_after_a_kill_a_companion_batch_sends_only_the_unfinished_files(tmp_path: Path, seaweed: Any, bucket: str,
+                                                                        reference_endpoint: Any) -> None:
+    """A Companion service stores each file under a name of its own choosing; continuing the batch must still
+    know the files it finished by the names the batch asked for."""
+    added = subprocess.run([sys.executable, "-m", "desktop_uploader", "profile", "add", "comp", "--endpoint",
+                            reference_endpoint.url, "--protocol", "companion"], capture_output=True, text=True,
+                           env={**os.environ, "PYTHONPATH": str(ROOT)}, timeout=60, check=False)
+    assert added.returncode == 0, added.stderr
+    folder = _folder(tmp_path, 6, 64 * 1024)
+    command = ["upload", str(folder), "--profile", "comp", "--json", "--limit-rate", "128K", "--concurrency", "1"]
+    killed = _start(*command)
+    try:
+        assert killed.stdout is not None
+        before = _read_until(killed.stdout, "done", 2)
+    finally:
+        killed.send_signal(signal.SIGKILL)
+        killed.communicate(timeout=60)
+    finished_before = {e["key"].rsplit("/", 1)[-1] for e in before if e["event"] == "done"}
+
+    again = subprocess.run([sys.executable, "-m", "desktop_uploader", *command], capture_output=True,
+                           text=True, env={**os.environ, "PYTHONPATH": str(ROOT)}, timeout=120, check=False)
+
+    assert again.returncode == 0, again.stderr
+    stored = Counter(obj["Key"].rsplit("/", 1)[-1]
+                     for obj in seaweed.client().list_objects_v2(Bucket=bucket).get("Contents", []))
+    assert set(stored) == {f"f{i}.bin" for i in range(6)}
+    # Before: every file finished before the kill was queued again as new, and stored a second time.
+    assert all(stored[name] == 1 for name in finished_before), stored
+    skipped = {e["key"].rsplit("/", 1)[-1] for e in _events(again.stdout)
+               if e["event"] == "done" and e.get("already_uploaded")}
+    assert skipped >= finished_before
+
+
 def test_a_job_held_by_a_live_process_is_left_to_it_until_it_ends(tmp_path: Path) -> None:
     path = tmp_path / "q.db"
     store = JobStore(path)

@@ -170,12 +170,19 @@ def test_multipart_state_keeps_the_checksum_of_the_upload_and_its_parts(tmp_path
     store.close()
 
 
+def _queue_before(path: Path, marker: str) -> sqlite3.Connection:
+    """A queue database as the version before the migration that mentions ``marker`` left it."""
+    version = next(i for i, script in enumerate(MIGRATIONS) if marker in script)
+    conn = sqlite3.connect(path)
+    for script in MIGRATIONS[:version]:
+        conn.executescript(script)
+    conn.execute(f"PRAGMA user_version={version}")
+    return conn
+
+
 def test_a_queue_from_before_part_checksums_is_migrated_with_its_uploads(tmp_path: Path) -> None:
     path = tmp_path / "q.db"
-    with closing(sqlite3.connect(path)) as conn:
-        for script in MIGRATIONS[:-1]:
-            conn.executescript(script)
-        conn.execute(f"PRAGMA user_version={SCHEMA_VERSION - 1}")
+    with closing(_queue_before(path, "checksum_crc32")) as conn:
         conn.execute("INSERT INTO jobs (id, path, size, mtime_ns, key, content_type, profile, state, created_at, "
                      "updated_at) VALUES (7, '/data/big', 10, 20, 'big', 'text/plain', 'p', 'queued', 0, 0)")
         conn.execute("INSERT INTO multipart VALUES (7, 'upload-1', 'big', 5242880, 10, 20, 0)")
@@ -189,6 +196,46 @@ def test_a_queue_from_before_part_checksums_is_migrated_with_its_uploads(tmp_pat
         assert store.parts(7) == {1: ("e1", 5242880, "m1", None)}
         store.add_part(7, 2, "e2", 5, "m2")
         assert store.parts(7)[2] == ("e2", 5, "m2", None)
+    finally:
+        store.close()
+
+
+def test_a_job_is_found_by_the_key_asked_for_after_it_was_stored_under_another(tmp_path: Path) -> None:
+    """A Companion service names each object itself, and a taken name is numbered: queuing the same files again
+    must still find their jobs, or a continued batch sends its finished files a second time."""
+    store = JobStore(tmp_path / "q.db")
+    _numbered, named_by_service, plain = store.add_jobs([
+        NewJob(path="/data/a", size=1, mtime_ns=1, key="a (2).csv", requested_key="a.csv",
+               content_type="text/csv", profile="p", batch="b"),
+        NewJob(path="/data/b", size=1, mtime_ns=1, key="b.csv", content_type="text/csv", profile="p", batch="b"),
+        NewJob(path="/data/c", size=1, mtime_ns=1, key="c.csv", content_type="text/csv", profile="p", batch="b"),
+    ])
+    store.finish(named_by_service.id, key="2f6c/b.csv", etag="e", bytes_sent=1)
+    store.set_key(plain.id, "c (2).csv")
+
+    unfinished = store.unfinished_by_file("p")
+    assert set(unfinished) == {("/data/a", "a.csv"), ("/data/c", "c.csv")}
+    # Each job as it is now: the key it will be stored under.
+    assert unfinished[("/data/a", "a.csv")].key == "a (2).csv"
+    assert unfinished[("/data/c", "c.csv")].key == "c (2).csv"
+    done = store.done_in_batches("p", ["b"])
+    assert set(done) == {("/data/b", "b.csv")}
+    assert done[("/data/b", "b.csv")].key == "2f6c/b.csv"
+    store.close()
+
+
+def test_jobs_queued_before_the_key_asked_for_was_kept_are_found_by_their_key(tmp_path: Path) -> None:
+    path = tmp_path / "q.db"
+    with closing(_queue_before(path, "requested_key")) as conn:
+        conn.execute("INSERT INTO jobs (id, path, size, mtime_ns, key, content_type, profile, state, batch, "
+                     "created_at, updated_at) VALUES (3, '/data/a', 1, 1, 'a.csv', 'text/csv', 'p', 'queued', 'b', "
+                     "0, 0)")
+        conn.commit()
+    store = JobStore(path)
+    try:
+        assert store.schema_version() == SCHEMA_VERSION
+        assert [job.id for job in store.unfinished_by_file("p").values()] == [3]
+        assert set(store.unfinished_by_file("p")) == {("/data/a", "a.csv")}
     finally:
         store.close()
 
