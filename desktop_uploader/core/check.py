@@ -12,7 +12,7 @@ from typing import Any
 import requests
 
 from desktop_uploader.core import failure as f
-from desktop_uploader.core.config import Profile
+from desktop_uploader.core.config import IF_EXISTS_OVERWRITE, Profile
 from desktop_uploader.core.explain import explain, preflight
 from desktop_uploader.core.failure import Failure, UploadError
 from desktop_uploader.core.form_upload import post_file
@@ -76,6 +76,7 @@ def check_connection(profile: Profile, session: requests.Session, secrets: Secre
             return result
         put = put_file(session, signed, io.BytesIO(PROBE_BODY), len(PROBE_BODY), headers=headers)
         _finish(result, signer, put)
+        _say_whether_names_are_protected(result, signer, profile, headers)
         if isinstance(signer, BatchPutSigner) and signer.signs_remotely:
             _ask_for_batches(result, signer, target, profile.batch_signing)
     except UploadError as exc:
@@ -97,6 +98,20 @@ def _finish(result: CheckResult, signer: Signer, put: PutResult) -> None:
     if not result.removed:
         result.notes.append(f"The test object {result.key} was left in place: this profile may upload but not "
                             "delete.")
+
+
+def _say_whether_names_are_protected(result: CheckResult, signer: Signer, profile: Profile,
+                                     headers: dict[str, str]) -> None:
+    """A service's link without ``If-None-Match`` lets the storage replace an object under a taken name, and the
+    app, which cannot list the bucket, cannot see that coming: the profile's rule for taken names does not hold."""
+    if not signer.signs_remotely or profile.if_exists == IF_EXISTS_OVERWRITE:
+        return
+    if any(name.lower() == "if-none-match" for name in headers):
+        return
+    result.notes.append(f"The signing service's links do not protect files already stored: a file whose name is "
+                        f"taken there is replaced, although '{profile.name}' says '{profile.if_exists}' for taken "
+                        "names. Its admin can have it sign If-None-Match into every link (the reference "
+                        "endpoint: NO_OVERWRITE=true).")
 
 
 def _ask_for_batches(result: CheckResult, signer: BatchPutSigner, target: UploadTarget, enabled: bool) -> None:

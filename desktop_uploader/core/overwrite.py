@@ -14,7 +14,8 @@ The decision is made twice, cheaply:
   the file's own: most often its earlier attempt got through and only the answer was lost.
 
 A signing service whose links do not sign ``If-None-Match`` cannot be kept from replacing files by the app:
-such a destination replaces whatever its policy says, and only the service can change that.
+such a destination replaces whatever its policy says, and only the service can change that. The connection
+test (core/check.py) says so.
 """
 
 from __future__ import annotations

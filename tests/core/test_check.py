@@ -53,6 +53,22 @@ def test_check_tells_whether_the_endpoint_signs_batches(seaweed: Any, bucket: st
     assert any("does not answer batch requests" in note for note in turned_on.notes)
 
 
+def test_check_says_when_the_service_lets_taken_names_be_replaced(seaweed: Any, bucket: str,
+                                                                  reference_endpoint_factory: Any) -> None:
+    """The app cannot list through a signing service: only the service's links can keep a taken name from
+    being replaced, and the profile's rule means nothing without them."""
+    replacing = reference_endpoint_factory()
+    protecting = reference_endpoint_factory(no_overwrite=True)
+    with make_session() as session:
+        unprotected = check_connection(endpoint_profile(replacing.sign_url), session)
+        overwriting = check_connection(endpoint_profile(replacing.sign_url, if_exists="overwrite"), session)
+        protected = check_connection(endpoint_profile(protecting.sign_url), session)
+    assert unprotected.ok and overwriting.ok and protected.ok
+    warning = "do not protect files already stored"
+    assert any(warning in note and "NO_OVERWRITE=true" in note for note in unprotected.notes), unprotected.notes
+    assert not any(warning in note for note in overwriting.notes + protected.notes)
+
+
 def test_check_command_exit_codes(seaweed: Any, bucket: str, reference_endpoint: Any,
                                   capsys: Any) -> None:
     config = Config.load()
