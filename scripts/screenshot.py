@@ -146,6 +146,8 @@ def window_pictures(app: Any, home: Path, sign_url: str, docs: Path, main_pictur
     dialog = SettingsDialog(settings, SecretStore(), window)
     dialog.tabs.setCurrentWidget(dialog.names)
     dialog.show()
+    dialog.test_connection()  # its result, and what it found, as a person sees them
+    _until(app, lambda: dialog.last_check is not None)
     _until(app, lambda: False, 0.3)
     _save(dialog, docs / "screenshot-settings.png")
     dialog.reject()

@@ -124,7 +124,7 @@ def _ask_for_batches(result: CheckResult, signer: BatchPutSigner, target: Upload
     if result.batch_signing and not enabled:
         result.notes.append("The signing service can sign many files in one request, which speeds up many small "
                             f"files on slow links: turn on batch signing for '{result.profile}' "
-                            "(profile add ... --batch-signing).")
+                            "(Settings, Destination, \"Batch signing\"; or profile add ... --batch-signing).")
     elif enabled and not result.batch_signing:
         result.notes.append(f"Batch signing is on for '{result.profile}', but the signing service does not "
                             "answer batch requests; links are then fetched one by one.")

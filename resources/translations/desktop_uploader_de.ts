@@ -186,139 +186,149 @@
         <translation>&amp;Linkfeld:</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/settings/destination_tab.py" line="77"/>
+        <location filename="../../desktop_uploader/gui/settings/destination_tab.py" line="78"/>
+        <source>Batch si&amp;gning (many links per request)</source>
+        <translation>Sammel-Si&amp;gnierung (viele Links pro Anfrage)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_uploader/gui/settings/destination_tab.py" line="79"/>
+        <source>Links for up to 100 files come in one round trip: much quicker for many small files on slow links. The connection test tells whether the service can.</source>
+        <translation>Links für bis zu 100 Dateien kommen in einem Durchgang: viel schneller für viele kleine Dateien über langsame Verbindungen. Der Verbindungstest zeigt, ob der Dienst das kann.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_uploader/gui/settings/destination_tab.py" line="83"/>
         <source>Secret &amp;headers:</source>
         <translation>Geheime &amp;Header:</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/settings/destination_tab.py" line="85"/>
+        <location filename="../../desktop_uploader/gui/settings/destination_tab.py" line="91"/>
         <source>Secret headers</source>
         <translation>Geheime Header</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/settings/destination_tab.py" line="86"/>
+        <location filename="../../desktop_uploader/gui/settings/destination_tab.py" line="92"/>
         <source>Header</source>
         <translation>Header</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/settings/destination_tab.py" line="86"/>
+        <location filename="../../desktop_uploader/gui/settings/destination_tab.py" line="92"/>
         <source>Value (keychain)</source>
         <translation>Wert (Schlüsselbund)</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/settings/destination_tab.py" line="92"/>
+        <location filename="../../desktop_uploader/gui/settings/destination_tab.py" line="98"/>
         <source>Add &amp;header</source>
         <translation>Header &amp;hinzufügen</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/settings/destination_tab.py" line="93"/>
+        <location filename="../../desktop_uploader/gui/settings/destination_tab.py" line="99"/>
         <source>Remove header</source>
         <translation>Header entfernen</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/settings/destination_tab.py" line="107"/>
+        <location filename="../../desktop_uploader/gui/settings/destination_tab.py" line="113"/>
         <source>Bucket</source>
         <translation>Bucket</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/settings/destination_tab.py" line="108"/>
+        <location filename="../../desktop_uploader/gui/settings/destination_tab.py" line="114"/>
         <source>&amp;Bucket:</source>
         <translation>&amp;Bucket:</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/settings/destination_tab.py" line="109"/>
+        <location filename="../../desktop_uploader/gui/settings/destination_tab.py" line="115"/>
         <source>Region</source>
         <translation>Region</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/settings/destination_tab.py" line="110"/>
+        <location filename="../../desktop_uploader/gui/settings/destination_tab.py" line="116"/>
         <source>&amp;Region:</source>
         <translation>&amp;Region:</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/settings/destination_tab.py" line="111"/>
+        <location filename="../../desktop_uploader/gui/settings/destination_tab.py" line="117"/>
         <source>S3-compatible server address</source>
         <translation>Adresse des S3-kompatiblen Servers</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/settings/destination_tab.py" line="112"/>
+        <location filename="../../desktop_uploader/gui/settings/destination_tab.py" line="118"/>
         <source>empty for Amazon S3; e.g. https://s3.example.org</source>
         <translation>leer für Amazon S3; z. B. https://s3.example.org</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/settings/destination_tab.py" line="113"/>
+        <location filename="../../desktop_uploader/gui/settings/destination_tab.py" line="119"/>
         <source>S3 &amp;server URL:</source>
         <translation>S3-&amp;Server-URL:</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/settings/destination_tab.py" line="115"/>
+        <location filename="../../desktop_uploader/gui/settings/destination_tab.py" line="121"/>
         <source>Addressing style</source>
         <translation>Adressierungsart</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/settings/destination_tab.py" line="118"/>
+        <location filename="../../desktop_uploader/gui/settings/destination_tab.py" line="124"/>
         <source>Addressing st&amp;yle:</source>
         <translation>Adressierungs&amp;art:</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/settings/destination_tab.py" line="139"/>
-        <location filename="../../desktop_uploader/gui/settings/destination_tab.py" line="165"/>
-        <location filename="../../desktop_uploader/gui/settings/destination_tab.py" line="218"/>
+        <location filename="../../desktop_uploader/gui/settings/destination_tab.py" line="145"/>
+        <location filename="../../desktop_uploader/gui/settings/destination_tab.py" line="171"/>
+        <location filename="../../desktop_uploader/gui/settings/destination_tab.py" line="226"/>
         <source>Saved in the keychain; type to replace</source>
         <translation>Im Schlüsselbund gespeichert; zum Ersetzen eintippen</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/settings/destination_tab.py" line="119"/>
+        <location filename="../../desktop_uploader/gui/settings/destination_tab.py" line="125"/>
         <source>Access key ID</source>
         <translation>Zugangsschlüssel-ID</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/settings/destination_tab.py" line="120"/>
+        <location filename="../../desktop_uploader/gui/settings/destination_tab.py" line="126"/>
         <source>Access key &amp;ID:</source>
         <translation>Zugangsschlüssel-&amp;ID:</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/settings/destination_tab.py" line="121"/>
+        <location filename="../../desktop_uploader/gui/settings/destination_tab.py" line="127"/>
         <source>Secret access key</source>
         <translation>Geheimer Zugangsschlüssel</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/settings/destination_tab.py" line="123"/>
+        <location filename="../../desktop_uploader/gui/settings/destination_tab.py" line="129"/>
         <source>&amp;Secret access key:</source>
         <translation>&amp;Geheimer Zugangsschlüssel:</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/settings/destination_tab.py" line="124"/>
+        <location filename="../../desktop_uploader/gui/settings/destination_tab.py" line="130"/>
         <source>Keys are stored in the system keychain only and are never shown again.</source>
         <translation>Schlüssel werden nur im Schlüsselbund des Systems gespeichert und nie wieder angezeigt.</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/settings/destination_tab.py" line="134"/>
+        <location filename="../../desktop_uploader/gui/settings/destination_tab.py" line="140"/>
         <source>Header name</source>
         <translation>Header-Name</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/settings/destination_tab.py" line="137"/>
+        <location filename="../../desktop_uploader/gui/settings/destination_tab.py" line="143"/>
         <source>Header value</source>
         <translation>Header-Wert</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/settings/destination_tab.py" line="140"/>
+        <location filename="../../desktop_uploader/gui/settings/destination_tab.py" line="146"/>
         <source>Value</source>
         <translation>Wert</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/settings/destination_tab.py" line="169"/>
+        <location filename="../../desktop_uploader/gui/settings/destination_tab.py" line="175"/>
         <source>Required, e.g. AKIA…</source>
         <translation>Erforderlich, z. B. AKIA…</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/settings/destination_tab.py" line="170"/>
+        <location filename="../../desktop_uploader/gui/settings/destination_tab.py" line="176"/>
         <source>Required</source>
         <translation>Erforderlich</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/settings/destination_tab.py" line="178"/>
+        <location filename="../../desktop_uploader/gui/settings/destination_tab.py" line="184"/>
         <source>Queued uploads refer to the destination by its name, so it cannot be renamed.</source>
         <translation>Uploads in der Warteschlange verweisen über den Namen auf das Ziel; es kann daher nicht umbenannt werden.</translation>
     </message>
@@ -1674,47 +1684,52 @@ Ein Signierdienst, der diese Prüfung nicht in seine Links signiert, entscheidet
         <translation>Einstellungen</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/settings/dialog.py" line="106"/>
+        <location filename="../../desktop_uploader/gui/settings/dialog.py" line="85"/>
+        <source>What the connection test found</source>
+        <translation>Was der Verbindungstest festgestellt hat</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_uploader/gui/settings/dialog.py" line="114"/>
         <source>&amp;Destinations:</source>
         <translation>&amp;Ziele:</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/settings/dialog.py" line="108"/>
+        <location filename="../../desktop_uploader/gui/settings/dialog.py" line="116"/>
         <source>Destinations</source>
         <translation>Ziele</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/settings/dialog.py" line="113"/>
+        <location filename="../../desktop_uploader/gui/settings/dialog.py" line="121"/>
         <source>&amp;Add</source>
         <translation>&amp;Hinzufügen</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/settings/dialog.py" line="114"/>
+        <location filename="../../desktop_uploader/gui/settings/dialog.py" line="122"/>
         <source>Remo&amp;ve</source>
         <translation>Ent&amp;fernen</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/settings/dialog.py" line="115"/>
+        <location filename="../../desktop_uploader/gui/settings/dialog.py" line="123"/>
         <source>Use by &amp;default</source>
         <translation>Als &amp;Standard</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/settings/dialog.py" line="123"/>
+        <location filename="../../desktop_uploader/gui/settings/dialog.py" line="131"/>
         <source>Test &amp;connection</source>
         <translation>&amp;Verbindung testen</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/settings/dialog.py" line="124"/>
+        <location filename="../../desktop_uploader/gui/settings/dialog.py" line="132"/>
         <source>Upload a tiny test file with these settings (not saved yet) and remove it again where allowed.</source>
         <translation>Mit diesen (noch nicht gespeicherten) Einstellungen eine kleine Testdatei hochladen und, wo erlaubt, wieder entfernen.</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/settings/dialog.py" line="130"/>
+        <location filename="../../desktop_uploader/gui/settings/dialog.py" line="138"/>
         <source>Connection test result</source>
         <translation>Ergebnis des Verbindungstests</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/settings/dialog.py" line="84"/>
+        <location filename="../../desktop_uploader/gui/settings/dialog.py" line="92"/>
         <source>Problem with the settings</source>
         <translation>Problem mit den Einstellungen</translation>
     </message>
@@ -1739,7 +1754,7 @@ Ein Signierdienst, der diese Prüfung nicht in seine Links signiert, entscheidet
         <translation>&amp;Allgemein</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/settings/dialog.py" line="142"/>
+        <location filename="../../desktop_uploader/gui/settings/dialog.py" line="150"/>
         <source> (default)</source>
         <translation> (Standard)</translation>
     </message>
@@ -1749,42 +1764,42 @@ Ein Signierdienst, der diese Prüfung nicht in seine Links signiert, entscheidet
         <translation>Von Ihrer Administration festgelegt; kann hier nicht geändert werden.</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/settings/dialog.py" line="184"/>
+        <location filename="../../desktop_uploader/gui/settings/dialog.py" line="192"/>
         <source>New destination</source>
         <translation>Neues Ziel</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/settings/dialog.py" line="293"/>
+        <location filename="../../desktop_uploader/gui/settings/dialog.py" line="301"/>
         <source>Testing…</source>
         <translation>Wird getestet…</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/settings/dialog.py" line="301"/>
+        <location filename="../../desktop_uploader/gui/settings/dialog.py" line="310"/>
         <source>The connection works: a test file was uploaded in {seconds} s.</source>
         <translation>Die Verbindung funktioniert: Eine Testdatei wurde in {seconds} s hochgeladen.</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/settings/dialog.py" line="306"/>
+        <location filename="../../desktop_uploader/gui/settings/dialog.py" line="315"/>
         <source>The connection test failed.</source>
         <translation>Der Verbindungstest ist fehlgeschlagen.</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/settings/dialog.py" line="313"/>
+        <location filename="../../desktop_uploader/gui/settings/dialog.py" line="323"/>
         <source>The connection test could not run: {error}</source>
         <translation>Der Verbindungstest konnte nicht ausgeführt werden: {error}</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/settings/dialog.py" line="379"/>
+        <location filename="../../desktop_uploader/gui/settings/dialog.py" line="389"/>
         <source>Enter the access key ID and the secret access key.</source>
         <translation>Geben Sie die Zugangsschlüssel-ID und den geheimen Zugangsschlüssel ein.</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/settings/dialog.py" line="361"/>
+        <location filename="../../desktop_uploader/gui/settings/dialog.py" line="371"/>
         <source>Settings not saved</source>
         <translation>Einstellungen nicht gespeichert</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/settings/dialog.py" line="362"/>
+        <location filename="../../desktop_uploader/gui/settings/dialog.py" line="372"/>
         <source>The settings file could not be written: {error}</source>
         <translation>Die Einstellungsdatei konnte nicht geschrieben werden: {error}</translation>
     </message>

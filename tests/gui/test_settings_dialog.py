@@ -141,6 +141,11 @@ def test_connection_test_uses_typed_secret_and_reports(qtbot: QtBot, memory_keyr
     qtbot.waitUntil(lambda: dialog.last_check is not None, timeout=30_000)
     assert dialog.last_check is not None and dialog.last_check.ok, dialog.test_result.text()
     assert "works" in dialog.test_result.text()
+    # What the test found is shown under the result, not hidden in a tooltip: this endpoint lets taken names
+    # be replaced, and keeps the test file.
+    assert dialog.test_notes.isVisibleTo(dialog)
+    assert "do not protect files already stored" in dialog.test_notes.text()
+    assert "left in place" in dialog.test_notes.text()
     assert memory_keyring.passwords == {}  # testing saves nothing
 
     # A wrong token: the plain-language summary of why, not a stack trace.
@@ -151,6 +156,9 @@ def test_connection_test_uses_typed_secret_and_reports(qtbot: QtBot, memory_keyr
     qtbot.waitUntil(lambda: dialog.last_check is not None, timeout=30_000)
     assert dialog.last_check is not None and not dialog.last_check.ok
     assert dialog.test_result.text() == dialog.last_check.explanation["summary"]  # type: ignore[index]
+    # And what to do about it, in words a person reads.
+    action = dialog.last_check.explanation["action"]  # type: ignore[index]
+    assert action and dialog.test_notes.isVisibleTo(dialog) and action in dialog.test_notes.text()
     dialog.reject()
 
 
@@ -339,3 +347,17 @@ def test_the_rule_for_names_already_taken_is_chosen_per_destination(qtbot: QtBot
     combo.setCurrentIndex(combo.findData("overwrite"))
     _save(qtbot, dialog)
     assert Config.load().profiles["archive"].if_exists == "overwrite"
+
+
+def test_batch_signing_is_turned_on_where_the_connection_test_says_to(qtbot: QtBot) -> None:
+    config = Config.load()
+    config.put(Profile(name="field", endpoint_url="https://sign.example.org/sign"))
+    config.save()
+    dialog = SettingsDialog(config, SecretStore())
+    qtbot.addWidget(dialog)
+    dialog.show()
+    check = dialog.destination.batch_check
+    assert check.isVisible() and not check.isChecked()
+    qtbot.mouseClick(check, Qt.MouseButton.LeftButton)
+    _save(qtbot, dialog)
+    assert Config.load().profiles["field"].batch_signing is True

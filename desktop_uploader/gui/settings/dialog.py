@@ -78,6 +78,14 @@ class SettingsDialog(QDialog):
         self._profile_tabs: tuple[DestinationTab, NamesTab, TransfersTab] = (
             self.destination, self.names, self.transfers)
         outer.addLayout(self._build_test_row())
+        # What the test found beside success or failure (a clock off, names a service lets be replaced): said
+        # where it is read, not in a tooltip.
+        self.test_notes = QLabel()
+        self.test_notes.setWordWrap(True)
+        self.test_notes.setAccessibleName(self.tr("What the connection test found"))
+        self.test_notes.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.test_notes.setVisible(False)
+        outer.addWidget(self.test_notes)
 
         self.error_label = QLabel()
         self.error_label.setWordWrap(True)
@@ -291,6 +299,7 @@ class SettingsDialog(QDialog):
         secrets = _PendingSecrets(self._secrets, self._pending.get(name, {}), name)
         self.test_button.setEnabled(False)
         self.test_result.setText(self.tr("Testing…"))
+        self.test_notes.setVisible(False)
         self._checks.submit(_run_check, profile, secrets, on_result=self._on_checked,
                             on_error=self._on_check_error)
 
@@ -306,7 +315,8 @@ class SettingsDialog(QDialog):
             text = str(explanation.get("summary") or self.tr("The connection test failed."))
             notes = [str(explanation[k]) for k in ("action", "admin_action") if explanation.get(k)]
         self.test_result.setText(text)
-        self.test_result.setToolTip("\n".join(notes))
+        self.test_notes.setText("\n".join(f"• {note}" for note in notes))
+        self.test_notes.setVisible(bool(notes))
 
     def _on_check_error(self, exc: BaseException) -> None:
         self.test_button.setEnabled(True)
