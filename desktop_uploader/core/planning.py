@@ -12,7 +12,7 @@ from datetime import datetime
 from desktop_uploader.core.keys import KeyTemplate
 from desktop_uploader.core.mime import content_type_for
 from desktop_uploader.core.models import Job, JobState, NewJob
-from desktop_uploader.core.overwrite import OVERWRITE, rules, sort_batch
+from desktop_uploader.core.overwrite import OVERWRITE, SKIP, rules, sort_batch
 from desktop_uploader.core.scan import FoundFile, ScanProblem, SkipRule, scan_paths
 from desktop_uploader.core.signers.base import Signer
 from desktop_uploader.core.store import JobStore
@@ -59,6 +59,9 @@ def plan_batch(store: JobStore, paths: Iterable[str | os.PathLike[str]], profile
     fresh, finished = _not_sent_yet(store, profile, fresh, resumed)
     taken = {job.key for job in unfinished.values()}
     policy, lookup = rules(signer) if signer is not None else (OVERWRITE, None)
+    uploaded: list[tuple[FoundFile, Job]] = []
+    if policy == SKIP and lookup is None:
+        fresh, uploaded = _uploaded_before(store, profile, fresh)
     if lookup is not None and fresh and listing is not None:
         listing(len(fresh))
     decided = sort_batch(fresh, policy=policy, lookup=lookup, taken=taken.__contains__)
@@ -70,8 +73,31 @@ def plan_batch(store: JobStore, paths: Iterable[str | os.PathLike[str]], profile
                metadata=dict(metadata or {}), state=JobState.PAUSED if paused else JobState.QUEUED)
         for found, asked, key in decided.keep
     ]
+    already = [(str(found.path.absolute()), key) for found, key in decided.already_there]
+    already += [(job.path, job.key) for _, job in uploaded]
     return BatchPlan(new_jobs=new_jobs, resumed=resumed, problems=problems, finished=finished,
-                     already_there=[(str(found.path.absolute()), key) for found, key in decided.already_there])
+                     already_there=already)
+
+
+def _uploaded_before(store: JobStore, profile: str, fresh: list[tuple[FoundFile, str]]
+                     ) -> tuple[list[tuple[FoundFile, str]], list[tuple[FoundFile, Job]]]:
+    """Under "skip the file when the same one is there", a destination that cannot list its bucket (a signing
+    service) is asked through this computer's own record instead: a file this profile uploaded before, under
+    the key asked for now and unchanged since (size and modification time), is there already. Dropping a
+    memory card's folder every evening then sends the day's new files, not the whole card again; and a
+    Companion service, which names every object itself, is not given a second copy of each."""
+    if not fresh:
+        return fresh, []
+    before = store.uploaded_by_file(profile)
+    still: list[tuple[FoundFile, str]] = []
+    uploaded: list[tuple[FoundFile, Job]] = []
+    for found, key in fresh:
+        job = before.get((str(found.path.absolute()), key))
+        if job is not None and job.size == found.size and job.mtime_ns == found.mtime_ns:
+            uploaded.append((found, job))
+        else:
+            still.append((found, key))
+    return still, uploaded
 
 
 def _not_sent_yet(store: JobStore, profile: str, fresh: list[tuple[FoundFile, str]],

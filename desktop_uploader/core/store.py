@@ -367,6 +367,12 @@ class JobStore:
             f"AND batch IN ({','.join('?' * len(names))})",
             (profile, JobState.DONE.value, *names))
 
+    def uploaded_by_file(self, profile: str) -> dict[tuple[str, str], Job]:
+        """Every file this profile uploaded, by (path, the key asked for): the newest upload of each."""
+        return self._by_requested_key(
+            f"SELECT {_COLUMNS}, {_REQUESTED} FROM jobs WHERE profile=? AND state=? ORDER BY id",
+            (profile, JobState.DONE.value))
+
     def _by_requested_key(self, sql: str, args: Sequence[Any]) -> dict[tuple[str, str], Job]:
         with self._db():
             rows = self._conn.execute(sql, args).fetchall()

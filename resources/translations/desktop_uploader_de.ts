@@ -1280,25 +1280,25 @@ Sendet an: {destination}</translation>
     </message>
     <message>
         <location filename="../../desktop_uploader/gui/settings/names_tab.py" line="42"/>
-        <source>Skip: a file already stored with the same size and checksum is not sent again; a different file under that name is reported, not replaced.
+        <source>Skip: a file already stored with the same size and checksum is not sent again; a different file under that name is reported, not replaced. Through a signing service, which cannot look in its bucket: a file uploaded from this computer before, unchanged since, is not sent again.
 Keep both: “photo.jpg” becomes “photo (2).jpg”.
 A signing service that does not sign this check into its links decides for itself.</source>
-        <translation>Überspringen: Eine bereits gespeicherte Datei mit gleicher Größe und Prüfsumme wird nicht erneut gesendet; eine andere Datei unter diesem Namen wird gemeldet, nicht ersetzt.
+        <translation>Überspringen: Eine bereits gespeicherte Datei mit gleicher Größe und Prüfsumme wird nicht erneut gesendet; eine andere Datei unter diesem Namen wird gemeldet, nicht ersetzt. Über einen Signierdienst, der nicht in seinen Bucket schauen kann: Eine Datei, die von diesem Computer schon gesendet wurde und sich seitdem nicht geändert hat, wird nicht erneut gesendet.
 Beide behalten: Aus „photo.jpg“ wird „photo (2).jpg“.
 Ein Signierdienst, der diese Prüfung nicht in seine Links signiert, entscheidet selbst.</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/settings/names_tab.py" line="45"/>
+        <location filename="../../desktop_uploader/gui/settings/names_tab.py" line="47"/>
         <source>If the &amp;name is taken:</source>
         <translation>Wenn der &amp;Name vergeben ist:</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/settings/names_tab.py" line="76"/>
+        <location filename="../../desktop_uploader/gui/settings/names_tab.py" line="78"/>
         <source>This template cannot be used: {error}</source>
         <translation>Diese Vorlage kann nicht verwendet werden: {error}</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/settings/names_tab.py" line="79"/>
+        <location filename="../../desktop_uploader/gui/settings/names_tab.py" line="81"/>
         <source>“beach photo.jpg” from the dropped folder “Pictures/Holiday 2024” is stored as:
 {key}</source>
         <translation>„beach photo.jpg“ aus dem abgelegten Ordner „Pictures/Holiday 2024“ wird gespeichert als:

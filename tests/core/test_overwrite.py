@@ -213,3 +213,42 @@ def test_a_dry_run_plans_without_queueing(seaweed: Any, bucket: str, local: Any,
         assert engine.jobs() == []
     finally:
         close_engine(engine)
+
+
+def test_through_a_signing_service_a_file_uploaded_before_is_skipped(seaweed: Any, bucket: str, tmp_path: Path,
+                                                                     reference_endpoint: Any) -> None:
+    """A signing service cannot list its bucket: under "skip", this computer's record of what the profile
+    uploaded stands in for the listing. The day's folder dropped again sends its new and edited files only;
+    through Companion, which names every object itself, nothing gets a second copy; "overwrite" sends all."""
+    simple = endpoint_profile(reference_endpoint.sign_url, name="ep")
+    companion = endpoint_profile(reference_endpoint.url, name="comp", protocol="companion")
+    replacing = endpoint_profile(reference_endpoint.sign_url, name="ep-overwrite", if_exists="overwrite")
+    day = tmp_path / "day"
+    day.mkdir()
+    for name in ("a.csv", "b.csv"):
+        (day / name).write_bytes(name.encode())
+    engine, _ = make_engine(tmp_path / "q.db", [simple, companion, replacing])
+    try:
+        for profile in (simple, companion, replacing):
+            assert {j.state for j in run_all(engine, [day], profile.name, keys=IN)} == {JobState.DONE}
+        stored = _keys(seaweed, bucket)
+        (day / "c.csv").write_bytes(b"the next day's file")
+        (day / "b.csv").write_bytes(b"b, edited")
+
+        for profile in (simple, companion):
+            added = engine.add_paths([day], profile.name, keys=IN)
+            assert sorted(Path(j.path).name for j in added.jobs) == ["b.csv", "c.csv"]
+            # Reported as already there, under the key it was stored under (Companion's own for Companion).
+            [(path, key)] = added.already_there
+            assert path == str(day / "a.csv") and key.endswith("a.csv")
+            assert (key == "in/day/a.csv") is (profile is simple)
+            engine.start()
+            assert engine.wait_idle(60)
+        every = run_all(engine, [day], replacing.name, keys=IN)
+        assert sorted(Path(j.path).name for j in every) == ["a.csv", "b.csv", "c.csv"]
+    finally:
+        close_engine(engine)
+    new = _keys(seaweed, bucket) - stored
+    # Companion's a.csv was not stored a second time: its new objects are the edited b.csv and c.csv.
+    assert sorted(k.rsplit("/", 1)[-1] for k in new if not k.startswith("in/")) == ["b.csv", "c.csv"]
+    assert {"in/day/c.csv"} <= new

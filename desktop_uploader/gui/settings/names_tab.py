@@ -40,7 +40,9 @@ class NamesTab(QWidget):
         self.if_exists_combo.addItem(self.tr("Replace what is there"), IF_EXISTS_OVERWRITE)
         self.if_exists_combo.setToolTip(self.tr(
             "Skip: a file already stored with the same size and checksum is not sent again; a different file "
-            "under that name is reported, not replaced.\nKeep both: “photo.jpg” becomes “photo (2).jpg”.\n"
+            "under that name is reported, not replaced. Through a signing service, which cannot look in its "
+            "bucket: a file uploaded from this computer before, unchanged since, is not sent again.\n"
+            "Keep both: “photo.jpg” becomes “photo (2).jpg”.\n"
             "A signing service that does not sign this check into its links decides for itself."))
         form.addRow(self.tr("If the &name is taken:"), self.if_exists_combo)
         self.template_edit.textChanged.connect(self.update_preview)
