@@ -88,7 +88,7 @@ def _uploaded_before(store: JobStore, profile: str, fresh: list[tuple[FoundFile,
     Companion service, which names every object itself, is not given a second copy of each."""
     if not fresh:
         return fresh, []
-    before = store.uploaded_by_file(profile)
+    before = store.uploaded_by_file(profile, (str(found.path.absolute()) for found, _ in fresh))
     still: list[tuple[FoundFile, str]] = []
     uploaded: list[tuple[FoundFile, Job]] = []
     for found, key in fresh:

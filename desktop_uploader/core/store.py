@@ -16,7 +16,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from desktop_uploader.core.models import Job, JobState, NewJob
 from desktop_uploader.core.owner import is_alive, is_this_process, this_process
@@ -102,6 +102,10 @@ MIGRATIONS: tuple[str, ...] = (
     """
     ALTER TABLE jobs ADD COLUMN requested_key TEXT;
     """,
+    # Files dropped again are looked up in the history by path (core/planning.py), however long it grew.
+    """
+    CREATE INDEX jobs_path ON jobs(profile, path);
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -115,6 +119,7 @@ _COLUMNS = (
     "batch, created_at, updated_at, finished_at, metadata, url"
 )
 _REQUESTED = "COALESCE(requested_key, key)"
+_Chunked = TypeVar("_Chunked", int, str)
 
 
 class StoreError(Exception):
@@ -129,9 +134,9 @@ class QueueDamaged(StoreError):
     """The database file is not a database any more (a disk fault, a half-copied file)."""
 
 
-def _id_chunks(job_ids: Iterable[int]) -> Iterator[tuple[str, list[int]]]:
-    """The distinct ids in order, a thousand at a time (well under SQLite's limit on bound parameters), each
-    chunk with its ``?`` placeholders."""
+def _id_chunks(job_ids: Iterable[_Chunked]) -> Iterator[tuple[str, list[_Chunked]]]:
+    """The distinct ids (or paths) in order, a thousand at a time (well under SQLite's limit on bound
+    parameters), each chunk with its ``?`` placeholders."""
     ids = sorted(set(job_ids))
     for start in range(0, len(ids), 1000):
         chunk = ids[start:start + 1000]
@@ -367,11 +372,16 @@ class JobStore:
             f"AND batch IN ({','.join('?' * len(names))})",
             (profile, JobState.DONE.value, *names))
 
-    def uploaded_by_file(self, profile: str) -> dict[tuple[str, str], Job]:
-        """Every file this profile uploaded, by (path, the key asked for): the newest upload of each."""
-        return self._by_requested_key(
-            f"SELECT {_COLUMNS}, {_REQUESTED} FROM jobs WHERE profile=? AND state=? ORDER BY id",
-            (profile, JobState.DONE.value))
+    def uploaded_by_file(self, profile: str, paths: Iterable[str]) -> dict[tuple[str, str], Job]:
+        """The files at these paths this profile uploaded, by (path, the key asked for): the newest upload of
+        each. A query per thousand paths, on the path index: the history may hold far more."""
+        found: dict[tuple[str, str], Job] = {}
+        for marks, chunk in _id_chunks(paths):
+            found.update(self._by_requested_key(
+                # "+state": not by the state index, which SQLite would pick, and which holds the whole history.
+                f"SELECT {_COLUMNS}, {_REQUESTED} FROM jobs WHERE profile=? AND path IN ({marks}) AND +state=? "
+                "ORDER BY id", (profile, *chunk, JobState.DONE.value)))
+        return found
 
     def _by_requested_key(self, sql: str, args: Sequence[Any]) -> dict[tuple[str, str], Job]:
         with self._db():

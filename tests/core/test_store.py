@@ -224,6 +224,24 @@ def test_a_job_is_found_by_the_key_asked_for_after_it_was_stored_under_another(t
     store.close()
 
 
+def test_the_history_is_asked_for_the_paths_dropped_and_gives_each_ones_newest_upload(tmp_path: Path) -> None:
+    store = JobStore(tmp_path / "q.db")
+    older, newer, other, _unfinished = store.add_jobs([
+        NewJob(path="/data/a", size=1, mtime_ns=1, key="a.csv", content_type="text/csv", profile="p", batch="1"),
+        NewJob(path="/data/a", size=2, mtime_ns=2, key="a.csv", content_type="text/csv", profile="p", batch="2"),
+        NewJob(path="/data/b", size=1, mtime_ns=1, key="b.csv", content_type="text/csv", profile="p", batch="1"),
+        NewJob(path="/data/c", size=1, mtime_ns=1, key="c.csv", content_type="text/csv", profile="p", batch="2"),
+    ])
+    for job, stored_as in ((older, "x/a.csv"), (newer, "y/a.csv"), (other, "b.csv")):
+        store.finish(job.id, key=stored_as, etag="e", bytes_sent=job.size)
+    found = store.uploaded_by_file("p", ["/data/a", "/data/c", "/data/zzz"])
+    assert list(found) == [("/data/a", "a.csv")]  # /data/b was not asked for; /data/c is not uploaded yet
+    assert found[("/data/a", "a.csv")].id == newer.id and found[("/data/a", "a.csv")].key == "y/a.csv"
+    assert store.uploaded_by_file("q", ["/data/a"]) == {}
+    assert store.uploaded_by_file("p", (f"/data/{i}" for i in range(2500))) == {}  # more than one query's worth
+    store.close()
+
+
 def test_jobs_queued_before_the_key_asked_for_was_kept_are_found_by_their_key(tmp_path: Path) -> None:
     path = tmp_path / "q.db"
     with closing(_queue_before(path, "requested_key")) as conn:
