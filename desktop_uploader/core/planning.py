@@ -103,8 +103,9 @@ def _uploaded_before(store: JobStore, profile: str, fresh: list[tuple[FoundFile,
 def _not_sent_yet(store: JobStore, profile: str, fresh: list[tuple[FoundFile, str]],
                   resumed: list[Job]) -> tuple[list[tuple[FoundFile, str]], list[Job]]:
     """Queuing files again while an earlier batch of them is unfinished continues that batch: its files that
-    were uploaded already, and have not changed since, are not sent twice. Without an unfinished batch, the
-    same files are simply sent again (that is what asking twice means then)."""
+    were uploaded already, and have not changed since, are not sent twice, whatever the rule for taken names.
+    Without an unfinished batch, that rule decides: "skip" leaves out what is there (listed, or, through a
+    signing service, uploaded from here before), "keep both" and "replace" send the files again."""
     done = store.done_in_batches(profile, {job.batch for job in resumed if job.batch})
     if not done:
         return fresh, []
