@@ -357,6 +357,8 @@ def _upload(args: argparse.Namespace, engine: Engine, profile: Profile, out: Tex
             _report_problem(args.json, out, err, str(problem.path), problem.reason)
         for path, key in result.already_there:
             _report_already_there(args.json, out, err, path, key)
+        for path, key in result.sent_before:
+            _report_sent_before(args.json, out, err, path, key)
         engine.start(prime_links=True)  # the command line's thread may wait for the keychain
         stopped = _wait(args, engine, profile, ids, interrupted, err)
         if stopped is not None:
@@ -365,7 +367,7 @@ def _upload(args: argparse.Namespace, engine: Engine, profile: Profile, out: Tex
         done = states.get(JobState.DONE, 0)
         failed = sum(states.values()) - done
         if not args.json:
-            left = len(result.problems) + len(result.already_there)
+            left = len(result.problems) + len(result.already_there) + len(result.sent_before)
             err.write(f"{done} uploaded, {failed} failed" + (f", {left} skipped" if left else "") + "\n")
         return EXIT_FAILED if failed or result.problems else EXIT_OK
     finally:
@@ -426,11 +428,14 @@ def dry_run(args: argparse.Namespace, config: Config, locked: Any, profile: Prof
     rows: list[tuple[str, str, str | None, str]] = [("send", job.path, job.key, "") for job in plan.new_jobs]
     rows += [("continue", job.path, job.key, "") for job in plan.resumed]
     rows += [("skip", path, key, "already_there") for path, key in plan.already_there]
+    rows += [("skip", path, key, "sent_before") for path, key in plan.sent_before]
     rows += [("skip", str(problem.path), None, problem.reason) for problem in plan.problems]
     for action, path, key, reason in rows:
         if args.json:
             out.write(json.dumps({"event": "plan", "action": action, "path": path, "key": key,
                                   "reason": reason or None}, ensure_ascii=False) + "\n")
+        elif action == "skip" and reason == "sent_before":
+            out.write(f"skip      {printable(path)}: {_SENT_BEFORE.format(key=printable(key or ''))}\n")
         elif action == "skip" and key:
             out.write(f"skip      {printable(path)}: the same file is already stored as {printable(key)}\n")
         elif action == "skip":
@@ -441,7 +446,8 @@ def dry_run(args: argparse.Namespace, config: Config, locked: Any, profile: Prof
         where = f"s3://{profile.bucket}" if profile.kind == KIND_LOCAL else profile.endpoint_url
         err.write(f"Dry run for profile '{profile.name}' ({where}, if a name is taken: {profile.if_exists}): "
                   f"{len(plan.new_jobs) + len(plan.resumed)} to send, "
-                  f"{len(plan.already_there) + len(plan.problems)} skipped. Nothing was sent.\n")
+                  f"{len(plan.already_there) + len(plan.sent_before) + len(plan.problems)} skipped. "
+                  "Nothing was sent.\n")
     return EXIT_OK
 
 
@@ -454,6 +460,18 @@ def _report_problem(json_mode: bool, out: TextIO, err: TextIO, path: str, reason
                              ensure_ascii=False) + "\n")
     else:
         err.write(f"SKIPPED   {printable(path)}: {printable(reason)}\n")
+
+
+# Said of a file a signing service's profile uploaded before: the app cannot see the bucket, only its own record.
+_SENT_BEFORE = "uploaded from this computer before as {key}, unchanged since (--if-exists overwrite sends it again)"
+
+
+def _report_sent_before(json_mode: bool, out: TextIO, err: TextIO, path: str, key: str) -> None:
+    if json_mode:
+        out.write(json.dumps({"event": "skipped", "path": path, "key": key, "reason": "sent_before"},
+                             ensure_ascii=False) + "\n")
+    else:
+        err.write(f"skipped   {printable(path)}: {_SENT_BEFORE.format(key=printable(key))}\n")
 
 
 def _report_already_there(json_mode: bool, out: TextIO, err: TextIO, path: str, key: str) -> None:

@@ -50,6 +50,7 @@ class AddResult:
     resumed: list[Job]
     finished: list[Job] = field(default_factory=list)  # uploaded already by the batch this one continues
     already_there: list[tuple[str, str]] = field(default_factory=list)  # (path, key) not queued: stored already
+    sent_before: list[tuple[str, str]] = field(default_factory=list)  # (path, key) not queued: uploaded from here
 
 
 class Engine:
@@ -145,7 +146,7 @@ class Engine:
                                      extra={"batch": job.batch, "profile": job.profile}))
             self._cond.notify_all()
         return AddResult(jobs=jobs, problems=problems, resumed=resumed, finished=plan.finished,
-                         already_there=plan.already_there)
+                         already_there=plan.already_there, sent_before=plan.sent_before)
 
     def _warm_during_listing(self, profile: str, files: int) -> None:
         """The bucket is about to be listed before files are queued: a few round trips in which the

@@ -32,6 +32,8 @@ class BatchPlan:
     resumed: list[Job]  # unfinished rows for the same file and key, reused instead of queued again
     problems: list[ScanProblem]
     already_there: list[tuple[str, str]] = field(default_factory=list)  # (path, key): the same file is stored
+    # (path, key): through a signing service, which cannot list, uploaded from here before and unchanged since.
+    sent_before: list[tuple[str, str]] = field(default_factory=list)
     # Files a batch being continued has uploaded already, unchanged since: not sent again.
     finished: list[Job] = field(default_factory=list)
 
@@ -73,10 +75,9 @@ def plan_batch(store: JobStore, paths: Iterable[str | os.PathLike[str]], profile
                metadata=dict(metadata or {}), state=JobState.PAUSED if paused else JobState.QUEUED)
         for found, asked, key in decided.keep
     ]
-    already = [(str(found.path.absolute()), key) for found, key in decided.already_there]
-    already += [(job.path, job.key) for _, job in uploaded]
     return BatchPlan(new_jobs=new_jobs, resumed=resumed, problems=problems, finished=finished,
-                     already_there=already)
+                     already_there=[(str(found.path.absolute()), key) for found, key in decided.already_there],
+                     sent_before=[(job.path, job.key) for _, job in uploaded])
 
 
 def _uploaded_before(store: JobStore, profile: str, fresh: list[tuple[FoundFile, str]]

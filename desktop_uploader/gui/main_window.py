@@ -242,12 +242,16 @@ class MainWindow(QMainWindow):
         # file dropped again) are refreshed here in case they are not shown yet.
         self.model.add_jobs(result.resumed)
         self.last_problems = list(result.problems)
-        if result.problems or result.already_there:
+        if result.problems or result.already_there or result.sent_before:
             lines = [f"{p.path}: {p.reason}" for p in result.problems[:20]]
             lines += [self.tr("{path}: already stored as {key}").format(path=path, key=key)
                       for path, key in result.already_there[:20]]
+            lines += [self.tr("{path}: uploaded from this computer before as {key}, unchanged since (to send it "
+                              "again, choose “Replace what is there” in Settings)").format(path=path, key=key)
+                      for path, key in result.sent_before[:20]]
             self.notices.show(self.tr("{count} item(s) were skipped. Hover here for the list.").format(
-                count=len(result.problems) + len(result.already_there)), 15000, details="\n".join(lines))
+                count=len(result.problems) + len(result.already_there) + len(result.sent_before)), 15000,
+                details="\n".join(lines))
         else:
             self.notices.show(self.tr("Added {count} file(s) for {destination}.").format(
                 count=len(result.jobs) + len(result.resumed), destination=where), 8000)

@@ -1100,7 +1100,7 @@ Sendet an: {destination}</translation>
     </message>
     <message>
         <location filename="../../desktop_uploader/gui/main_window.py" line="120"/>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="258"/>
+        <location filename="../../desktop_uploader/gui/main_window.py" line="262"/>
         <source>Choose files to upload</source>
         <translation>Dateien zum Hochladen auswählen</translation>
     </message>
@@ -1111,7 +1111,7 @@ Sendet an: {destination}</translation>
     </message>
     <message>
         <location filename="../../desktop_uploader/gui/main_window.py" line="122"/>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="262"/>
+        <location filename="../../desktop_uploader/gui/main_window.py" line="266"/>
         <source>Choose a folder to upload</source>
         <translation>Ordner zum Hochladen auswählen</translation>
     </message>
@@ -1186,32 +1186,37 @@ Sendet an: {destination}</translation>
         <translation>{path}: bereits gespeichert als {key}</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="252"/>
+        <location filename="../../desktop_uploader/gui/main_window.py" line="249"/>
+        <source>{path}: uploaded from this computer before as {key}, unchanged since (to send it again, choose “Replace what is there” in Settings)</source>
+        <translation>{path}: schon früher von diesem Computer als {key} gesendet und seitdem unverändert (zum erneuten Senden in den Einstellungen „Vorhandene Datei ersetzen“ wählen)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_uploader/gui/main_window.py" line="256"/>
         <source>Added {count} file(s) for {destination}.</source>
         <translation>{count} Datei(en) für {destination} hinzugefügt.</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="249"/>
+        <location filename="../../desktop_uploader/gui/main_window.py" line="252"/>
         <source>{count} item(s) were skipped. Hover here for the list.</source>
         <translation>{count} Element(e) wurden übersprungen. Für die Liste hier verweilen.</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="270"/>
+        <location filename="../../desktop_uploader/gui/main_window.py" line="274"/>
         <source>The clipboard holds no files to upload.</source>
         <translation>Die Zwischenablage enthält keine Dateien zum Hochladen.</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="355"/>
+        <location filename="../../desktop_uploader/gui/main_window.py" line="359"/>
         <source>Something went wrong</source>
         <translation>Etwas ist schiefgegangen</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="403"/>
+        <location filename="../../desktop_uploader/gui/main_window.py" line="407"/>
         <source>Uploads are still running</source>
         <translation>Es laufen noch Uploads</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="404"/>
+        <location filename="../../desktop_uploader/gui/main_window.py" line="408"/>
         <source>Quit anyway? Unfinished uploads are kept and continue the next time you open the app.</source>
         <translation>Trotzdem beenden? Unfertige Uploads bleiben erhalten und werden beim nächsten Start fortgesetzt.</translation>
     </message>

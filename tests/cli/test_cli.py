@@ -269,3 +269,23 @@ def test_only_the_program_freezes_what_it_loaded(monkeypatch: pytest.MonkeyPatch
     finally:
         gc.unfreeze()
     capsys.readouterr()
+
+
+def test_a_file_sent_before_through_a_signing_service_is_skipped_and_says_why(
+        tmp_path: Path, seaweed: Any, bucket: str, reference_endpoint: Any,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "a.txt").write_text("first\n")
+    command = ["upload", str(tmp_path / "a.txt"), "--endpoint", reference_endpoint.sign_url]
+    assert main(command) == 0
+    capsys.readouterr()
+
+    assert main([*command, "--dry-run", "--json"]) == 0
+    [plan] = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert (plan["action"], plan["key"], plan["reason"]) == ("skip", "a.txt", "sent_before")
+    assert main(command) == 0
+    said = capsys.readouterr().err
+    # What it goes by (its own record, not the bucket) and how to send the file once more.
+    assert "uploaded from this computer before as a.txt" in said and "--if-exists overwrite" in said
+    assert "0 uploaded, 0 failed, 1 skipped" in said
+    assert main([*command, "--if-exists", "overwrite", "--json"]) == 0
+    assert [json.loads(line)["event"] for line in capsys.readouterr().out.splitlines()][-1] == "done"

@@ -238,8 +238,9 @@ def test_through_a_signing_service_a_file_uploaded_before_is_skipped(seaweed: An
         for profile in (simple, companion):
             added = engine.add_paths([day], profile.name, keys=IN)
             assert sorted(Path(j.path).name for j in added.jobs) == ["b.csv", "c.csv"]
-            # Reported as already there, under the key it was stored under (Companion's own for Companion).
-            [(path, key)] = added.already_there
+            # Reported as sent before, under the key it was stored under (Companion's own for Companion).
+            assert added.already_there == []
+            [(path, key)] = added.sent_before
             assert path == str(day / "a.csv") and key.endswith("a.csv")
             assert (key == "in/day/a.csv") is (profile is simple)
             engine.start()

@@ -354,3 +354,20 @@ def test_history_dates_fit_their_column_and_say_the_date_in_full(qtbot: QtBot, w
     for column in range(window.history_tab.model.columnCount()):
         title = window.history_tab.model.headerData(column, Qt.Orientation.Horizontal)
         assert header.fontMetrics().horizontalAdvance(title) < header.sectionSize(column)
+
+
+def test_dropping_a_file_sent_before_through_a_signing_service_says_so(qtbot: QtBot, window_factory: WindowFactory,
+                                                                       endpoint_profile: Profile,
+                                                                       tmp_path: Path) -> None:
+    # The service cannot list its bucket: the window says what it goes by, and how to send the file again.
+    window = window_factory(endpoint_profile)
+    photo = files_in(tmp_path, {"photo.jpg": b"\xff\xd8 the same bytes"})
+    drop(window, photo)
+    _wait_for_the_batch_to_end(qtbot, window)
+    assert states(window) == [JobState.DONE]
+    drop(window, photo)
+    qtbot.waitUntil(lambda: "skipped" in window.notices.text, timeout=10_000)
+    assert "uploaded from this computer before" in window.notices.label.toolTip()
+    assert "Replace what is there" in window.notices.label.toolTip()
+    assert on_screen(window.notices.label)
+    assert window.model.rowCount() == 1
