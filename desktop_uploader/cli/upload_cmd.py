@@ -356,9 +356,9 @@ def _upload(args: argparse.Namespace, engine: Engine, profile: Profile, out: Tex
         for problem in result.problems:
             _report_problem(args.json, out, err, str(problem.path), problem.reason)
         for path, key in result.already_there:
-            _report_already_there(args.json, out, err, path, key)
+            _report_skipped(args.json, out, err, path, key, "already_there")
         for path, key in result.sent_before:
-            _report_sent_before(args.json, out, err, path, key)
+            _report_skipped(args.json, out, err, path, key, "sent_before")
         engine.start(prime_links=True)  # the command line's thread may wait for the keychain
         stopped = _wait(args, engine, profile, ids, interrupted, err)
         if stopped is not None:
@@ -434,10 +434,8 @@ def dry_run(args: argparse.Namespace, config: Config, locked: Any, profile: Prof
         if args.json:
             out.write(json.dumps({"event": "plan", "action": action, "path": path, "key": key,
                                   "reason": reason or None}, ensure_ascii=False) + "\n")
-        elif action == "skip" and reason == "sent_before":
-            out.write(f"skip      {printable(path)}: {_SENT_BEFORE.format(key=printable(key or ''))}\n")
-        elif action == "skip" and key:
-            out.write(f"skip      {printable(path)}: the same file is already stored as {printable(key)}\n")
+        elif action == "skip" and reason in _SKIPPED:
+            out.write(f"skip      {printable(path)}: {_SKIPPED[reason].format(key=printable(key or ''))}\n")
         elif action == "skip":
             out.write(f"skip      {printable(path)}: {printable(reason)}\n")
         else:
@@ -462,21 +460,18 @@ def _report_problem(json_mode: bool, out: TextIO, err: TextIO, path: str, reason
         err.write(f"SKIPPED   {printable(path)}: {printable(reason)}\n")
 
 
-# Said of a file a signing service's profile uploaded before: the app cannot see the bucket, only its own record.
-_SENT_BEFORE = "uploaded from this computer before as {key}, unchanged since (--if-exists overwrite sends it again)"
+# Why a file was left out, by the reason --json gives. A signing service's bucket cannot be seen: what it goes
+# by there is the app's own record, and the words say so.
+_SKIPPED = {
+    "already_there": "the same file is already stored as {key}",
+    "sent_before": "uploaded from this computer before as {key}, unchanged since (--if-exists overwrite sends it "
+                   "again)",
+}
 
 
-def _report_sent_before(json_mode: bool, out: TextIO, err: TextIO, path: str, key: str) -> None:
+def _report_skipped(json_mode: bool, out: TextIO, err: TextIO, path: str, key: str, reason: str) -> None:
     if json_mode:
-        out.write(json.dumps({"event": "skipped", "path": path, "key": key, "reason": "sent_before"},
+        out.write(json.dumps({"event": "skipped", "path": path, "key": key, "reason": reason},
                              ensure_ascii=False) + "\n")
     else:
-        err.write(f"skipped   {printable(path)}: {_SENT_BEFORE.format(key=printable(key))}\n")
-
-
-def _report_already_there(json_mode: bool, out: TextIO, err: TextIO, path: str, key: str) -> None:
-    if json_mode:
-        out.write(json.dumps({"event": "skipped", "path": path, "key": key, "reason": "already_there"},
-                             ensure_ascii=False) + "\n")
-    else:
-        err.write(f"skipped   {printable(path)}: the same file is already stored as {printable(key)}\n")
+        err.write(f"skipped   {printable(path)}: {_SKIPPED[reason].format(key=printable(key))}\n")

@@ -61,7 +61,7 @@ def plan_batch(store: JobStore, paths: Iterable[str | os.PathLike[str]], profile
     fresh, finished = _not_sent_yet(store, profile, fresh, resumed)
     taken = {job.key for job in unfinished.values()}
     policy, lookup = rules(signer) if signer is not None else (OVERWRITE, None)
-    uploaded: list[tuple[FoundFile, Job]] = []
+    uploaded: list[Job] = []
     if policy == SKIP and lookup is None:
         fresh, uploaded = _uploaded_before(store, profile, fresh)
     if lookup is not None and fresh and listing is not None:
@@ -77,11 +77,11 @@ def plan_batch(store: JobStore, paths: Iterable[str | os.PathLike[str]], profile
     ]
     return BatchPlan(new_jobs=new_jobs, resumed=resumed, problems=problems, finished=finished,
                      already_there=[(str(found.path.absolute()), key) for found, key in decided.already_there],
-                     sent_before=[(job.path, job.key) for _, job in uploaded])
+                     sent_before=[(job.path, job.key) for job in uploaded])
 
 
 def _uploaded_before(store: JobStore, profile: str, fresh: list[tuple[FoundFile, str]]
-                     ) -> tuple[list[tuple[FoundFile, str]], list[tuple[FoundFile, Job]]]:
+                     ) -> tuple[list[tuple[FoundFile, str]], list[Job]]:
     """Under "skip the file when the same one is there", a destination that cannot list its bucket (a signing
     service) is asked through this computer's own record instead: a file this profile uploaded before, under
     the key asked for now and unchanged since (size and modification time), is there already. Dropping a
@@ -89,16 +89,7 @@ def _uploaded_before(store: JobStore, profile: str, fresh: list[tuple[FoundFile,
     Companion service, which names every object itself, is not given a second copy of each."""
     if not fresh:
         return fresh, []
-    before = store.uploaded_by_file(profile, (str(found.path.absolute()) for found, _ in fresh))
-    still: list[tuple[FoundFile, str]] = []
-    uploaded: list[tuple[FoundFile, Job]] = []
-    for found, key in fresh:
-        job = before.get((str(found.path.absolute()), key))
-        if job is not None and job.size == found.size and job.mtime_ns == found.mtime_ns:
-            uploaded.append((found, job))
-        else:
-            still.append((found, key))
-    return still, uploaded
+    return _split_unchanged(fresh, store.uploaded_by_file(profile, (str(found.path.absolute()) for found, _ in fresh)))
 
 
 def _not_sent_yet(store: JobStore, profile: str, fresh: list[tuple[FoundFile, str]],
@@ -107,18 +98,22 @@ def _not_sent_yet(store: JobStore, profile: str, fresh: list[tuple[FoundFile, st
     were uploaded already, and have not changed since, are not sent twice, whatever the rule for taken names.
     Without an unfinished batch, that rule decides: "skip" leaves out what is there (listed, or, through a
     signing service, uploaded from here before), "keep both" and "replace" send the files again."""
-    done = store.done_in_batches(profile, {job.batch for job in resumed if job.batch})
-    if not done:
-        return fresh, []
+    return _split_unchanged(fresh, store.done_in_batches(profile, {job.batch for job in resumed if job.batch}))
+
+
+def _split_unchanged(fresh: list[tuple[FoundFile, str]], uploaded: dict[tuple[str, str], Job]
+                     ) -> tuple[list[tuple[FoundFile, str]], list[Job]]:
+    """``fresh`` as (still to send, the uploads of the files that have not changed since: same size and
+    modification time), by ``uploaded``'s (path, key asked for)."""
     still: list[tuple[FoundFile, str]] = []
-    finished: list[Job] = []
+    unchanged: list[Job] = []
     for found, key in fresh:
-        job = done.get((str(found.path.absolute()), key))
+        job = uploaded.get((str(found.path.absolute()), key))
         if job is not None and job.size == found.size and job.mtime_ns == found.mtime_ns:
-            finished.append(job)
+            unchanged.append(job)
         else:
             still.append((found, key))
-    return still, finished
+    return still, unchanged
 
 
 def _named(files: list[FoundFile], keys: KeyOptions, problems: list[ScanProblem]) -> list[tuple[FoundFile, str]]:

@@ -38,6 +38,22 @@ def _read_until(stream: IO[str], event: str, count: int) -> list[dict[str, Any]]
     return seen
 
 
+def _run(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "desktop_uploader", *args], capture_output=True, text=True,
+                          env={**os.environ, "PYTHONPATH": str(ROOT)}, timeout=120, check=False)
+
+
+def _killed_after_two_files(command: list[str]) -> list[dict[str, Any]]:
+    """The events of a run of ``command`` killed (SIGKILL) as soon as it has said two files are done."""
+    killed = _start(*command)
+    try:
+        assert killed.stdout is not None
+        return _read_until(killed.stdout, "done", 2)
+    finally:
+        killed.send_signal(signal.SIGKILL)
+        killed.communicate(timeout=60)
+
+
 def _events(text: str) -> list[dict[str, Any]]:
     return [json.loads(line) for line in text.splitlines() if line.strip()]
 
@@ -85,17 +101,10 @@ def test_the_same_command_after_a_kill_sends_only_the_unfinished_files(tmp_path:
     folder = _folder(tmp_path, 6, 64 * 1024)
     command = ["upload", str(folder), "--endpoint", reference_endpoint.sign_url, "--json",
                "--limit-rate", "128K", "--concurrency", "1"]
-    killed = _start(*command)
-    try:
-        assert killed.stdout is not None
-        before = _read_until(killed.stdout, "done", 2)
-    finally:
-        killed.send_signal(signal.SIGKILL)
-        killed.communicate(timeout=60)
+    before = _killed_after_two_files(command)
     finished_before = {e["key"] for e in before if e["event"] == "done"}
 
-    again = subprocess.run([sys.executable, "-m", "desktop_uploader", *command], capture_output=True,
-                           text=True, env={**os.environ, "PYTHONPATH": str(ROOT)}, timeout=120, check=False)
+    again = _run(*command)
 
     assert again.returncode == 0, again.stderr
     done = [e for e in _events(again.stdout) if e["event"] == "done"]
@@ -110,23 +119,14 @@ def test_after_a_kill_a_companion_batch_sends_only_the_unfinished_files(tmp_path
                                                                         reference_endpoint: Any) -> None:
     """A Companion service stores each file under a name of its own choosing; continuing the batch must still
     know the files it finished by the names the batch asked for."""
-    added = subprocess.run([sys.executable, "-m", "desktop_uploader", "profile", "add", "comp", "--endpoint",
-                            reference_endpoint.url, "--protocol", "companion"], capture_output=True, text=True,
-                           env={**os.environ, "PYTHONPATH": str(ROOT)}, timeout=60, check=False)
+    added = _run("profile", "add", "comp", "--endpoint", reference_endpoint.url, "--protocol", "companion")
     assert added.returncode == 0, added.stderr
     folder = _folder(tmp_path, 6, 64 * 1024)
     command = ["upload", str(folder), "--profile", "comp", "--json", "--limit-rate", "128K", "--concurrency", "1"]
-    killed = _start(*command)
-    try:
-        assert killed.stdout is not None
-        before = _read_until(killed.stdout, "done", 2)
-    finally:
-        killed.send_signal(signal.SIGKILL)
-        killed.communicate(timeout=60)
+    before = _killed_after_two_files(command)
     finished_before = {e["key"].rsplit("/", 1)[-1] for e in before if e["event"] == "done"}
 
-    again = subprocess.run([sys.executable, "-m", "desktop_uploader", *command], capture_output=True,
-                           text=True, env={**os.environ, "PYTHONPATH": str(ROOT)}, timeout=120, check=False)
+    again = _run(*command)
 
     assert again.returncode == 0, again.stderr
     stored = Counter(obj["Key"].rsplit("/", 1)[-1]
