@@ -17,7 +17,7 @@ import keyring.backends.fail
 import pytest
 
 pytest_plugins = ["tests.plugins.seaweed", "tests.plugins.keychain", "tests.plugins.endpoint", "tests.plugins.wan",
-                  "tests.plugins.sqlite", "tests.plugins.disk"]
+                  "tests.plugins.sqlite", "tests.plugins.disk", "tests.plugins.clock"]
 
 
 @pytest.fixture(autouse=True)

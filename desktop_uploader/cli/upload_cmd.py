@@ -47,7 +47,7 @@ if TYPE_CHECKING:
     from desktop_uploader.core.engine import Engine
 
 _JSON_EVENTS = {EventKind.QUEUED, EventKind.STARTED, EventKind.PROGRESS, EventKind.RETRY, EventKind.DONE,
-                EventKind.FAILED, EventKind.DESTINATION, EventKind.CONCURRENCY}
+                EventKind.FAILED, EventKind.DESTINATION, EventKind.CONCURRENCY, EventKind.CLOCK}
 EXIT_OFFLINE = 3  # the destination stayed unreachable for --wait-offline; the files stay queued
 DEFAULT_WAIT_OFFLINE = 600.0
 
@@ -241,6 +241,8 @@ class _Reporter:
             self._line(f"retrying  {printable(event.path)} in {event.retry_in or 0:.0f} s: {printable(reason)}")
         elif event.kind is EventKind.DESTINATION:
             self._line(destination_line(event))
+        elif event.kind is EventKind.CLOCK:
+            self._line(f"CLOCK     {event.extra.get('note')}")
         elif event.kind is EventKind.PROGRESS and self.tty and event.total:
             pct = 100 * event.bytes_sent // event.total
             self.err.write(f"\r  {pct:3d}%  {printable(os.path.basename(event.path or ''))[:60]:<60}")
@@ -266,6 +268,9 @@ def destination_line(event: Event) -> str:
 def json_event(event: Event) -> dict[str, Any]:
     if event.kind is EventKind.CONCURRENCY:
         return {"event": "concurrency", "files_at_once": event.extra.get("files_at_once")}
+    if event.kind is EventKind.CLOCK:
+        return {"event": "clock", "profile": event.extra.get("profile"), "offset": event.extra.get("offset"),
+                "note": event.extra.get("note")}
     if event.kind is EventKind.DESTINATION:
         explanation = event.extra.get("explanation")
         return {"event": "destination", "profile": event.extra.get("profile"), "state": event.extra.get("state"),

@@ -6,12 +6,13 @@ import io
 import time
 import uuid
 from dataclasses import asdict, dataclass, field
-from email.utils import parsedate_to_datetime
 from typing import Any
 
 import requests
 
+from desktop_uploader.core import clock
 from desktop_uploader.core import failure as f
+from desktop_uploader.core.clock import clock_note, date_header_time
 from desktop_uploader.core.config import IF_EXISTS_OVERWRITE, Profile
 from desktop_uploader.core.explain import explain, preflight
 from desktop_uploader.core.failure import Failure, UploadError
@@ -66,15 +67,22 @@ def check_connection(profile: Profile, session: requests.Session, secrets: Secre
         if not isinstance(signer, PutSigner):
             raise UploadError(Failure(code=f.PROFILE_INVALID, stage=f.STAGE_LOCAL,
                                       message=f"The signer '{signer.name}' cannot send single files."))
-        signed = signer.sign_put(target)
-        headers = headers_to_send(signed)
-        blocking = [f for f in preflight(signed, method=signed.method, key=key, bucket=None,
-                                         headers_to_send=headers, size=len(PROBE_BODY), now=time.time())
-                    if f.blocking]
-        if blocking:
-            result.explanation = blocking[0].to_dict()
-            return result
-        put = put_file(session, signed, io.BytesIO(PROBE_BODY), len(PROBE_BODY), headers=headers)
+        for last_try in (False, True):  # again once when the refusal showed this computer's clock off
+            signed = signer.sign_put(target)
+            headers = headers_to_send(signed)
+            blocking = [f for f in preflight(signed, method=signed.method, key=key, bucket=None,
+                                             headers_to_send=headers, size=len(PROBE_BODY),
+                                             now=clock.machine_time() + signed.clock_offset)
+                        if f.blocking]
+            if blocking:
+                result.explanation = blocking[0].to_dict()
+                return result
+            try:
+                put = put_file(session, signed, io.BytesIO(PROBE_BODY), len(PROBE_BODY), headers=headers)
+                break
+            except UploadError as exc:
+                if last_try or not signer.learn_time(exc.failure):
+                    raise
         _finish(result, signer, put)
         _say_whether_names_are_protected(result, signer, profile, headers)
         if isinstance(signer, BatchPutSigner) and signer.signs_remotely:
@@ -91,7 +99,9 @@ def check_connection(profile: Profile, session: requests.Session, secrets: Secre
 def _finish(result: CheckResult, signer: Signer, put: PutResult) -> None:
     result.ok = True
     result.clock_skew = _skew(put.server_date)
-    if result.clock_skew is not None and abs(result.clock_skew) > SKEW_LIMIT / 3:
+    if signer.clock_offset:
+        result.notes.append(clock_note(signer.clock_offset))
+    elif result.clock_skew is not None and abs(result.clock_skew) > SKEW_LIMIT / 3:
         result.notes.append(f"This computer's clock is {abs(result.clock_skew) / 60:.0f} minutes off the "
                             "server's; S3 refuses requests beyond 15 minutes. Set the clock automatically.")
     result.removed = _remove(signer, result.key)
@@ -144,9 +154,5 @@ def _remove(signer: Signer, key: str) -> bool:
 
 
 def _skew(date_header: str | None) -> float | None:
-    if not date_header:
-        return None
-    try:
-        return round(parsedate_to_datetime(date_header).timestamp() - time.time(), 1)
-    except (TypeError, ValueError):
-        return None
+    server = date_header_time(date_header)
+    return None if server is None else round(server - clock.machine_time(), 1)

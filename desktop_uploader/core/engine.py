@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 import requests
 
 from desktop_uploader.core.budget import ConnectionBudget
+from desktop_uploader.core.clock import clock_note
 from desktop_uploader.core.engine_settings import EngineSettings as EngineSettings
 from desktop_uploader.core.events import EventHub, Subscriber
 from desktop_uploader.core.failure import UploadError
@@ -67,7 +68,7 @@ class Engine:
         self._limiter = RateLimiter(self.settings.rate_limit)
         # Every worker may hold a connection, so the budget never starves a file of its first one.
         self._budget = ConnectionBudget(max(self.settings.max_connections, self.settings.concurrency))
-        self._signers = SignerCache(lambda profile: signer_factory(profile, self.session))
+        self._signers = SignerCache(lambda profile: self._watched(profile, signer_factory(profile, self.session)))
         self._events = EventHub()
         # One lock, two waiting rooms: workers wait in ``_cond`` for files, wait_idle() in ``_settled`` for
         # the engine to go idle. A worker that finds nothing to do wakes only the second: in one room, every
@@ -113,8 +114,10 @@ class Engine:
         return self._events.subscribe(callback)
 
     def _emit(self, event: Event) -> None:
-        if event.kind is EventKind.RETRY:
-            self._pace.trouble()  # errors rise: fewer at once
+        if event.kind is EventKind.RETRY and event.failure is not None:
+            # Errors rise: fewer at once. A link signed again (expired, or signed with a clock found off) is no
+            # sign of a crowded link.
+            self._pace.trouble()
         self._events.emit(event)
 
     # -- queueing -------------------------------------------------------------------------------------
@@ -371,6 +374,12 @@ class Engine:
         """Forget cached signers (after a profile or its secrets changed)."""
         self._signers.clear()
         self._lookahead.reset()  # links signed with the old settings are of no use either
+
+    def _watched(self, profile: str, signer: Signer) -> Signer:
+        """``signer``, telling the frontends when its links find this computer's clock off (core/clock.py)."""
+        signer.watch_clock(lambda offset: self._emit(Event(EventKind.CLOCK, extra={
+            "profile": profile, "offset": round(offset), "note": clock_note(offset)})))
+        return signer
 
     def _wake_workers(self) -> None:
         with self._cond:

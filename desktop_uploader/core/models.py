@@ -84,6 +84,9 @@ class EventKind(StrEnum):
     # explanation; retry_in says when it is tried again.
     DESTINATION = "destination"
     CONCURRENCY = "concurrency"  # the number of files sent at once changed: extra["files_at_once"]
+    # Links signed here found this computer's clock off (core/clock.py): extra has profile, offset (the
+    # storage's time minus this computer's, seconds) and note (what the app does about it, in plain words).
+    CLOCK = "clock"
     # The engine stopped by itself (the queue database cannot be written, a worker broke): extra["reason"]
     # says why in plain words; the queue is left for the next start.
     STOPPED = "stopped"
@@ -135,6 +138,8 @@ class SignedRequest:
     signer: str = ""
     # The signer's own reading of ``url``, when it made one; saves parsing the link again to send it.
     link: SigningFacts | None = field(default=None, compare=False, repr=False)
+    # How far the time the link was signed with was from this computer's (core/clock.py), in seconds.
+    clock_offset: float = 0.0
 
     def expires_within(self, seconds: float, now: float | None = None) -> bool:
         if self.expires_at is None:

@@ -357,6 +357,8 @@ class _Upload:
                 failure = exc.failure
                 if _upload_gone(failure):
                     raise _gone(failure) from None
+                if self.signer.learn_time(failure):
+                    continue  # refused for this computer's clock, now known: signed again with the storage's time
                 if is_expired_link_failure(failure) and resigns < self.policy.max_resigns:
                     resigns += 1
                     continue

@@ -18,9 +18,11 @@ from urllib.parse import quote
 
 import requests
 
+from desktop_uploader.core import clock
 from desktop_uploader.core import failure as f
 from desktop_uploader.core.budget import ConnectionBudget
 from desktop_uploader.core.checksums import ChecksumPolicy, destination_of
+from desktop_uploader.core.clock import is_time_refusal
 from desktop_uploader.core.engine_settings import EngineSettings
 from desktop_uploader.core.failure import Failure, UploadError
 from desktop_uploader.core.hashing import CHECKSUM_HEADER, crc32_of
@@ -89,6 +91,7 @@ class JobSender:
         policy = self.settings.retry
         attempt = 0
         resigns = 0
+        corrections = 0
         signed: SignedRequest | None = link
         while True:
             attempt += 1
@@ -96,12 +99,16 @@ class JobSender:
             try:
                 return self._attempt(job, signer, signed, control, fresh_claim=attempt == 1 and resigns == 0)
             except _NeedsLink as need:
-                if resigns >= policy.max_resigns:
+                # A correction happens once per change of the clock: not counted with the links run out of time.
+                corrected = isinstance(need, _ClockCorrected) and corrections < _MAX_CLOCK_CORRECTIONS
+                if not corrected and resigns >= policy.max_resigns:
                     raise UploadError(need.failure, need.signed) from None
-                resigns += 1
+                corrections += corrected
+                resigns += not corrected
                 attempt -= 1
+                reason = "signing again with the storage's time" if corrected else "link expired; getting a new one"
                 self._emit(Event(EventKind.RETRY, job.id, job.path, job.key, retry_in=0.0, attempt=attempt,
-                                 extra={"reason": "link expired; getting a new one"}))
+                                 extra={"reason": reason}))
                 signed = None
                 continue
             except _Retryable as retry:
@@ -178,7 +185,7 @@ class JobSender:
                                url=object_address(form.url).rstrip("/") + "/" + quote(key, safe="/~"))
 
         with self._budget.slot(send.control):
-            result = self._guarded(job, form, post)  # a form that turns out expired is fetched again
+            result = self._guarded(job, signer, form, post)  # a form that turns out expired is fetched again
         if result.url:
             self._warmup.seen(destination_of(signer), result.url)
         return result, form
@@ -219,7 +226,7 @@ class JobSender:
         self.store.set_state(job.id, JobState.UPLOADING)
         link = signed
         with self._budget.slot(send.control):
-            result = self._guarded(job, link, lambda: put_file(
+            result = self._guarded(job, signer, link, lambda: put_file(
                 self.session, link, send.fh, job.size, on_bytes=send.progress, control=send.control,
                 throttle=send.throttle, verify_md5=md5, headers=headers,
                 stall_timeout=self.settings.stall_timeout))
@@ -242,7 +249,8 @@ class JobSender:
         except EOFError:
             raise _Retryable(self._changed(job), None) from None
 
-    def _guarded(self, job: Job, link: SignedRequest | None, send: Callable[[], PutResult]) -> PutResult:
+    def _guarded(self, job: Job, signer: Signer, link: SignedRequest | None,
+                 send: Callable[[], PutResult]) -> PutResult:
         """Run one transfer, sorting its failures into retry, fresh link, or final."""
         try:
             return send()
@@ -250,6 +258,10 @@ class JobSender:
             raise _Retryable(self._changed(job), None) from None  # a link may carry the old bytes' checksum
         except UploadError as exc:
             failure = self._decorate(exc.failure, job)
+            if signer.learn_time(failure) or (link is not None and link.clock_offset != signer.clock_offset
+                                               and is_time_refusal(failure)):
+                # Refused for this computer's clock, now known (here or by another file): signed again.
+                raise _ClockCorrected(failure, None) from None
             if is_expired_link_failure(failure) and link is not None:
                 raise _NeedsLink(failure, link) from None
             if failure.code == "BadDigest" and link is not None and CHECKSUM_HEADER in link.headers:
@@ -275,7 +287,7 @@ class JobSender:
         from desktop_uploader.core.explain.findings import preflight  # loaded only when a big file is sent
 
         findings = preflight(signed, method=signed.method, key=job.key, bucket=None, headers_to_send=headers,
-                             size=job.size, now=time.time())
+                             size=job.size, now=clock.machine_time() + signed.clock_offset)
         blocking = [finding for finding in findings if finding.blocking]
         if not blocking:
             return headers
@@ -297,7 +309,7 @@ class JobSender:
                                control=send.control, on_bytes=send.progress, settings=self.settings,
                                emit=self._emit, throttle=send.throttle, budget=self._budget,
                                checksums=self._checksums)
-        return self._guarded(job, None, lambda: upload_multipart(ctx))
+        return self._guarded(job, signer, None, lambda: upload_multipart(ctx))
 
     def _verify(self, job: Job, result: PutResult, signed: SignedRequest | None) -> None:
         if not (self.settings.verify_md5 and result.md5_hex and result.etag):
@@ -361,6 +373,13 @@ class _Retryable(Exception):
 
 class _NeedsLink(_Retryable):
     pass
+
+
+_MAX_CLOCK_CORRECTIONS = 3  # per file: a storage whose servers disagree about the time cannot keep it going
+
+
+class _ClockCorrected(_NeedsLink):
+    """The storage refused a link for the time it was signed with; the signer has learnt the storage's time."""
 
 
 class DestinationDown(Exception):

@@ -332,6 +332,10 @@ class MainWindow(QMainWindow):
                 self.status_summary.destination_changed(event)
             elif event.kind is EventKind.CONCURRENCY:
                 self.status_summary.concurrency_changed(event)
+            elif event.kind is EventKind.CLOCK:
+                self.status_summary.clock_changed(event)
+                if not self.status_summary.clock.isHidden():
+                    self.notices.show(self.status_summary.clock.toolTip(), 15_000)
         if unknown and self.is_loaded:
             self.ops.submit(lambda: [j for j in (self.engine.job(i) for i in unknown) if j is not None],
                             on_result=self._on_fetched)

@@ -28,11 +28,17 @@ class StatusSummary(QObject):
         self.destination.setStyleSheet("font-weight: bold")
         self.destination.hide()
         self._down: dict[str, tuple[str, float]] = {}  # profile -> (state, monotonic time of the next try)
+        # While links are signed with the storage's time because this computer's clock is off (core/clock.py).
+        self.clock = QLabel()
+        self.clock.setAccessibleName(self.tr("Clock status"))
+        self.clock.setContentsMargins(0, 0, 10, 0)  # apart from the totals beside it
+        self.clock.hide()
         self.files_at_once = 0  # as the engine last chose it; 0 until it says
         self._tick = QTimer(self)
         self._tick.setInterval(1000)
         self._tick.timeout.connect(self._show_destination)
         # No stretch: the room left over belongs to the messages at the left (notices.py).
+        status_bar.addPermanentWidget(self.clock)
         status_bar.addPermanentWidget(self.destination)
         status_bar.addPermanentWidget(self.label)
         status_bar.addPermanentWidget(self.progress)
@@ -93,6 +99,24 @@ class StatusSummary(QObject):
         self.destination.show()
         if not self._tick.isActive():
             self._tick.start()
+
+    def clock_changed(self, event: Event) -> None:
+        """A CLOCK event: say how far this computer's clock is off while uploads make up for it."""
+        offset = int(event.extra.get("offset") or 0)
+        if not offset:
+            self.clock.hide()
+            return
+        minutes = max(1, round(abs(offset) / 60))
+        if offset > 0:
+            self.clock.setText(self.tr("Clock {minutes} min behind").format(minutes=minutes))
+            whole = self.tr("This computer's clock is {minutes} min behind the storage's. Uploads go on with the "
+                            "storage's time; set the clock right when you can.")
+        else:
+            self.clock.setText(self.tr("Clock {minutes} min ahead").format(minutes=minutes))
+            whole = self.tr("This computer's clock is {minutes} min ahead of the storage's. Uploads go on with the "
+                            "storage's time; set the clock right when you can.")
+        self.clock.setToolTip(whole.format(minutes=minutes))
+        self.clock.show()
 
     def concurrency_changed(self, event: Event) -> None:
         self.files_at_once = int(event.extra.get("files_at_once") or 0)

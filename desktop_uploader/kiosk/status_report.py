@@ -26,6 +26,7 @@ from typing import Any
 
 import requests
 
+from desktop_uploader.core.clock import once_more_on_clock
 from desktop_uploader.core.config import Config, Profile
 from desktop_uploader.core.engine import Engine
 from desktop_uploader.core.factory import signer_factory
@@ -209,7 +210,9 @@ class StatusReporter:
         signer = self._make_signer(self._session)
         try:
             if isinstance(signer, PutSigner):
-                put_file(self._session, signer.sign_put(target), io.BytesIO(data), len(data))
+                session, put_signer = self._session, signer
+                once_more_on_clock(lambda: put_file(session, put_signer.sign_put(target), io.BytesIO(data), len(data)),
+                                   signer.learn_time)
                 return True
             if isinstance(signer, FormSigner):
                 signed = signer.sign_post(target)

@@ -1206,17 +1206,17 @@ Sendet an: {destination}</translation>
         <translation>Die Zwischenablage enthält keine Dateien zum Hochladen.</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="359"/>
+        <location filename="../../desktop_uploader/gui/main_window.py" line="363"/>
         <source>Something went wrong</source>
         <translation>Etwas ist schiefgegangen</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="407"/>
+        <location filename="../../desktop_uploader/gui/main_window.py" line="411"/>
         <source>Uploads are still running</source>
         <translation>Es laufen noch Uploads</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="408"/>
+        <location filename="../../desktop_uploader/gui/main_window.py" line="412"/>
         <source>Quit anyway? Unfinished uploads are kept and continue the next time you open the app.</source>
         <translation>Trotzdem beenden? Unfertige Uploads bleiben erhalten und werden beim nächsten Start fortgesetzt.</translation>
     </message>
@@ -1827,49 +1827,74 @@ Ein Signierdienst, der diese Prüfung nicht in seine Links signiert, entscheidet
         <translation>Status des Ziels</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/status_summary.py" line="46"/>
+        <location filename="../../desktop_uploader/gui/status_summary.py" line="33"/>
+        <source>Clock status</source>
+        <translation>Uhrzeit-Status</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_uploader/gui/status_summary.py" line="51"/>
         <source>{done} of {total} uploaded</source>
         <translation>{done} von {total} hochgeladen</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/status_summary.py" line="48"/>
+        <location filename="../../desktop_uploader/gui/status_summary.py" line="53"/>
         <source>{failed} failed</source>
         <translation>{failed} fehlgeschlagen</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/status_summary.py" line="50"/>
+        <location filename="../../desktop_uploader/gui/status_summary.py" line="55"/>
         <source>{paused} paused</source>
         <translation>{paused} angehalten</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/status_summary.py" line="54"/>
+        <location filename="../../desktop_uploader/gui/status_summary.py" line="59"/>
         <source>{count} at once</source>
         <translation>{count} gleichzeitig</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/status_summary.py" line="56"/>
+        <location filename="../../desktop_uploader/gui/status_summary.py" line="61"/>
         <source>about {time} left</source>
         <translation>noch etwa {time}</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/status_summary.py" line="61"/>
+        <location filename="../../desktop_uploader/gui/status_summary.py" line="66"/>
         <source>{left} left of {total}</source>
         <translation>noch {left} von {total}</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/status_summary.py" line="64"/>
+        <location filename="../../desktop_uploader/gui/status_summary.py" line="69"/>
         <source>{sent} of {total}</source>
         <translation>{sent} von {total}</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/status_summary.py" line="89"/>
+        <location filename="../../desktop_uploader/gui/status_summary.py" line="94"/>
         <source>The storage asks to slow down — trying again in {seconds} s</source>
         <translation>Der Speicher bittet um langsameres Senden – neuer Versuch in {seconds} s</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/status_summary.py" line="91"/>
+        <location filename="../../desktop_uploader/gui/status_summary.py" line="96"/>
         <source>Storage not reachable — trying again in {seconds} s</source>
         <translation>Speicher nicht erreichbar – neuer Versuch in {seconds} s</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_uploader/gui/status_summary.py" line="110"/>
+        <source>Clock {minutes} min behind</source>
+        <translation>Uhr {minutes} Min. nach</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_uploader/gui/status_summary.py" line="111"/>
+        <source>This computer&apos;s clock is {minutes} min behind the storage&apos;s. Uploads go on with the storage&apos;s time; set the clock right when you can.</source>
+        <translation>Die Uhr dieses Computers geht {minutes} Min. nach gegenüber dem Speicher. Uploads laufen mit der Zeit des Speichers weiter; stellen Sie die Uhr richtig, sobald Sie können.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_uploader/gui/status_summary.py" line="114"/>
+        <source>Clock {minutes} min ahead</source>
+        <translation>Uhr {minutes} Min. vor</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_uploader/gui/status_summary.py" line="115"/>
+        <source>This computer&apos;s clock is {minutes} min ahead of the storage&apos;s. Uploads go on with the storage&apos;s time; set the clock right when you can.</source>
+        <translation>Die Uhr dieses Computers geht {minutes} Min. vor gegenüber dem Speicher. Uploads laufen mit der Zeit des Speichers weiter; stellen Sie die Uhr richtig, sobald Sie können.</translation>
     </message>
 </context>
 <context>

@@ -126,6 +126,28 @@ def test_local_profile_upload_in_process(tmp_path: Path, seaweed: Any, bucket: s
     assert head["Metadata"] == {"device": "kiosk-1"} and head["ContentType"] == "text/csv"
 
 
+def test_a_computer_whose_clock_is_wrong_uploads_and_says_so(
+        tmp_path: Path, seaweed: Any, bucket: str, memory_keyring: Any, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str], clock_an_hour_behind: Any) -> None:
+    assert main(["profile", "add", "lab", "--bucket", bucket, "--s3-endpoint-url", seaweed.endpoint_url,
+                 "--addressing-style", "path"]) == 0
+    monkeypatch.setattr(sys, "stdin", io.StringIO(f"{seaweed.admin.access_key}\n{seaweed.admin.secret_key}\n"))
+    assert main(["credentials", "set", "--profile", "lab"]) == 0
+    for name in ("a.csv", "b.csv"):
+        (tmp_path / name).write_text(name)
+    capsys.readouterr()
+    assert main(["upload", str(tmp_path / "a.csv"), "--profile", "lab"]) == 0
+    err = capsys.readouterr().err
+    assert "CLOCK     This computer's clock is 60 min behind the storage's; links are signed with the storage's " \
+           "time. Set the clock right when you can" in err
+    assert "1 uploaded, 0 failed" in err
+    assert main(["upload", str(tmp_path / "b.csv"), "--profile", "lab", "--if-exists", "overwrite", "--json"]) == 0
+    events = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    [told] = [e for e in events if e["event"] == "clock"]
+    assert told["profile"] == "lab" and abs(told["offset"] - 3600) < 5 and "behind" in told["note"]
+    assert [e["key"] for e in events if e["event"] == "done"] == ["b.csv"]
+
+
 @pytest.mark.parametrize(("argv", "absent"), [
     (["upload", "--help"], ["desktop_uploader.cli.kiosk_cmd", "desktop_uploader.core.check", "boto3"]),
     (["--version"], ["desktop_uploader.cli.upload_cmd", "desktop_uploader.core.engine", "requests"]),

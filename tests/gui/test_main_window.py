@@ -19,6 +19,7 @@ from desktop_uploader.core.store import JobStore
 from desktop_uploader.gui import history
 from desktop_uploader.gui.details_dialog import DetailsDialog
 from desktop_uploader.gui.queue_model import Column
+from tests.core.helpers import local_profile, store_credentials
 from tests.gui.conftest import WindowFactory, close_window
 from tests.gui.helpers import drop, files_in, mime_of, states
 
@@ -128,6 +129,22 @@ def test_unreachable_endpoint_shows_one_waiting_line(qtbot: QtBot, window_factor
     assert "trying again in" in line.text() and line.width() > 0
     # The files wait in the queue: no row turns into a failure while the destination is down.
     assert JobState.FAILED not in states(window), states(window)
+    assert "failed" not in window.status_summary.label.text()
+
+
+def test_a_wrong_clock_is_said_in_the_status_bar_and_the_files_go(
+        qtbot: QtBot, window_factory: WindowFactory, seaweed: Any, bucket: str, memory_keyring: Any,
+        tmp_path: Path, clock_an_hour_behind: Any) -> None:
+    profile = local_profile(seaweed, bucket, name="field")
+    store_credentials(profile.name, seaweed.admin)
+    window = window_factory(profile)
+    files_in(tmp_path, {"x.txt": b"x", "y.txt": b"y"})
+    window.add_paths([str(tmp_path / "x.txt"), str(tmp_path / "y.txt")])
+    qtbot.waitUntil(lambda: states(window) == [JobState.DONE] * 2, timeout=30_000)
+    line = window.status_summary.clock
+    qtbot.waitUntil(line.isVisible, timeout=10_000)
+    assert line.text() == "Clock 60 min behind" and line.width() > 0
+    assert "Uploads go on with the storage's time; set the clock right" in line.toolTip()
     assert "failed" not in window.status_summary.label.text()
 
 

@@ -3,17 +3,25 @@ SeaweedFS: what they say, when they are (not) written, and that they never get i
 
 from __future__ import annotations
 
+import json
 import logging
 import threading
+from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 import requests
 
 from desktop_uploader import __version__
+from desktop_uploader.core.config import Config, Profile
+from desktop_uploader.core.factory import open_engine
 from desktop_uploader.core.models import JobState, SignedRequest, UploadTarget
 from desktop_uploader.core.signers.base import FormSigner, PutSigner
+from desktop_uploader.devserver import SeaweedServer
 from desktop_uploader.kiosk.device_status import STATUS_FORMAT, DeviceStatus, parse_iso
-from desktop_uploader.kiosk.status_report import StatusReporter
+from desktop_uploader.kiosk.identity import IdentityStore
+from desktop_uploader.kiosk.status_report import StatusReporter, reporter_for
+from tests.core.helpers import store_credentials
 from tests.kiosk.fleet import Fleet
 from tests.kiosk.helpers import wait_for
 
@@ -187,3 +195,26 @@ def test_a_sign_of_life_is_written_every_interval_even_when_nothing_happens(flee
     device.reporter.start()
     wait_for(lambda: device.reporter.writes >= 3, 30, "three periodic writes")
     assert device.reporter.skipped == 0
+
+
+def test_a_device_whose_clock_is_wrong_still_writes_its_status(
+        tmp_path: Path, seaweed: SeaweedServer, bucket: str, memory_keyring: object,
+        clock_an_hour_behind: Callable[[], None]) -> None:
+    # Local signing: the links carry this computer's time, an hour off, until a refusal says the storage's.
+    profile = Profile(name="tab", kind="local", bucket=bucket, region="us-east-1",
+                      s3_endpoint_url=seaweed.endpoint_url, addressing_style="path", status_report=True,
+                      status_key="_devices/tab.json")
+    config = Config(path=tmp_path / "config.json")
+    config.put(profile)
+    store_credentials("tab", seaweed.admin)
+    identity = IdentityStore(tmp_path / "data", device_override="tab")
+    engine = open_engine(config, profile="tab", queue_path=tmp_path / "queue.sqlite3")
+    reporter = reporter_for(engine, config, profile, identity.current, mode="kiosk", disk_path=tmp_path,
+                            interval=3600.0, settle=0.0, min_gap=0.0)
+    try:
+        assert reporter.write_now()
+    finally:
+        engine.close()
+    clock_an_hour_behind()  # set right: the test's own client signs with botocore's clock
+    body = seaweed.client().get_object(Bucket=bucket, Key="_devices/tab.json")["Body"].read()
+    assert DeviceStatus.from_json(json.loads(body)).device_name == "tab"

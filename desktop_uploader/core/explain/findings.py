@@ -11,11 +11,11 @@ from __future__ import annotations
 import re
 import time
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
-from email.utils import parsedate_to_datetime
+from datetime import datetime
 from typing import Any
 from urllib.parse import unquote
 
+from desktop_uploader.core.clock import date_header_time
 from desktop_uploader.core.config import is_loopback_host
 from desktop_uploader.core.explain.catalog import Catalog, load_catalog
 from desktop_uploader.core.failure import Failure
@@ -433,15 +433,7 @@ def server_time(failure: Failure) -> float | None:
     date = failure.server_date
     if not date and failure.response is not None:
         date = _header(failure.response.headers, "date")
-    if not date:
-        return None
-    try:
-        parsed = parsedate_to_datetime(date)
-    except (TypeError, ValueError, IndexError):
-        return None
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=UTC)
-    return parsed.timestamp()
+    return date_header_time(date)
 
 
 def _header(headers: dict[str, str], name: str) -> str | None:

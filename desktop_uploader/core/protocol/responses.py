@@ -140,6 +140,40 @@ def parse_list_page(body: bytes) -> tuple[list[ListedObject], str | None]:
     return objects, token if truncated else None
 
 
+@dataclass(frozen=True)
+class ListedPart:
+    number: int
+    etag: str
+    size: int
+
+
+def parse_parts_page(body: bytes) -> tuple[list[ListedPart], str | None]:
+    """One ListParts answer: the parts of a multipart upload the storage holds, and the marker for the next
+    page, None on the last. Raises ValueError when the body is no such answer."""
+    try:
+        root = defused_tree.fromstring(body)
+    except (defused_tree.ParseError, DefusedXmlException) as exc:
+        raise ValueError(f"the list of parts is not readable XML: {exc}") from None
+    if _local(root.tag) != "ListPartsResult":
+        raise ValueError(f"the answer is a {_local(root.tag)!r} document, not a list of parts")
+    fields = {_local(child.tag): (child.text or "").strip() for child in root if not len(child)}
+    parts: list[ListedPart] = []
+    for item in root:
+        if _local(item.tag) != "Part":
+            continue
+        values = {_local(child.tag): (child.text or "").strip() for child in item}
+        number, size = values.get("PartNumber", ""), values.get("Size", "0")
+        if number.isdigit():
+            parts.append(ListedPart(number=int(number), etag=values.get("ETag", "").strip('"'),
+                                    size=int(size) if size.isdigit() else 0))
+    marker = fields.get("NextPartNumberMarker") or None
+    if fields.get("IsTruncated", "").lower() != "true":
+        return parts, None
+    if marker is None:
+        raise ValueError("the list of parts goes on but gives no marker for its next page")
+    return parts, marker
+
+
 def answer_field(body: bytes, document: str, name: str) -> str | None:
     """The text of ``name`` in an S3 answer that must be a ``document`` (an InitiateMultipartUploadResult's
     UploadId, say); None when the body is no such document or lacks the field."""

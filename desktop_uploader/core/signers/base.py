@@ -15,8 +15,9 @@ A signer only signs: sending belongs to :mod:`desktop_uploader.core.transfer` an
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
+from desktop_uploader.core.failure import Failure
 from desktop_uploader.core.models import SignedRequest, StoredObject, UploadedPart, UploadTarget
 
 __all__ = ["BatchPutSigner", "FormSigner", "GetSigner", "MultipartSigner", "ObjectInspector", "ObjectRemover",
@@ -40,6 +41,19 @@ class Signer(ABC):
         """Where this signer's links point (``scheme://host[:port]``), where it knows without asking anyone;
         None for a signing service, whose links say it only when they come."""
         return None
+
+    @property
+    def clock_offset(self) -> float:
+        """The storage's time minus this computer's, in seconds, as the links signed here take it."""
+        return 0.0
+
+    def watch_clock(self, watcher: Callable[[float], None]) -> None:  # noqa: B027 - a service keeps its own time
+        """Have ``watcher(clock_offset)`` called when the links signed here change the time they carry."""
+
+    def learn_time(self, failure: Failure) -> bool:
+        """After the storage refused a link: True when the refusal showed this computer's clock off and links
+        signed from now on carry the storage's time (core/clock.py). A service's links carry its own time."""
+        return False
 
     def close(self) -> None:  # noqa: B027 - most signers hold nothing of their own
         """Release what the signer holds; the HTTP session belongs to the engine."""

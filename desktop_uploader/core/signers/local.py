@@ -1,12 +1,14 @@
 """Local signing: botocore presigns links with credentials read from the OS keychain.
 
-Upload links are signed one level below the client (signers/presign.py); the client itself, costly to
-build, is made on first use, for the calls that talk to the storage (look up, list, delete, multipart)."""
+Links and the requests that talk to the storage (list, look up, delete, multipart) are signed one level below
+botocore's client (signers/presign.py) and go through the engine's connections. The client itself, costly to
+build, is made only where botocore's endpoint rules must say where a bucket on AWS is."""
 
 from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -17,6 +19,7 @@ from botocore.credentials import Credentials
 
 from desktop_uploader.core import failure as f
 from desktop_uploader.core import secrets as sec
+from desktop_uploader.core.clock import StorageClock
 from desktop_uploader.core.config import IF_EXISTS_OVERWRITE, Profile
 from desktop_uploader.core.failure import Failure, UploadError
 from desktop_uploader.core.hashing import CHECKSUM_HEADER
@@ -65,6 +68,7 @@ class LocalSigner(PutSigner, ObjectRemover, ObjectInspector, GetSigner):
         self._made = threading.Lock()
         self._client: Any = None
         self._links: LinkSigner | None = None
+        self.clock = StorageClock()  # what links are stamped with: see core/clock.py
 
     @property
     def client(self) -> Any:
@@ -98,7 +102,7 @@ class LocalSigner(PutSigner, ObjectRemover, ObjectInspector, GetSigner):
             if address is None:  # AWS's own endpoints: botocore's rules say where the bucket is
                 address = probe_link(lambda key: str(self.client.generate_presigned_url(
                     "put_object", Params={"Bucket": profile.bucket, "Key": key}, ExpiresIn=60)))
-            self._links = LinkSigner(address, self._credentials)
+            self._links = LinkSigner(address, self._credentials, self.clock)
         return self._links
 
     def _headers(self, target: UploadTarget) -> dict[str, str]:
@@ -120,29 +124,40 @@ class LocalSigner(PutSigner, ObjectRemover, ObjectInspector, GetSigner):
             # The storage itself refuses to replace an object that is there (412), with no extra request.
             headers["if-none-match"] = "*"
         lifetime = self.profile.link_lifetime
+        offset = self.clock.offset  # once: another file may learn the storage's time meanwhile
         try:
-            url, facts = self._link_signer().put_with_facts(target.key, headers, lifetime)
+            url, facts = self._link_signer().put_with_facts(target.key, headers, lifetime, offset)
         except (botocore.exceptions.BotoCoreError, botocore.exceptions.ClientError, ValueError) as exc:
             raise UploadError(Failure(code=f.PROFILE_INVALID, stage=f.STAGE_SIGN, signer=self.name,
                                       message=f"The link could not be signed: {exc}")) from None
         return SignedRequest(method="PUT", url=url, headers=headers, expires_at=time.time() + lifetime,
-                             signer=self.name, link=facts)
+                             signer=self.name, link=facts, clock_offset=offset)
+
+    @property
+    def clock_offset(self) -> float:
+        return self.clock.offset
+
+    def watch_clock(self, watcher: Callable[[float], None]) -> None:
+        self.clock.watch(watcher)
+
+    def learn_time(self, failure: Failure) -> bool:
+        return self.clock.learn(failure)
 
     def sign_get(self, key: str, seconds: int) -> str:
         try:
-            url: str = self.client.generate_presigned_url(
-                "get_object", Params={"Bucket": self.profile.bucket, "Key": key}, ExpiresIn=min(seconds, 604800))
-        except (botocore.exceptions.BotoCoreError, botocore.exceptions.ClientError) as exc:
+            return self._link_signer().on_object("GET", key, {}, {}, min(seconds, 604800))
+        except (botocore.exceptions.BotoCoreError, botocore.exceptions.ClientError, ValueError) as exc:
             raise UploadError(Failure(code=f.PROFILE_INVALID, stage=f.STAGE_SIGN, signer=self.name,
                                       message=f"The download link could not be signed: {exc}")) from None
-        return url
 
     def remove_object(self, key: str) -> bool:
         try:
-            self.client.delete_object(Bucket=self.profile.bucket, Key=key)
-        except Exception:  # no delete permission is a normal, reported outcome
+            url = self._link_signer().on_object("DELETE", key, {}, {}, 300)
+            answer = self._http().delete(url, timeout=(CONNECT_TIMEOUT, 60), allow_redirects=False)
+        except (requests.RequestException, botocore.exceptions.BotoCoreError, ValueError):
             return False
-        return True
+        with answer:
+            return answer.status_code in (200, 204)  # no delete permission (403) is a normal, reported outcome
 
     def stored_objects(self, folder: str) -> dict[str, StoredObject]:
         """What is stored directly in ``folder`` (a ListObjectsV2 of it, page by page)."""
@@ -162,9 +177,13 @@ class LocalSigner(PutSigner, ObjectRemover, ObjectInspector, GetSigner):
             with answer:
                 if answer.status_code != 200:
                     error = parse_s3_error(body)
-                    raise self._listing_failed(folder, error.get("Code") or f"HTTP{answer.status_code}",
-                                               error.get("Message") or f"the storage answered {answer.status_code}",
-                                               status=answer.status_code)
+                    why = error.get("Message") or f"the storage answered {answer.status_code}"
+                    refusal = self._listing_failed(folder, error.get("Code") or f"HTTP{answer.status_code}", why,
+                                                   status=answer.status_code, s3_error=error,
+                                                   server_date=answer.headers.get("Date"))
+                    if self.learn_time(refusal.failure):
+                        continue  # the clock is off: the same page again, signed with the storage's time
+                    raise refusal
             try:
                 objects, token = parse_list_page(body)
             except ValueError as exc:
@@ -175,9 +194,10 @@ class LocalSigner(PutSigner, ObjectRemover, ObjectInspector, GetSigner):
             params["continuation-token"] = token
 
     def _listing_failed(self, folder: str, code: str, why: str, *, status: int | None = None,
-                        retryable: bool = False) -> UploadError:
+                        retryable: bool = False, s3_error: dict[str, str] | None = None,
+                        server_date: str | None = None) -> UploadError:
         return UploadError(Failure(code=code, http_status=status, stage=f.STAGE_SIGN, signer=self.name,
-                                   retryable=retryable,
+                                   retryable=retryable, s3_error=s3_error or {}, server_date=server_date,
                                    message=f"The destination's folder '{folder}' could not be listed: {why}"))
 
     def _http(self) -> requests.Session:
@@ -187,22 +207,29 @@ class LocalSigner(PutSigner, ObjectRemover, ObjectInspector, GetSigner):
         return self._session
 
     def stored_object(self, key: str) -> StoredObject | None:
+        """The object under ``key``, None when there is none: a HEAD signed like the uploads (with the storage's
+        time, core/clock.py) and sent through the engine's connections."""
+        def failed(code: str, why: str, *, status: int | None = None, retryable: bool = False) -> UploadError:
+            return UploadError(Failure(code=code, http_status=status, stage=f.STAGE_SIGN, signer=self.name,
+                                       retryable=retryable,
+                                       message=f"Whether '{key}' is already stored could not be checked: {why}"))
+
         try:
-            answer = self.client.head_object(Bucket=self.profile.bucket, Key=key)
-        except botocore.exceptions.ClientError as exc:
-            status = exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode")
-            if status == 404 or exc.response.get("Error", {}).get("Code") in ("404", "NoSuchKey", "NotFound"):
+            url = self._link_signer().on_object("HEAD", key, {}, {}, 300)
+            answer = self._http().head(url, timeout=(CONNECT_TIMEOUT, 60), allow_redirects=False)
+        except requests.RequestException as exc:
+            code, why = classify_network_error(exc)
+            raise failed(code, why, retryable=True) from None
+        except (botocore.exceptions.BotoCoreError, ValueError) as exc:
+            raise failed(f.PROFILE_INVALID, str(exc)) from None
+        with answer:
+            if answer.status_code == 404:
                 return None
-            raise UploadError(Failure(code=str(exc.response.get("Error", {}).get("Code") or "HeadFailed"),
-                                      http_status=status if isinstance(status, int) else None,
-                                      stage=f.STAGE_SIGN, signer=self.name,
-                                      message=f"Whether '{key}' is already stored could not be checked: {exc}"),
-                              ) from None
-        except botocore.exceptions.BotoCoreError as exc:
-            raise UploadError(Failure(code=f.NETWORK_ERROR, stage=f.STAGE_SIGN, signer=self.name, retryable=True,
-                                      message=f"Whether '{key}' is already stored could not be checked: {exc}"),
-                              ) from None
-        return StoredObject(size=int(answer.get("ContentLength") or 0), etag=str(answer.get("ETag") or ""))
+            if answer.status_code != 200:  # a HEAD's refusal has no body to name its reason
+                raise failed(f"HTTP{answer.status_code}", f"the storage answered {answer.status_code}",
+                             status=answer.status_code, retryable=answer.status_code >= 500)
+            return StoredObject(size=int(answer.headers.get("Content-Length") or 0),
+                                etag=answer.headers.get("ETag") or "")
 
     def storage_origin(self) -> str | None:
         try:

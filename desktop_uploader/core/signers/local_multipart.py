@@ -1,10 +1,10 @@
 """Local signing with multipart uploads.
 
-Starting an upload, each part's link and joining the parts are requests signed with botocore's query signer
-(signers/presign.py) and sent through the engine's own connections, like single PUTs: no botocore client,
-whose making costs a few tenths of a second of CPU (the service model), on the way of a run's first big file,
-and no second pool of connections to open on a far link. Listing the parts of an upload a crash left and
-cancelling one, both rare, go through the client.
+Starting an upload, each part's link, joining the parts, listing the parts of an upload a crash left and
+cancelling one are requests signed with botocore's query signer (signers/presign.py) and sent through the
+engine's own connections, like single PUTs: no botocore client, whose making costs a few tenths of a second of
+CPU (the service model), on the way of a run's first big file, and no second pool of connections to open on a
+far link. Signed alike, they all carry the storage's time when this computer's clock is off (core/clock.py).
 
 An upload started with the CRC32 checksum algorithm has each part's ``x-amz-checksum-crc32`` signed into its
 link, and its completion names every part's CRC, as S3 requires of such an upload.
@@ -20,6 +20,7 @@ import botocore.exceptions
 import requests
 
 from desktop_uploader.core import failure as f
+from desktop_uploader.core.clock import once_more_on_clock
 from desktop_uploader.core.config import IF_EXISTS_OVERWRITE
 from desktop_uploader.core.failure import Failure, SentRequest, UploadError
 from desktop_uploader.core.hashing import CHECKSUM_HEADER
@@ -31,10 +32,10 @@ from desktop_uploader.core.http import (
     read_capped,
 )
 from desktop_uploader.core.models import SignedRequest, UploadedPart, UploadTarget
-from desktop_uploader.core.protocol.responses import answer_field, parse_s3_error
+from desktop_uploader.core.protocol.responses import answer_field, parse_parts_page, parse_s3_error
 from desktop_uploader.core.signers.base import MultipartSigner
 from desktop_uploader.core.signers.local import LocalSigner
-from desktop_uploader.core.transfer import RETRYABLE_S3_CODES, RETRYABLE_STATUS, failure_from_response
+from desktop_uploader.core.transfer import failure_from_response
 
 _S3_NAMESPACE = "http://s3.amazonaws.com/doc/2006-03-01/"
 # Joining the parts of a big file can take S3 a while; it keeps the connection alive meanwhile.
@@ -47,30 +48,6 @@ class LocalMultipartSigner(LocalSigner, MultipartSigner):
     """LocalSigner plus the MultipartSigner methods."""
 
     offers_part_checksums = True
-
-    def _error(self, exc: Exception, action: str, *, stage: str = f.STAGE_UPLOAD) -> UploadError:
-        if isinstance(exc, botocore.exceptions.ClientError):
-            error = exc.response.get("Error", {}) or {}
-            meta = exc.response.get("ResponseMetadata", {}) or {}
-            code = str(error.get("Code") or "Unknown")
-            status = meta.get("HTTPStatusCode")
-            status = int(status) if isinstance(status, int) else None
-            message = str(error.get("Message") or "")
-            retryable = code in RETRYABLE_S3_CODES or (status in RETRYABLE_STATUS)
-            return UploadError(Failure(
-                code=code, stage=stage, http_status=status, retryable=retryable, signer=self.name,
-                s3_error={str(k): str(v) for k, v in error.items()},
-                request_id=meta.get("RequestId") or None,
-                message=f"The storage server refused to {action}: {message or code}",
-            ))
-        if isinstance(exc, botocore.exceptions.EndpointConnectionError | botocore.exceptions.ConnectionError):
-            return UploadError(Failure(
-                code=f.NETWORK_ERROR, stage=stage, retryable=True, signer=self.name,
-                network_error=f.NETWORK_ERROR,
-                message=f"The storage server could not be reached to {action}: {exc}",
-            ))
-        return UploadError(Failure(code=f.UNKNOWN, stage=stage, retryable=True, signer=self.name,
-                                   message=f"Could not {action}: {exc}"))
 
     def create_multipart(self, target: UploadTarget, *, checksum_algorithm: str | None = None) -> tuple[str, str]:
         headers = self._headers(target)
@@ -103,20 +80,23 @@ class LocalMultipartSigner(LocalSigner, MultipartSigner):
             raise UploadError(Failure(code=f.PROFILE_INVALID, stage=f.STAGE_SIGN, signer=self.name,
                                       message=f"{what[0].upper()}{what[1:]} could not be signed: {exc}")) from None
         return SignedRequest(method=method, url=url, headers=headers, expires_at=time.time() + lifetime,
-                             signer=self.name)
+                             signer=self.name, clock_offset=self.clock.offset)
 
     def list_parts(self, key: str, upload_id: str) -> list[UploadedPart] | None:
         parts: list[UploadedPart] = []
-        try:
-            paginator = self.client.get_paginator("list_parts")
-            for page in paginator.paginate(Bucket=self.profile.bucket, Key=key, UploadId=upload_id):
-                for part in page.get("Parts") or []:
-                    parts.append(UploadedPart(number=int(part["PartNumber"]),
-                                              etag=str(part.get("ETag") or "").strip('"'),
-                                              size=int(part.get("Size") or 0)))
-        except (botocore.exceptions.BotoCoreError, botocore.exceptions.ClientError) as exc:
-            raise self._error(exc, "list the parts already uploaded") from None
-        return parts
+        params = {"uploadId": upload_id}
+        while True:
+            answer = self._storage_call("GET", key, params, {}, None, "list the parts already uploaded")
+            try:
+                page, marker = parse_parts_page(answer)
+            except ValueError as exc:
+                raise UploadError(Failure(code=f.UNKNOWN, stage=f.STAGE_UPLOAD, retryable=True, signer=self.name,
+                                          message=f"The storage server's list of uploaded parts could not be read: "
+                                                  f"{exc}")) from None
+            parts.extend(UploadedPart(number=p.number, etag=p.etag, size=p.size) for p in page)
+            if marker is None or marker == params.get("part-number-marker"):  # the last page, or one that repeats
+                return parts
+            params = {"uploadId": upload_id, "part-number-marker": marker}
 
     def complete_multipart(self, key: str, upload_id: str, parts: list[UploadedPart]) -> str | None:
         root = ElementTree.Element("CompleteMultipartUpload", xmlns=_S3_NAMESPACE)
@@ -138,6 +118,11 @@ class LocalMultipartSigner(LocalSigner, MultipartSigner):
                       body: bytes | None, action: str, *, stage: str = f.STAGE_UPLOAD) -> bytes:
         """One signed request about an upload, through the engine's connections (those a run opened ahead,
         not a botocore client's: building one costs a few tenths of a second of CPU); its answer's body."""
+        return once_more_on_clock(
+            lambda: self._storage_call_once(method, key, params, headers, body, action, stage=stage), self.learn_time)
+
+    def _storage_call_once(self, method: str, key: str, params: dict[str, str], headers: dict[str, str],
+                           body: bytes | None, action: str, *, stage: str) -> bytes:
         signed = self._signed(method, key, params, headers, _CALL_LIFETIME, f"the request to {action}")
         url = signed.url
         try:
@@ -153,7 +138,7 @@ class LocalMultipartSigner(LocalSigner, MultipartSigner):
         with response:
             # S3 can answer 200 and still fail a completion: the body is then an <Error> document.
             error = parse_s3_error(content) if response.status_code == 200 else {}
-            if response.status_code != 200 or error:
+            if response.status_code not in (200, 204) or error:  # a cancelled upload: 204, no content
                 sent = SentRequest.build(method, url, headers, len(body or b""))
                 failure = failure_from_response(response, sent, signed, None)
                 if error:  # a failure after the fact, as a server error: worth another try
@@ -163,7 +148,4 @@ class LocalMultipartSigner(LocalSigner, MultipartSigner):
         return content
 
     def abort_multipart(self, key: str, upload_id: str) -> None:
-        try:
-            self.client.abort_multipart_upload(Bucket=self.profile.bucket, Key=key, UploadId=upload_id)
-        except (botocore.exceptions.BotoCoreError, botocore.exceptions.ClientError) as exc:
-            raise self._error(exc, "cancel the multipart upload") from None
+        self._storage_call("DELETE", key, {"uploadId": upload_id}, {}, None, "cancel the multipart upload")

@@ -17,13 +17,15 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-from botocore.auth import S3SigV4QueryAuth
+from botocore.auth import SIGV4_TIMESTAMP, S3SigV4QueryAuth
 from botocore.awsrequest import AWSRequest
-from botocore.credentials import Credentials
+from botocore.credentials import Credentials, ReadOnlyCredentials
 from botocore.utils import percent_encode
 
+from desktop_uploader.core.clock import StorageClock, storage_time
 from desktop_uploader.core.protocol.links import SigningFacts, parse_amz_date
 
 _PROBE_KEY = "probe"
@@ -84,8 +86,9 @@ def probe_link(presign: Callable[[str], str]) -> BucketAddress:
 class LinkSigner:
     """Signs links for one bucket with fixed credentials; safe to share between threads."""
 
-    def __init__(self, address: BucketAddress, credentials: Credentials) -> None:
+    def __init__(self, address: BucketAddress, credentials: Credentials, clock: StorageClock | None = None) -> None:
         self.address = address
+        self.clock = clock or StorageClock()
         self._credentials = credentials.get_frozen_credentials()
         # Every link of the bucket goes to the same host: botocore's own value for it, worked out once.
         self._host: str = self._auth(60).headers_to_sign(AWSRequest(method="PUT", url=address.base))["host"]
@@ -95,15 +98,19 @@ class LinkSigner:
         """A presigned PUT for ``key`` whose signature covers exactly ``headers`` (and the host)."""
         return self.on_object("PUT", key, {}, headers, lifetime)
 
-    def put_with_facts(self, key: str, headers: Mapping[str, str], lifetime: int) -> tuple[str, SigningFacts]:
-        """put(), and what sending the link needs to know of it: what ``signing_facts(url)`` would read."""
+    def put_with_facts(self, key: str, headers: Mapping[str, str], lifetime: int,
+                       offset: float | None = None) -> tuple[str, SigningFacts]:
+        """put(), and what sending the link needs to know of it: what ``signing_facts(url)`` would read.
+        ``offset``: the storage's time minus this computer's to sign with (default: the clock's)."""
         key_path = encoded_key(key)
         request = self._request("PUT", self.address.base + key_path, {}, headers)
-        auth = self._auth(lifetime)
+        offset = self.clock.offset if offset is None else offset
+        auth = self._auth(lifetime, offset)
         auth.add_auth(request)
         signed = tuple(auth.signed_headers(auth.headers_to_sign(request)).split(";"))
         signed_at = parse_amz_date(request.context["timestamp"])
-        expires = signed_at.timestamp() + lifetime if signed_at is not None else None
+        # On this computer's clock, as the link's users read it.
+        expires = signed_at.timestamp() - offset + lifetime if signed_at is not None else None
         # The encoded key holds no '?' or '#': the link's path is the base's path and the key.
         return str(request.url), SigningFacts("v4", signed, {}, self._base_path + key_path, expires)
 
@@ -121,10 +128,31 @@ class LinkSigner:
         # With the Host header given, botocore signs it as it is instead of reading it out of the address again.
         return AWSRequest(method=method, url=url, params=dict(params), headers={**headers, "host": self._host})
 
-    def _auth(self, lifetime: int) -> S3SigV4QueryAuth:
+    def _auth(self, lifetime: int, offset: float | None = None) -> S3SigV4QueryAuth:
         # One auth object per link: it is cheap, and add_auth stamps the request with the current time.
+        offset = self.clock.offset if offset is None else offset
+        if offset:
+            return _StorageTimeAuth(offset, self._credentials, self.address.service, self.address.region,
+                                    expires=lifetime)
         return S3SigV4QueryAuth(self._credentials, self.address.service, self.address.region, expires=lifetime)
 
     def _signed(self, request: AWSRequest, lifetime: int) -> str:
         self._auth(lifetime).add_auth(request)
         return str(request.url)
+
+
+class _StorageTimeAuth(S3SigV4QueryAuth):
+    """botocore's query signer, stamping the request with the storage's time (core/clock.py) instead of this
+    computer's: botocore's add_auth reads the clock itself, so its steps are taken here in the same order."""
+
+    def __init__(self, offset: float, credentials: Credentials | ReadOnlyCredentials, service: str, region: str,
+                 expires: int) -> None:
+        super().__init__(credentials, service, region, expires=expires)
+        self._offset = offset
+
+    def add_auth(self, request: AWSRequest) -> None:
+        request.context["timestamp"] = storage_time(self._offset).strftime(SIGV4_TIMESTAMP)
+        steps: Any = self  # the two steps below are botocore's own, left out of its type stubs
+        steps._modify_request_before_signing(request)
+        string_to_sign = self.string_to_sign(request, self.canonical_request(request))
+        steps._inject_signature_to_request(request, self.signature(string_to_sign, request))

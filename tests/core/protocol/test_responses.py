@@ -10,6 +10,7 @@ from desktop_uploader.core.protocol.responses import (
     endpoint_message,
     html_title,
     parse_list_page,
+    parse_parts_page,
     parse_s3_error,
     split_http_message,
 )
@@ -193,6 +194,39 @@ def test_the_last_listing_page_has_no_token() -> None:
 def test_what_is_no_usable_listing_is_refused(body: bytes) -> None:
     with pytest.raises(ValueError):
         parse_list_page(body)
+
+
+_PARTS = """<?xml version="1.0" encoding="UTF-8"?>
+<ListPartsResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/">
+  <Bucket>field-data</Bucket><Key>site 4/survey.mp4</Key><UploadId>abc</UploadId>
+  <PartNumberMarker>0</PartNumberMarker><MaxParts>2</MaxParts><IsTruncated>{truncated}</IsTruncated>
+  {marker}
+  <Part><PartNumber>1</PartNumber><LastModified>2026-12-01T10:00:00.000Z</LastModified>
+    <ETag>&quot;9e107d9d372bb6826bd81d3542a419d6&quot;</ETag><Size>8388608</Size></Part>
+  <Part><PartNumber>2</PartNumber><ETag>"0cc175b9c0f1b6a831c399e269772661"</ETag><Size>5</Size>
+    <ChecksumCRC32>AAAAAA==</ChecksumCRC32></Part>
+</ListPartsResult>"""
+
+
+def test_a_page_of_parts_and_the_marker_of_the_next() -> None:
+    parts, marker = parse_parts_page(_PARTS.format(truncated="true",
+                                                   marker="<NextPartNumberMarker>2</NextPartNumberMarker>").encode())
+    assert [(p.number, p.etag, p.size) for p in parts] == [(1, "9e107d9d372bb6826bd81d3542a419d6", 8388608),
+                                                           (2, "0cc175b9c0f1b6a831c399e269772661", 5)]
+    assert marker == "2"
+    # The last page may still name a marker: it is not followed.
+    assert parse_parts_page(_PARTS.format(truncated="false",
+                                          marker="<NextPartNumberMarker>2</NextPartNumberMarker>").encode())[1] is None
+
+
+@pytest.mark.parametrize("body", [
+    b"<Error><Code>NoSuchUpload</Code></Error>",
+    b"not xml at all",
+    _PARTS.format(truncated="true", marker="").encode(),  # goes on, but says not where
+])
+def test_what_is_no_usable_list_of_parts_is_refused(body: bytes) -> None:
+    with pytest.raises(ValueError):
+        parse_parts_page(body)
 
 
 def test_answer_field_reads_one_field_of_the_expected_document_only() -> None:

@@ -1,4 +1,5 @@
-"""Local signing against SeaweedFS: listing a folder through the engine's own HTTP session."""
+"""Local signing against SeaweedFS: listing a folder and looking at one object through the engine's own HTTP
+session."""
 
 from __future__ import annotations
 
@@ -40,6 +41,32 @@ def test_a_folder_lists_its_own_files_with_any_name(seaweed: Any, bucket: str, s
     assert listed["in/plain.txt"].etag.strip('"') == stored_etag.strip('"')
     assert signer.stored_objects("empty/") == {}
     assert "other/elsewhere.txt" in signer.stored_objects("other/")
+
+
+def test_an_object_is_looked_at_with_a_signed_head_and_no_client(seaweed: Any, bucket: str,
+                                                                 signer: LocalSigner) -> None:
+    s3 = seaweed.client()
+    for key in KEYS:
+        s3.put_object(Bucket=bucket, Key=key, Body=key.encode())
+    there = signer.stored_object("in/site 4 café.jpg")
+    assert there is not None and there.size == len("in/site 4 café.jpg".encode())
+    assert there.etag.strip('"') == s3.head_object(Bucket=bucket, Key="in/site 4 café.jpg")["ETag"].strip('"')
+    assert signer.stored_object("in/a+b=c&d.txt") is not None
+    assert signer.stored_object("in/missing.txt") is None
+    assert signer._client is None  # no botocore client built (a few tenths of a second of CPU) to look
+
+
+def test_a_refused_look_says_so(seaweed: Any, bucket: str, memory_keyring: Any) -> None:
+    profile = replace(local_profile(seaweed, bucket), name="wrong-key")
+    store_credentials(profile.name, replace(seaweed.admin, secret_key="not-the-secret"))
+    made = LocalSigner(profile, SecretStore())
+    try:
+        with pytest.raises(UploadError) as refused:
+            made.stored_object("in/plain.txt")
+    finally:
+        made.close()
+    assert refused.value.failure.http_status == 403 and not refused.value.failure.retryable
+    assert "could not be checked" in refused.value.failure.message
 
 
 def test_a_refused_listing_says_why(seaweed: Any, bucket: str, memory_keyring: Any) -> None:
