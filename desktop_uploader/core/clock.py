@@ -6,6 +6,10 @@ RequestTimeTooSkewed). A field tablet whose clock is wrong (a flat clock battery
 captive portal, the time zone set as the hour) would then send nothing, and the person in front of it often may
 not change the clock. So when the storage refuses a link for its time, the Date of that refusal says how far
 this computer is off, and later links are signed with the storage's time instead.
+
+A signing service's links carry the service's time. The app judges them before sending (out of date, not yet
+valid, due for renewal), so it reads their times through the Date of the service's answer; otherwise a wrong
+clock here would hold back links the storage takes.
 """
 
 from __future__ import annotations
@@ -56,6 +60,16 @@ def date_header_time(value: str | None) -> float | None:
     return (parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)).timestamp()
 
 
+def offset_from_date(date: str | None) -> float | None:
+    """An answer's Date minus this computer's time, in seconds: 0 within the header's whole seconds and a round
+    trip; None without a readable Date."""
+    server = date_header_time(date)
+    if server is None:
+        return None
+    offset = server - machine_time()
+    return offset if abs(offset) >= MIN_CORRECTION else 0.0
+
+
 def once_more_on_clock(send: Callable[[], _T], learn: Callable[[Failure], bool]) -> _T:
     """``send()``, and once more when the storage refused it for this computer's clock and ``learn`` (a signer's
     learn_time) took the storage's time from the refusal: ``send`` signs its request again."""
@@ -99,14 +113,13 @@ class StorageClock:
         by a different amount than believed so far, so that a link signed again now would be accepted."""
         if not is_time_refusal(failure):
             return False
-        server = date_header_time(failure.server_date)
-        if server is None:
+        offset = offset_from_date(failure.server_date)
+        if offset is None:
             return False
-        offset = server - machine_time()
         with self._lock:
             if abs(offset - self._offset) < MIN_CORRECTION:
                 return False  # already signed with the storage's time: the link was refused for another reason
-            self._offset = offset if abs(offset) >= MIN_CORRECTION else 0.0
+            self._offset = offset
         for watcher in self._watchers:
             watcher(self._offset)
         return True

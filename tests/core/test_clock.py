@@ -11,6 +11,7 @@ from email.utils import formatdate
 from pathlib import Path
 from typing import Any
 
+import botocore.auth
 import pytest
 import requests
 
@@ -19,7 +20,16 @@ from desktop_uploader.core.clock import MIN_CORRECTION, StorageClock, is_time_re
 from desktop_uploader.core.engine import EngineSettings
 from desktop_uploader.core.failure import Failure
 from desktop_uploader.core.models import EventKind, JobState
-from tests.core.helpers import FAST_RETRY, close_engine, local_profile, make_engine, run_all, store_credentials
+from desktop_uploader.endpoint.server import _RequestHandler
+from tests.core.helpers import (
+    FAST_RETRY,
+    close_engine,
+    endpoint_profile,
+    local_profile,
+    make_engine,
+    run_all,
+    store_credentials,
+)
 from tests.plugins.clock import HOUR_BEHIND
 
 
@@ -104,3 +114,32 @@ def test_the_connection_test_passes_and_says_the_clock_is_off(
     assert result.ok, result.explanation
     assert any("60 min behind the storage's; links are signed with the storage's time" in note
                for note in result.notes)
+
+
+def test_a_signing_services_links_are_read_on_its_own_clock(
+        tmp_path: Path, seaweed: Any, bucket: str, reference_endpoint: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The service an hour ahead of this computer: its links and its answers' Date say so. (This storage takes
+    # links from the future; what is tested is that the app does not hold them back as not yet valid.)
+    ahead = [3600.0]
+    monkeypatch.setattr(botocore.auth, "get_current_datetime", lambda remove_tzinfo=True: datetime.fromtimestamp(
+        time.time() + ahead[0], UTC).replace(tzinfo=None))
+    monkeypatch.setattr(_RequestHandler, "date_time_string",
+                        lambda self, timestamp=None: formatdate((timestamp or time.time()) + ahead[0], usegmt=True))
+    folder = tmp_path / "day"
+    folder.mkdir()
+    files = {f"note-{i}.txt": f"note {i}\n".encode() for i in range(6)}
+    files["photo.jpg"] = os.urandom(600 * 1024)  # big enough for its link to be checked before sending
+    for name, data in files.items():
+        (folder / name).write_bytes(data)
+    profile = endpoint_profile(reference_endpoint.sign_url, batch_signing=True)
+    engine, events = make_engine(tmp_path / "q.db", [profile])
+    try:
+        jobs = run_all(engine, [folder], profile.name, prime_links=True)
+    finally:
+        close_engine(engine)
+
+    assert {j.state for j in jobs} == {JobState.DONE}, [j.error for j in jobs]
+    assert not events.of(EventKind.RETRY)  # no link taken for out of date and fetched again
+    ahead[0] = 0.0  # the test's own client signs with botocore's clock
+    client = seaweed.client()
+    assert {name: client.get_object(Bucket=bucket, Key=f"day/{name}")["Body"].read() for name in files} == files

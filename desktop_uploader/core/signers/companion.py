@@ -19,6 +19,7 @@ import requests
 
 from desktop_uploader.core import failure as f
 from desktop_uploader.core import secrets as sec
+from desktop_uploader.core.clock import offset_from_date
 from desktop_uploader.core.config import Profile, is_loopback_host
 from desktop_uploader.core.failure import Failure, PendingRequest, ReceivedResponse, UploadError
 from desktop_uploader.core.http import classify_network_error
@@ -51,6 +52,8 @@ class CompanionSigner(EndpointClient, FormSigner, MultipartSigner):
         self._parts_lock = threading.Lock()
         self._fetch_lock = threading.Lock()
         self._batch_parts = True  # until the service shows it has no batch route
+        # The service's time minus this computer's, from its last answer's Date: its links' times are its own.
+        self._service_offset = 0.0
 
     # -- talking to the service -------------------------------------------------------------------------
     def _call(self, method: str, path: str, action: str, *, params: dict[str, str] | None = None,
@@ -68,6 +71,7 @@ class CompanionSigner(EndpointClient, FormSigner, MultipartSigner):
                 message=f"The signing service could not be reached to {action}. {message}",
             )) from None
         with response:
+            self._service_offset = offset_from_date(response.headers.get("Date")) or 0.0
             content = response.content
             content_type = response.headers.get("Content-Type", "").lower()
             looks_html = "html" in content_type or \
@@ -193,9 +197,7 @@ class CompanionSigner(EndpointClient, FormSigner, MultipartSigner):
         for number in numbers:
             if str(number) in urls:
                 url = self._check_url(urls[str(number)], f"sign part {number}")
-                info = signing_facts(url)
-                links[number] = SignedRequest(method="PUT", url=url, headers={}, expires_at=info.expires_epoch,
-                                              signer=self.name, link=info)
+                links[number] = self._part_link(url)
         with self._parts_lock:
             for number, link in links.items():
                 if number != first:
@@ -211,9 +213,15 @@ class CompanionSigner(EndpointClient, FormSigner, MultipartSigner):
         action = f"sign part {part_number}"
         data = self._call("GET", self._upload_path(upload_id, str(part_number)), action, params={"key": key})
         url = self._check_url(data.get("url") if isinstance(data, dict) else None, action)
+        return self._part_link(url)
+
+    def _part_link(self, url: str) -> SignedRequest:
+        """A part's link as the service signed it, its expiry on this computer's clock (core/clock.py)."""
         link = signing_facts(url)
-        return SignedRequest(method="PUT", url=url, headers={}, expires_at=link.expires_epoch,
-                             signer=self.name, link=link)
+        offset = self._service_offset
+        expires_at = link.expires_epoch - offset if link.expires_epoch is not None else None
+        return SignedRequest(method="PUT", url=url, headers={}, expires_at=expires_at, signer=self.name,
+                             link=link, clock_offset=offset)
 
     def list_parts(self, key: str, upload_id: str) -> list[UploadedPart] | None:
         data = self._call("GET", self._upload_path(upload_id), "list the parts already uploaded",

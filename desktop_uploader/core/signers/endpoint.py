@@ -15,6 +15,7 @@ import requests
 
 from desktop_uploader.core import failure as f
 from desktop_uploader.core import secrets as sec
+from desktop_uploader.core.clock import offset_from_date
 from desktop_uploader.core.config import Profile, is_loopback_host
 from desktop_uploader.core.failure import Failure, PendingRequest, ReceivedResponse, SentRequest, UploadError
 from desktop_uploader.core.hashing import CHECKSUM_HEADER
@@ -248,9 +249,14 @@ class EndpointSigner(EndpointClient, BatchPutSigner):
         expires_at = link.expires_epoch
         if isinstance(data.get("expires_at"), int | float):
             expires_at = float(data["expires_at"])
+        # The link's times are the service's: a computer whose clock is off reads them through the answer's Date
+        # (core/clock.py), or it would take a fresh link for out of date, or not yet valid.
+        offset = offset_from_date(response.headers.get("Date")) or 0.0
+        if expires_at is not None:
+            expires_at -= offset
         method = str(data.get("method") or "PUT").upper()
         return SignedRequest(method=method, url=url, headers=headers, expires_at=expires_at,
-                             signer=self.name, link=link)
+                             signer=self.name, link=link, clock_offset=offset)
 
 def batch_url(endpoint_url: str) -> str:
     """``POST <endpoint path>/batch``, keeping the endpoint's own query (some gateways put a key there)."""
