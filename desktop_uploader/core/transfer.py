@@ -7,7 +7,6 @@ import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from email.utils import parsedate_to_datetime
 from typing import Any, BinaryIO, cast
 from urllib.parse import urlsplit
 
@@ -16,6 +15,7 @@ import requests.adapters
 import urllib3
 
 from desktop_uploader.core import failure as f
+from desktop_uploader.core.clock import date_header_time
 from desktop_uploader.core.failure import Failure, ReceivedResponse, SentRequest, UploadError
 from desktop_uploader.core.hashing import CHECKSUM_HEADER, OverlappedMD5
 from desktop_uploader.core.http import (
@@ -324,7 +324,7 @@ def failure_from_response(response: requests.Response, sent: SentRequest, signed
     status = response.status_code
     code = s3.get("Code") or _status_code_name(status, body, response.headers.get("Content-Type", ""))
     message = s3.get("Message") or f"The storage server answered {status} {response.reason or ''}".strip()
-    retry_after = _retry_after(response.headers.get("Retry-After"))
+    retry_after = _retry_after(response.headers.get("Retry-After"), response.headers.get("Date"))
     retryable = status in RETRYABLE_STATUS or code in RETRYABLE_S3_CODES
     if status == 403 and code == "RequestTimeTooSkewed":
         retryable = False
@@ -347,17 +347,20 @@ def _status_code_name(status: int, body: bytes, content_type: str) -> str:
             503: "ServiceUnavailable", 511: "NetworkAuthenticationRequired"}.get(status, f"HTTP{status}")
 
 
-def _retry_after(value: str | None) -> float | None:
+def _retry_after(value: str | None, date: str | None) -> float | None:
+    """Retry-After in seconds: a number, or a date read against the answer's own Date (this computer's clock
+    may be off), else against this computer's."""
     if not value:
         return None
     try:
         return max(0.0, float(value))
     except ValueError:
         pass
-    try:
-        return max(0.0, parsedate_to_datetime(value).timestamp() - time.time())
-    except (TypeError, ValueError):
+    at = date_header_time(value)
+    if at is None:
         return None
+    now = date_header_time(date)
+    return max(0.0, at - (now if now is not None else time.time()))
 
 
 def is_expired_link_failure(failure: Failure) -> bool:

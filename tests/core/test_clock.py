@@ -20,6 +20,7 @@ from desktop_uploader.core.clock import MIN_CORRECTION, StorageClock, is_time_re
 from desktop_uploader.core.engine import EngineSettings
 from desktop_uploader.core.failure import Failure
 from desktop_uploader.core.models import EventKind, JobState
+from desktop_uploader.core.transfer import _retry_after
 from desktop_uploader.endpoint.server import _RequestHandler
 from tests.core.helpers import (
     FAST_RETRY,
@@ -143,3 +144,10 @@ def test_a_signing_services_links_are_read_on_its_own_clock(
     ahead[0] = 0.0  # the test's own client signs with botocore's clock
     client = seaweed.client()
     assert {name: client.get_object(Bucket=bucket, Key=f"day/{name}")["Body"].read() for name in files} == files
+
+
+def test_a_retry_after_date_is_read_against_the_answers_own_date() -> None:
+    server_now = round(time.time()) + 3600  # this computer an hour behind the server
+    assert _retry_after(formatdate(server_now + 30, usegmt=True), formatdate(server_now, usegmt=True)) == 30
+    assert _retry_after("12", None) == 12
+    assert _retry_after("soon", formatdate(server_now, usegmt=True)) is None

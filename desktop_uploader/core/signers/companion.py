@@ -71,7 +71,6 @@ class CompanionSigner(EndpointClient, FormSigner, MultipartSigner):
                 message=f"The signing service could not be reached to {action}. {message}",
             )) from None
         with response:
-            self._service_offset = offset_from_date(response.headers.get("Date")) or 0.0
             content = response.content
             content_type = response.headers.get("Content-Type", "").lower()
             looks_html = "html" in content_type or \
@@ -107,6 +106,7 @@ class CompanionSigner(EndpointClient, FormSigner, MultipartSigner):
                            retryable=True)
             if data is None:
                 raise fail(f.ENDPOINT_BAD_RESPONSE, f"The signing service's answer to '{action}' is not JSON.")
+            self._service_offset = offset_from_date(response.headers.get("Date")) or 0.0
             return data
 
     def _check_url(self, url: Any, action: str) -> str:
