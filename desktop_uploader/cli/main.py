@@ -22,6 +22,7 @@ COMMAND_MODULES = {
     "explain": "explain_cmd",
     "check": "check_cmd",
     "integrate": "integrate_cmd",
+    "autostart": "autostart_cmd",
     "demo": "demo_cmd",
     "kiosk": "kiosk_cmd",
     "fleet": "kiosk_cmd",
@@ -50,6 +51,8 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     gui = sub.add_parser("gui", help="open the window (the default without a command)")
     gui.add_argument("paths", nargs="*", metavar="PATH", help="files or folders to queue")
     gui.add_argument("--profile", help="destination to upload to (default: the default one)")
+    gui.add_argument("--minimized", action="store_true",
+                     help="start in the tray (or minimized where there is none), as at login: see autostart")
     gui.set_defaults(func=_run_gui)
     return parser
 
@@ -63,7 +66,8 @@ def _run_gui(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     from desktop_uploader.gui import run_gui  # Qt loads only when the window is wanted
 
-    return run_gui(list(getattr(args, "paths", None) or []), profile=getattr(args, "profile", None))
+    return run_gui(list(getattr(args, "paths", None) or []), profile=getattr(args, "profile", None),
+                   minimized=bool(getattr(args, "minimized", False)))
 
 
 def main(argv: Sequence[str] | None = None) -> int:

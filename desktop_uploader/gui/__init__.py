@@ -8,11 +8,13 @@ from __future__ import annotations
 from collections.abc import Callable
 
 
-def run_gui(paths: list[str], *, profile: str | None = None, on_ready: Callable[[], None] | None = None) -> int:
-    """Open the window with *paths* queued; *on_ready* runs once it is shown and listening."""
+def run_gui(paths: list[str], *, profile: str | None = None, minimized: bool = False,
+            on_ready: Callable[[], None] | None = None) -> int:
+    """Open the window with *paths* queued (*minimized*: in the tray, as at login); *on_ready* runs once it
+    is listening."""
     from desktop_uploader.gui.app import run_gui as _run
 
-    return _run(paths, profile=profile, on_ready=on_ready)
+    return _run(paths, profile=profile, minimized=minimized, on_ready=on_ready)
 
 
 __all__ = ["run_gui"]

@@ -56,7 +56,7 @@ def create_window(config: Config, *, profile: str | None = None, secrets: Secret
     return MainWindow(engine, config, secrets=secrets, profile=profile, locked=locked)
 
 
-def run_gui(paths: Sequence[str], *, profile: str | None = None,
+def run_gui(paths: Sequence[str], *, profile: str | None = None, minimized: bool = False,
             on_ready: Callable[[], None] | None = None) -> int:
     app = application()
     # A later launch (a file manager's "Open with", a second double-click) hands its paths to the window
@@ -65,12 +65,12 @@ def run_gui(paths: Sequence[str], *, profile: str | None = None,
     if instance is None:
         return 0
     try:
-        return _run(app, instance, paths, profile, on_ready)
+        return _run(app, instance, paths, profile, minimized, on_ready)
     finally:
         instance.close()
 
 
-def _run(app: QApplication, instance: InstanceServer, paths: Sequence[str], profile: str | None,
+def _run(app: QApplication, instance: InstanceServer, paths: Sequence[str], profile: str | None, minimized: bool,
          on_ready: Callable[[], None] | None) -> int:
     translator = install_translator()  # noqa: F841 - must stay alive while the app runs
     try:
@@ -99,7 +99,11 @@ def _run(app: QApplication, instance: InstanceServer, paths: Sequence[str], prof
     reporter = window_status_reporter(engine, config, effective, profile, locked, secrets)
     instance.paths_received.connect(lambda more: _handed_over(window, more))
     window.loaded.connect(engine.start)
-    window.show()
+    if not minimized:
+        window.show()
+    elif window.tray is None:
+        window.showMinimized()  # no tray to wait in: on the task bar
+    # else: in the tray, sending what the queue holds; opening the app again shows the window
     if paths:
         # Queue after the first paint, so the window appears at once even for a big folder.
         QTimer.singleShot(0, lambda: window.add_paths(list(paths)))

@@ -6,6 +6,8 @@
   Send To shortcut.
 - macOS: a Finder Quick Action in ``~/Library/Services``.
 
+Starting with the user's session (the window in the tray, or kiosk mode) is apart, in :mod:`.autostart`.
+
 Everything is per user and needs no admin rights. A manifest in the app's data folder records what install
 wrote, so uninstall removes exactly that. On Linux, what a system package already installed for every user
 (see ``linux.SYSTEM_WIDE``) gets no per-user copy.

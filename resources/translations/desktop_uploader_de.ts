@@ -489,29 +489,39 @@
 <context>
     <name>GeneralTab</name>
     <message>
-        <location filename="../../desktop_uploader/gui/settings/general_tab.py" line="25"/>
+        <location filename="../../desktop_uploader/gui/settings/general_tab.py" line="26"/>
         <source>No limit</source>
         <translation>Keine Begrenzung</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/settings/general_tab.py" line="26"/>
+        <location filename="../../desktop_uploader/gui/settings/general_tab.py" line="27"/>
         <source>Bandwidth limit</source>
         <translation>Bandbreitenbegrenzung</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/settings/general_tab.py" line="27"/>
+        <location filename="../../desktop_uploader/gui/settings/general_tab.py" line="28"/>
         <source>Applies at once, also to uploads already running.</source>
         <translation>Gilt sofort, auch für Uploads, die gerade laufen.</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/settings/general_tab.py" line="30"/>
+        <location filename="../../desktop_uploader/gui/settings/general_tab.py" line="31"/>
         <source>&amp;Bandwidth limit:</source>
         <translation>&amp;Bandbreitenbegrenzung:</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/settings/general_tab.py" line="32"/>
+        <location filename="../../desktop_uploader/gui/settings/general_tab.py" line="33"/>
         <source>Keep uploading in the background when the window is closed</source>
         <translation>Beim Schließen des Fensters im Hintergrund weiter hochladen</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_uploader/gui/settings/general_tab.py" line="38"/>
+        <source>Start when I log in, to finish uploads left in the queue</source>
+        <translation>Beim Anmelden starten und offene Uploads fertigstellen</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_uploader/gui/settings/general_tab.py" line="39"/>
+        <source>After a restart or a power cut, the uploads go on by themselves. The window stays in the tray until you open it.</source>
+        <translation>Nach einem Neustart oder Stromausfall laufen die Uploads von selbst weiter. Das Fenster bleibt im Infobereich, bis Sie es öffnen.</translation>
     </message>
 </context>
 <context>
@@ -1683,83 +1693,83 @@ Ein Signierdienst, der diese Prüfung nicht in seine Links signiert, entscheidet
 <context>
     <name>SettingsDialog</name>
     <message>
-        <location filename="../../desktop_uploader/gui/settings/dialog.py" line="59"/>
-        <location filename="../../desktop_uploader/gui/settings/dialog.py" line="61"/>
+        <location filename="../../desktop_uploader/gui/settings/dialog.py" line="62"/>
+        <location filename="../../desktop_uploader/gui/settings/dialog.py" line="64"/>
         <source>Settings</source>
         <translation>Einstellungen</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/settings/dialog.py" line="85"/>
+        <location filename="../../desktop_uploader/gui/settings/dialog.py" line="90"/>
         <source>What the connection test found</source>
         <translation>Was der Verbindungstest festgestellt hat</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/settings/dialog.py" line="114"/>
+        <location filename="../../desktop_uploader/gui/settings/dialog.py" line="119"/>
         <source>&amp;Destinations:</source>
         <translation>&amp;Ziele:</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/settings/dialog.py" line="116"/>
+        <location filename="../../desktop_uploader/gui/settings/dialog.py" line="121"/>
         <source>Destinations</source>
         <translation>Ziele</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/settings/dialog.py" line="121"/>
+        <location filename="../../desktop_uploader/gui/settings/dialog.py" line="126"/>
         <source>&amp;Add</source>
         <translation>&amp;Hinzufügen</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/settings/dialog.py" line="122"/>
+        <location filename="../../desktop_uploader/gui/settings/dialog.py" line="127"/>
         <source>Remo&amp;ve</source>
         <translation>Ent&amp;fernen</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/settings/dialog.py" line="123"/>
+        <location filename="../../desktop_uploader/gui/settings/dialog.py" line="128"/>
         <source>Use by &amp;default</source>
         <translation>Als &amp;Standard</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/settings/dialog.py" line="131"/>
+        <location filename="../../desktop_uploader/gui/settings/dialog.py" line="136"/>
         <source>Test &amp;connection</source>
         <translation>&amp;Verbindung testen</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/settings/dialog.py" line="132"/>
+        <location filename="../../desktop_uploader/gui/settings/dialog.py" line="137"/>
         <source>Upload a tiny test file with these settings (not saved yet) and remove it again where allowed.</source>
         <translation>Mit diesen (noch nicht gespeicherten) Einstellungen eine kleine Testdatei hochladen und, wo erlaubt, wieder entfernen.</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/settings/dialog.py" line="138"/>
+        <location filename="../../desktop_uploader/gui/settings/dialog.py" line="143"/>
         <source>Connection test result</source>
         <translation>Ergebnis des Verbindungstests</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/settings/dialog.py" line="92"/>
+        <location filename="../../desktop_uploader/gui/settings/dialog.py" line="97"/>
         <source>Problem with the settings</source>
         <translation>Problem mit den Einstellungen</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/settings/dialog.py" line="71"/>
+        <location filename="../../desktop_uploader/gui/settings/dialog.py" line="74"/>
         <source>&amp;Destination</source>
         <translation>&amp;Ziel</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/settings/dialog.py" line="73"/>
+        <location filename="../../desktop_uploader/gui/settings/dialog.py" line="76"/>
         <source>File &amp;names</source>
         <translation>Datei&amp;namen</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/settings/dialog.py" line="75"/>
+        <location filename="../../desktop_uploader/gui/settings/dialog.py" line="78"/>
         <source>&amp;Transfers</source>
         <translation>&amp;Übertragung</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/settings/dialog.py" line="77"/>
+        <location filename="../../desktop_uploader/gui/settings/dialog.py" line="82"/>
         <source>&amp;General</source>
         <translation>&amp;Allgemein</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/settings/dialog.py" line="150"/>
+        <location filename="../../desktop_uploader/gui/settings/dialog.py" line="155"/>
         <source> (default)</source>
         <translation> (Standard)</translation>
     </message>
@@ -1769,42 +1779,52 @@ Ein Signierdienst, der diese Prüfung nicht in seine Links signiert, entscheidet
         <translation>Von Ihrer Administration festgelegt; kann hier nicht geändert werden.</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/settings/dialog.py" line="192"/>
+        <location filename="../../desktop_uploader/gui/settings/dialog.py" line="197"/>
         <source>New destination</source>
         <translation>Neues Ziel</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/settings/dialog.py" line="301"/>
+        <location filename="../../desktop_uploader/gui/settings/dialog.py" line="306"/>
         <source>Testing…</source>
         <translation>Wird getestet…</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/settings/dialog.py" line="310"/>
+        <location filename="../../desktop_uploader/gui/settings/dialog.py" line="315"/>
         <source>The connection works: a test file was uploaded in {seconds} s.</source>
         <translation>Die Verbindung funktioniert: Eine Testdatei wurde in {seconds} s hochgeladen.</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/settings/dialog.py" line="315"/>
+        <location filename="../../desktop_uploader/gui/settings/dialog.py" line="320"/>
         <source>The connection test failed.</source>
         <translation>Der Verbindungstest ist fehlgeschlagen.</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/settings/dialog.py" line="323"/>
+        <location filename="../../desktop_uploader/gui/settings/dialog.py" line="328"/>
         <source>The connection test could not run: {error}</source>
         <translation>Der Verbindungstest konnte nicht ausgeführt werden: {error}</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/settings/dialog.py" line="389"/>
+        <location filename="../../desktop_uploader/gui/settings/dialog.py" line="393"/>
+        <source>Starting at login</source>
+        <translation>Start beim Anmelden</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_uploader/gui/settings/dialog.py" line="394"/>
+        <source>Starting at login could not be changed: {error}</source>
+        <translation>Der Start beim Anmelden konnte nicht geändert werden: {error}</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_uploader/gui/settings/dialog.py" line="410"/>
         <source>Enter the access key ID and the secret access key.</source>
         <translation>Geben Sie die Zugangsschlüssel-ID und den geheimen Zugangsschlüssel ein.</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/settings/dialog.py" line="371"/>
+        <location filename="../../desktop_uploader/gui/settings/dialog.py" line="376"/>
         <source>Settings not saved</source>
         <translation>Einstellungen nicht gespeichert</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/settings/dialog.py" line="372"/>
+        <location filename="../../desktop_uploader/gui/settings/dialog.py" line="377"/>
         <source>The settings file could not be written: {error}</source>
         <translation>Die Einstellungsdatei konnte nicht geschrieben werden: {error}</translation>
     </message>
@@ -1832,67 +1852,67 @@ Ein Signierdienst, der diese Prüfung nicht in seine Links signiert, entscheidet
         <translation>Uhrzeit-Status</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/status_summary.py" line="51"/>
+        <location filename="../../desktop_uploader/gui/status_summary.py" line="52"/>
         <source>{done} of {total} uploaded</source>
         <translation>{done} von {total} hochgeladen</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/status_summary.py" line="53"/>
+        <location filename="../../desktop_uploader/gui/status_summary.py" line="54"/>
         <source>{failed} failed</source>
         <translation>{failed} fehlgeschlagen</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/status_summary.py" line="55"/>
+        <location filename="../../desktop_uploader/gui/status_summary.py" line="56"/>
         <source>{paused} paused</source>
         <translation>{paused} angehalten</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/status_summary.py" line="59"/>
+        <location filename="../../desktop_uploader/gui/status_summary.py" line="60"/>
         <source>{count} at once</source>
         <translation>{count} gleichzeitig</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/status_summary.py" line="61"/>
+        <location filename="../../desktop_uploader/gui/status_summary.py" line="62"/>
         <source>about {time} left</source>
         <translation>noch etwa {time}</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/status_summary.py" line="66"/>
+        <location filename="../../desktop_uploader/gui/status_summary.py" line="67"/>
         <source>{left} left of {total}</source>
         <translation>noch {left} von {total}</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/status_summary.py" line="69"/>
+        <location filename="../../desktop_uploader/gui/status_summary.py" line="70"/>
         <source>{sent} of {total}</source>
         <translation>{sent} von {total}</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/status_summary.py" line="94"/>
+        <location filename="../../desktop_uploader/gui/status_summary.py" line="95"/>
         <source>The storage asks to slow down — trying again in {seconds} s</source>
         <translation>Der Speicher bittet um langsameres Senden – neuer Versuch in {seconds} s</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/status_summary.py" line="96"/>
+        <location filename="../../desktop_uploader/gui/status_summary.py" line="97"/>
         <source>Storage not reachable — trying again in {seconds} s</source>
         <translation>Speicher nicht erreichbar – neuer Versuch in {seconds} s</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/status_summary.py" line="110"/>
+        <location filename="../../desktop_uploader/gui/status_summary.py" line="111"/>
         <source>Clock {minutes} min behind</source>
         <translation>Uhr {minutes} Min. nach</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/status_summary.py" line="111"/>
+        <location filename="../../desktop_uploader/gui/status_summary.py" line="112"/>
         <source>This computer&apos;s clock is {minutes} min behind the storage&apos;s. Uploads go on with the storage&apos;s time; set the clock right when you can.</source>
         <translation>Die Uhr dieses Computers geht {minutes} Min. nach gegenüber dem Speicher. Uploads laufen mit der Zeit des Speichers weiter; stellen Sie die Uhr richtig, sobald Sie können.</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/status_summary.py" line="114"/>
+        <location filename="../../desktop_uploader/gui/status_summary.py" line="115"/>
         <source>Clock {minutes} min ahead</source>
         <translation>Uhr {minutes} Min. vor</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/status_summary.py" line="115"/>
+        <location filename="../../desktop_uploader/gui/status_summary.py" line="116"/>
         <source>This computer&apos;s clock is {minutes} min ahead of the storage&apos;s. Uploads go on with the storage&apos;s time; set the clock right when you can.</source>
         <translation>Die Uhr dieses Computers geht {minutes} Min. vor gegenüber dem Speicher. Uploads laufen mit der Zeit des Speichers weiter; stellen Sie die Uhr richtig, sobald Sie können.</translation>
     </message>

@@ -357,6 +357,61 @@ def test_run_gui_opens_the_window_with_paths_queued(endpoint_profile: Profile, s
     assert len(listing.get("Contents", [])) == 2
 
 
+_LOGIN_DRIVER = """
+import os
+import sys
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication
+from desktop_uploader.core.models import JobState
+from desktop_uploader.gui.app import application, run_gui
+from desktop_uploader.gui.main_window import MainWindow
+
+app = application()
+
+def watch():
+    for window in QApplication.topLevelWidgets():
+        if isinstance(window, MainWindow) and window.model.rowCount() == 1 and \\
+                all(r.state is JobState.DONE for r in window.model.rows()):
+            print("sent", window.model.rows()[0].key, "tray", window.tray is not None, "minimized",
+                  window.isMinimized(), flush=True)
+            window.close()
+
+timer = QTimer()
+timer.timeout.connect(watch)
+timer.start(50)
+QTimer.singleShot(60_000, lambda: os._exit(3))
+sys.exit(run_gui([], minimized=True))
+"""
+
+
+def test_started_at_login_it_sends_what_the_queue_held_without_showing_the_window(
+        endpoint_profile: Profile, seaweed: Any, bucket: str, tmp_path: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    from desktop_uploader.core.config import Config
+
+    config = Config.load()
+    config.put(endpoint_profile)
+    config.save()
+    [left] = files_in(tmp_path, {"survey.csv": b"site,count\n4,12\n"})
+    store = JobStore(queue_db_path())  # left in the queue when the computer went off
+    store.add_jobs([NewJob(path=str(left), size=left.stat().st_size, mtime_ns=left.stat().st_mtime_ns,
+                           key="yesterday/survey.csv", content_type="text/csv", profile=endpoint_profile.name,
+                           batch="yesterday", metadata={}, state=JobState.QUEUED)])
+    store.close()
+    root = Path(__file__).resolve().parents[2]
+    env = dict(os.environ, PYTHONPATH=str(root), QT_QPA_PLATFORM="offscreen", XDG_RUNTIME_DIR=str(tmp_path))
+    done = subprocess.run([sys.executable, "-c", _LOGIN_DRIVER], env=env, capture_output=True, text=True,
+                          timeout=90)
+    assert done.returncode == 0, done.stdout + done.stderr
+    # No tray here: the window waits minimized on the task bar instead of opening over the desktop.
+    assert "sent yesterday/survey.csv tray False minimized True" in done.stdout
+    body = seaweed.client().get_object(Bucket=bucket, Key="yesterday/survey.csv")["Body"].read()
+    assert body == b"site,count\n4,12\n"
+
+
 def test_history_loads_the_newest_uploads_and_searches_all_of_them(
         qtbot: QtBot, window_factory: WindowFactory, endpoint_profile: Profile,
         monkeypatch: pytest.MonkeyPatch) -> None:

@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+import pytest
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QDialog, QDialogButtonBox
 from pytestqt.qtbot import QtBot
@@ -179,6 +180,52 @@ def test_app_wide_settings_reach_the_engine(qtbot: QtBot, memory_keyring: Any) -
     assert (settings.rate_limit, settings.concurrency, settings.multipart_threshold) == \
         (512 * 1024, 3, 32 * 1024 * 1024)
     assert Config.load().settings["close_to_tray"] is False
+
+
+def test_start_at_login_writes_the_desktops_entry_and_takes_it_away(
+        qtbot: QtBot, memory_keyring: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("HOME", str(tmp_path))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    entry = tmp_path / "config" / "autostart" / "desktop-uploader.desktop"
+    config = Config()
+    config.put(Profile(name="p", endpoint_url="https://sign.example.org/"))
+
+    dialog = SettingsDialog(config, SecretStore())
+    qtbot.addWidget(dialog)
+    check = dialog.general.login_check
+    assert not check.isChecked() and "log in" in check.text()
+    check.setChecked(True)
+    _save(qtbot, dialog)
+    assert "gui --minimized" in entry.read_text(encoding="utf-8")
+
+    again = SettingsDialog(Config.load(), SecretStore())
+    qtbot.addWidget(again)
+    assert again.general.login_check.isChecked()  # what the desktop will do, as found
+    again.general.login_check.setChecked(False)
+    _save(qtbot, again)
+    assert not entry.exists()
+
+
+def test_a_refused_start_at_login_is_said_and_the_settings_are_saved(
+        qtbot: QtBot, memory_keyring: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("HOME", str(tmp_path))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    entry = tmp_path / "config" / "autostart" / "desktop-uploader.desktop"
+    entry.parent.mkdir(parents=True)
+    entry.write_text("[Desktop Entry]\nExec=someone-elses\n")  # not ours: never replaced
+    warned: list[str] = []
+    monkeypatch.setattr("desktop_uploader.gui.settings.dialog.QMessageBox.warning",
+                        lambda _parent, _title, text: warned.append(text))
+    config = Config()
+    config.put(Profile(name="p", endpoint_url="https://sign.example.org/"))
+    dialog = SettingsDialog(config, SecretStore())
+    qtbot.addWidget(dialog)
+    dialog.general.login_check.setChecked(True)
+    dialog.general.rate_spin.setValue(256)
+    _save(qtbot, dialog)
+    assert dialog.result() == QDialog.DialogCode.Accepted and Config.load().settings["rate_limit_kib"] == 256
+    assert len(warned) == 1 and "already exists and was not written by desktop-uploader" in warned[0]
+    assert entry.read_text() == "[Desktop Entry]\nExec=someone-elses\n"
 
 
 def test_admins_locked_values_are_shown_fixed_and_survive_saving(qtbot: QtBot, memory_keyring: Any,

@@ -34,6 +34,9 @@ from desktop_uploader.gui.settings.general_tab import GeneralTab
 from desktop_uploader.gui.settings.names_tab import NamesTab
 from desktop_uploader.gui.settings.transfers_tab import TransfersTab
 from desktop_uploader.gui.tasks import TaskRunner
+from desktop_uploader.integration import IntegrationError, install, uninstall
+from desktop_uploader.integration.autostart import WINDOW, AutostartTarget, current_mode
+from desktop_uploader.integration.plan import INSTALLED, REMOVED
 
 
 class SettingsDialog(QDialog):
@@ -73,7 +76,9 @@ class SettingsDialog(QDialog):
         self.tabs.addTab(self.names, self.tr("File &names"))
         self.transfers = TransfersTab()
         self.tabs.addTab(self.transfers, self.tr("&Transfers"))
-        self.general = GeneralTab(shown.settings, self._locked.locked_settings(), self._locks)
+        self._starts_at_login = _starts_at_login()
+        self.general = GeneralTab(shown.settings, self._locked.locked_settings(), self._locks,
+                                  starts_at_login=self._starts_at_login)
         self.tabs.addTab(self.general, self.tr("&General"))
         self._profile_tabs: tuple[DestinationTab, NamesTab, TransfersTab] = (
             self.destination, self.names, self.transfers)
@@ -372,7 +377,23 @@ class SettingsDialog(QDialog):
                                  self.tr("The settings file could not be written: {error}").format(error=exc))
             return
         self._pending.clear()
+        if self.general.login_check.isChecked() != self._starts_at_login:
+            self._set_start_at_login(self.general.login_check.isChecked())
         self.accept()
+
+    def _set_start_at_login(self, on: bool) -> None:
+        """Write or remove the entry the desktop reads at login; a refusal is said, the settings stay saved."""
+        try:
+            target = AutostartTarget.for_mode(WINDOW)
+            report = install(target) if on else uninstall(target)
+            problem = "; ".join(r.detail for r in report.results if r.state not in (INSTALLED, REMOVED))
+        except (IntegrationError, OSError) as exc:
+            problem = str(exc)
+        if problem:
+            QMessageBox.warning(self, self.tr("Starting at login"),
+                                self.tr("Starting at login could not be changed: {error}").format(error=problem))
+        else:
+            self._starts_at_login = on
 
     def _check_profiles(self) -> bool:
         """Whether every profile can be saved; else the first problem is shown."""
@@ -434,3 +455,10 @@ def _run_check(profile: Profile, secrets: sec.SecretStore) -> CheckResult:
         return check_connection(profile, session, secrets)
     finally:
         session.close()
+
+
+def _starts_at_login() -> bool:
+    try:
+        return current_mode() is not None
+    except (IntegrationError, OSError):  # an unreadable record: shown as off, and turning it on says why
+        return False

@@ -13,8 +13,9 @@ from desktop_uploader.gui.settings.common import LockMarks
 
 class GeneralTab(QWidget):
     def __init__(self, shown: Mapping[str, Any], locked: frozenset[str], locks: LockMarks,
-                 parent: QWidget | None = None) -> None:
-        """``shown``: the settings in effect; ``locked``: the names of those the admin fixed."""
+                 starts_at_login: bool = False, parent: QWidget | None = None) -> None:
+        """``shown``: the settings in effect; ``locked``: the names of those the admin fixed;
+        ``starts_at_login``: whether the app starts with the session now (integration/autostart.py)."""
         super().__init__(parent)
         form = QFormLayout(self)
         rate = spec(SECTION_APP, RATE_LIMIT_KIB)
@@ -33,6 +34,12 @@ class GeneralTab(QWidget):
         self.tray_check.setChecked(bool(shown.get(to_tray.name, to_tray.default)))
         locks.show(self.tray_check, to_tray.name in locked)
         form.addRow(self.tray_check)
+        # Not a setting of the app's own: an entry the desktop reads at login, written when the dialog is saved.
+        self.login_check = QCheckBox(self.tr("Start when I log in, to finish uploads left in the queue"))
+        self.login_check.setToolTip(self.tr("After a restart or a power cut, the uploads go on by themselves. "
+                                            "The window stays in the tray until you open it."))
+        self.login_check.setChecked(starts_at_login)
+        form.addRow(self.login_check)
 
     def save_into(self, settings: MutableMapping[str, Any]) -> None:
         settings[RATE_LIMIT_KIB] = self.rate_spin.value()
