@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 
-from desktop_uploader.cli.common import EXIT_FAILED, EXIT_OK, eprint
+from desktop_uploader.cli.common import EXIT_FAILED, EXIT_OK, EXIT_USAGE, eprint
 from desktop_uploader.integration import IntegrationError, install, uninstall
 from desktop_uploader.integration.autostart import KIOSK, WINDOW, AutostartTarget, current_mode
 from desktop_uploader.integration.common import PLATFORMS
@@ -23,6 +24,10 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
                     "saved watch folders. 'off' removes exactly what 'on' wrote.")
     p.add_argument("action", choices=("on", "off", "status"))
     p.add_argument("--kiosk", action="store_true", help="with on: start kiosk mode instead of the window")
+    p.add_argument("--profile", help="with on: the destination to start with (default: the window's or kiosk's own)")
+    p.add_argument("--locked-config", metavar="FILE",
+                   help="with on --kiosk: the locked configuration kiosk mode is started with (a system-wide one "
+                        "applies anyway)")
     p.add_argument("--platform", choices=PLATFORMS, help="with on --dry-run: another platform's entry")
     p.add_argument("--dry-run", action="store_true", help="with on: show what would be written")
     p.add_argument("--json", action="store_true", help="print the result as JSON")
@@ -31,8 +36,16 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 def run(args: argparse.Namespace) -> int:
     mode = KIOSK if args.kiosk else WINDOW
+    if args.locked_config and not args.kiosk:
+        eprint("desktop-uploader: --locked-config goes with --kiosk (the window reads the system-wide one)")
+        return EXIT_USAGE
+    options: tuple[str, ...] = ()
+    if args.profile:
+        options += ("--profile", args.profile)
+    if args.locked_config:
+        options += ("--locked-config", os.path.abspath(args.locked_config))  # the session starts elsewhere
     try:
-        target = AutostartTarget.for_mode(mode, args.platform)
+        target = AutostartTarget.for_mode(mode, args.platform, options=options)
         if args.action == "on":
             report = install(target, dry_run=args.dry_run)
             ok = report.all_in(INSTALLED, PLANNED)

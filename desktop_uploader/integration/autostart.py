@@ -76,18 +76,20 @@ class AutostartTarget(Target):
     """The current user's session start, for one mode; its manifest is apart from the file manager menus'."""
 
     mode: str = WINDOW
+    options: tuple[str, ...] = ()  # after the mode's own arguments: --profile NAME, --locked-config FILE
 
     @classmethod
-    def for_mode(cls, mode: str, platform: str | None = None, launcher: Launcher | None = None) -> AutostartTarget:
+    def for_mode(cls, mode: str, platform: str | None = None, launcher: Launcher | None = None,
+                 options: tuple[str, ...] = ()) -> AutostartTarget:
         if mode not in ARGS:
             raise IntegrationError(f"Unknown start mode {mode!r}.")
         base = Target.current_user(platform=platform, launcher=launcher)
         return cls(platform=base.platform, home=base.home, launcher=base.launcher,
                    manifest_path=paths.data_dir() / f"autostart-{base.platform}.json", environ=base.environ,
-                   registry=base.registry, shortcuts=base.shortcuts, mode=mode)
+                   registry=base.registry, shortcuts=base.shortcuts, mode=mode, options=options)
 
     def _platform_plan(self) -> Plan:
-        argv = self.launcher.program + ARGS[self.mode]
+        argv = self.launcher.program + ARGS[self.mode] + self.options
         path = entry_path(self.platform, self.home, dict(self.environ))
         if self.platform == "linux":
             op: WriteFile | CreateShortcut = WriteFile(COMPONENT, path, desktop_entry(argv, self.mode))
@@ -111,4 +113,5 @@ def current_mode(platform: str | None = None) -> str | None:
     if manifest is None or not status(target).all_in(INSTALLED):
         return None
     started = tuple(manifest.launcher)
-    return next((mode for mode, args in ARGS.items() if started[-len(args):] == args), None)
+    return next((mode for mode, args in ARGS.items()
+                 if any(started[i:i + len(args)] == args for i in range(len(started)))), None)

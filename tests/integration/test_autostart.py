@@ -99,3 +99,18 @@ def test_the_command_turns_it_on_and_off(fake_home: Path, capsys: pytest.Capture
     assert main(["autostart", "off"]) == 0
     assert capsys.readouterr().out.strip() == "Does not start at login any more."
     assert not (fake_home / ENTRY).exists()
+
+
+def test_kiosk_mode_starts_with_the_admins_locked_configuration(fake_home: Path, tmp_path: Path,
+                                                                monkeypatch: pytest.MonkeyPatch,
+                                                                capsys: pytest.CaptureFixture[str]) -> None:
+    # A device set up without admin rights names its lock on the command line; at login it must be named too,
+    # or kiosk mode would start unlocked.
+    monkeypatch.chdir(tmp_path)
+    assert main(["autostart", "on", "--kiosk", "--profile", "field", "--locked-config", "locked.json"]) == 0
+    argv = _started_by(fake_home / ENTRY)
+    assert argv[1:] == ["kiosk", "--profile", "field", "--locked-config", str(tmp_path / "locked.json")]
+    assert current_mode("linux") == KIOSK
+    capsys.readouterr()
+    assert main(["autostart", "on", "--locked-config", "locked.json"]) == 2
+    assert "--locked-config goes with --kiosk" in capsys.readouterr().err
