@@ -117,27 +117,14 @@ class ListedObject:
 def parse_list_page(body: bytes) -> tuple[list[ListedObject], str | None]:
     """One ListObjectsV2 answer (asked with ``encoding-type=url``): its objects, and the token for the next
     page, None on the last. Raises ValueError when the body is no such answer."""
-    try:
-        root = defused_tree.fromstring(body)
-    except (defused_tree.ParseError, DefusedXmlException) as exc:
-        raise ValueError(f"the listing is not readable XML: {exc}") from None
-    if _local(root.tag) != "ListBucketResult":
-        raise ValueError(f"the answer is a {_local(root.tag)!r} document, not a listing")
-    fields = {_local(child.tag): child for child in root}
-    url_encoded = (fields["EncodingType"].text or "") == "url" if "EncodingType" in fields else False
+    fields, entries = _page(body, "ListBucketResult", "Contents", "listing")
+    url_encoded = fields.get("EncodingType") == "url"
     objects: list[ListedObject] = []
-    for item in root:
-        if _local(item.tag) != "Contents":
-            continue
-        values = {_local(child.tag): child.text or "" for child in item}
+    for values in entries:
         key = unquote_plus(values.get("Key", "")) if url_encoded else values.get("Key", "")
         size = values.get("Size", "0")
         objects.append(ListedObject(key=key, size=int(size) if size.isdigit() else 0, etag=values.get("ETag", "")))
-    truncated = (fields["IsTruncated"].text or "").strip().lower() == "true" if "IsTruncated" in fields else False
-    token = fields["NextContinuationToken"].text if "NextContinuationToken" in fields else None
-    if truncated and not token:
-        raise ValueError("the listing goes on but gives no token for its next page")
-    return objects, token if truncated else None
+    return objects, _next_page(fields, "NextContinuationToken", "listing", "token")
 
 
 @dataclass(frozen=True)
@@ -150,28 +137,38 @@ class ListedPart:
 def parse_parts_page(body: bytes) -> tuple[list[ListedPart], str | None]:
     """One ListParts answer: the parts of a multipart upload the storage holds, and the marker for the next
     page, None on the last. Raises ValueError when the body is no such answer."""
+    fields, entries = _page(body, "ListPartsResult", "Part", "list of parts")
+    parts: list[ListedPart] = []
+    for values in entries:
+        number, size = values.get("PartNumber", "").strip(), values.get("Size", "0").strip()
+        if number.isdigit():
+            parts.append(ListedPart(number=int(number), etag=values.get("ETag", "").strip().strip('"'),
+                                    size=int(size) if size.isdigit() else 0))
+    return parts, _next_page(fields, "NextPartNumberMarker", "list of parts", "marker")
+
+
+def _page(body: bytes, document: str, entry: str, what: str) -> tuple[dict[str, str], list[dict[str, str]]]:
+    """A page of a paged S3 answer: the ``document``'s own fields (stripped) and each ``entry`` element's
+    fields (as they are: a key may begin or end with a space). Raises ValueError when the body is no such page."""
     try:
         root = defused_tree.fromstring(body)
     except (defused_tree.ParseError, DefusedXmlException) as exc:
-        raise ValueError(f"the list of parts is not readable XML: {exc}") from None
-    if _local(root.tag) != "ListPartsResult":
-        raise ValueError(f"the answer is a {_local(root.tag)!r} document, not a list of parts")
+        raise ValueError(f"the {what} is not readable XML: {exc}") from None
+    if _local(root.tag) != document:
+        raise ValueError(f"the answer is a {_local(root.tag)!r} document, not a {what}")
     fields = {_local(child.tag): (child.text or "").strip() for child in root if not len(child)}
-    parts: list[ListedPart] = []
-    for item in root:
-        if _local(item.tag) != "Part":
-            continue
-        values = {_local(child.tag): (child.text or "").strip() for child in item}
-        number, size = values.get("PartNumber", ""), values.get("Size", "0")
-        if number.isdigit():
-            parts.append(ListedPart(number=int(number), etag=values.get("ETag", "").strip('"'),
-                                    size=int(size) if size.isdigit() else 0))
-    marker = fields.get("NextPartNumberMarker") or None
+    entries = [{_local(child.tag): child.text or "" for child in item} for item in root if _local(item.tag) == entry]
+    return fields, entries
+
+
+def _next_page(fields: dict[str, str], name: str, what: str, called: str) -> str | None:
+    """Where the next page starts (the field ``name``), None on the last page."""
     if fields.get("IsTruncated", "").lower() != "true":
-        return parts, None
-    if marker is None:
-        raise ValueError("the list of parts goes on but gives no marker for its next page")
-    return parts, marker
+        return None
+    where = fields.get(name)
+    if not where:
+        raise ValueError(f"the {what} goes on but gives no {called} for its next page")
+    return where
 
 
 def answer_field(body: bytes, document: str, name: str) -> str | None:

@@ -185,8 +185,9 @@ class EndpointSigner(EndpointClient, BatchPutSigner):
             if not isinstance(links, list) or len(links) != len(targets):
                 raise self._fail(f.ENDPOINT_BAD_RESPONSE, "The signing service's answer to a batch has no list "
                                  "of links, one per file.", target=targets[0], request=sent(), response=response)
-            return [self._link_from(item, target, sent, response) for item, target in zip(links, targets,
-                                                                                          strict=True)]
+            offset = _service_offset(response)  # one answer, one Date, for every link in it
+            return [self._link_from(item, target, sent, response, offset)
+                    for item, target in zip(links, targets, strict=True)]
 
     def _check_status(self, response: Answer, target: UploadTarget, sent: PendingRequest) -> None:
         content_type = response.headers.get("Content-Type", "").lower()
@@ -213,10 +214,10 @@ class EndpointSigner(EndpointClient, BatchPutSigner):
         except (ValueError, UnicodeDecodeError):
             raise self._fail(f.ENDPOINT_BAD_RESPONSE, "The signing service's answer is not JSON.",
                              target=target, request=sent(), response=response) from None
-        return self._link_from(data, target, sent, response)
+        return self._link_from(data, target, sent, response, _service_offset(response))
 
-    def _link_from(self, data: Any, target: UploadTarget, sent: PendingRequest,
-                   response: Answer) -> SignedRequest:
+    def _link_from(self, data: Any, target: UploadTarget, sent: PendingRequest, response: Answer,
+                   offset: float) -> SignedRequest:
         """One file's answer (a JSON object with the link) as a SignedRequest, checked."""
         p = self.profile
         url = data.get(p.url_field) if isinstance(data, dict) else None
@@ -249,14 +250,18 @@ class EndpointSigner(EndpointClient, BatchPutSigner):
         expires_at = link.expires_epoch
         if isinstance(data.get("expires_at"), int | float):
             expires_at = float(data["expires_at"])
-        # The link's times are the service's: a computer whose clock is off reads them through the answer's Date
-        # (core/clock.py), or it would take a fresh link for out of date, or not yet valid.
-        offset = offset_from_date(response.headers.get("Date")) or 0.0
         if expires_at is not None:
             expires_at -= offset
         method = str(data.get("method") or "PUT").upper()
         return SignedRequest(method=method, url=url, headers=headers, expires_at=expires_at,
                              signer=self.name, link=link, clock_offset=offset)
+
+def _service_offset(response: Answer) -> float:
+    """The service's time minus this computer's. A link's times are the service's: a computer whose clock is off
+    reads them through the answer's Date (core/clock.py), or it would take a fresh link for out of date, or not
+    yet valid."""
+    return offset_from_date(response.headers.get("Date")) or 0.0
+
 
 def batch_url(endpoint_url: str) -> str:
     """``POST <endpoint path>/batch``, keeping the endpoint's own query (some gateways put a key there)."""

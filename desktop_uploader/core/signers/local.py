@@ -19,7 +19,7 @@ from botocore.credentials import Credentials
 
 from desktop_uploader.core import failure as f
 from desktop_uploader.core import secrets as sec
-from desktop_uploader.core.clock import StorageClock
+from desktop_uploader.core.clock import StorageClock, once_more_on_clock
 from desktop_uploader.core.config import IF_EXISTS_OVERWRITE, Profile
 from desktop_uploader.core.failure import Failure, UploadError
 from desktop_uploader.core.hashing import CHECKSUM_HEADER
@@ -164,26 +164,7 @@ class LocalSigner(PutSigner, ObjectRemover, ObjectInspector, GetSigner):
         found: dict[str, StoredObject] = {}
         params = {"list-type": "2", "prefix": folder, "delimiter": "/", "encoding-type": "url"}
         while True:
-            try:
-                url = self._link_signer().list_bucket(params, 300)
-                await_connection_ahead(self._http(), url)  # a run's first request: see core/warmup.py
-                answer = self._http().get(url, timeout=(CONNECT_TIMEOUT, 60), allow_redirects=False, stream=True)
-                body = read_capped(answer, LISTING_LIMIT)
-            except (requests.RequestException, AnswerTooLarge) as exc:
-                code = classify_network_error(exc)[0] if isinstance(exc, requests.RequestException) else f.UNKNOWN
-                raise self._listing_failed(folder, code, str(exc), retryable=True) from None
-            except (botocore.exceptions.BotoCoreError, ValueError) as exc:
-                raise self._listing_failed(folder, f.PROFILE_INVALID, str(exc)) from None
-            with answer:
-                if answer.status_code != 200:
-                    error = parse_s3_error(body)
-                    why = error.get("Message") or f"the storage answered {answer.status_code}"
-                    refusal = self._listing_failed(folder, error.get("Code") or f"HTTP{answer.status_code}", why,
-                                                   status=answer.status_code, s3_error=error,
-                                                   server_date=answer.headers.get("Date"))
-                    if self.learn_time(refusal.failure):
-                        continue  # the clock is off: the same page again, signed with the storage's time
-                    raise refusal
+            body = once_more_on_clock(lambda: self._listing_page(folder, params), self.learn_time)
             try:
                 objects, token = parse_list_page(body)
             except ValueError as exc:
@@ -192,6 +173,27 @@ class LocalSigner(PutSigner, ObjectRemover, ObjectInspector, GetSigner):
             if token is None:
                 return found
             params["continuation-token"] = token
+
+    def _listing_page(self, folder: str, params: dict[str, str]) -> bytes:
+        """One page of ``folder``'s listing, as the storage answered it."""
+        try:
+            url = self._link_signer().list_bucket(params, 300)
+            await_connection_ahead(self._http(), url)  # a run's first request: see core/warmup.py
+            answer = self._http().get(url, timeout=(CONNECT_TIMEOUT, 60), allow_redirects=False, stream=True)
+            body = read_capped(answer, LISTING_LIMIT)
+        except (requests.RequestException, AnswerTooLarge) as exc:
+            code = classify_network_error(exc)[0] if isinstance(exc, requests.RequestException) else f.UNKNOWN
+            raise self._listing_failed(folder, code, str(exc), retryable=True) from None
+        except (botocore.exceptions.BotoCoreError, ValueError) as exc:
+            raise self._listing_failed(folder, f.PROFILE_INVALID, str(exc)) from None
+        with answer:
+            if answer.status_code != 200:
+                error = parse_s3_error(body)
+                why = error.get("Message") or f"the storage answered {answer.status_code}"
+                raise self._listing_failed(folder, error.get("Code") or f"HTTP{answer.status_code}", why,
+                                           status=answer.status_code, s3_error=error,
+                                           server_date=answer.headers.get("Date"))
+        return body
 
     def _listing_failed(self, folder: str, code: str, why: str, *, status: int | None = None,
                         retryable: bool = False, s3_error: dict[str, str] | None = None,

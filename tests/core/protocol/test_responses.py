@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
 
 from desktop_uploader.core.protocol.responses import (
@@ -185,17 +187,6 @@ def test_the_last_listing_page_has_no_token() -> None:
     assert parse_list_page(_LISTING.format(truncated="false", token="").encode())[1] is None
 
 
-@pytest.mark.parametrize("body", [
-    b"<Error><Code>AccessDenied</Code></Error>",
-    b"<html><body>Sign in to the Wi-Fi</body></html>",
-    b"not xml at all",
-    _LISTING.format(truncated="true", token="").encode(),  # goes on, but says not where
-])
-def test_what_is_no_usable_listing_is_refused(body: bytes) -> None:
-    with pytest.raises(ValueError):
-        parse_list_page(body)
-
-
 _PARTS = """<?xml version="1.0" encoding="UTF-8"?>
 <ListPartsResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/">
   <Bucket>field-data</Bucket><Key>site 4/survey.mp4</Key><UploadId>abc</UploadId>
@@ -219,14 +210,19 @@ def test_a_page_of_parts_and_the_marker_of_the_next() -> None:
                                           marker="<NextPartNumberMarker>2</NextPartNumberMarker>").encode())[1] is None
 
 
-@pytest.mark.parametrize("body", [
-    b"<Error><Code>NoSuchUpload</Code></Error>",
-    b"not xml at all",
-    _PARTS.format(truncated="true", marker="").encode(),  # goes on, but says not where
+@pytest.mark.parametrize(("parse", "body"), [
+    (parse_list_page, b"<Error><Code>AccessDenied</Code></Error>"),
+    (parse_list_page, b"<html><body>Sign in to the Wi-Fi</body></html>"),
+    (parse_list_page, b"not xml at all"),
+    (parse_list_page, _LISTING.format(truncated="true", token="").encode()),  # goes on, but says not where
+    (parse_list_page, _PARTS.format(truncated="false", marker="").encode()),  # another document
+    (parse_parts_page, b"<Error><Code>NoSuchUpload</Code></Error>"),
+    (parse_parts_page, b"not xml at all"),
+    (parse_parts_page, _PARTS.format(truncated="true", marker="").encode()),  # goes on, but says not where
 ])
-def test_what_is_no_usable_list_of_parts_is_refused(body: bytes) -> None:
+def test_what_is_no_usable_page_is_refused(parse: Callable[[bytes], object], body: bytes) -> None:
     with pytest.raises(ValueError):
-        parse_parts_page(body)
+        parse(body)
 
 
 def test_answer_field_reads_one_field_of_the_expected_document_only() -> None:

@@ -3,13 +3,15 @@ session."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
 import pytest
 
 from desktop_uploader.core import failure as f
-from desktop_uploader.core.failure import UploadError
+from desktop_uploader.core.config import Profile
+from desktop_uploader.core.failure import Failure, UploadError
 from desktop_uploader.core.http import make_session
 from desktop_uploader.core.secrets import SecretStore
 from desktop_uploader.core.signers.local import LocalSigner
@@ -56,42 +58,40 @@ def test_an_object_is_looked_at_with_a_signed_head_and_no_client(seaweed: Any, b
     assert signer._client is None  # no botocore client built (a few tenths of a second of CPU) to look
 
 
-def test_a_refused_look_says_so(seaweed: Any, bucket: str, memory_keyring: Any) -> None:
-    profile = replace(local_profile(seaweed, bucket), name="wrong-key")
-    store_credentials(profile.name, replace(seaweed.admin, secret_key="not-the-secret"))
+def _failure_of(profile: Profile, call: Callable[[LocalSigner], object]) -> Failure:
+    """What ``call`` raises, on a signer given no session (it makes and closes its own)."""
     made = LocalSigner(profile, SecretStore())
     try:
-        with pytest.raises(UploadError) as refused:
-            made.stored_object("in/plain.txt")
+        with pytest.raises(UploadError) as raised:
+            call(made)
     finally:
         made.close()
-    assert refused.value.failure.http_status == 403 and not refused.value.failure.retryable
-    assert "could not be checked" in refused.value.failure.message
+    return raised.value.failure
+
+
+def _wrong_key(seaweed: Any, bucket: str) -> Profile:
+    profile = replace(local_profile(seaweed, bucket), name="wrong-key")
+    store_credentials(profile.name, replace(seaweed.admin, secret_key="not-the-secret"))
+    return profile
+
+
+def test_a_refused_look_says_so(seaweed: Any, bucket: str, memory_keyring: Any) -> None:
+    failure = _failure_of(_wrong_key(seaweed, bucket), lambda signer: signer.stored_object("in/plain.txt"))
+    assert failure.http_status == 403 and not failure.retryable
+    assert "could not be checked" in failure.message
 
 
 def test_a_refused_listing_says_why(seaweed: Any, bucket: str, memory_keyring: Any) -> None:
-    profile = replace(local_profile(seaweed, bucket), name="wrong-key")
-    store_credentials(profile.name, replace(seaweed.admin, secret_key="not-the-secret"))
-    made = LocalSigner(profile, SecretStore())  # no session given: it makes and closes its own
-    try:
-        with pytest.raises(UploadError) as refused:
-            made.stored_objects("in/")
-    finally:
-        made.close()
-    assert refused.value.failure.code == "SignatureDoesNotMatch"
-    assert refused.value.failure.http_status == 403
-    assert "could not be listed" in refused.value.failure.message
+    failure = _failure_of(_wrong_key(seaweed, bucket), lambda signer: signer.stored_objects("in/"))
+    assert failure.code == "SignatureDoesNotMatch"
+    assert failure.http_status == 403
+    assert "could not be listed" in failure.message
 
 
 def test_an_unreachable_storage_is_a_network_failure_worth_retrying(seaweed: Any, bucket: str,
                                                                    memory_keyring: Any) -> None:
     profile = replace(local_profile(seaweed, bucket), s3_endpoint_url="http://127.0.0.1:9")  # discard port
     store_credentials(profile.name, seaweed.admin)
-    made = LocalSigner(profile, SecretStore())
-    try:
-        with pytest.raises(UploadError) as failed:
-            made.stored_objects("in/")
-    finally:
-        made.close()
-    assert failed.value.failure.code == f.CONNECTION_REFUSED
-    assert failed.value.failure.retryable
+    failure = _failure_of(profile, lambda signer: signer.stored_objects("in/"))
+    assert failure.code == f.CONNECTION_REFUSED
+    assert failure.retryable
