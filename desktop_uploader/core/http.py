@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import ssl
 import threading
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 import requests
@@ -16,6 +16,10 @@ from urllib3.util.wait import wait_for_read
 from desktop_uploader import __version__
 from desktop_uploader.core import failure as f
 from desktop_uploader.core.config import MAX_CONCURRENCY
+from desktop_uploader.core.trust import trusted_context
+
+if TYPE_CHECKING:
+    from requests.adapters import _HostParams, _PoolKwargs  # the stubs' names for requests' two dicts
 
 USER_AGENT = f"desktop-uploader/{__version__}"
 CONNECT_TIMEOUT = 15.0
@@ -90,6 +94,23 @@ class EngineAdapter(requests.adapters.HTTPAdapter):
         super().__init__(**kwargs)
         self.direct_pools: dict[tuple[str, str, str, str], urllib3.HTTPConnectionPool] = {}
         self.ahead = ConnectionsAhead()
+
+    def build_connection_pool_key_attributes(self, request: requests.PreparedRequest, verify: bool | str,
+                                             cert: str | tuple[str, str] | None = None
+                                             ) -> tuple[_HostParams, _PoolKwargs]:
+        """requests' pool key, with the TLS context of core/trust.py for a verified connection: this computer's
+        authorities, loaded once, instead of certifi's list read again for every new connection."""
+        host_params, pool_kwargs = super().build_connection_pool_key_attributes(request, verify, cert)
+        if host_params["scheme"] == "https" and verify and cert is None:
+            pool_kwargs.pop("ca_certs", None)
+            pool_kwargs.pop("ca_cert_dir", None)
+            pool_kwargs["ssl_context"] = trusted_context(verify)
+        return host_params, pool_kwargs
+
+    def cert_verify(self, conn: Any, url: str, verify: bool | str, cert: Any) -> None:
+        super().cert_verify(conn, url, verify, cert)  # type: ignore[no-untyped-call]  # untyped in the stubs
+        if conn.conn_kw.get("ssl_context") is not None and verify and cert is None:
+            conn.ca_certs = conn.ca_cert_dir = None  # in the pool's context already: not to be read again
 
     def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
         super().init_poolmanager(*args, **kwargs)
