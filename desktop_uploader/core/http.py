@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import ssl
 import threading
+import urllib.request
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
@@ -34,7 +35,6 @@ SEND_SLICE = 256 * 1024
 # to explain one). A server that sends more is broken or hostile and must not fill the memory.
 ANSWER_LIMIT = 1024 * 1024
 ERROR_BODY_LIMIT = 64 * 1024
-_PROXY_VARIABLES = ("HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy")
 
 
 def make_session(pool_size: int = 16) -> requests.Session:
@@ -44,15 +44,22 @@ def make_session(pool_size: int = 16) -> requests.Session:
     session.mount("https://", adapter)
     session.mount("http://", adapter)
     session.headers["User-Agent"] = USER_AGENT
-    # Proxies and CA bundles from the environment (HTTPS_PROXY, REQUESTS_CA_BUNDLE) are honoured, and
-    # verification is always on. requests re-reads the environment on every request, which costs more
-    # than the rest of a small upload; when no proxy is configured, read the CA bundle once instead.
-    if not any(os.environ.get(name) for name in _PROXY_VARIABLES):
+    # Proxies (the environment's, or the computer's settings) and CA bundles from the environment
+    # (REQUESTS_CA_BUNDLE) are honoured, and verification is always on. requests re-reads them on every
+    # request, which costs more than the rest of a small upload; with no proxy, read the bundle's name once.
+    if not system_proxies():
         session.trust_env = False
         session.verify = os.environ.get("REQUESTS_CA_BUNDLE") or os.environ.get("CURL_CA_BUNDLE") or True
     else:
         session.verify = True
     return session
+
+
+def system_proxies() -> dict[str, str]:
+    """The proxies this computer names, as requests finds them: HTTPS_PROXY and the like, else Windows'
+    Internet settings or macOS's network settings. An office that allows the web only through its proxy
+    often sets it there alone, and a connection that tries to go round it is dropped."""
+    return {scheme: url for scheme, url in urllib.request.getproxies().items() if scheme != "no" and url}
 
 
 def engine_session(max_connections: int) -> requests.Session:

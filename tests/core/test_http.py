@@ -7,6 +7,7 @@ import hashlib
 import socket
 import threading
 import time
+import urllib.request
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -54,6 +55,36 @@ def test_no_direct_pool_through_a_proxy(monkeypatch: pytest.MonkeyPatch) -> None
         assert direct_pool(s, "https://storage.example.org/bucket/key") is None  # requests routes it
     finally:
         s.close()
+
+
+def test_a_proxy_set_in_the_computers_settings_carries_the_uploads(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Windows' Internet settings and macOS's network settings name a proxy without any HTTPS_PROXY; urllib
+    (and requests, through it) reads them with getproxies(), the seam here. Before, only the environment
+    variables counted: the app went round the office's proxy, and a network that allows no other way out
+    dropped every connection."""
+    seen: list[bytes] = []
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(1)
+        proxy = f"http://127.0.0.1:{listener.getsockname()[1]}"
+
+        def answer() -> None:
+            conn, _ = listener.accept()
+            with conn:
+                seen.append(conn.recv(65536).split(b"\r\n", 1)[0])
+                conn.sendall(b"HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
+
+        thread = threading.Thread(target=answer)
+        thread.start()
+        settings = {"https": proxy, "http": proxy}
+        monkeypatch.setattr(urllib.request, "getproxies", lambda: dict(settings))
+        monkeypatch.setattr(requests.utils, "getproxies", lambda: dict(settings))
+        with make_session() as s:
+            assert direct_pool(s, "https://storage.example.org/bucket/key") is None  # requests routes it
+            with pytest.raises(requests.exceptions.ProxyError):
+                s.get("https://storage.example.org/bucket/key", timeout=10)
+        thread.join(10)
+    assert seen == [b"CONNECT storage.example.org:443 HTTP/1.1"]
 
 
 def test_no_direct_pool_for_a_transport_of_its_own(session: requests.Session) -> None:
