@@ -13,10 +13,11 @@ import requests
 from desktop_uploader.core import clock
 from desktop_uploader.core import failure as f
 from desktop_uploader.core.clock import clock_note, date_header_time
-from desktop_uploader.core.config import IF_EXISTS_OVERWRITE, Profile
+from desktop_uploader.core.config import IF_EXISTS_OVERWRITE, KIND_ENDPOINT, Profile
 from desktop_uploader.core.explain import explain, preflight
 from desktop_uploader.core.failure import Failure, UploadError
 from desktop_uploader.core.form_upload import post_file
+from desktop_uploader.core.http import route_notes
 from desktop_uploader.core.keys import join_prefix
 from desktop_uploader.core.models import SignedRequest, UploadTarget
 from desktop_uploader.core.secrets import SecretStore
@@ -93,6 +94,9 @@ def check_connection(profile: Profile, session: requests.Session, secrets: Secre
         result.seconds = round(time.monotonic() - started, 3)
         if signer is not None:
             signer.close()
+    contacted = [profile.endpoint_url] if profile.kind == KIND_ENDPOINT else []
+    contacted += [signed.url] if signed is not None else [profile.s3_endpoint_url] if profile.s3_endpoint_url else []
+    result.notes += route_notes(session, contacted)
     return result
 
 

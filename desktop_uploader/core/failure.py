@@ -27,6 +27,8 @@ DNS_FAILURE = "NameResolutionFailed"
 TLS_ERROR = "TLSVerificationFailed"
 TIMEOUT = "Timeout"
 CONNECTION_RESET = "ConnectionReset"
+PROXY_UNREACHABLE = "ProxyUnreachable"  # the proxy a connection must go through: refused, not found, silent
+PROXY_AUTH = "ProxyAuthenticationRequired"  # the proxy wants credentials before it opens a tunnel
 ENDPOINT_UNREACHABLE = "EndpointUnreachable"
 ENDPOINT_ERROR = "EndpointError"
 ENDPOINT_BAD_RESPONSE = "EndpointBadResponse"
@@ -47,6 +49,9 @@ HTML_RESPONSE = "HTMLResponse"
 ETAG_MISMATCH = "ChecksumMismatch"
 TOO_LARGE = "FileTooLargeForSinglePut"
 UNKNOWN = "UnknownError"
+# The server could not be reached at all: the network's or the destination's state, never one file's.
+UNREACHABLE_CODES = frozenset({NETWORK_ERROR, CONNECTION_REFUSED, DNS_FAILURE, TIMEOUT, CONNECTION_RESET,
+                               PROXY_UNREACHABLE, PROXY_AUTH, ENDPOINT_UNREACHABLE})
 
 # Where in the pipeline the failure happened.
 STAGE_LOCAL = "local"  # reading the file, configuration

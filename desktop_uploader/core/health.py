@@ -20,8 +20,6 @@ from enum import StrEnum
 from desktop_uploader.core import failure as f
 from desktop_uploader.core.failure import Failure
 
-_NETWORK_CODES = frozenset({f.NETWORK_ERROR, f.CONNECTION_REFUSED, f.DNS_FAILURE, f.TIMEOUT, f.CONNECTION_RESET,
-                            f.ENDPOINT_UNREACHABLE})
 # A web page where the storage or the endpoint should answer: most often a Wi-Fi sign-in page.
 _PORTAL_CODES = frozenset({f.ENDPOINT_HTML, f.HTML_RESPONSE})
 _SLOW_CODES = frozenset({"SlowDown", "TooManyRequests", "RequestLimitExceeded"})
@@ -39,7 +37,7 @@ def destination_trouble(failure: Failure) -> DestinationState | None:
     """The state a failure puts its destination in, or None when the failure is about the file alone."""
     if failure.code in _SLOW_CODES or failure.http_status == 429:
         return DestinationState.SLOWED
-    if failure.code in _NETWORK_CODES or failure.code in _PORTAL_CODES:
+    if failure.code in f.UNREACHABLE_CODES or failure.code in _PORTAL_CODES:
         return DestinationState.UNREACHABLE
     status = failure.http_status
     if status is not None and status >= 500 and status not in _NOT_OUTAGE_5XX:

@@ -6,6 +6,7 @@ import os
 import ssl
 import threading
 import urllib.request
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
@@ -60,6 +61,26 @@ def system_proxies() -> dict[str, str]:
     Internet settings or macOS's network settings. An office that allows the web only through its proxy
     often sets it there alone, and a connection that tries to go round it is dropped."""
     return {scheme: url for scheme, url in urllib.request.getproxies().items() if scheme != "no" and url}
+
+
+def route_notes(session: requests.Session, urls: Iterable[str]) -> list[str]:
+    """How ``urls`` are reached, for an admin checking a profile on an office network: the proxy each goes
+    through (host and port, never its credentials), and a CA bundle that replaces this computer's authorities."""
+    notes: list[str] = []
+    for url in dict.fromkeys(urls):
+        proxies = requests.utils.get_environ_proxies(url) if session.trust_env else session.proxies
+        proxy = requests.utils.select_proxy(url, proxies)
+        if proxy:
+            where = urllib3.util.parse_url(proxy if "://" in proxy else f"http://{proxy}")
+            notes.append(f"Connections to {urlsplit(url).hostname} go through the proxy {where.host}:"
+                         f"{where.port or (443 if where.scheme == 'https' else 80)}.")
+    bundle = session.verify if isinstance(session.verify, str) else None
+    if session.trust_env:
+        bundle = os.environ.get("REQUESTS_CA_BUNDLE") or os.environ.get("CURL_CA_BUNDLE") or None
+    if bundle and any(url.startswith("https://") for url in urls):
+        notes.append(f"Certificates are checked against {bundle} alone (REQUESTS_CA_BUNDLE or CURL_CA_BUNDLE), "
+                     "not against the authorities this computer trusts.")
+    return notes
 
 
 def engine_session(max_connections: int) -> requests.Session:
@@ -264,6 +285,9 @@ def classify_network_error(exc: BaseException) -> tuple[str, str]:
     while cur is not None and len(chain) < 10:
         chain.append(cur)
         cur = cur.__cause__ or cur.__context__
+    if isinstance(exc, requests.exceptions.ProxyError) or \
+            any(isinstance(e, urllib3.exceptions.ProxyError) for e in _reasons(chain)):
+        return _proxy_failure(exc, text)
     if isinstance(exc, requests.exceptions.SSLError | urllib3.exceptions.SSLError) or \
             any(isinstance(e, ssl.SSLError) for e in chain):
         return f.TLS_ERROR, f"The secure connection could not be verified: {text}"
@@ -282,3 +306,41 @@ def classify_network_error(exc: BaseException) -> tuple[str, str]:
             "connection reset" in lowered or "broken pipe" in lowered or "connection aborted" in lowered:
         return f.CONNECTION_RESET, f"The connection was cut off: {text}"
     return f.NETWORK_ERROR, f"A network error occurred: {text}"
+
+
+def _reasons(chain: list[BaseException]) -> list[BaseException]:
+    """The chain with what urllib3 gave up on: requests wraps its MaxRetryError, whose ``reason`` is the
+    error itself and in no exception's cause."""
+    found = list(chain)
+    for e in chain:
+        for inner in (*e.args, getattr(e, "reason", None)):
+            if isinstance(inner, urllib3.exceptions.MaxRetryError) and inner.reason is not None:
+                found += [inner, inner.reason]
+            elif isinstance(inner, urllib3.exceptions.ProxyError):
+                found.append(inner)
+    return found
+
+
+def _proxy_failure(exc: BaseException, text: str) -> tuple[str, str]:
+    """A connection that had to go through a proxy and did not get past it: the proxy is named (its host
+    and port, never its credentials), not the server behind it, which was never contacted."""
+    proxy = ""
+    for e in _reasons([exc]):
+        url = getattr(e.pool, "proxy", None) if isinstance(e, urllib3.exceptions.MaxRetryError) else None
+        if isinstance(url, urllib3.util.Url) and url.host:
+            proxy = f"{url.host}:{url.port or (443 if url.scheme == 'https' else 80)}"
+            break
+    name = f"The proxy {proxy}" if proxy else "The proxy"
+    lowered = text.lower()
+    if "407" in lowered and "proxy authentication" in lowered:
+        return f.PROXY_AUTH, f"{name} asks for a user name and password (407): {text}"
+    if "failed to resolve" in lowered or "name or service not known" in lowered or \
+            "nodename nor servname" in lowered or "getaddrinfo failed" in lowered:
+        reason = "its name could not be found"
+    elif "connection refused" in lowered:
+        reason = "it refused the connection"
+    elif "timed out" in lowered or "timeout" in lowered:
+        reason = "it did not answer in time"
+    else:
+        reason = "the connection through it failed"
+    return f.PROXY_UNREACHABLE, f"{name} could not be reached: {reason}: {text}"

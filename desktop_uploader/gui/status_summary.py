@@ -4,6 +4,7 @@ the time left, and a progress bar over all of them."""
 from __future__ import annotations
 
 import time
+from typing import Any
 
 from PySide6.QtCore import QObject, QTimer
 from PySide6.QtWidgets import QLabel, QProgressBar, QStatusBar
@@ -27,7 +28,8 @@ class StatusSummary(QObject):
         self.destination.setAccessibleName(self.tr("Destination status"))
         self.destination.setStyleSheet("font-weight: bold")
         self.destination.hide()
-        self._down: dict[str, tuple[str, float]] = {}  # profile -> (state, monotonic time of the next try)
+        # profile -> (state, monotonic time of the next try, the explanation of what made it so)
+        self._down: dict[str, tuple[str, float, dict[str, Any]]] = {}
         # While links are signed with the storage's time because this computer's clock is off (core/clock.py).
         self.clock = QLabel()
         self.clock.setAccessibleName(self.tr("Clock status"))
@@ -81,7 +83,8 @@ class StatusSummary(QObject):
         if state == "reachable":
             self._down.pop(profile, None)
         else:
-            self._down[profile] = (state, time.monotonic() + (event.retry_in or 0.0))
+            explanation = event.extra.get("explanation") or {}
+            self._down[profile] = (state, time.monotonic() + (event.retry_in or 0.0), explanation)
         self._show_destination()
 
     def _show_destination(self) -> None:
@@ -89,13 +92,18 @@ class StatusSummary(QObject):
             self.destination.hide()
             self._tick.stop()
             return
-        state, at = min(self._down.values(), key=lambda v: v[1])
+        state, at, explanation = min(self._down.values(), key=lambda v: v[1])
         seconds = max(0, round(at - time.monotonic()))
         if state == "slowed":
             text = self.tr("The storage asks to slow down — trying again in {seconds} s")
+        elif str(explanation.get("code", "")).startswith("Network.proxy"):
+            # The storage was never reached: blaming it would send the admin to the wrong place.
+            text = self.tr("This network's way out is not answering — trying again in {seconds} s")
         else:
             text = self.tr("Storage not reachable — trying again in {seconds} s")
         self.destination.setText(text.format(seconds=seconds))
+        self.destination.setToolTip("\n".join(str(explanation[part]) for part in ("summary", "cause")
+                                               if explanation.get(part)))
         self.destination.show()
         if not self._tick.isActive():
             self._tick.start()

@@ -593,7 +593,7 @@
 <context>
     <name>KioskController</name>
     <message>
-        <location filename="../../desktop_uploader/gui/kiosk/controller.py" line="179"/>
+        <location filename="../../desktop_uploader/gui/kiosk/controller.py" line="177"/>
         <source>Kiosk mode needs a destination: {error}</source>
         <translation>Der Kioskmodus braucht ein Ziel: {error}</translation>
     </message>
@@ -650,62 +650,62 @@
 <context>
     <name>KioskFileState</name>
     <message>
-        <location filename="../../desktop_uploader/gui/kiosk/controller.py" line="419"/>
+        <location filename="../../desktop_uploader/gui/kiosk/controller.py" line="417"/>
         <source>Waiting for network</source>
         <translation>Wartet auf Netzwerk</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/kiosk/controller.py" line="420"/>
+        <location filename="../../desktop_uploader/gui/kiosk/controller.py" line="418"/>
         <source>Waiting for Wi-Fi</source>
         <translation>Wartet auf WLAN</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/kiosk/controller.py" line="426"/>
+        <location filename="../../desktop_uploader/gui/kiosk/controller.py" line="424"/>
         <source>Waiting to send</source>
         <translation>Wartet auf Versand</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/kiosk/controller.py" line="428"/>
+        <location filename="../../desktop_uploader/gui/kiosk/controller.py" line="426"/>
         <source>Getting ready to send</source>
         <translation>Wird zum Senden vorbereitet</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/kiosk/controller.py" line="433"/>
+        <location filename="../../desktop_uploader/gui/kiosk/controller.py" line="431"/>
         <source>Sending…</source>
         <translation>Wird gesendet…</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/kiosk/controller.py" line="434"/>
+        <location filename="../../desktop_uploader/gui/kiosk/controller.py" line="432"/>
         <source>Sending… {percent} %</source>
         <translation>Wird gesendet… {percent} %</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/kiosk/controller.py" line="437"/>
+        <location filename="../../desktop_uploader/gui/kiosk/controller.py" line="435"/>
         <source>Sent</source>
         <translation>Gesendet</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/kiosk/controller.py" line="439"/>
+        <location filename="../../desktop_uploader/gui/kiosk/controller.py" line="437"/>
         <source>Sent at {time}</source>
         <translation>Gesendet um {time}</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/kiosk/controller.py" line="442"/>
+        <location filename="../../desktop_uploader/gui/kiosk/controller.py" line="440"/>
         <source>Will try again shortly</source>
         <translation>Neuer Versuch in Kürze</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/kiosk/controller.py" line="446"/>
+        <location filename="../../desktop_uploader/gui/kiosk/controller.py" line="444"/>
         <source>Needs attention</source>
         <translation>Aufmerksamkeit erforderlich</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/kiosk/controller.py" line="447"/>
+        <location filename="../../desktop_uploader/gui/kiosk/controller.py" line="445"/>
         <source>Needs attention: {reason}</source>
         <translation>Aufmerksamkeit erforderlich: {reason}</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/kiosk/controller.py" line="448"/>
+        <location filename="../../desktop_uploader/gui/kiosk/controller.py" line="446"/>
         <source>Not sent</source>
         <translation>Nicht gesendet</translation>
     </message>
@@ -862,63 +862,63 @@
 <context>
     <name>KioskStatus</name>
     <message>
-        <location filename="../../desktop_uploader/gui/kiosk/controller.py" line="99"/>
+        <location filename="../../desktop_uploader/gui/kiosk/controller.py" line="97"/>
         <source>Sending 1 file…</source>
         <translation>1 Datei wird gesendet…</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/kiosk/controller.py" line="100"/>
+        <location filename="../../desktop_uploader/gui/kiosk/controller.py" line="98"/>
         <source>Sending {count} files…</source>
         <translation>{count} Dateien werden gesendet…</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/kiosk/controller.py" line="102"/>
+        <location filename="../../desktop_uploader/gui/kiosk/controller.py" line="100"/>
         <source>1 file waiting for network</source>
         <translation>1 Datei wartet auf das Netzwerk</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/kiosk/controller.py" line="103"/>
+        <location filename="../../desktop_uploader/gui/kiosk/controller.py" line="101"/>
         <source>{count} files waiting for network</source>
         <translation>{count} Dateien warten auf das Netzwerk</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/kiosk/controller.py" line="106"/>
+        <location filename="../../desktop_uploader/gui/kiosk/controller.py" line="104"/>
         <source>1 file waiting for Wi-Fi or a wired network</source>
         <translation>1 Datei wartet auf WLAN oder ein kabelgebundenes Netzwerk</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/kiosk/controller.py" line="108"/>
+        <location filename="../../desktop_uploader/gui/kiosk/controller.py" line="106"/>
         <source>{count} files waiting for Wi-Fi or a wired network</source>
         <translation>{count} Dateien warten auf WLAN oder ein kabelgebundenes Netzwerk</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/kiosk/controller.py" line="111"/>
+        <location filename="../../desktop_uploader/gui/kiosk/controller.py" line="109"/>
         <source>1 needs attention</source>
         <translation>1 erfordert Aufmerksamkeit</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/kiosk/controller.py" line="112"/>
+        <location filename="../../desktop_uploader/gui/kiosk/controller.py" line="110"/>
         <source>{count} need attention</source>
         <translation>{count} erfordern Aufmerksamkeit</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/kiosk/controller.py" line="115"/>
+        <location filename="../../desktop_uploader/gui/kiosk/controller.py" line="113"/>
         <source>Ready. New files are sent by themselves.</source>
         <translation>Bereit. Neue Dateien werden automatisch gesendet.</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/kiosk/controller.py" line="120"/>
+        <location filename="../../desktop_uploader/gui/kiosk/controller.py" line="118"/>
         <source>All sent at {time}</source>
         <translation>Alles gesendet um {time}</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/kiosk/controller.py" line="122"/>
+        <location filename="../../desktop_uploader/gui/kiosk/controller.py" line="120"/>
         <source>dd MMM</source>
         <comment>date pattern for QDate::toString</comment>
         <translation>dd. MMM</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/kiosk/controller.py" line="124"/>
+        <location filename="../../desktop_uploader/gui/kiosk/controller.py" line="122"/>
         <source>All sent on {date} at {time}</source>
         <translation>Alles gesendet am {date} um {time}</translation>
     </message>
@@ -1832,87 +1832,92 @@ Ein Signierdienst, der diese Prüfung nicht in seine Links signiert, entscheidet
 <context>
     <name>StatusSummary</name>
     <message>
-        <location filename="../../desktop_uploader/gui/status_summary.py" line="19"/>
+        <location filename="../../desktop_uploader/gui/status_summary.py" line="20"/>
         <source>Total progress</source>
         <translation>Gesamtfortschritt</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/status_summary.py" line="24"/>
+        <location filename="../../desktop_uploader/gui/status_summary.py" line="25"/>
         <source>Upload status</source>
         <translation>Upload-Status</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/status_summary.py" line="27"/>
+        <location filename="../../desktop_uploader/gui/status_summary.py" line="28"/>
         <source>Destination status</source>
         <translation>Status des Ziels</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/status_summary.py" line="33"/>
+        <location filename="../../desktop_uploader/gui/status_summary.py" line="35"/>
         <source>Clock status</source>
         <translation>Uhrzeit-Status</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/status_summary.py" line="52"/>
+        <location filename="../../desktop_uploader/gui/status_summary.py" line="54"/>
         <source>{done} of {total} uploaded</source>
         <translation>{done} von {total} hochgeladen</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/status_summary.py" line="54"/>
+        <location filename="../../desktop_uploader/gui/status_summary.py" line="56"/>
         <source>{failed} failed</source>
         <translation>{failed} fehlgeschlagen</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/status_summary.py" line="56"/>
+        <location filename="../../desktop_uploader/gui/status_summary.py" line="58"/>
         <source>{paused} paused</source>
         <translation>{paused} angehalten</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/status_summary.py" line="60"/>
+        <location filename="../../desktop_uploader/gui/status_summary.py" line="62"/>
         <source>{count} at once</source>
         <translation>{count} gleichzeitig</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/status_summary.py" line="62"/>
+        <location filename="../../desktop_uploader/gui/status_summary.py" line="64"/>
         <source>about {time} left</source>
         <translation>noch etwa {time}</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/status_summary.py" line="67"/>
+        <location filename="../../desktop_uploader/gui/status_summary.py" line="69"/>
         <source>{left} left of {total}</source>
         <translation>noch {left} von {total}</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/status_summary.py" line="70"/>
+        <location filename="../../desktop_uploader/gui/status_summary.py" line="72"/>
         <source>{sent} of {total}</source>
         <translation>{sent} von {total}</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/status_summary.py" line="95"/>
+        <location filename="../../desktop_uploader/gui/status_summary.py" line="98"/>
         <source>The storage asks to slow down — trying again in {seconds} s</source>
         <translation>Der Speicher bittet um langsameres Senden – neuer Versuch in {seconds} s</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/status_summary.py" line="97"/>
+        <location filename="../../desktop_uploader/gui/status_summary.py" line="101"/>
+        <source>This network&apos;s way out is not answering — trying again in {seconds} s</source>
+        <translation>Der Weg dieses Netzes nach draußen antwortet nicht — neuer Versuch in {seconds} s</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_uploader/gui/status_summary.py" line="103"/>
         <source>Storage not reachable — trying again in {seconds} s</source>
         <translation>Speicher nicht erreichbar – neuer Versuch in {seconds} s</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/status_summary.py" line="111"/>
+        <location filename="../../desktop_uploader/gui/status_summary.py" line="119"/>
         <source>Clock {minutes} min behind</source>
         <translation>Uhr {minutes} Min. nach</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/status_summary.py" line="112"/>
+        <location filename="../../desktop_uploader/gui/status_summary.py" line="120"/>
         <source>This computer&apos;s clock is {minutes} min behind the storage&apos;s. Uploads go on with the storage&apos;s time; set the clock right when you can.</source>
         <translation>Die Uhr dieses Computers geht {minutes} Min. nach gegenüber dem Speicher. Uploads laufen mit der Zeit des Speichers weiter; stellen Sie die Uhr richtig, sobald Sie können.</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/status_summary.py" line="115"/>
+        <location filename="../../desktop_uploader/gui/status_summary.py" line="123"/>
         <source>Clock {minutes} min ahead</source>
         <translation>Uhr {minutes} Min. vor</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/status_summary.py" line="116"/>
+        <location filename="../../desktop_uploader/gui/status_summary.py" line="124"/>
         <source>This computer&apos;s clock is {minutes} min ahead of the storage&apos;s. Uploads go on with the storage&apos;s time; set the clock right when you can.</source>
         <translation>Die Uhr dieses Computers geht {minutes} Min. vor gegenüber dem Speicher. Uploads laufen mit der Zeit des Speichers weiter; stellen Sie die Uhr richtig, sobald Sie können.</translation>
     </message>

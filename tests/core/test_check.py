@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import dataclasses
+import socket
 from typing import Any
+
+import pytest
 
 from desktop_uploader.cli.main import main
 from desktop_uploader.core.check import check_connection
@@ -131,3 +135,33 @@ def test_a_refused_connection_is_said_in_words_and_the_raw_error_kept_for_the_re
     assert "HTTPConnectionPool" not in why and "Max retries" not in why and "Errno" not in why
     text = report(Failure.from_dict(result.failure), Explanation.from_dict(explanation))
     assert "Max retries exceeded" in text or "HTTPConnectionPool" in text or "Connection refused" in text
+
+
+def test_check_names_the_proxy_it_went_through(reference_endpoint: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """On an office network the first question is which proxy the app used: check says it (host and port,
+    never the password), and a proxy that is down is what the explanation is about."""
+    with socket.socket() as closed:
+        closed.bind(("127.0.0.1", 0))
+        proxy = f"127.0.0.1:{closed.getsockname()[1]}"
+    monkeypatch.setenv("HTTP_PROXY", f"http://alice:s3cr3t-pw@{proxy}")
+    monkeypatch.delenv("NO_PROXY", raising=False)
+    monkeypatch.delenv("no_proxy", raising=False)
+    with make_session() as session:
+        result = check_connection(endpoint_profile(reference_endpoint.sign_url), session)
+    assert not result.ok
+    assert result.explanation is not None and f"through a proxy ({proxy})" in result.explanation["cause"]
+    assert f"Connections to 127.0.0.1 go through the proxy {proxy}." in result.notes
+    assert "s3cr3t-pw" not in str(result.to_dict())
+
+
+def test_check_says_when_a_named_bundle_replaces_this_computers_authorities(
+        seaweed: Any, bucket: str, wan_factory: Any, wan_ca_env: dict[str, str], memory_keyring: Any) -> None:
+    link = wan_factory("127.0.0.1", seaweed.port)
+    profile = dataclasses.replace(local_profile(seaweed, bucket), s3_endpoint_url=link.url)
+    store_credentials(profile.name, seaweed.admin)
+    with make_session() as session:
+        result = check_connection(profile, session)
+    assert result.ok, result
+    assert (f"Certificates are checked against {wan_ca_env['REQUESTS_CA_BUNDLE']} alone (REQUESTS_CA_BUNDLE or "
+            "CURL_CA_BUNDLE), not against the authorities this computer trusts.") in result.notes
+    assert not [note for note in result.notes if "proxy" in note]

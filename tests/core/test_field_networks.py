@@ -4,6 +4,7 @@ outages, stalls, drips), the engine and the command line in front."""
 from __future__ import annotations
 
 import json
+import socket
 import threading
 import time
 from collections.abc import Callable
@@ -618,6 +619,38 @@ def test_upload_command_gives_up_after_wait_offline(tmp_path: Path, seaweed: Any
     err = capsys.readouterr().err
     assert code == 3
     assert "WAITING" in err and "5 file(s) are still queued" in err and "same command" in err
+
+
+def test_a_proxy_that_cannot_be_reached_is_named_and_the_files_wait(
+        tmp_path: Path, seaweed: Any, bucket: str, far_endpoint: Any, capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Connections must go through the office's proxy, and it is down: the explanation names the proxy,
+    not the storage or the signing service (which the app never reached), and never its password."""
+    from desktop_uploader.core import health
+
+    monkeypatch.setattr(health.DestinationHealth, "__init__", _quick_health_init)
+    with socket.socket() as closed:
+        closed.bind(("127.0.0.1", 0))
+        port = closed.getsockname()[1]
+    for name in ("HTTPS_PROXY", "HTTP_PROXY"):
+        monkeypatch.setenv(name, f"http://alice:s3cr3t-pw@127.0.0.1:{port}")
+    monkeypatch.delenv("NO_PROXY", raising=False)
+    monkeypatch.delenv("no_proxy", raising=False)
+    _files(tmp_path / "in", 3)
+    code = main(["upload", str(tmp_path / "in"), "--endpoint", far_endpoint.sign_url, "--wait-offline", "2s",
+                 "--json"])
+    captured = capsys.readouterr()
+    events = [json.loads(line) for line in captured.out.splitlines()]
+    assert code == 3
+    assert not [e for e in events if e["event"] == "failed"]
+    unreachable = [e for e in events if e["event"] == "destination" and e["state"] == "unreachable"]
+    assert len(unreachable) == 1
+    assert unreachable[0]["code"] == "EndpointUnreachable"
+    explanation = unreachable[0]["explanation"]
+    assert explanation["summary"].startswith("This network's way out to the internet is not answering")
+    assert f"through a proxy (127.0.0.1:{port})" in explanation["cause"]
+    assert "3 file(s) are still queued" in captured.err
+    assert "s3cr3t-pw" not in captured.out + captured.err
 
 
 _real_health_init = DestinationHealth.__init__

@@ -9,6 +9,7 @@ import threading
 import time
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -17,6 +18,8 @@ import requests
 import urllib3
 
 from desktop_uploader.core import failure as f
+from desktop_uploader.core.factory import explain_failure
+from desktop_uploader.core.failure import Failure
 from desktop_uploader.core.http import ConnectionsAhead, classify_network_error, direct_pool, make_session
 from desktop_uploader.core.models import SignedRequest
 from desktop_uploader.core.transfer import put_file
@@ -57,34 +60,71 @@ def test_no_direct_pool_through_a_proxy(monkeypatch: pytest.MonkeyPatch) -> None
         s.close()
 
 
-def test_a_proxy_set_in_the_computers_settings_carries_the_uploads(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Windows' Internet settings and macOS's network settings name a proxy without any HTTPS_PROXY; urllib
-    (and requests, through it) reads them with getproxies(), the seam here. Before, only the environment
-    variables counted: the app went round the office's proxy, and a network that allows no other way out
-    dropped every connection."""
+@contextmanager
+def _proxy_answering(status_line: bytes) -> Iterator[tuple[str, list[bytes]]]:
+    """A proxy that reads one request and answers it with ``status_line``: its address, and the first line
+    of each request it read."""
     seen: list[bytes] = []
     with socket.socket() as listener:
         listener.bind(("127.0.0.1", 0))
         listener.listen(1)
-        proxy = f"http://127.0.0.1:{listener.getsockname()[1]}"
 
         def answer() -> None:
             conn, _ = listener.accept()
             with conn:
                 seen.append(conn.recv(65536).split(b"\r\n", 1)[0])
-                conn.sendall(b"HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
+                conn.sendall(b"HTTP/1.1 " + status_line + b"\r\nProxy-Authenticate: Basic realm=office\r\n"
+                             b"Content-Length: 0\r\nConnection: close\r\n\r\n")
 
         thread = threading.Thread(target=answer)
         thread.start()
-        settings = {"https": proxy, "http": proxy}
+        try:
+            yield f"127.0.0.1:{listener.getsockname()[1]}", seen
+        finally:
+            thread.join(10)
+
+
+def test_a_proxy_set_in_the_computers_settings_carries_the_uploads(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Windows' Internet settings and macOS's network settings name a proxy without any HTTPS_PROXY; urllib
+    (and requests, through it) reads them with getproxies(), the seam here. Before, only the environment
+    variables counted: the app went round the office's proxy, and a network that allows no other way out
+    dropped every connection."""
+    with _proxy_answering(b"403 Forbidden") as (address, seen):
+        settings = {"https": f"http://{address}", "http": f"http://{address}"}
         monkeypatch.setattr(urllib.request, "getproxies", lambda: dict(settings))
         monkeypatch.setattr(requests.utils, "getproxies", lambda: dict(settings))
         with make_session() as s:
             assert direct_pool(s, "https://storage.example.org/bucket/key") is None  # requests routes it
             with pytest.raises(requests.exceptions.ProxyError):
                 s.get("https://storage.example.org/bucket/key", timeout=10)
-        thread.join(10)
     assert seen == [b"CONNECT storage.example.org:443 HTTP/1.1"]
+
+
+def test_a_proxy_that_wants_a_password_is_told_from_the_storage(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Through a tunnel (every https address), the proxy's 407 reaches the app as an error, not as an answer:
+    before, it was "a network error occurred"."""
+    with _proxy_answering(b"407 Proxy Authentication Required") as (address, _):
+        monkeypatch.setenv("HTTPS_PROXY", f"http://alice:s3cr3t-pw@{address}")
+        with make_session() as s, pytest.raises(requests.exceptions.ProxyError) as raised:
+            s.get("https://storage.example.org/bucket/key?X-Amz-Signature=abc", timeout=10)
+    code, message = classify_network_error(raised.value)
+    assert code == f.PROXY_AUTH
+    assert message.startswith(f"The proxy {address} asks for a user name and password")
+    assert "s3cr3t-pw" not in message
+    failure = Failure(code=code, message=message, stage=f.STAGE_UPLOAD)
+    explanation = explain_failure(failure, None)
+    assert explanation["code"] == "Network.proxy_auth"
+    assert f"at {address}" in explanation["cause"]
+
+
+def test_a_proxy_that_is_not_there_is_named_instead_of_the_storage(monkeypatch: pytest.MonkeyPatch) -> None:
+    address = f"127.0.0.1:{_closed_port()}"
+    monkeypatch.setenv("HTTPS_PROXY", f"http://{address}")
+    with make_session() as s, pytest.raises(requests.exceptions.ProxyError) as raised:
+        s.get("https://storage.example.org/bucket/key", timeout=10)
+    code, message = classify_network_error(raised.value)
+    assert code == f.PROXY_UNREACHABLE
+    assert message.startswith(f"The proxy {address} could not be reached: it refused the connection")
 
 
 def test_no_direct_pool_for_a_transport_of_its_own(session: requests.Session) -> None:

@@ -127,9 +127,32 @@ def test_unreachable_endpoint_shows_one_waiting_line(qtbot: QtBot, window_factor
     line = window.status_summary.destination
     qtbot.waitUntil(lambda: line.isVisible() and "Storage not reachable" in line.text(), timeout=30_000)
     assert "trying again in" in line.text() and line.width() > 0
+    assert line.toolTip().startswith("The upload server is not answering.\nThe connection to 127.0.0.1 was refused")
     # The files wait in the queue: no row turns into a failure while the destination is down.
     assert JobState.FAILED not in states(window), states(window)
     assert "failed" not in window.status_summary.label.text()
+
+
+def test_a_proxy_that_is_down_is_not_blamed_on_the_storage(qtbot: QtBot, window_factory: WindowFactory,
+                                                            tmp_path: Path, reference_endpoint: Any,
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    import socket
+
+    with socket.socket() as s:  # the office's proxy, down
+        s.bind(("127.0.0.1", 0))
+        proxy = f"127.0.0.1:{s.getsockname()[1]}"
+    for name in ("HTTP_PROXY", "HTTPS_PROXY"):
+        monkeypatch.setenv(name, f"http://{proxy}")
+    monkeypatch.delenv("NO_PROXY", raising=False)
+    monkeypatch.delenv("no_proxy", raising=False)
+    window = window_factory(Profile(name="office", endpoint_url=reference_endpoint.sign_url))
+    files_in(tmp_path, {"x.txt": b"x"})
+    window.add_paths([str(tmp_path / "x.txt")])
+    line = window.status_summary.destination
+    qtbot.waitUntil(lambda: line.isVisible() and "trying again in" in line.text(), timeout=30_000)
+    assert line.text().startswith("This network's way out is not answering") and line.width() > 0
+    assert f"through a proxy ({proxy})" in line.toolTip()
+    assert JobState.FAILED not in states(window), states(window)
 
 
 def test_a_wrong_clock_is_said_in_the_status_bar_and_the_files_go(

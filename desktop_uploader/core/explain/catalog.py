@@ -93,6 +93,7 @@ FACTS: dict[str, str] = {
     "proposed_size": "S3's ProposedSize",
     "request_id": "S3's request id",
     "responder": "product that wrote the answer (CloudFront, nginx, MinIO...)",
+    "proxy": "host:port of the proxy connections go through (never its user name or password)",
     "responder_evidence": "the headers or page text that identify who answered",
     "resource": "S3's Resource",
     "retry_after": "how long the server asked to wait",

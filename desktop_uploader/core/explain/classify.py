@@ -52,17 +52,7 @@ _LOCAL_ENTRIES = {
     fc.ENDPOINT_REDIRECT: "Endpoint.redirect_refused",
     fc.ENDPOINT_TOO_LARGE: "Endpoint.answer_too_large",
 }
-_NETWORK_CODES = frozenset(
-    {
-        fc.NETWORK_ERROR,
-        fc.CONNECTION_REFUSED,
-        fc.DNS_FAILURE,
-        fc.TLS_ERROR,
-        fc.TIMEOUT,
-        fc.CONNECTION_RESET,
-        fc.ENDPOINT_UNREACHABLE,
-    }
-)
+_NETWORK_CODES = fc.UNREACHABLE_CODES | {fc.TLS_ERROR}
 @dataclass
 class _Ctx:
     failure: Failure
@@ -685,6 +675,11 @@ def _network(ctx: _Ctx) -> str:
     code = f.code
     if code == fc.ENDPOINT_UNREACHABLE and f.network_error in _NETWORK_CODES:
         code = f.network_error  # the signer knows why the endpoint could not be reached
+    if code in (fc.PROXY_UNREACHABLE, fc.PROXY_AUTH):
+        named = re.search(r"\bthe proxy (\S+:\d+)", f.message, re.IGNORECASE)  # see core/http.py
+        if named:
+            ctx.facts["proxy"] = named.group(1)
+        return "Network.proxy_auth" if code == fc.PROXY_AUTH else "Network.proxy_unreachable"
     if code == fc.DNS_FAILURE:
         return "Network.dns"
     if code == fc.CONNECTION_REFUSED:

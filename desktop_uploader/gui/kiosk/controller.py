@@ -44,8 +44,6 @@ from desktop_uploader.kiosk.watch import FolderWatcher, SeenFiles, template_for
 
 log = logging.getLogger(__name__)
 
-NETWORK_CODES = frozenset({f.NETWORK_ERROR, f.CONNECTION_REFUSED, f.DNS_FAILURE, f.TIMEOUT, f.CONNECTION_RESET,
-                           f.ENDPOINT_UNREACHABLE})
 RETRY_FAILED_MS = 5 * 60 * 1000
 
 
@@ -59,7 +57,7 @@ class NetState(StrEnum):
 def is_network_failure(error: dict[str, Any] | None) -> bool:
     if not error:
         return False
-    return error.get("code") in NETWORK_CODES or bool(error.get("network_error"))
+    return error.get("code") in f.UNREACHABLE_CODES or bool(error.get("network_error"))
 
 
 def retries_by_itself(job: Job) -> bool:

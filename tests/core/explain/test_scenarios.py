@@ -491,6 +491,10 @@ SCENARIOS: dict[str, Callable[[], Texts]] = {
     "Network.unreachable": lambda: _explained(endpoint_failure(
         None, code=fc.ENDPOINT_UNREACHABLE, message="The signing service could not be reached.")),
     "Network.error": lambda: _network(fc.NETWORK_ERROR, "('Connection aborted.', RemoteDisconnected())"),
+    "Network.proxy_unreachable": lambda: _network(
+        fc.PROXY_UNREACHABLE, "The proxy proxy.corp.example:3128 could not be reached: it refused the connection: "
+        "HTTPSConnectionPool(host='examplebucket.s3.amazonaws.com', port=443): Max retries exceeded (Caused by "
+        "ProxyError('Unable to connect to proxy', NewConnectionError(\"[Errno 111] Connection refused\")))"),
     # --- the signing endpoint ---
     "Endpoint.wrong_path": lambda: _endpoint(403, '{"message":"Missing Authentication Token"}'),
     "Endpoint.api_key": lambda: _endpoint(403, '{"message":"Forbidden"}'),
