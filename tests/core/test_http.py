@@ -97,7 +97,7 @@ def test_a_proxy_set_in_the_computers_settings_carries_the_uploads(monkeypatch: 
             assert direct_pool(s, "https://storage.example.org/bucket/key") is None  # requests routes it
             with pytest.raises(requests.exceptions.ProxyError):
                 s.get("https://storage.example.org/bucket/key", timeout=10)
-    assert seen == [b"CONNECT storage.example.org:443 HTTP/1.1"]
+    assert len(seen) == 1 and seen[0].startswith(b"CONNECT storage.example.org:443 HTTP/1.")  # 1.0 before 3.12
 
 
 def test_a_proxy_that_wants_a_password_is_told_from_the_storage(monkeypatch: pytest.MonkeyPatch) -> None:
