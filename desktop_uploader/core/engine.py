@@ -85,6 +85,7 @@ class Engine:
         self._awake_lock = threading.Lock()
         self._running = False
         self._closing = False
+        self._held: str | None = None  # why no file is taken now (hold), or None
         self.fatal: str | None = None  # why the engine stopped by itself, if it did
         self._health = DestinationHealth()
         self._pace = Pace(self.settings, self._apply_concurrency, self._emit)
@@ -183,6 +184,25 @@ class Engine:
 
     def resume(self, job_ids: Sequence[int] | None = None) -> list[int]:
         return self._requeue(job_ids, expect=(JobState.PAUSED,), reset_attempts=False)
+
+    def hold(self, reason: str) -> None:
+        """Take no file until release(), for a reason the engine cannot see itself (a metered connection the
+        user will not pay for). Files being sent go back to the queue, keeping what reached the storage; no
+        file changes state otherwise, so what the user paused stays paused and everything else stays queued."""
+        with self._cond:
+            self._held = reason
+        self._stop_active(None, "hold")
+
+    def release(self) -> None:
+        """Take files again after hold()."""
+        with self._cond:
+            self._held = None
+            self._cond.notify_all()
+
+    @property
+    def held(self) -> str | None:
+        """The reason given to hold(), while the engine holds its files back; else None."""
+        return self._held
 
     def cancel(self, job_ids: Sequence[int] | None = None) -> list[int]:
         changed = self.store.set_many(job_ids, JobState.CANCELLED,
@@ -410,6 +430,9 @@ class Engine:
                     self._worker_slots.discard(index)
                     self._wake_all()  # wait_idle() or set_concurrency() callers may be waiting
                     return
+                if self._held is not None:
+                    self._cond.wait(timeout=5.0)  # release() wakes it
+                    continue
                 blocked, next_probe = self.health.blocked()
                 job = self.store.claim_next(self._profiles, exclude_profiles=blocked)
                 if job is None:

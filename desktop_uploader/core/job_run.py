@@ -30,7 +30,7 @@ log = logging.getLogger(__name__)
 Explainer = Callable[[Failure, "SignedRequest | None"], dict[str, Any] | None]
 
 _STATE_AFTER_STOP = {"pause": JobState.PAUSED, "cancel": JobState.CANCELLED, "shutdown": JobState.QUEUED,
-                     "remove": JobState.CANCELLED}
+                     "hold": JobState.QUEUED, "remove": JobState.CANCELLED}
 
 
 class JobRunner:

@@ -17,6 +17,7 @@ SECTION_KIOSK = "kiosk"
 
 RATE_LIMIT_KIB = "rate_limit_kib"
 CLOSE_TO_TRAY = "close_to_tray"
+PAUSE_ON_METERED = "pause_on_metered"
 
 AFTER_KEEP = "keep"
 AFTER_COPY = "copy"
@@ -63,6 +64,9 @@ APP_SETTINGS: tuple[Setting, ...] = (
     Setting(RATE_LIMIT_KIB, int, 0, "Bandwidth limit over all uploads in KiB/s; 0 means no limit.",
             minimum=0, maximum=10 * 1024 * 1024),
     Setting(CLOSE_TO_TRAY, bool, True, "Keep uploading in the background when the window is closed."),
+    # Off by default: for field staff, mobile data is often the only network there is.
+    Setting(PAUSE_ON_METERED, bool, False, "Hold uploads back while this computer is on a metered connection "
+            "(mobile data, a phone's hotspot), and go on by themselves on Wi-Fi or a wired network."),
 )
 
 KIOSK_SETTINGS: tuple[Setting, ...] = (

@@ -38,12 +38,13 @@ from desktop_uploader.core.engine import AddResult, Engine, KeyOptions
 from desktop_uploader.core.locked import LockedConfig, effective_config
 from desktop_uploader.core.models import Event, EventKind, Job, JobState
 from desktop_uploader.core.secrets import SecretStore
-from desktop_uploader.core.settings import CLOSE_TO_TRAY, RATE_LIMIT_KIB, SECTION_APP, spec
+from desktop_uploader.core.settings import CLOSE_TO_TRAY, PAUSE_ON_METERED, RATE_LIMIT_KIB, SECTION_APP, spec
 from desktop_uploader.gui.bridge import EngineBridge
 from desktop_uploader.gui.destination_chooser import destination_words
 from desktop_uploader.gui.drop_zone import DropZone
 from desktop_uploader.gui.history import HistoryEntry
 from desktop_uploader.gui.history_tab import HistoryTab
+from desktop_uploader.gui.network import SystemNetwork
 from desktop_uploader.gui.notices import Notices
 from desktop_uploader.gui.qtcompat import protect_singletons
 from desktop_uploader.gui.queue_model import QueueModel, Row
@@ -58,6 +59,8 @@ from desktop_uploader.gui.widgets import make_action
 
 log = logging.getLogger(__name__)
 
+METERED = "metered"  # why the engine holds the uploads back: Engine.hold()
+
 
 class MainWindow(QMainWindow):
     loaded = Signal()  # the queue and history have been read from the engine
@@ -65,7 +68,7 @@ class MainWindow(QMainWindow):
 
     def __init__(self, engine: Engine, config: Config, *, secrets: SecretStore | None = None,
                  profile: str | None = None, locked: LockedConfig | None = None,
-                 parent: QWidget | None = None) -> None:
+                 network: SystemNetwork | None = None, parent: QWidget | None = None) -> None:
         protect_singletons()
         super().__init__(parent)
         self.engine = engine
@@ -112,6 +115,9 @@ class MainWindow(QMainWindow):
         self.ops.submit(self._read_queue_and_history, on_result=self._on_loaded, on_error=self._on_task_error)
         self._update_status()
         self.queue_tab.update_actions()
+        self.network = network if network is not None else SystemNetwork(self)
+        self.network.changed.connect(self._apply_network)
+        self._apply_network()
 
     # -- construction -------------------------------------------------------------------------------
     def _build_actions(self) -> None:
@@ -388,9 +394,20 @@ class MainWindow(QMainWindow):
             # A destination made the default in Settings is the one the next drop goes to.
             chosen_name = effective.default_profile if effective.default_profile != default_before else None
             self.drop_zone.chooser.set_config(effective, chosen_name)
+            self._apply_network()
         self._update_setup_banner()
         self.queue_tab.update_actions()
         return accepted
+
+    def _apply_network(self) -> None:
+        """On a metered connection, hold the uploads back if the user asked for that (Settings, General)."""
+        wanted = bool(self._effective.settings.get(PAUSE_ON_METERED, spec(SECTION_APP, PAUSE_ON_METERED).default))
+        metered = wanted and self.network.metered is True
+        if metered and self.engine.held is None:
+            self.engine.hold(METERED)
+        elif not metered and self.engine.held == METERED:
+            self.engine.release()
+        self.status_summary.metered.setVisible(metered)
 
     # -- showing, closing and quitting --------------------------------------------------------------
     @property
@@ -445,6 +462,7 @@ class MainWindow(QMainWindow):
 
     def shutdown(self) -> None:
         """Stop listening to the engine and wait for background calls; the caller closes the engine."""
+        self.network.close()
         self.bridge.close()
         self.adds.shutdown(wait=True)
         self.ops.shutdown(wait=True)

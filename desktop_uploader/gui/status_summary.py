@@ -35,11 +35,22 @@ class StatusSummary(QObject):
         self.clock.setAccessibleName(self.tr("Clock status"))
         self.clock.setContentsMargins(0, 0, 10, 0)  # apart from the totals beside it
         self.clock.hide()
+        # While the uploads wait for a network that is not metered (Settings, General).
+        self.metered = QLabel(self.tr("On mobile data: uploads wait for Wi-Fi"))
+        self.metered.setAccessibleName(self.tr("Network status"))
+        self.metered.setToolTip(self.tr("This computer is on a metered connection (mobile data, a phone's hotspot). "
+                                        "The uploads go on by themselves on Wi-Fi or a wired network. To send now, "
+                                        "turn off \"Wait for Wi-Fi or a wired network when on mobile data\" in "
+                                        "Settings, General."))
+        self.metered.setStyleSheet("font-weight: bold")
+        self.metered.setContentsMargins(0, 0, 10, 0)
+        self.metered.hide()
         self.files_at_once = 0  # as the engine last chose it; 0 until it says
         self._tick = QTimer(self)
         self._tick.setInterval(1000)
         self._tick.timeout.connect(self._show_destination)
         # No stretch: the room left over belongs to the messages at the left (notices.py).
+        status_bar.addPermanentWidget(self.metered)
         status_bar.addPermanentWidget(self.clock)
         status_bar.addPermanentWidget(self.destination)
         status_bar.addPermanentWidget(self.label)

@@ -515,11 +515,21 @@
     </message>
     <message>
         <location filename="../../desktop_uploader/gui/settings/general_tab.py" line="38"/>
+        <source>Wait for Wi-Fi or a wired network when on mobile data</source>
+        <translation>Bei mobilen Daten auf WLAN oder Kabelnetz warten</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_uploader/gui/settings/general_tab.py" line="39"/>
+        <source>Uploads pause while this computer is on a metered connection (mobile data, a phone&apos;s hotspot) and go on by themselves on Wi-Fi or a wired network.</source>
+        <translation>Uploads pausieren, solange dieser Computer eine getaktete Verbindung nutzt (mobile Daten, den Hotspot eines Telefons), und laufen im WLAN oder Kabelnetz von selbst weiter.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_uploader/gui/settings/general_tab.py" line="46"/>
         <source>Start when I log in, to finish uploads left in the queue</source>
         <translation>Beim Anmelden starten und offene Uploads fertigstellen</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/settings/general_tab.py" line="39"/>
+        <location filename="../../desktop_uploader/gui/settings/general_tab.py" line="47"/>
         <source>After a restart or a power cut, the uploads go on by themselves. The window stays in the tray until you open it.</source>
         <translation>Nach einem Neustart oder Stromausfall laufen die Uploads von selbst weiter. Das Fenster bleibt im Infobereich, bis Sie es öffnen.</translation>
     </message>
@@ -1099,134 +1109,134 @@ Sendet an: {destination}</translation>
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="85"/>
+        <location filename="../../desktop_uploader/gui/main_window.py" line="88"/>
         <source>Desktop Uploader</source>
         <translation>Desktop Uploader</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="118"/>
+        <location filename="../../desktop_uploader/gui/main_window.py" line="124"/>
         <source>Add &amp;files…</source>
         <translation>&amp;Dateien hinzufügen…</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="120"/>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="262"/>
+        <location filename="../../desktop_uploader/gui/main_window.py" line="126"/>
+        <location filename="../../desktop_uploader/gui/main_window.py" line="268"/>
         <source>Choose files to upload</source>
         <translation>Dateien zum Hochladen auswählen</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="121"/>
+        <location filename="../../desktop_uploader/gui/main_window.py" line="127"/>
         <source>Add f&amp;older…</source>
         <translation>&amp;Ordner hinzufügen…</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="122"/>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="266"/>
+        <location filename="../../desktop_uploader/gui/main_window.py" line="128"/>
+        <location filename="../../desktop_uploader/gui/main_window.py" line="272"/>
         <source>Choose a folder to upload</source>
         <translation>Ordner zum Hochladen auswählen</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="123"/>
+        <location filename="../../desktop_uploader/gui/main_window.py" line="129"/>
         <source>&amp;Paste files</source>
         <translation>Dateien &amp;einfügen</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="125"/>
+        <location filename="../../desktop_uploader/gui/main_window.py" line="131"/>
         <source>Upload files copied in your file manager</source>
         <translation>Im Dateimanager kopierte Dateien hochladen</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="126"/>
+        <location filename="../../desktop_uploader/gui/main_window.py" line="132"/>
         <source>&amp;Settings…</source>
         <translation>E&amp;instellungen…</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="130"/>
+        <location filename="../../desktop_uploader/gui/main_window.py" line="136"/>
         <source>&amp;Quit</source>
         <translation>&amp;Beenden</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="137"/>
+        <location filename="../../desktop_uploader/gui/main_window.py" line="143"/>
         <source>&amp;File</source>
         <translation>&amp;Datei</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="144"/>
+        <location filename="../../desktop_uploader/gui/main_window.py" line="150"/>
         <source>&amp;Uploads</source>
         <translation>&amp;Uploads</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="149"/>
+        <location filename="../../desktop_uploader/gui/main_window.py" line="155"/>
         <source>&amp;Selected</source>
         <translation>Au&amp;swahl</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="152"/>
+        <location filename="../../desktop_uploader/gui/main_window.py" line="158"/>
         <source>Main toolbar</source>
         <translation>Hauptwerkzeugleiste</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="174"/>
+        <location filename="../../desktop_uploader/gui/main_window.py" line="180"/>
         <source>No upload destination is set up yet. Open Settings to add one.</source>
         <translation>Es ist noch kein Upload-Ziel eingerichtet. Öffnen Sie die Einstellungen, um eines hinzuzufügen.</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="181"/>
+        <location filename="../../desktop_uploader/gui/main_window.py" line="187"/>
         <source>Uploads</source>
         <translation>Uploads</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="183"/>
+        <location filename="../../desktop_uploader/gui/main_window.py" line="189"/>
         <source>&amp;Queue</source>
         <translation>&amp;Warteschlange</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="184"/>
+        <location filename="../../desktop_uploader/gui/main_window.py" line="190"/>
         <source>&amp;History</source>
         <translation>&amp;Verlauf</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="234"/>
+        <location filename="../../desktop_uploader/gui/main_window.py" line="240"/>
         <source>Adding {count} item(s) for {destination}…</source>
         <translation>{count} Element(e) werden für {destination} hinzugefügt…</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="247"/>
+        <location filename="../../desktop_uploader/gui/main_window.py" line="253"/>
         <source>{path}: already stored as {key}</source>
         <translation>{path}: bereits gespeichert als {key}</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="249"/>
+        <location filename="../../desktop_uploader/gui/main_window.py" line="255"/>
         <source>{path}: uploaded from this computer before as {key}, unchanged since (to send it again, choose “Replace what is there” in Settings)</source>
         <translation>{path}: schon früher von diesem Computer als {key} gesendet und seitdem unverändert (zum erneuten Senden in den Einstellungen „Vorhandene Datei ersetzen“ wählen)</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="256"/>
+        <location filename="../../desktop_uploader/gui/main_window.py" line="262"/>
         <source>Added {count} file(s) for {destination}.</source>
         <translation>{count} Datei(en) für {destination} hinzugefügt.</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="252"/>
+        <location filename="../../desktop_uploader/gui/main_window.py" line="258"/>
         <source>{count} item(s) were skipped. Hover here for the list.</source>
         <translation>{count} Element(e) wurden übersprungen. Für die Liste hier verweilen.</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="274"/>
+        <location filename="../../desktop_uploader/gui/main_window.py" line="280"/>
         <source>The clipboard holds no files to upload.</source>
         <translation>Die Zwischenablage enthält keine Dateien zum Hochladen.</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="363"/>
+        <location filename="../../desktop_uploader/gui/main_window.py" line="369"/>
         <source>Something went wrong</source>
         <translation>Etwas ist schiefgegangen</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="411"/>
+        <location filename="../../desktop_uploader/gui/main_window.py" line="428"/>
         <source>Uploads are still running</source>
         <translation>Es laufen noch Uploads</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/main_window.py" line="412"/>
+        <location filename="../../desktop_uploader/gui/main_window.py" line="429"/>
         <source>Quit anyway? Unfinished uploads are kept and continue the next time you open the app.</source>
         <translation>Trotzdem beenden? Unfertige Uploads bleiben erhalten und werden beim nächsten Start fortgesetzt.</translation>
     </message>
@@ -1852,72 +1862,87 @@ Ein Signierdienst, der diese Prüfung nicht in seine Links signiert, entscheidet
         <translation>Uhrzeit-Status</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/status_summary.py" line="54"/>
+        <location filename="../../desktop_uploader/gui/status_summary.py" line="39"/>
+        <source>On mobile data: uploads wait for Wi-Fi</source>
+        <translation>Mobile Daten: Uploads warten auf WLAN</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_uploader/gui/status_summary.py" line="40"/>
+        <source>Network status</source>
+        <translation>Netzstatus</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_uploader/gui/status_summary.py" line="41"/>
+        <source>This computer is on a metered connection (mobile data, a phone&apos;s hotspot). The uploads go on by themselves on Wi-Fi or a wired network. To send now, turn off &quot;Wait for Wi-Fi or a wired network when on mobile data&quot; in Settings, General.</source>
+        <translation>Dieser Computer nutzt eine getaktete Verbindung (mobile Daten, den Hotspot eines Telefons). Die Uploads laufen im WLAN oder Kabelnetz von selbst weiter. Um jetzt zu senden, schalten Sie „Bei mobilen Daten auf WLAN oder Kabelnetz warten“ unter Einstellungen, Allgemein aus.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_uploader/gui/status_summary.py" line="65"/>
         <source>{done} of {total} uploaded</source>
         <translation>{done} von {total} hochgeladen</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/status_summary.py" line="56"/>
+        <location filename="../../desktop_uploader/gui/status_summary.py" line="67"/>
         <source>{failed} failed</source>
         <translation>{failed} fehlgeschlagen</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/status_summary.py" line="58"/>
+        <location filename="../../desktop_uploader/gui/status_summary.py" line="69"/>
         <source>{paused} paused</source>
         <translation>{paused} angehalten</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/status_summary.py" line="62"/>
+        <location filename="../../desktop_uploader/gui/status_summary.py" line="73"/>
         <source>{count} at once</source>
         <translation>{count} gleichzeitig</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/status_summary.py" line="64"/>
+        <location filename="../../desktop_uploader/gui/status_summary.py" line="75"/>
         <source>about {time} left</source>
         <translation>noch etwa {time}</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/status_summary.py" line="69"/>
+        <location filename="../../desktop_uploader/gui/status_summary.py" line="80"/>
         <source>{left} left of {total}</source>
         <translation>noch {left} von {total}</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/status_summary.py" line="72"/>
+        <location filename="../../desktop_uploader/gui/status_summary.py" line="83"/>
         <source>{sent} of {total}</source>
         <translation>{sent} von {total}</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/status_summary.py" line="98"/>
+        <location filename="../../desktop_uploader/gui/status_summary.py" line="109"/>
         <source>The storage asks to slow down — trying again in {seconds} s</source>
         <translation>Der Speicher bittet um langsameres Senden – neuer Versuch in {seconds} s</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/status_summary.py" line="101"/>
+        <location filename="../../desktop_uploader/gui/status_summary.py" line="112"/>
         <source>This network&apos;s way out is not answering — trying again in {seconds} s</source>
         <translation>Der Weg dieses Netzes nach draußen antwortet nicht — neuer Versuch in {seconds} s</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/status_summary.py" line="103"/>
+        <location filename="../../desktop_uploader/gui/status_summary.py" line="114"/>
         <source>Storage not reachable — trying again in {seconds} s</source>
         <translation>Speicher nicht erreichbar – neuer Versuch in {seconds} s</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/status_summary.py" line="119"/>
+        <location filename="../../desktop_uploader/gui/status_summary.py" line="130"/>
         <source>Clock {minutes} min behind</source>
         <translation>Uhr {minutes} Min. nach</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/status_summary.py" line="120"/>
+        <location filename="../../desktop_uploader/gui/status_summary.py" line="131"/>
         <source>This computer&apos;s clock is {minutes} min behind the storage&apos;s. Uploads go on with the storage&apos;s time; set the clock right when you can.</source>
         <translation>Die Uhr dieses Computers geht {minutes} Min. nach gegenüber dem Speicher. Uploads laufen mit der Zeit des Speichers weiter; stellen Sie die Uhr richtig, sobald Sie können.</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/status_summary.py" line="123"/>
+        <location filename="../../desktop_uploader/gui/status_summary.py" line="134"/>
         <source>Clock {minutes} min ahead</source>
         <translation>Uhr {minutes} Min. vor</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/status_summary.py" line="124"/>
+        <location filename="../../desktop_uploader/gui/status_summary.py" line="135"/>
         <source>This computer&apos;s clock is {minutes} min ahead of the storage&apos;s. Uploads go on with the storage&apos;s time; set the clock right when you can.</source>
         <translation>Die Uhr dieses Computers geht {minutes} Min. vor gegenüber dem Speicher. Uploads laufen mit der Zeit des Speichers weiter; stellen Sie die Uhr richtig, sobald Sie können.</translation>
     </message>
@@ -1925,22 +1950,22 @@ Ein Signierdienst, der diese Prüfung nicht in seine Links signiert, entscheidet
 <context>
     <name>SystemNetwork</name>
     <message>
-        <location filename="../../desktop_uploader/gui/kiosk/network.py" line="23"/>
+        <location filename="../../desktop_uploader/gui/network.py" line="23"/>
         <source>wired</source>
         <translation>kabelgebunden</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/kiosk/network.py" line="24"/>
+        <location filename="../../desktop_uploader/gui/network.py" line="24"/>
         <source>Wi-Fi</source>
         <translation>WLAN</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/kiosk/network.py" line="25"/>
+        <location filename="../../desktop_uploader/gui/network.py" line="25"/>
         <source>mobile data</source>
         <translation>mobile Daten</translation>
     </message>
     <message>
-        <location filename="../../desktop_uploader/gui/kiosk/network.py" line="26"/>
+        <location filename="../../desktop_uploader/gui/network.py" line="26"/>
         <source>Bluetooth</source>
         <translation>Bluetooth</translation>
     </message>

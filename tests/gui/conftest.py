@@ -15,6 +15,7 @@ from desktop_uploader.core.factory import open_engine
 from desktop_uploader.core.retry import RetryPolicy
 from desktop_uploader.core.secrets import SecretStore
 from desktop_uploader.gui.main_window import MainWindow
+from desktop_uploader.gui.network import SystemNetwork
 
 WindowFactory = Callable[..., MainWindow]
 
@@ -42,17 +43,19 @@ def window_factory(qtbot: QtBot) -> Iterator[WindowFactory]:
 
     def make(*profiles: Profile, start: bool = True, concurrency: int = 2,
              retry: RetryPolicy = QUICK_RETRY, default: str | None = None, save: bool = True,
-             profile: str | None = None) -> MainWindow:
+             profile: str | None = None, settings: dict[str, Any] | None = None,
+             network: SystemNetwork | None = None) -> MainWindow:
         config = Config.load()
         for profile in profiles:
             config.put(profile)
+        config.settings.update(settings or {})
         if default:
             config.default_profile = default
         if save:
             config.save()
-        settings = EngineSettings(concurrency=concurrency, retry=retry)
-        engine = open_engine(config, secrets=SecretStore(), settings=settings)
-        window = MainWindow(engine, config, secrets=SecretStore(), profile=profile)
+        engine = open_engine(config, secrets=SecretStore(), settings=EngineSettings(concurrency=concurrency,
+                                                                                   retry=retry))
+        window = MainWindow(engine, config, secrets=SecretStore(), profile=profile, network=network)
         made.append(window)
         window.show()
         qtbot.waitUntil(lambda: window.is_loaded, timeout=10_000)

@@ -15,9 +15,11 @@ from pytestqt.qtbot import QtBot
 from desktop_uploader.core.config import Profile
 from desktop_uploader.core.models import JobState, NewJob
 from desktop_uploader.core.paths import queue_db_path
+from desktop_uploader.core.settings import PAUSE_ON_METERED
 from desktop_uploader.core.store import JobStore
 from desktop_uploader.gui import history
 from desktop_uploader.gui.details_dialog import DetailsDialog
+from desktop_uploader.gui.network import SystemNetwork
 from desktop_uploader.gui.queue_model import Column
 from tests.core.helpers import local_profile, store_credentials
 from tests.gui.conftest import WindowFactory, close_window
@@ -153,6 +155,49 @@ def test_a_proxy_that_is_down_is_not_blamed_on_the_storage(qtbot: QtBot, window_
     assert line.text().startswith("This network's way out is not answering") and line.width() > 0
     assert f"through a proxy ({proxy})" in line.toolTip()
     assert JobState.FAILED not in states(window), states(window)
+
+
+class _SwitchingNetwork(SystemNetwork):
+    """What the platform says of the network, switched by the test: mobile data, then Wi-Fi."""
+
+    def __init__(self, metered: bool) -> None:
+        super().__init__(load=False)
+        self.is_metered = metered
+
+    @property
+    def metered(self) -> bool | None:
+        return self.is_metered
+
+    def switch(self, metered: bool) -> None:
+        self.is_metered = metered
+        self.changed.emit()
+
+
+def test_on_mobile_data_the_uploads_wait_for_wifi_when_asked(qtbot: QtBot, window_factory: WindowFactory,
+                                                             endpoint_profile: Profile, seaweed: Any, bucket: str,
+                                                             tmp_path: Path) -> None:
+    network = _SwitchingNetwork(metered=True)
+    window = window_factory(endpoint_profile, network=network, settings={PAUSE_ON_METERED: True})
+    line = window.status_summary.metered
+    assert line.isVisible() and line.text() == "On mobile data: uploads wait for Wi-Fi" and line.width() > 0
+    assert "turn off \"Wait for Wi-Fi or a wired network when on mobile data\" in Settings" in line.toolTip()
+    files_in(tmp_path, {"x.txt": b"x", "y.txt": b"y"})
+    window.add_paths([str(tmp_path / "x.txt"), str(tmp_path / "y.txt")])
+    qtbot.waitUntil(lambda: states(window) == [JobState.QUEUED] * 2, timeout=10_000)
+    assert not window.engine.wait_idle(0.5)  # held back, not paused: the rows still say they wait
+    assert not seaweed.client().list_objects_v2(Bucket=bucket).get("Contents")
+    network.switch(metered=False)
+    assert not line.isVisible()
+    qtbot.waitUntil(lambda: states(window) == [JobState.DONE] * 2, timeout=30_000)
+
+
+def test_mobile_data_holds_nothing_back_unless_asked(qtbot: QtBot, window_factory: WindowFactory,
+                                                     endpoint_profile: Profile, tmp_path: Path) -> None:
+    window = window_factory(endpoint_profile, network=_SwitchingNetwork(metered=True))
+    files_in(tmp_path, {"x.txt": b"x"})
+    window.add_paths([str(tmp_path / "x.txt")])
+    qtbot.waitUntil(lambda: states(window) == [JobState.DONE], timeout=30_000)
+    assert not window.status_summary.metered.isVisible()
 
 
 def test_a_wrong_clock_is_said_in_the_status_bar_and_the_files_go(

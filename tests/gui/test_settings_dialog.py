@@ -173,6 +173,8 @@ def test_app_wide_settings_reach_the_engine(qtbot: QtBot, memory_keyring: Any) -
     qtbot.addWidget(dialog)
     dialog.general.rate_spin.setValue(512)
     dialog.general.tray_check.setChecked(False)
+    assert not dialog.general.metered_check.isChecked()  # off unless asked: often the only network there is
+    dialog.general.metered_check.setChecked(True)
     _save(qtbot, dialog)
     assert dialog.result() == QDialog.DialogCode.Accepted
     saved = Config.load()
@@ -180,6 +182,7 @@ def test_app_wide_settings_reach_the_engine(qtbot: QtBot, memory_keyring: Any) -
     assert (settings.rate_limit, settings.concurrency, settings.multipart_threshold) == \
         (512 * 1024, 3, 32 * 1024 * 1024)
     assert Config.load().settings["close_to_tray"] is False
+    assert Config.load().settings["pause_on_metered"] is True
 
 
 def test_start_at_login_writes_the_desktops_entry_and_takes_it_away(

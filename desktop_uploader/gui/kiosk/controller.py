@@ -36,7 +36,7 @@ from desktop_uploader.core.config import Config, ConfigError, Profile
 from desktop_uploader.core.engine import Engine, KeyOptions
 from desktop_uploader.core.models import Event, EventKind, Job, JobState
 from desktop_uploader.gui.bridge import EngineBridge
-from desktop_uploader.gui.kiosk.network import SystemNetwork
+from desktop_uploader.gui.network import SystemNetwork
 from desktop_uploader.kiosk.identity import META_INSTALL_ID, Identity, IdentityStore
 from desktop_uploader.kiosk.reachability import Reachability, probe_url
 from desktop_uploader.kiosk.settings import KioskSettings

@@ -47,8 +47,8 @@ from desktop_uploader.gui.kiosk.dialogs import (
     touch_button,
 )
 from desktop_uploader.gui.kiosk.model import KioskFileModel
-from desktop_uploader.gui.kiosk.network import SystemNetwork
 from desktop_uploader.gui.kiosk.settings import KioskSettingsDialog
+from desktop_uploader.gui.network import SystemNetwork
 from desktop_uploader.gui.queue_model import Row
 from desktop_uploader.gui.resources import install_translator
 from desktop_uploader.kiosk.identity import Identity, IdentityStore

@@ -7,7 +7,7 @@ from typing import Any
 
 from PySide6.QtWidgets import QCheckBox, QFormLayout, QSpinBox, QWidget
 
-from desktop_uploader.core.settings import CLOSE_TO_TRAY, RATE_LIMIT_KIB, SECTION_APP, spec
+from desktop_uploader.core.settings import CLOSE_TO_TRAY, PAUSE_ON_METERED, RATE_LIMIT_KIB, SECTION_APP, spec
 from desktop_uploader.gui.settings.common import LockMarks
 
 
@@ -34,6 +34,14 @@ class GeneralTab(QWidget):
         self.tray_check.setChecked(bool(shown.get(to_tray.name, to_tray.default)))
         locks.show(self.tray_check, to_tray.name in locked)
         form.addRow(self.tray_check)
+        metered = spec(SECTION_APP, PAUSE_ON_METERED)
+        self.metered_check = QCheckBox(self.tr("Wait for Wi-Fi or a wired network when on mobile data"))
+        self.metered_check.setToolTip(self.tr("Uploads pause while this computer is on a metered connection "
+                                              "(mobile data, a phone's hotspot) and go on by themselves on "
+                                              "Wi-Fi or a wired network."))
+        self.metered_check.setChecked(bool(shown.get(metered.name, metered.default)))
+        locks.show(self.metered_check, metered.name in locked)
+        form.addRow(self.metered_check)
         # Not a setting of the app's own: an entry the desktop reads at login, written when the dialog is saved.
         self.login_check = QCheckBox(self.tr("Start when I log in, to finish uploads left in the queue"))
         self.login_check.setToolTip(self.tr("After a restart or a power cut, the uploads go on by themselves. "
@@ -44,3 +52,4 @@ class GeneralTab(QWidget):
     def save_into(self, settings: MutableMapping[str, Any]) -> None:
         settings[RATE_LIMIT_KIB] = self.rate_spin.value()
         settings[CLOSE_TO_TRAY] = self.tray_check.isChecked()
+        settings[PAUSE_ON_METERED] = self.metered_check.isChecked()

@@ -17,8 +17,8 @@ from desktop_uploader.core.factory import EngineOptions, open_engine
 from desktop_uploader.core.locked import LockedConfig, apply_locked
 from desktop_uploader.core.retry import RetryPolicy
 from desktop_uploader.gui.kiosk.controller import KioskController
-from desktop_uploader.gui.kiosk.network import SystemNetwork
 from desktop_uploader.gui.kiosk.window import KioskWindow
+from desktop_uploader.gui.network import SystemNetwork
 from desktop_uploader.kiosk.identity import IdentityStore
 from desktop_uploader.kiosk.pin import LockoutPolicy, PinStore
 from desktop_uploader.kiosk.reachability import Reachability, probe_url

@@ -10,7 +10,7 @@ from pytestqt.qtbot import QtBot
 from desktop_uploader.core import failure as f
 from desktop_uploader.core.models import Job, JobState
 from desktop_uploader.gui.kiosk.controller import NetState, describe_job, retries_by_itself, status_text
-from desktop_uploader.gui.kiosk.network import SystemNetwork
+from desktop_uploader.gui.network import SystemNetwork
 
 
 def job(state: JobState, error: dict[str, Any] | None = None, finished_at: float | None = None) -> Job:

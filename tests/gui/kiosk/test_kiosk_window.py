@@ -20,9 +20,9 @@ from desktop_uploader.core.locked import LockedConfig, apply_locked, load_locked
 from desktop_uploader.core.models import JobState
 from desktop_uploader.endpoint import serve_in_thread
 from desktop_uploader.gui.kiosk.dialogs import OperatorDialog, PinDialog
-from desktop_uploader.gui.kiosk.network import SystemNetwork
 from desktop_uploader.gui.kiosk.settings import KioskSettingsDialog
 from desktop_uploader.gui.kiosk.window import KioskWindow
+from desktop_uploader.gui.network import SystemNetwork
 from desktop_uploader.kiosk.settings import kiosk_settings
 from tests.gui.kiosk.conftest import PIN, KioskFactory, shut
 from tests.kiosk.helpers import FakeClock, free_port

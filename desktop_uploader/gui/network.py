@@ -1,9 +1,9 @@
 """What the operating system says about the network (QNetworkInformation), where it says anything.
 
 It is a hint, not the truth: "online" does not mean the signing service answers (captive Wi-Fi, a dead
-uplink), so the kiosk only uses it to check reachability at once when the network changes, and for
-"metered" (mobile data, a phone's hotspot), which no reachability check can tell. Platforms without a
-backend simply report nothing and the real check carries on alone.
+uplink), so kiosk mode only uses it to check reachability at once when the network changes, and kiosk mode
+and the window use it for "metered" (mobile data, a phone's hotspot), which no reachability check can tell.
+Platforms without a backend simply report nothing and the real check carries on alone.
 """
 
 from __future__ import annotations
