@@ -23,7 +23,7 @@ from desktop_uploader.core.engine_settings import EngineSettings as EngineSettin
 from desktop_uploader.core.events import EventHub, Subscriber
 from desktop_uploader.core.failure import UploadError
 from desktop_uploader.core.health import DestinationHealth
-from desktop_uploader.core.http import engine_session
+from desktop_uploader.core.http import engine_session, refresh_route
 from desktop_uploader.core.job_run import Explainer, JobRunner
 from desktop_uploader.core.keepawake import KeepAwake
 from desktop_uploader.core.lookahead import DEPTH_PER_FILE, MIN_DEPTH, LinkLookahead
@@ -198,6 +198,14 @@ class Engine:
         with self._cond:
             self._held = None
             self._cond.notify_all()
+
+    def network_changed(self) -> None:
+        """The system says the network changed (another Wi-Fi, a cable, a VPN, back from sleep): read the
+        proxy settings again, and probe the destinations found unreachable now rather than at the end of their
+        backoff, which may be a minute away."""
+        refresh_route(self.session)
+        if self.health.probe_now():
+            self._wake_workers()
 
     @property
     def held(self) -> str | None:

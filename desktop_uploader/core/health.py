@@ -177,6 +177,19 @@ class DestinationHealth:
                 return None
             return max(0.0, dest.next_probe - self._clock())
 
+    def probe_now(self) -> bool:
+        """Let every unreachable destination be probed at once, instead of at the end of its backoff (the
+        network changed: it may well be back). One that asked to be slowed down keeps its wait. True when one
+        may be probed now."""
+        now = self._clock()
+        found = False
+        with self._lock:
+            for dest in self._destinations.values():
+                if dest.state is DestinationState.UNREACHABLE and not dest.probing:
+                    dest.next_probe = min(dest.next_probe, now)
+                    found = True
+        return found
+
     def released(self, profile: str) -> None:
         """The probe ended without an answer either way (paused, cancelled, shut down): probe again now."""
         with self._lock:

@@ -7,7 +7,7 @@ import ssl
 import threading
 import urllib.request
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 from urllib.parse import urlsplit
 
 import requests
@@ -45,15 +45,33 @@ def make_session(pool_size: int = 16) -> requests.Session:
     session.mount("https://", adapter)
     session.mount("http://", adapter)
     session.headers["User-Agent"] = USER_AGENT
-    # Proxies (the environment's, or the computer's settings) and CA bundles from the environment
-    # (REQUESTS_CA_BUNDLE) are honoured, and verification is always on. requests re-reads them on every
-    # request, which costs more than the rest of a small upload; with no proxy, read the bundle's name once.
-    if not system_proxies():
-        session.trust_env = False
-        session.verify = os.environ.get("REQUESTS_CA_BUNDLE") or os.environ.get("CURL_CA_BUNDLE") or True
-    else:
-        session.verify = True
+    _route(session, proxied=bool(system_proxies()))
     return session
+
+
+def _route(session: requests.Session, *, proxied: bool) -> None:
+    """Proxies (the environment's, or the computer's settings) and CA bundles from the environment
+    (REQUESTS_CA_BUNDLE) are honoured, and verification is always on. requests re-reads them on every request,
+    which costs more than the rest of a small upload; with no proxy, the bundle's name is read once instead."""
+    session.trust_env = proxied
+    session.verify = True if proxied else (os.environ.get("REQUESTS_CA_BUNDLE") or os.environ.get("CURL_CA_BUNDLE")
+                                          or True)
+
+
+def refresh_route(session: requests.Session) -> bool:
+    """Read the proxy settings again, after the network changed: a laptop that started the app at home is now
+    on the office's network, whose only way out is its proxy (or the other way round). True when the way
+    changed. A session of the caller's own making is left alone."""
+    adapters = {session.get_adapter(f"{scheme}://host/") for scheme in ("https", "http")}
+    if any(type(adapter) is not EngineAdapter for adapter in adapters):
+        return False
+    proxied = bool(system_proxies())
+    if proxied == session.trust_env:
+        return False
+    _route(session, proxied=proxied)
+    for adapter in adapters:
+        cast(EngineAdapter, adapter).direct_pools.clear()
+    return True
 
 
 def system_proxies() -> dict[str, str]:

@@ -116,7 +116,7 @@ class MainWindow(QMainWindow):
         self._update_status()
         self.queue_tab.update_actions()
         self.network = network if network is not None else SystemNetwork(self)
-        self.network.changed.connect(self._apply_network)
+        self.network.changed.connect(self._network_changed)
         self._apply_network()
 
     # -- construction -------------------------------------------------------------------------------
@@ -398,6 +398,11 @@ class MainWindow(QMainWindow):
         self._update_setup_banner()
         self.queue_tab.update_actions()
         return accepted
+
+    def _network_changed(self) -> None:
+        self._apply_network()
+        # Off this thread: reading the system's proxy settings may take a moment.
+        self.ops.submit(self.engine.network_changed, on_error=self._on_task_error)
 
     def _apply_network(self) -> None:
         """On a metered connection, hold the uploads back if the user asked for that (Settings, General)."""

@@ -230,6 +230,28 @@ def test_companion_in_an_outage_sends_no_storm_of_signing_calls(tmp_path: Path, 
     assert sorted(key.rsplit("/", 1)[-1] for key in _stored(seaweed, bucket)) == sorted(p.name for p in paths)
 
 
+def test_a_network_change_probes_an_unreachable_destination_at_once(
+        tmp_path: Path, seaweed: Any, bucket: str, storage_link: WanProxy, far_endpoint: Any) -> None:
+    """The window and kiosk mode pass on the system's word that the network changed (network_changed): the
+    files go as soon as the destination answers, not at the end of a backoff that may be a minute away."""
+    paths = _files(tmp_path / "in", 4)
+    engine, events = _engine(tmp_path, far_endpoint.sign_url)
+    engine.health = DestinationHealth(min_backoff=30.0, max_backoff=60.0)  # the next probe: 15 s away at least
+    try:
+        storage_link.outage()
+        engine.add_paths(paths, "ep")
+        engine.start()
+        assert events.wait_for(lambda _: "unreachable" in _states(events))
+        storage_link.restore()
+        engine.network_changed()
+        assert engine.wait_idle(10)
+        jobs = engine.jobs()
+    finally:
+        close_engine(engine)
+    assert [j.state for j in jobs] == [JobState.DONE] * 4
+    assert _states(events) == ["unreachable", "reachable"]
+
+
 @pytest.mark.parametrize("trouble", ["stall", "drip"])
 def test_stalled_or_dripping_link_cannot_hold_a_worker(tmp_path: Path, seaweed: Any, bucket: str,
                                                        storage_link: WanProxy, far_endpoint: Any,

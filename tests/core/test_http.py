@@ -20,7 +20,13 @@ import urllib3
 from desktop_uploader.core import failure as f
 from desktop_uploader.core.factory import explain_failure
 from desktop_uploader.core.failure import Failure
-from desktop_uploader.core.http import ConnectionsAhead, classify_network_error, direct_pool, make_session
+from desktop_uploader.core.http import (
+    ConnectionsAhead,
+    classify_network_error,
+    direct_pool,
+    make_session,
+    refresh_route,
+)
 from desktop_uploader.core.models import SignedRequest
 from desktop_uploader.core.transfer import put_file
 
@@ -98,6 +104,26 @@ def test_a_proxy_set_in_the_computers_settings_carries_the_uploads(monkeypatch: 
             with pytest.raises(requests.exceptions.ProxyError):
                 s.get("https://storage.example.org/bucket/key", timeout=10)
     assert len(seen) == 1 and seen[0].startswith(b"CONNECT storage.example.org:443 HTTP/1.")  # 1.0 before 3.12
+
+
+def test_the_way_out_is_read_again_when_the_network_changes(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The app started at home, where there is no proxy; the office's network allows no way out but its
+    proxy. After refresh_route (the engine's network_changed), the session goes through it, and back."""
+    for name in ("HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy"):
+        monkeypatch.delenv(name, raising=False)
+    url = "https://storage.example.org/bucket/key"
+    with make_session() as s:
+        assert direct_pool(s, url) is not None and not refresh_route(s)
+        with _proxy_answering(b"403 Forbidden") as (address, seen):
+            monkeypatch.setenv("HTTPS_PROXY", f"http://{address}")
+            assert refresh_route(s)
+            assert direct_pool(s, url) is None
+            with pytest.raises(requests.exceptions.ProxyError):
+                s.get(url, timeout=10)
+        assert len(seen) == 1 and seen[0].startswith(b"CONNECT storage.example.org:443 ")
+        monkeypatch.delenv("HTTPS_PROXY")
+        assert refresh_route(s)
+        assert direct_pool(s, url) is not None and s.trust_env is False
 
 
 def test_a_proxy_that_wants_a_password_is_told_from_the_storage(monkeypatch: pytest.MonkeyPatch) -> None:

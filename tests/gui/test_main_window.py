@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QLabel
 from pytestqt.qtbot import QtBot
 
 from desktop_uploader.core.config import Profile
+from desktop_uploader.core.health import DestinationHealth
 from desktop_uploader.core.models import JobState, NewJob
 from desktop_uploader.core.paths import queue_db_path
 from desktop_uploader.core.settings import PAUSE_ON_METERED
@@ -198,6 +199,26 @@ def test_mobile_data_holds_nothing_back_unless_asked(qtbot: QtBot, window_factor
     window.add_paths([str(tmp_path / "x.txt")])
     qtbot.waitUntil(lambda: states(window) == [JobState.DONE], timeout=30_000)
     assert not window.status_summary.metered.isVisible()
+
+
+def test_the_systems_word_that_the_network_changed_sends_the_waiting_files_at_once(
+        qtbot: QtBot, window_factory: WindowFactory, reference_endpoint: Any, wan_factory: Any,
+        tmp_path: Path) -> None:
+    """The signing service was out of reach; when the system says the network changed (back on Wi-Fi), the
+    window has the engine try again at once instead of at the end of a backoff a minute long."""
+    link = wan_factory("127.0.0.1", reference_endpoint.running.port, tls=False, name="endpoint")
+    link.outage()
+    network = _SwitchingNetwork(metered=False)
+    window = window_factory(Profile(name="far", endpoint_url=link.url + "/sign"), network=network)
+    window.engine.health = DestinationHealth(min_backoff=60.0, max_backoff=120.0)  # the next try: 30 s away
+    files_in(tmp_path, {"x.txt": b"x"})
+    window.add_paths([str(tmp_path / "x.txt")])
+    line = window.status_summary.destination
+    qtbot.waitUntil(lambda: line.isVisible() and "trying again in" in line.text(), timeout=30_000)
+    link.restore()
+    network.switch(metered=False)  # what QNetworkInformation says when the network changes
+    qtbot.waitUntil(lambda: states(window) == [JobState.DONE], timeout=15_000)
+    qtbot.waitUntil(lambda: not line.isVisible(), timeout=5_000)
 
 
 def test_a_wrong_clock_is_said_in_the_status_bar_and_the_files_go(

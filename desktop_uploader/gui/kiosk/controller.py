@@ -326,6 +326,7 @@ class KioskController(QObject):
             return
         # The platform noticed a change: check the real thing now instead of waiting for the backoff.
         self.reachability.nudge(reset_backoff=True)
+        self.engine.network_changed()
         self._update_net()
 
     def _update_net(self) -> None:
