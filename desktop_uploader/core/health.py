@@ -37,7 +37,8 @@ def destination_trouble(failure: Failure) -> DestinationState | None:
     """The state a failure puts its destination in, or None when the failure is about the file alone."""
     if failure.code in _SLOW_CODES or failure.http_status == 429:
         return DestinationState.SLOWED
-    if failure.code in f.UNREACHABLE_CODES or failure.code in _PORTAL_CODES:
+    # 407: the network's proxy wants a password before it forwards anything, as through a tunnel (PROXY_AUTH).
+    if failure.code in f.UNREACHABLE_CODES or failure.code in _PORTAL_CODES or failure.http_status == 407:
         return DestinationState.UNREACHABLE
     status = failure.http_status
     if status is not None and status >= 500 and status not in _NOT_OUTAGE_5XX:

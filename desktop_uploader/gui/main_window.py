@@ -336,6 +336,10 @@ class MainWindow(QMainWindow):
                 self._batch_finished()
             elif event.kind is EventKind.DESTINATION:
                 self.status_summary.destination_changed(event)
+            elif event.kind is EventKind.QUEUED and event.extra.get("reason") == "destination":
+                # Its probe failed: the state is the same (no new destination event), the next try further out.
+                profile = str(event.extra.get("profile", ""))
+                self.status_summary.next_try(profile, self.engine.health.retry_in(profile))
             elif event.kind is EventKind.CONCURRENCY:
                 self.status_summary.concurrency_changed(event)
             elif event.kind is EventKind.CLOCK:

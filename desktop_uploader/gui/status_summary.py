@@ -98,6 +98,13 @@ class StatusSummary(QObject):
             self._down[profile] = (state, time.monotonic() + (event.retry_in or 0.0), explanation)
         self._show_destination()
 
+    def next_try(self, profile: str, retry_in: float | None) -> None:
+        """The destination of ``profile`` is still down and will be tried again in ``retry_in`` seconds."""
+        if profile in self._down and retry_in is not None:
+            state, _, explanation = self._down[profile]
+            self._down[profile] = (state, time.monotonic() + retry_in, explanation)
+            self._show_destination()
+
     def _show_destination(self) -> None:
         if not self._down:
             self.destination.hide()

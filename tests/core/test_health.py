@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import random
 
+import pytest
+
 from desktop_uploader.core import failure as f
 from desktop_uploader.core.failure import Failure
-from desktop_uploader.core.health import DestinationHealth, DestinationState
+from desktop_uploader.core.health import DestinationHealth, DestinationState, destination_trouble
 
 
 class _Longest(random.Random):
@@ -43,3 +45,29 @@ def test_probes_back_off_with_the_outage_up_to_the_cap_and_one_answer_ends_the_o
     change = health.succeeded("p", probe=True)
     assert change is not None and change.state is DestinationState.REACHABLE
     assert health.retry_in("p") is None
+
+
+@pytest.mark.parametrize(("code", "status", "state"), [
+    (f.PROXY_UNREACHABLE, None, DestinationState.UNREACHABLE),  # the office's proxy is down
+    (f.PROXY_AUTH, None, DestinationState.UNREACHABLE),  # it wants a password, through a tunnel
+    ("UnexpectedResponse", 407, DestinationState.UNREACHABLE),  # the same, answered to a plain-http request
+    (f.CONNECTION_REFUSED, None, DestinationState.UNREACHABLE),
+    ("SlowDown", 503, DestinationState.SLOWED),
+    ("AccessDenied", 403, None),  # about the file: it fails alone
+])
+def test_what_a_failure_says_of_its_destination(code: str, status: int | None, state: DestinationState | None) -> None:
+    assert destination_trouble(Failure(code=code, message="", stage=f.STAGE_UPLOAD, http_status=status)) is state
+
+
+def test_a_changed_network_lets_an_unreachable_destination_be_probed_at_once() -> None:
+    now = [100.0]
+    health = DestinationHealth(min_backoff=30.0, max_backoff=60.0, clock=lambda: now[0])
+    assert not health.probe_now()  # nothing down
+    health.failed("down", DestinationState.UNREACHABLE, Failure(code=f.TIMEOUT, message="", stage="upload"),
+                  probe=False)
+    health.failed("slow", DestinationState.SLOWED, Failure(code="SlowDown", message="", stage="upload",
+                                                           retry_after=20.0), probe=False)
+    assert health.blocked()[0] == {"down", "slow"} and (health.retry_in("down") or 0) >= 15
+    assert health.probe_now()
+    blocked, _ = health.blocked()
+    assert blocked == {"slow"}  # asked to slow down: its own wait stands

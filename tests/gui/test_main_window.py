@@ -13,8 +13,9 @@ from PySide6.QtWidgets import QLabel
 from pytestqt.qtbot import QtBot
 
 from desktop_uploader.core.config import Profile
-from desktop_uploader.core.health import DestinationHealth
-from desktop_uploader.core.models import JobState, NewJob
+from desktop_uploader.core.failure import Failure
+from desktop_uploader.core.health import DestinationHealth, DestinationState
+from desktop_uploader.core.models import Event, EventKind, JobState, NewJob
 from desktop_uploader.core.paths import queue_db_path
 from desktop_uploader.core.settings import PAUSE_ON_METERED
 from desktop_uploader.core.store import JobStore
@@ -219,6 +220,24 @@ def test_the_systems_word_that_the_network_changed_sends_the_waiting_files_at_on
     network.switch(metered=False)  # what QNetworkInformation says when the network changes
     qtbot.waitUntil(lambda: states(window) == [JobState.DONE], timeout=15_000)
     qtbot.waitUntil(lambda: not line.isVisible(), timeout=5_000)
+
+
+def test_the_waiting_line_counts_down_to_the_next_try_after_each_failed_one(
+        qtbot: QtBot, window_factory: WindowFactory, tmp_path: Path) -> None:
+    """One destination event says it went down; each failed try after it pushes the next one out. The line
+    follows, instead of saying "trying again in 0 s" for the rest of a long outage."""
+    window = window_factory(Profile(name="far", endpoint_url="http://127.0.0.1:9/sign"), start=False)
+    health = window.engine.health = DestinationHealth(min_backoff=30.0, max_backoff=60.0)
+    failure = Failure(code="ConnectionRefused", message="refused", stage="sign")
+    health.failed("far", DestinationState.UNREACHABLE, failure, probe=False)
+    line = window.status_summary.destination
+    window.bridge.events.emit([Event(EventKind.DESTINATION, retry_in=0.0,
+                                     extra={"profile": "far", "state": "unreachable"})])
+    qtbot.waitUntil(lambda: line.isVisible() and line.text().endswith("trying again in 0 s"), timeout=5_000)
+    window.bridge.events.emit([Event(EventKind.QUEUED, extra={"reason": "destination", "profile": "far"})])
+    qtbot.waitUntil(lambda: not line.text().endswith(" 0 s"), timeout=5_000)
+    seconds = int(line.text().rsplit(" ", 2)[-2])
+    assert 14 <= seconds <= 30, line.text()
 
 
 def test_a_wrong_clock_is_said_in_the_status_bar_and_the_files_go(
