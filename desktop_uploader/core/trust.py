@@ -20,10 +20,11 @@ import os
 import ssl
 import sys
 import threading
+from collections.abc import Iterable
 from typing import Literal
 
 import certifi
-from urllib3.util.ssl_ import create_urllib3_context
+from urllib3.util.ssl_ import ALPN_PROTOCOLS, create_urllib3_context
 
 # Where Linux distributions keep their bundle, for an OpenSSL that was built to look elsewhere (a frozen
 # app's, say): Debian and Ubuntu; Fedora and RHEL; older Fedora and RHEL; openSUSE; Alpine and Arch.
@@ -37,6 +38,21 @@ _LINUX_BUNDLES = (
 
 _lock = threading.Lock()
 _contexts: dict[tuple[object, ...], ssl.SSLContext] = {}
+
+
+class _SharedContext(ssl.SSLContext):
+    """A context that many threads open connections with at once. urllib3 sets its ALPN list again for every
+    new connection, and OpenSSL frees the old list while another thread may be copying it into a connection
+    of its own: a use-after-free (CPython issue 141012, urllib3 issue 3036). The list is set when the context
+    is made; setting the same list again does nothing."""
+
+    _alpn: tuple[str, ...] | None = None
+
+    def set_alpn_protocols(self, alpn_protocols: Iterable[str]) -> None:
+        wanted = tuple(alpn_protocols)
+        if wanted != self._alpn:
+            super().set_alpn_protocols(wanted)
+            self._alpn = wanted
 
 
 def trusted_context(verify: Literal[True] | str) -> ssl.SSLContext:
@@ -55,6 +71,8 @@ def trusted_context(verify: Literal[True] | str) -> ssl.SSLContext:
 
 def _load(verify: Literal[True] | str) -> ssl.SSLContext:
     context = create_urllib3_context()  # urllib3's own settings (TLS 1.2 at least, its ciphers), verifying
+    context.__class__ = _SharedContext  # urllib3 has no way to make its context of a subclass; same layout
+    context.set_alpn_protocols(ALPN_PROTOCOLS)
     if verify is not True:
         if os.path.isdir(verify):
             context.load_verify_locations(capath=verify)

@@ -7,6 +7,7 @@ without touching the machine."""
 
 from __future__ import annotations
 
+import ssl
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -125,6 +126,32 @@ def test_new_connections_share_one_context(seaweed: Any, storage_link: WanProxy,
     assert {id(sock.context) for sock in sockets} == {id(trust.trusted_context(True))}
     assert loads == [True]
     assert storage_link.stats().accepted >= 4
+
+
+def test_the_shared_context_is_not_changed_by_the_connections_made_with_it(
+        seaweed: Any, storage_link: WanProxy, wan_tls: TlsIdentity, computer_trusts: Any,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """urllib3 sets the ALPN list of the context again for every new connection; on a context that other
+    threads open connections with, OpenSSL may free the list one of them is copying (CPython issue 141012).
+    It is set once, when the context is made."""
+    computer_trusts(wan_tls.ca_path)
+    trust._contexts.clear()
+    set_alpn = ssl.SSLContext.set_alpn_protocols
+    calls: list[object] = []
+
+    def counted(context: ssl.SSLContext, protocols: Any) -> None:
+        calls.append(protocols)
+        set_alpn(context, protocols)
+
+    monkeypatch.setattr(ssl.SSLContext, "set_alpn_protocols", counted)
+    url = storage_link.url + "/"
+    with make_session() as session:
+        for _ in range(3):
+            session.get(url, timeout=10).close()
+            session.get_adapter(url).poolmanager.clear()  # the next request opens a new connection
+            session.get_adapter(url).direct_pools.clear()
+    assert storage_link.stats().accepted >= 3
+    assert calls == [("http/1.1",)]
 
 
 def test_a_bundle_the_user_names_replaces_this_computers_authorities(
