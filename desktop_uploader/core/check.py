@@ -94,9 +94,9 @@ def check_connection(profile: Profile, session: requests.Session, secrets: Secre
         result.seconds = round(time.monotonic() - started, 3)
         if signer is not None:
             signer.close()
-    contacted = [profile.endpoint_url] if profile.kind == KIND_ENDPOINT else []
-    contacted += [signed.url] if signed is not None else [profile.s3_endpoint_url] if profile.s3_endpoint_url else []
-    result.notes += route_notes(session, contacted)
+    signing_service = profile.endpoint_url if profile.kind == KIND_ENDPOINT else ""
+    storage = signed.url if signed is not None else profile.s3_endpoint_url
+    result.notes += route_notes(session, [url for url in (signing_service, storage) if url])
     return result
 
 

@@ -54,8 +54,12 @@ def _route(session: requests.Session, *, proxied: bool) -> None:
     (REQUESTS_CA_BUNDLE) are honoured, and verification is always on. requests re-reads them on every request,
     which costs more than the rest of a small upload; with no proxy, the bundle's name is read once instead."""
     session.trust_env = proxied
-    session.verify = True if proxied else (os.environ.get("REQUESTS_CA_BUNDLE") or os.environ.get("CURL_CA_BUNDLE")
-                                          or True)
+    session.verify = True if proxied else (_named_bundle() or True)
+
+
+def _named_bundle() -> str | None:
+    """The CA bundle the environment names for requests, which replaces this computer's authorities."""
+    return os.environ.get("REQUESTS_CA_BUNDLE") or os.environ.get("CURL_CA_BUNDLE") or None
 
 
 def refresh_route(session: requests.Session) -> bool:
@@ -92,9 +96,9 @@ def route_notes(session: requests.Session, urls: Iterable[str]) -> list[str]:
             where = urllib3.util.parse_url(proxy if "://" in proxy else f"http://{proxy}")
             notes.append(f"Connections to {urlsplit(url).hostname} go through the proxy {where.host}:"
                          f"{where.port or (443 if where.scheme == 'https' else 80)}.")
-    bundle = session.verify if isinstance(session.verify, str) else None
-    if session.trust_env:
-        bundle = os.environ.get("REQUESTS_CA_BUNDLE") or os.environ.get("CURL_CA_BUNDLE") or None
+    # A session that reads the environment on every request finds the bundle's name there, not in .verify.
+    held = session.verify if isinstance(session.verify, str) else None
+    bundle = _named_bundle() if session.trust_env else held
     if bundle and any(url.startswith("https://") for url in urls):
         notes.append(f"Certificates are checked against {bundle} alone (REQUESTS_CA_BUNDLE or CURL_CA_BUNDLE), "
                      "not against the authorities this computer trusts.")
@@ -295,6 +299,11 @@ def read_capped(response: requests.Response, limit: int, *, truncate: bool = Fal
     return body
 
 
+# How the resolvers of Linux, macOS and Windows, and urllib3, say that a name could not be found.
+_NAME_NOT_FOUND = ("name or service not known", "nodename nor servname", "getaddrinfo failed", "failed to resolve",
+                   "temporary failure in name resolution", "no address associated")
+
+
 def classify_network_error(exc: BaseException) -> tuple[str, str]:
     """(failure code, plain message) for an exception raised while talking HTTP."""
     text = str(exc)
@@ -314,9 +323,7 @@ def classify_network_error(exc: BaseException) -> tuple[str, str]:
                                                         and not isinstance(exc, urllib3.exceptions.NewConnectionError)):
         return f.TIMEOUT, f"The server did not answer in time: {text}"
     lowered = text.lower()
-    if "name or service not known" in lowered or "nodename nor servname" in lowered or \
-            "getaddrinfo failed" in lowered or "failed to resolve" in lowered or \
-            "temporary failure in name resolution" in lowered or "no address associated" in lowered:
+    if any(marker in lowered for marker in _NAME_NOT_FOUND):
         return f.DNS_FAILURE, f"The server's name could not be found: {text}"
     if any(isinstance(e, ConnectionRefusedError) for e in chain) or "connection refused" in lowered:
         return f.CONNECTION_REFUSED, f"The server refused the connection: {text}"
@@ -352,8 +359,7 @@ def _proxy_failure(exc: BaseException, text: str) -> tuple[str, str]:
     lowered = text.lower()
     if "407" in lowered and "proxy authentication" in lowered:
         return f.PROXY_AUTH, f"{name} asks for a user name and password (407): {text}"
-    if "failed to resolve" in lowered or "name or service not known" in lowered or \
-            "nodename nor servname" in lowered or "getaddrinfo failed" in lowered:
+    if any(marker in lowered for marker in _NAME_NOT_FOUND):
         reason = "its name could not be found"
     elif "connection refused" in lowered:
         reason = "it refused the connection"

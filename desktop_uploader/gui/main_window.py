@@ -45,6 +45,7 @@ from desktop_uploader.gui.drop_zone import DropZone
 from desktop_uploader.gui.history import HistoryEntry
 from desktop_uploader.gui.history_tab import HistoryTab
 from desktop_uploader.gui.network import SystemNetwork
+from desktop_uploader.gui.network_follower import NetworkFollower
 from desktop_uploader.gui.notices import Notices
 from desktop_uploader.gui.qtcompat import protect_singletons
 from desktop_uploader.gui.queue_model import QueueModel, Row
@@ -58,9 +59,6 @@ from desktop_uploader.gui.urls import paths_from_mime
 from desktop_uploader.gui.widgets import make_action
 
 log = logging.getLogger(__name__)
-
-METERED = "metered"  # why the engine holds the uploads back: Engine.hold()
-
 
 class MainWindow(QMainWindow):
     loaded = Signal()  # the queue and history have been read from the engine
@@ -115,9 +113,11 @@ class MainWindow(QMainWindow):
         self.ops.submit(self._read_queue_and_history, on_result=self._on_loaded, on_error=self._on_task_error)
         self._update_status()
         self.queue_tab.update_actions()
-        self.network = network if network is not None else SystemNetwork(self)
-        self.network.changed.connect(self._network_changed)
-        self._apply_network()
+        self.network = NetworkFollower(engine, self.ops, network=network, on_error=self._on_task_error, parent=self,
+                                       wait_when_metered=lambda: bool(self._effective.settings.get(
+                                           PAUSE_ON_METERED, spec(SECTION_APP, PAUSE_ON_METERED).default)))
+        self.network.metered_changed.connect(self.status_summary.metered.setVisible)
+        self.network.apply()
 
     # -- construction -------------------------------------------------------------------------------
     def _build_actions(self) -> None:
@@ -337,9 +337,7 @@ class MainWindow(QMainWindow):
             elif event.kind is EventKind.DESTINATION:
                 self.status_summary.destination_changed(event)
             elif event.kind is EventKind.QUEUED and event.extra.get("reason") == "destination":
-                # Its probe failed: the state is the same (no new destination event), the next try further out.
-                profile = str(event.extra.get("profile", ""))
-                self.status_summary.next_try(profile, self.engine.health.retry_in(profile))
+                self.status_summary.tried_again(event, self.engine.health.retry_in)
             elif event.kind is EventKind.CONCURRENCY:
                 self.status_summary.concurrency_changed(event)
             elif event.kind is EventKind.CLOCK:
@@ -398,25 +396,10 @@ class MainWindow(QMainWindow):
             # A destination made the default in Settings is the one the next drop goes to.
             chosen_name = effective.default_profile if effective.default_profile != default_before else None
             self.drop_zone.chooser.set_config(effective, chosen_name)
-            self._apply_network()
+            self.network.apply()
         self._update_setup_banner()
         self.queue_tab.update_actions()
         return accepted
-
-    def _network_changed(self) -> None:
-        self._apply_network()
-        # Off this thread: reading the system's proxy settings may take a moment.
-        self.ops.submit(self.engine.network_changed, on_error=self._on_task_error)
-
-    def _apply_network(self) -> None:
-        """On a metered connection, hold the uploads back if the user asked for that (Settings, General)."""
-        wanted = bool(self._effective.settings.get(PAUSE_ON_METERED, spec(SECTION_APP, PAUSE_ON_METERED).default))
-        metered = wanted and self.network.metered is True
-        if metered and self.engine.held is None:
-            self.engine.hold(METERED)
-        elif not metered and self.engine.held == METERED:
-            self.engine.release()
-        self.status_summary.metered.setVisible(metered)
 
     # -- showing, closing and quitting --------------------------------------------------------------
     @property

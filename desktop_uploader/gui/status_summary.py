@@ -4,6 +4,7 @@ the time left, and a progress bar over all of them."""
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QObject, QTimer
@@ -98,11 +99,14 @@ class StatusSummary(QObject):
             self._down[profile] = (state, time.monotonic() + (event.retry_in or 0.0), explanation)
         self._show_destination()
 
-    def next_try(self, profile: str, retry_in: float | None) -> None:
-        """The destination of ``profile`` is still down and will be tried again in ``retry_in`` seconds."""
-        if profile in self._down and retry_in is not None:
+    def tried_again(self, event: Event, retry_in: Callable[[str], float | None]) -> None:
+        """A file went back to wait for its destination (QUEUED, reason "destination"): a try found it still
+        down. The state is the same, so no destination event says so, but the next try is further out."""
+        profile = str(event.extra.get("profile", ""))
+        later = retry_in(profile)
+        if profile in self._down and later is not None:
             state, _, explanation = self._down[profile]
-            self._down[profile] = (state, time.monotonic() + retry_in, explanation)
+            self._down[profile] = (state, time.monotonic() + later, explanation)
             self._show_destination()
 
     def _show_destination(self) -> None:
